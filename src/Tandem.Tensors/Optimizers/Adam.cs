@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Tandem.Tensors.Autograd;
+
+namespace Tandem.Tensors.Optimizers;
+
+/// <summary>
+/// Adam (Kingma and Ba, 2015) as PyTorch's <c>torch.optim.Adam</c> (amsgrad off). At step t
+/// (1-based) with learning rate γ:
+/// <code>
+/// g ← g + λ·p
+/// m ← β1·m + (1-β1)·g
+/// v ← β2·v + (1-β2)·g²
+/// m̂ = m / (1-β1^t),  v̂ = v / (1-β2^t)
+/// p ← p - γ·m̂ / (√v̂ + ε)
+/// </code>
+/// computed as <c>p - (γ/(1-β1^t))·m / (√v/√(1-β2^t) + ε)</c>, PyTorch's order of operations.
+/// <para>
+/// Sparse parameters are updated lazily, like TensorFlow's LazyAdam: only touched rows change
+/// their m, v and value, and each row keeps its own step count (<c>row_step</c>, the number of
+/// steps that touched it), which is the t of its bias correction. Untouched rows get no decay
+/// and no momentum. When every row is touched at every step this equals dense Adam exactly.
+/// </para>
+/// </summary>
+public class Adam : Optimizer
+{
+    readonly float beta1, beta2, epsilon, weightDecay;
+    readonly bool decoupled;
+    readonly Tensor[] m, v;
+    readonly Tensor?[] rowSteps;
+
+    /// <summary>Adam with a constant learning rate.</summary>
+    public Adam(IEnumerable<Parameter> parameters, float learningRate, AdamOptions? options = null)
+        : this(parameters, LearningRateSchedule.Constant(learningRate), options) { }
+
+    /// <summary>Adam with a learning-rate schedule; <paramref name="options"/> default to <c>new AdamOptions()</c>.</summary>
+    /// <exception cref="ArgumentException">A parameter appears twice.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The options are <c>default</c> (ε = 0); use <c>new AdamOptions()</c>.</exception>
+    public Adam(IEnumerable<Parameter> parameters, LearningRateSchedule schedule, AdamOptions? options = null)
+        : this(parameters, schedule, options ?? new AdamOptions(), decoupled: false) { }
+
+    private protected Adam(IEnumerable<Parameter> parameters, LearningRateSchedule schedule, AdamOptions options, bool decoupled)
+        : base(parameters, schedule)
+    {
+        beta1 = options.Beta1;
+        beta2 = options.Beta2;
+        epsilon = OptimizerThrow.IfNotPositive(options.Epsilon, "Epsilon");
+        weightDecay = options.WeightDecay;
+        this.decoupled = decoupled;
+        m = new Tensor[Parameters.Count];
+        v = new Tensor[Parameters.Count];
+        rowSteps = new Tensor?[Parameters.Count];
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            var p = Parameters[i];
+            m[i] = AddState(p, "exp_avg", p.Value.Shape.ToArray());
+            v[i] = AddState(p, "exp_avg_sq", p.Value.Shape.ToArray());
+            // Float counts are exact up to 2^24 touches of one row, far beyond any training run.
+            if (p.IsSparse) rowSteps[i] = AddState(p, "row_step", [p.Value.Rows]);
+        }
+    }
+
+    /// <summary>The update for bias-correction step <paramref name="t"/>; the corrections are computed in double as PyTorch does.</summary>
+    AdamUpdate Op(float lr, long t)
+    {
+        double bias1 = 1 - Math.Pow(beta1, t), bias2 = 1 - Math.Pow(beta2, t);
+        return decoupled
+            ? new(beta1, beta2, epsilon, l2: 0, decay: (float)(1 - (double)lr * weightDecay), (float)(lr / bias1), (float)Math.Sqrt(bias2))
+            : new(beta1, beta2, epsilon, l2: weightDecay, decay: 1, (float)(lr / bias1), (float)Math.Sqrt(bias2));
+    }
+
+    /// <inheritdoc/>
+    protected override void UpdateDense(int index, Parameter parameter, float lr) =>
+        FusedUpdate.Run(Op(lr, StepCount), parameter.Value, parameter.Grad, m[index], v[index]);
+
+    /// <inheritdoc/>
+    protected override void UpdateRows(int index, Parameter parameter, SparseGrad grad, float lr)
+    {
+        var steps = rowSteps[index]!.Span;
+        for (int slot = 0; slot < grad.Count; slot++)
+        {
+            int row = grad.Rows[slot];
+            float t = steps[row] + 1;
+            Debug.Assert(t <= 1 << 24, "A row's step count is no longer exact in float.");
+            steps[row] = t;
+            FusedUpdate.Apply(Op(lr, (long)t), parameter.Value.RowSpan(row), grad.Values(slot), m[index].RowSpan(row), v[index].RowSpan(row), Simd.Best);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Tandem.Tensors.Optimizers;
+
+/// <summary>The driver for <see cref="IFusedUpdate"/> ops: SIMD dispatch, remainder and threading.</summary>
+static class FusedUpdate
+{
+    /// <summary>Dense tensors at least this long are split over <see cref="Threads.Count"/> threads; smaller ones are not worth the hand-off.</summary>
+    internal static int ParallelThreshold = 1 << 17;
+
+    /// <summary>
+    /// Applies <paramref name="op"/> to every element of <paramref name="value"/>, splitting large
+    /// tensors into contiguous chunks over <see cref="Threads.Count"/> threads. The update is
+    /// element-wise, so the result does not depend on the thread count.
+    /// A state the op does not keep is passed as null.
+    /// </summary>
+    public static void Run<TOp>(TOp op, Tensor value, Tensor grad, Tensor? s1, Tensor? s2)
+        where TOp : struct, IFusedUpdate
+    {
+        Debug.Assert(grad.Length == value.Length);
+        if (Threads.Count == 1 || value.Length < ParallelThreshold)
+            Apply(op, value.Span, grad.Span, s1 is null ? default : s1.Span, s2 is null ? default : s2.Span, Simd.Best);
+        else
+            RunParallel(op, value, grad, s1, s2, Threads.Count);
+    }
+
+    static void RunParallel<TOp>(TOp op, Tensor value, Tensor grad, Tensor? s1, Tensor? s2, int threads)
+        where TOp : struct, IFusedUpdate
+    {
+        int n = value.Length;
+        // Spans cannot enter the lambda, tensors can. Chunks are whole 512-bit vectors.
+        int chunk = ((n + threads - 1) / threads + 15) & ~15;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int start = t * chunk, length = Math.Min(chunk, n - start);
+            if (length <= 0) return;
+            Apply(op, value.Span.Slice(start, length), grad.Span.Slice(start, length),
+                s1 is null ? default : s1.Span.Slice(start, length),
+                s2 is null ? default : s2.Span.Slice(start, length), Simd.Best);
+        });
+    }
+
+    /// <summary>
+    /// Applies <paramref name="op"/> to each element with the given instruction set:
+    /// <c>op(ref value[i], grad[i], ref s1[i], ref s2[i])</c>. An empty state span means the op
+    /// does not keep that state; the op never touches it.
+    /// </summary>
+    public static void Apply<TOp>(in TOp op, Span<float> value, ReadOnlySpan<float> grad, Span<float> s1, Span<float> s2, SimdLevel level)
+        where TOp : struct, IFusedUpdate
+    {
+        int n = value.Length;
+        Debug.Assert(grad.Length == n && (s1.IsEmpty || s1.Length == n) && (s2.IsEmpty || s2.Length == n));
+        Debug.Assert(level <= Simd.Best);
+        ref float p = ref MemoryMarshal.GetReference(value);
+        ref float g = ref MemoryMarshal.GetReference(grad);
+        // An absent state is never read or written by the op; aliasing it to the parameter keeps every reference in bounds.
+        ref float a = ref s1.IsEmpty ? ref p : ref MemoryMarshal.GetReference(s1);
+        ref float b = ref s2.IsEmpty ? ref p : ref MemoryMarshal.GetReference(s2);
+        int i = 0;
+        if (level == SimdLevel.Avx512)
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+                op.Invoke512(ref Unsafe.Add(ref p, i), in Unsafe.Add(ref g, i), ref Unsafe.Add(ref a, i), ref Unsafe.Add(ref b, i));
+        else if (level == SimdLevel.Avx2)
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+                op.Invoke256(ref Unsafe.Add(ref p, i), in Unsafe.Add(ref g, i), ref Unsafe.Add(ref a, i), ref Unsafe.Add(ref b, i));
+        for (; i < n; i++)
+            op.Invoke(ref Unsafe.Add(ref p, i), in Unsafe.Add(ref g, i), ref Unsafe.Add(ref a, i), ref Unsafe.Add(ref b, i));
+    }
+}
