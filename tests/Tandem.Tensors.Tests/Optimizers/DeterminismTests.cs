@@ -1,0 +1,56 @@
+using Tandem.Tensors.Autograd;
+using Tandem.Tensors.Optimizers;
+using static Tandem.Tensors.Tests.Optimizers.Fixtures;
+
+namespace Tandem.Tensors.Tests.Optimizers;
+
+[CollectionDefinition(nameof(ThreadCountCollection), DisableParallelization = true)]
+public class ThreadCountCollection;
+
+/// <summary>
+/// Same seed and inputs give bit-identical parameters, with one thread and with two: the
+/// updates are element-wise (threads only split the range) and clipping reduces on one thread,
+/// so the stated tolerance for two threads is zero.
+/// </summary>
+[Collection(nameof(ThreadCountCollection))] // changes the process-wide Threads.Count
+public class DeterminismTests
+{
+    // Above FusedUpdate.ParallelThreshold so the dense update really splits; odd to leave a remainder.
+    const int Length = 300_001;
+
+    static float[] Run(int threads, string kind)
+    {
+        int saved = Threads.Count;
+        Threads.Count = threads;
+        try
+        {
+            var rng = new Random(7);
+            using var w = new Parameter("w", Tensor.From(Random(rng, Length), Length));
+            using Optimizer opt = kind == "adam"
+                ? new Adam([w], LearningRateSchedule.Cosine(0.01f, 10, warmupSteps: 2), new AdamOptions { WeightDecay = 1e-3f })
+                : new Sgd([w], 0.01f, new SgdOptions { Momentum = 0.9f, Nesterov = true });
+            for (int step = 0; step < 4; step++)
+            {
+                Random(rng, Length, scale: 3).CopyTo(w.Grad.Span);
+                opt.ClipGradNorm(100);
+                opt.Step();
+            }
+            return w.Value.Span.ToArray();
+        }
+        finally
+        {
+            Threads.Count = saved;
+        }
+    }
+
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("sgd")]
+    public void OneThreadRepeatsBitForBitAndTwoThreadsAgreeExactly(string kind)
+    {
+        Assert.True(Length >= FusedUpdate.ParallelThreshold);
+        var first = Run(1, kind);
+        Assert.True(first.AsSpan().SequenceEqual(Run(1, kind)));
+        Assert.True(first.AsSpan().SequenceEqual(Run(2, kind)));
+    }
+}
