@@ -34,9 +34,6 @@ public sealed class Adagrad : Optimizer
         sums = Parameters.Select(p => AddState(p, "sum", p.Value.Shape.ToArray(), this.options.InitialAccumulator)).ToArray();
     }
 
-    /// <summary>The options this optimizer was created with.</summary>
-    public AdagradOptions Options => options;
-
     AdagradUpdate Op(float lr) => new(lr, options.Epsilon, options.WeightDecay);
 
     /// <inheritdoc/>

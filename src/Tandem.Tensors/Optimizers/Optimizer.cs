@@ -22,6 +22,8 @@ namespace Tandem.Tensors.Optimizers;
 /// Determinism: updates are element-wise and every path does the same float operations in the
 /// same order, so parameters after N steps are bit-identical for any <see cref="Threads.Count"/>
 /// and any <see cref="SimdLevel"/>. <see cref="ClipGradNorm"/> reduces on one thread for the same reason.
+/// Dense parameters of at least 131,072 elements are split over <see cref="Threads.Count"/> threads;
+/// the touched rows of sparse parameters are updated on the calling thread.
 /// </para>
 /// Thread safety: none; call one method at a time, never during a backward pass.
 /// </summary>

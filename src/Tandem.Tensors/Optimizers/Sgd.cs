@@ -34,9 +34,6 @@ public sealed class Sgd : Optimizer
         velocity = Parameters.Select(p => options.Momentum == 0 ? null : AddState(p, "momentum_buffer", p.Value.Shape.ToArray())).ToArray();
     }
 
-    /// <summary>The options this optimizer was created with.</summary>
-    public SgdOptions Options => options;
-
     SgdUpdate Op(float lr) => new(lr, options.Momentum, options.Nesterov, options.WeightDecay);
 
     /// <inheritdoc/>

@@ -18,7 +18,6 @@ public class GradientClippingTests
         Assert.Equal(13f, norm);
         AssertClose([1.5f, 2], w.Grad.Span);
         AssertClose([0f, 6], table.SparseGrad.Values(0));
-        Assert.True(table.Grad.Span.IndexOfAnyExcept(0f) < 0, "a sparse parameter's dense Grad is not part of the norm");
     }
 
     [Fact]
