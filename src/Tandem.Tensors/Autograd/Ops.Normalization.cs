@@ -1,0 +1,181 @@
+using System.Numerics.Tensors;
+using K = Tandem.Tensors.Kernels.Kernels;
+
+namespace Tandem.Tensors.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>Softmax of each row; entries of -∞ get probability 0 (each row needs one finite entry).</summary>
+    public static Variable Softmax(this Tape tape, Variable x)
+    {
+        int cols = x.Cols;
+        var y = tape.Output(Like(x), x.RequiresGrad);
+        K.SoftmaxRows(x.Value.Span, cols, y.Value.Span);
+        tape.Record(y, () =>
+        {
+            // dx = y ⊙ (dy - Σ_j dy_j y_j), row by row
+            using var dx = new GradSink(x);
+            for (int r = 0; r < x.Rows; r++)
+            {
+                var yr = y.Value.Span.Slice(r * cols, cols);
+                var dyr = y.Grad.Span.Slice(r * cols, cols);
+                var dxr = dx.Span.Slice(r * cols, cols);
+                TensorPrimitives.Subtract(dyr, TensorPrimitives.Dot(dyr, yr), dxr);
+                K.Multiply(dxr, yr, dxr);
+            }
+        });
+        return y;
+    }
+
+    /// <summary>Scales each row to unit L2 norm: <c>y = x / max(‖x‖, eps)</c>.</summary>
+    public static Variable L2Normalize(this Tape tape, Variable x, float eps = 1e-12f)
+    {
+        int cols = x.Cols;
+        var y = tape.Output(Like(x), x.RequiresGrad);
+        var norms = tape.Save(x.Rows);
+        K.L2NormalizeRows(x.Value.Span, cols, y.Value.Span, norms.Span, eps);
+        tape.Record(y, () =>
+        {
+            // dx = (dy - y (y·dy)) / n; where the norm was clamped to eps, y = x/eps is linear: dx = dy/eps.
+            using var dx = new GradSink(x);
+            for (int r = 0; r < x.Rows; r++)
+            {
+                var yr = y.Value.Span.Slice(r * cols, cols);
+                var dyr = y.Grad.Span.Slice(r * cols, cols);
+                var dxr = dx.Span.Slice(r * cols, cols);
+                float n = norms[r];
+                float dot = n > eps ? TensorPrimitives.Dot(yr, dyr) : 0;
+                TensorPrimitives.MultiplyAdd(yr, -dot, dyr, dxr);
+                K.Scale(dxr, 1 / n, dxr);
+            }
+        });
+        return y;
+    }
+
+    /// <summary>Normalises each row to zero mean and unit variance, then <c>y = x̂ ⊙ gamma + beta</c> (gamma, beta: one row each).</summary>
+    /// <exception cref="ArgumentException">gamma or beta is not one row of <c>x.Cols</c> values.</exception>
+    public static Variable LayerNorm(this Tape tape, Variable x, Variable gamma, Variable beta, float eps = 1e-5f)
+    {
+        int rows = x.Rows, cols = x.Cols;
+        if (gamma.Value.Length != cols || beta.Value.Length != cols)
+            AutogradThrow.Shape(nameof(LayerNorm), $"gamma {gamma.Value} and beta {beta.Value} need {cols} values, one per column of {x.Value}.");
+        var y = tape.Output(Like(x), x.RequiresGrad || gamma.RequiresGrad || beta.RequiresGrad);
+        var mean = tape.Save(rows);
+        var rstd = tape.Save(rows);
+        K.LayerNormRows(x.Value.Span, cols, gamma.Value.Span, beta.Value.Span, y.Value.Span, mean.Span, rstd.Span, eps);
+        tape.Record(y, () => NormBackward(x, gamma, beta, y, mean.Span, rstd.Span, perRow: true, batchStats: true));
+        return y;
+    }
+
+    /// <summary>
+    /// Batch normalisation over the rows of <paramref name="x"/> (one feature per column):
+    /// <c>y = (x - μ)/√(σ² + eps) ⊙ gamma + beta</c>. In training μ, σ² are the batch's (biased)
+    /// statistics and the running ones move toward them, <c>running = (1-momentum)·running +
+    /// momentum·batch</c> (the variance unbiased, as in PyTorch); in eval the running ones are used
+    /// and left unchanged.
+    /// </summary>
+    /// <exception cref="ArgumentException">A per-column tensor does not hold <c>x.Cols</c> values, or training on a single row.</exception>
+    public static Variable BatchNorm(this Tape tape, Variable x, Variable gamma, Variable beta,
+        Tensor runningMean, Tensor runningVar, bool training, float momentum = 0.1f, float eps = 1e-5f)
+    {
+        int rows = x.Rows, cols = x.Cols;
+        if (gamma.Value.Length != cols || beta.Value.Length != cols || runningMean.Length != cols || runningVar.Length != cols)
+            AutogradThrow.Shape(nameof(BatchNorm), $"gamma, beta and the running statistics need {cols} values, one per column of {x.Value}.");
+        if (training && rows < 2) AutogradThrow.Shape(nameof(BatchNorm), $"training needs at least 2 rows to estimate a variance, got {x.Value}.");
+        var mean = tape.Save(cols);
+        var rstd = tape.Save(cols);
+        var xv = x.Value.Span;
+        var m = mean.Span;
+        var s = rstd.Span;
+        if (training)
+        {
+            K.SumColumns(xv, cols, m);
+            K.Scale(m, 1f / rows, m);
+            s.Clear();
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++) { float d = xv[r * cols + c] - m[c]; s[c] += d * d; }
+            for (int c = 0; c < cols; c++)
+            {
+                float variance = s[c] / rows;
+                runningMean[c] += momentum * (m[c] - runningMean[c]);
+                runningVar[c] += momentum * (variance * rows / (rows - 1) - runningVar[c]);
+                s[c] = 1 / MathF.Sqrt(variance + eps);
+            }
+        }
+        else
+        {
+            runningMean.Span.CopyTo(m);
+            for (int c = 0; c < cols; c++) s[c] = 1 / MathF.Sqrt(runningVar[c] + eps);
+        }
+        var y = tape.Output(Like(x), x.RequiresGrad || gamma.RequiresGrad || beta.RequiresGrad);
+        var yv = y.Value.Span;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                yv[r * cols + c] = (xv[r * cols + c] - m[c]) * s[c] * gamma.Value[c] + beta.Value[c];
+        tape.Record(y, () => NormBackward(x, gamma, beta, y, mean.Span, rstd.Span, perRow: false, batchStats: training));
+        return y;
+    }
+
+    /// <summary>
+    /// The backward of layer norm (statistics per row) and batch norm (per column). With x̂ the
+    /// normalised input, g = dy ⊙ gamma and n the group size:
+    /// dx = rstd·(g - mean(g) - x̂·mean(g ⊙ x̂)) when the statistics came from x, else rstd·g;
+    /// dgamma = Σ dy ⊙ x̂ and dbeta = Σ dy over rows.
+    /// </summary>
+    static void NormBackward(Variable x, Variable gamma, Variable beta, Variable y,
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, bool perRow, bool batchStats)
+    {
+        int rows = x.Rows, cols = x.Cols;
+        var xv = x.Value.Span;
+        var dy = y.Grad.Span;
+        var gv = gamma.Value.Span;
+        int groups = perRow ? rows : cols, n = perRow ? cols : rows;
+        using var xhat = Like(x);
+        using var g = Like(x);
+        var xh = xhat.Span;
+        var gs = g.Span;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                int i = r * cols + c, s = perRow ? r : c;
+                xh[i] = (xv[i] - mean[s]) * rstd[s];
+                gs[i] = dy[i] * gv[c];
+            }
+        if (x.RequiresGrad)
+        {
+            using var dx = new GradSink(x);
+            var d = dx.Span;
+            // Per group: sums of g and of g ⊙ x̂.
+            using var gSum = Tensor.Zeros(groups);
+            using var gxSum = Tensor.Zeros(groups);
+            var gMean = gSum.Span;
+            var gxMean = gxSum.Span;
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++)
+                {
+                    int i = r * cols + c, s = perRow ? r : c;
+                    gMean[s] += gs[i];
+                    gxMean[s] += gs[i] * xh[i];
+                }
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++)
+                {
+                    int i = r * cols + c, s = perRow ? r : c;
+                    d[i] = batchStats
+                        ? rstd[s] * (gs[i] - gMean[s] / n - xh[i] * gxMean[s] / n)
+                        : rstd[s] * gs[i];
+                }
+        }
+        if (gamma.RequiresGrad)
+        {
+            using var dg = new GradSink(gamma);
+            K.Multiply(dy, xh, xh); // xh now holds dy ⊙ x̂
+            K.SumColumns(xh, cols, dg.Span);
+        }
+        if (beta.RequiresGrad)
+        {
+            using var db = new GradSink(beta);
+            K.SumColumns(dy, cols, db.Span);
+        }
+    }
+}
