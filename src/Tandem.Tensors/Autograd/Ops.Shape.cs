@@ -9,6 +9,7 @@ public static partial class Ops
     public static Variable Concat(this Tape tape, params Variable[] parts)
     {
         if (parts.Length == 0) AutogradThrow.Shape(nameof(Concat), "needs at least one part.");
+        parts = (Variable[])parts.Clone(); // the backward outlives the caller's array
         int rows = parts[0].Rows, cols = 0;
         bool grad = false;
         foreach (var p in parts)
@@ -38,6 +39,7 @@ public static partial class Ops
     public static Variable ConcatRows(this Tape tape, params Variable[] parts)
     {
         if (parts.Length == 0) AutogradThrow.Shape(nameof(ConcatRows), "needs at least one part.");
+        parts = (Variable[])parts.Clone(); // the backward outlives the caller's array
         var shape = parts[0].Value.Shape.ToArray();
         int rows = 0;
         bool grad = false;

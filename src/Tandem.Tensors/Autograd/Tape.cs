@@ -80,6 +80,13 @@ public sealed class Tape : IDisposable
         return v;
     }
 
+    /// <summary>
+    /// A constant input (no gradient) holding a copy of <paramref name="values"/> in a pooled
+    /// buffer the tape owns until <see cref="Reset"/>: the way to feed a batch each step.
+    /// </summary>
+    /// <exception cref="ArgumentException">The values do not fill the shape.</exception>
+    public Variable Constant(ReadOnlySpan<float> values, params int[] shape) => Constant(Tensor.From(values, shape));
+
     /// <summary>A constant (no gradient) the tape owns over <paramref name="value"/>.</summary>
     internal Variable Constant(Tensor value) => Output(value, false);
 

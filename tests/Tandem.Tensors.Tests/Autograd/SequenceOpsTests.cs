@@ -1,0 +1,79 @@
+using Tandem.Tensors.Autograd;
+using static Tandem.Tensors.Tests.Autograd.GradCheck;
+
+namespace Tandem.Tensors.Tests.Autograd;
+
+// Tolerances: these composites chain ~15 ops per step, so float rounding of the forward adds
+// up; rtol 2e-2 and atol 2e-3 with h = 1e-2.
+public class SequenceOpsTests
+{
+    const int B = 3, T = 4, D = 3, H = 2;
+
+    [Fact]
+    public void GruGradientsMatchFiniteDifferencesWithPaddedRows()
+    {
+        using var x = Leaf(1, [B, T, D]);
+        using var wx = Leaf(2, [D, 3 * H]);
+        using var wh = Leaf(3, [H, 3 * H]);
+        using var bx = Leaf(4, [3 * H]);
+        using var bh = Leaf(5, [3 * H]);
+        int[] lengths = [4, 2, 1];
+        Check(t => t.Gru(x, lengths, wx, wh, bx, bh), [x, wx, wh, bx, bh], rtol: 2e-2, atol: 2e-3);
+    }
+
+    [Fact]
+    public void GruStateIsFrozenPastEachLengthAndPaddingIsIgnored()
+    {
+        using var wx = Leaf(2, [D, 3 * H]);
+        using var wh = Leaf(3, [H, 3 * H]);
+        using var bx = Leaf(4, [3 * H]);
+        using var bh = Leaf(5, [3 * H]);
+        var values = Random(B * T * D, 6);
+        using var tape = new Tape();
+        var full = tape.Gru(tape.Constant(values, B, T, D), [4, 2, 0], wx, wh, bx, bh);
+        // Row 1 alone, truncated to its 2 valid steps, must give the same state.
+        var row1 = tape.Gru(tape.Constant(values.AsSpan(T * D, 2 * D), 1, 2, D), [2], wx, wh, bx, bh);
+        for (int c = 0; c < H; c++) Assert.Equal(row1.Value[0, c], full.Value[1, c], 6);
+        // Changing row 1's padded steps changes nothing.
+        values[T * D + 3 * D] += 5;
+        var changed = tape.Gru(tape.Constant(values, B, T, D), [4, 2, 0], wx, wh, bx, bh);
+        Assert.Equal(full.Value.RowSpan(1).ToArray(), changed.Value.RowSpan(1).ToArray());
+        Assert.Equal([0f, 0], full.Value.RowSpan(2).ToArray()); // a zero length keeps the zero state
+    }
+
+    [Fact]
+    public void SelfAttentionGradientsMatchFiniteDifferencesWithKeyPadding()
+    {
+        const int dim = 4;
+        using var x = Leaf(10, [2, 3, dim]);
+        var w = Enumerable.Range(0, 4).Select(i => Leaf(11 + i, [dim, dim])).ToArray();
+        var b = Enumerable.Range(0, 4).Select(i => Leaf(21 + i, [dim])).ToArray();
+        bool[] padding = [false, false, true, false, false, false]; // sequence 0's last key is padding
+        try
+        {
+            Check(t => t.SelfAttention(x, padding, heads: 2, w[0], b[0], w[1], b[1], w[2], b[2], w[3], b[3]),
+                [x, .. w, .. b], rtol: 2e-2, atol: 2e-3);
+        }
+        finally
+        {
+            foreach (var v in w.Concat(b)) v.Dispose();
+        }
+    }
+
+    [Fact]
+    public void SelfAttentionIgnoresPaddedKeys()
+    {
+        const int dim = 4;
+        var w = Enumerable.Range(0, 4).Select(i => Leaf(11 + i, [dim, dim])).ToArray();
+        var b = Enumerable.Range(0, 4).Select(i => Leaf(21 + i, [dim])).ToArray();
+        var values = Random(3 * dim, 30);
+        bool[] padding = [false, false, true];
+        using var tape = new Tape();
+        Variable Run() => tape.SelfAttention(tape.Constant(values, 1, 3, dim), padding, 2, w[0], b[0], w[1], b[1], w[2], b[2], w[3], b[3]);
+        var before = Run().Value.Span[..(2 * dim)].ToArray();
+        for (int c = 0; c < dim; c++) values[2 * dim + c] += 3; // change only the padded position
+        var after = Run().Value.Span[..(2 * dim)].ToArray();
+        Assert.Equal(before, after); // queries 0 and 1 never looked at key 2
+        foreach (var v in w.Concat(b)) v.Dispose();
+    }
+}
