@@ -1,0 +1,31 @@
+namespace Tandem.Tensors.Kernels;
+
+/// <summary>Entry checks shared by the kernel drivers; each throws through <see cref="KernelThrow"/>.</summary>
+internal static class Validate
+{
+    /// <summary>Checks <paramref name="cols"/> &gt; 0 and that x holds whole rows; returns the row count.</summary>
+    public static int Rows(int length, int cols, string param = "x")
+    {
+        if (cols <= 0) KernelThrow.ColsNotPositive(cols);
+        if (length % cols != 0) KernelThrow.NotWholeRows(param, length, cols);
+        return length / cols;
+    }
+
+    /// <summary>Checks that a span holds exactly <paramref name="expected"/> values.</summary>
+    public static void Length(int actual, long expected, string param, string meaning)
+    {
+        if (actual != expected) KernelThrow.Length(param, actual, expected, meaning);
+    }
+
+    /// <summary>Checks every id indexes a row of a table with <paramref name="rows"/> rows.</summary>
+    public static void Ids(ReadOnlySpan<int> ids, int rows, string param = "ids")
+    {
+        for (int i = 0; i < ids.Length; i++)
+            if ((uint)ids[i] >= (uint)rows) KernelThrow.IdOutOfRange(param, i, ids[i], rows);
+    }
+
+    public static void Eps(float eps)
+    {
+        if (!(eps > 0) || float.IsInfinity(eps)) KernelThrow.BadEps(eps);
+    }
+}
