@@ -33,3 +33,36 @@ internal ref struct GradSink
         TensorPool.Return(scratch);
     }
 }
+
+/// <summary>
+/// A <see cref="GradSink"/> for a rule whose kernel computes several gradients at once: for an
+/// input that needs no gradient the contribution goes to pooled scratch and is dropped.
+/// </summary>
+internal ref struct Sink
+{
+    GradSink sink;
+    readonly float[]? discard;
+
+    /// <summary>Where to write the contribution; every element must be written.</summary>
+    public Span<float> Span { get; }
+
+    public Sink(Variable target)
+    {
+        if (target.RequiresGrad)
+        {
+            sink = new GradSink(target);
+            Span = sink.Span;
+        }
+        else
+        {
+            discard = TensorPool.Rent(target.Value.Length);
+            Span = discard.AsSpan(0, target.Value.Length);
+        }
+    }
+
+    public readonly void Dispose()
+    {
+        if (discard is not null) TensorPool.Return(discard);
+        else sink.Dispose();
+    }
+}

@@ -109,12 +109,12 @@ public static partial class Ops
         K.Sigmoid(x.Value.Span, y.Value.Span);
         tape.Record(y, () =>
         {
-            // dx = dy·y·(1 - y)
+            // dx = dy·(y - y²)
             using var dx = new GradSink(x);
             var yv = y.Value.Span;
-            var dy = y.Grad.Span;
-            var d = dx.Span;
-            for (int i = 0; i < d.Length; i++) d[i] = dy[i] * yv[i] * (1 - yv[i]);
+            K.Multiply(yv, yv, dx.Span);
+            K.Subtract(yv, dx.Span, dx.Span);
+            K.Multiply(dx.Span, y.Grad.Span, dx.Span);
         });
         return y;
     }
@@ -126,12 +126,12 @@ public static partial class Ops
         K.Tanh(x.Value.Span, y.Value.Span);
         tape.Record(y, () =>
         {
-            // dx = dy·(1 - y²)
+            // dx = dy - dy·y²
             using var dx = new GradSink(x);
             var yv = y.Value.Span;
-            var dy = y.Grad.Span;
-            var d = dx.Span;
-            for (int i = 0; i < d.Length; i++) d[i] = dy[i] * (1 - yv[i] * yv[i]);
+            K.Multiply(yv, yv, dx.Span);
+            K.Multiply(dx.Span, y.Grad.Span, dx.Span);
+            K.Subtract(y.Grad.Span, dx.Span, dx.Span);
         });
         return y;
     }

@@ -36,7 +36,8 @@ public static partial class Ops
         K.L2NormalizeRows(x.Value.Span, cols, y.Value.Span, norms.Span, eps);
         tape.Record(y, () =>
         {
-            // dx = (dy - y (y·dy)) / n; where the norm was clamped to eps, y = x/eps is linear: dx = dy/eps.
+            // dx = (dy - y (y·dy)) / n with n = ‖x‖ (the kernel's unclamped norm); where n ≤ eps,
+            // y = x/eps is linear and dx = dy/eps.
             using var dx = new GradSink(x);
             for (int r = 0; r < x.Rows; r++)
             {
@@ -46,7 +47,7 @@ public static partial class Ops
                 float n = norms[r];
                 float dot = n > eps ? TensorPrimitives.Dot(yr, dyr) : 0;
                 TensorPrimitives.MultiplyAdd(yr, -dot, dyr, dxr);
-                K.Scale(dxr, 1 / n, dxr);
+                K.Scale(dxr, 1 / MathF.Max(n, eps), dxr);
             }
         });
         return y;
@@ -63,7 +64,13 @@ public static partial class Ops
         var mean = tape.Save(rows);
         var rstd = tape.Save(rows);
         K.LayerNormRows(x.Value.Span, cols, gamma.Value.Span, beta.Value.Span, y.Value.Span, mean.Span, rstd.Span, eps);
-        tape.Record(y, () => NormBackward(x, gamma, beta, y, mean.Span, rstd.Span, perRow: true, batchStats: true));
+        tape.Record(y, () =>
+        {
+            using var dx = new Sink(x);
+            using var dgamma = new Sink(gamma);
+            using var dbeta = new Sink(beta);
+            K.LayerNormRowsBackward(x.Value.Span, cols, gamma.Value.Span, mean.Span, rstd.Span, y.Grad.Span, dx.Span, dgamma.Span, dbeta.Span);
+        });
         return y;
     }
 
@@ -112,70 +119,44 @@ public static partial class Ops
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++)
                 yv[r * cols + c] = (xv[r * cols + c] - m[c]) * s[c] * gamma.Value[c] + beta.Value[c];
-        tape.Record(y, () => NormBackward(x, gamma, beta, y, mean.Span, rstd.Span, perRow: false, batchStats: training));
+        tape.Record(y, () => BatchNormBackward(x, gamma, beta, y, mean.Span, rstd.Span, training));
         return y;
     }
 
     /// <summary>
-    /// The backward of layer norm (statistics per row) and batch norm (per column). With x̂ the
-    /// normalised input, g = dy ⊙ gamma and n the group size:
-    /// dx = rstd·(g - mean(g) - x̂·mean(g ⊙ x̂)) when the statistics came from x, else rstd·g;
-    /// dgamma = Σ dy ⊙ x̂ and dbeta = Σ dy over rows.
+    /// The backward of batch norm (statistics per column, over the n rows). With x̂ the
+    /// normalised input and g = dy ⊙ gamma: dx = rstd·(g - mean_rows(g) - x̂·mean_rows(g ⊙ x̂))
+    /// when the statistics came from the batch, else rstd·g; dgamma = Σ_rows dy ⊙ x̂, dbeta = Σ_rows dy.
     /// </summary>
-    static void NormBackward(Variable x, Variable gamma, Variable beta, Variable y,
-        ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, bool perRow, bool batchStats)
+    static void BatchNormBackward(Variable x, Variable gamma, Variable beta, Variable y,
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, bool batchStats)
     {
         int rows = x.Rows, cols = x.Cols;
         var xv = x.Value.Span;
         var dy = y.Grad.Span;
-        var gv = gamma.Value.Span;
-        int groups = perRow ? rows : cols, n = perRow ? cols : rows;
         using var xhat = Like(x);
-        using var g = Like(x);
+        using var dyXhat = Like(x);
         var xh = xhat.Span;
-        var gs = g.Span;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                xh[r * cols + c] = (xv[r * cols + c] - mean[c]) * rstd[c];
+        K.Multiply(dy, xh, dyXhat.Span);
+        using var dgamma = new Sink(gamma);
+        using var dbeta = new Sink(beta);
+        K.SumColumns(dyXhat.Span, cols, dgamma.Span);
+        K.SumColumns(dy, cols, dbeta.Span);
+        if (!x.RequiresGrad) return;
+        using var dx = new GradSink(x);
+        var d = dx.Span;
+        var gv = gamma.Value.Span;
+        // Σ_rows g = gamma·dbeta and Σ_rows g ⊙ x̂ = gamma·dgamma, per column.
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++)
             {
-                int i = r * cols + c, s = perRow ? r : c;
-                xh[i] = (xv[i] - mean[s]) * rstd[s];
-                gs[i] = dy[i] * gv[c];
+                int i = r * cols + c;
+                d[i] = batchStats
+                    ? rstd[c] * gv[c] * (dy[i] - dbeta.Span[c] / rows - xh[i] * dgamma.Span[c] / rows)
+                    : rstd[c] * gv[c] * dy[i];
             }
-        if (x.RequiresGrad)
-        {
-            using var dx = new GradSink(x);
-            var d = dx.Span;
-            // Per group: sums of g and of g ⊙ x̂.
-            using var gSum = Tensor.Zeros(groups);
-            using var gxSum = Tensor.Zeros(groups);
-            var gMean = gSum.Span;
-            var gxMean = gxSum.Span;
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < cols; c++)
-                {
-                    int i = r * cols + c, s = perRow ? r : c;
-                    gMean[s] += gs[i];
-                    gxMean[s] += gs[i] * xh[i];
-                }
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < cols; c++)
-                {
-                    int i = r * cols + c, s = perRow ? r : c;
-                    d[i] = batchStats
-                        ? rstd[s] * (gs[i] - gMean[s] / n - xh[i] * gxMean[s] / n)
-                        : rstd[s] * gs[i];
-                }
-        }
-        if (gamma.RequiresGrad)
-        {
-            using var dg = new GradSink(gamma);
-            K.Multiply(dy, xh, xh); // xh now holds dy ⊙ x̂
-            K.SumColumns(xh, cols, dg.Span);
-        }
-        if (beta.RequiresGrad)
-        {
-            using var db = new GradSink(beta);
-            K.SumColumns(dy, cols, db.Span);
-        }
     }
 }

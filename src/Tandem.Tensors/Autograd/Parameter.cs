@@ -4,7 +4,10 @@ namespace Tandem.Tensors.Autograd;
 /// A trainable tensor with its gradient: a leaf <see cref="Variable"/> that always requires a
 /// gradient. Dense parameters accumulate into <see cref="Variable.Grad"/>; sparse ones
 /// (embedding tables) accumulate only the rows a batch touched into <see cref="SparseGrad"/>,
-/// so optimizers can update those rows lazily.
+/// so optimizers can update those rows lazily. Only <see cref="Ops.Embedding"/> produces row
+/// gradients; any other op that reads a sparse table (e.g. a matmul against the whole table)
+/// adds its gradient to the dense <see cref="Variable.Grad"/>, which the optimizer must then
+/// also read, so gather rows with <see cref="Ops.Embedding"/> first.
 /// </summary>
 public sealed class Parameter : Variable
 {

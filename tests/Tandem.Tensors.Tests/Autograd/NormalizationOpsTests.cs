@@ -35,6 +35,28 @@ public class NormalizationOpsTests
     }
 
     [Fact]
+    public void LayerNormWithConstantGammaAndBetaLeavesThemWithoutGradients()
+    {
+        using var x = Leaf(12, [3, 4], lo: -2, hi: 2);
+        using var gamma = new Variable(Tensor.From(Random(4, 13, 0.5f, 1.5f), 4));
+        using var beta = new Variable(Tensor.From(Random(4, 14), 4));
+        Check(t => t.LayerNorm(x, gamma, beta), [x], rtol: 2e-2, atol: 2e-4);
+        Assert.False(gamma.HasGrad);
+        Assert.False(beta.HasGrad);
+    }
+
+    [Fact]
+    public void L2NormalizeOfAZeroRowGivesZerosNotNaN()
+    {
+        using var tape = new Tape();
+        using var x = new Variable(Tensor.From([0f, 0, 3, 4], 2, 2), requiresGrad: true);
+        var y = tape.L2Normalize(x);
+        Assert.Equal([0f, 0, 0.6f, 0.8f], y.Value.Span.ToArray()); // [3, 4] / 5
+        tape.Backward(tape.Sum(y));
+        Assert.All(x.Grad.Span.ToArray(), g => Assert.True(float.IsFinite(g)));
+    }
+
+    [Fact]
     public void BatchNormTrainingGradientsMatchFiniteDifferences()
     {
         using var x = Leaf(6, [5, 3], lo: -2, hi: 2);
