@@ -24,6 +24,15 @@ public sealed class Parameter : Variable
     /// <summary>A name unique within a model, used by checkpoints.</summary>
     public string Name { get; }
 
+    /// <summary>The current values (the same tensor as <see cref="Variable.Value"/>).</summary>
+    public new Tensor Value => base.Value;
+
+    /// <summary>
+    /// The dense gradient, same shape as <see cref="Value"/> (the same tensor as
+    /// <see cref="Variable.Grad"/>); a sparse parameter allocates it only if something asks.
+    /// </summary>
+    public new Tensor Grad => base.Grad;
+
     /// <summary>The touched rows' gradients for a sparse parameter, else null.</summary>
     public SparseGrad? SparseGrad { get; }
 
