@@ -42,6 +42,17 @@ public class SoftmaxRowsTests
     }
 
     [Fact]
+    public void SeveralThreadsMatchOneThreadBitForBit()
+    {
+        var x = TestData.WithOutliers(1500 * 65, seed: 6);
+        var one = new float[x.Length];
+        var many = new float[x.Length];
+        TestData.WithThreads(1, () => Kernels.SoftmaxRows(x, 65, one));
+        TestData.WithThreads(2, () => Kernels.SoftmaxRows(x, 65, many));
+        Assert.Equal(one, many);
+    }
+
+    [Fact]
     public void BadInputIsRejected()
     {
         var x = new float[6];

@@ -49,6 +49,19 @@ public class TopKTests
     }
 
     [Fact]
+    public void SeveralThreadsMatchOneThread()
+    {
+        const int rows = 700, cols = 129, k = 5;
+        var x = TestData.Uniform(rows * cols, seed: 7);
+        var (oneValues, oneIndices, manyValues, manyIndices) = (new float[rows * k], new int[rows * k], new float[rows * k], new int[rows * k]);
+        TestData.WithThreads(1, () => Kernels.TopK(x, cols, k, oneValues, oneIndices));
+        TestData.WithThreads(2, () => Kernels.TopK(x, cols, k, manyValues, manyIndices));
+        Assert.Equal(oneIndices, manyIndices);
+        Assert.Equal(oneValues, manyValues);
+        Assert.Equal(Reference(x, cols, k).Indices, oneIndices);
+    }
+
+    [Fact]
     public void BadInputIsRejected()
     {
         var e = Assert.Throws<ArgumentException>(() => Kernels.TopK(new float[6], 3, 2, new float[4], new int[3]));
