@@ -44,6 +44,12 @@ public static class TestData
         }
     }
 
+    /// <summary>
+    /// Test classes that change <see cref="Threads.Count"/> join this collection so they never run at
+    /// the same time and each restores the count it found.
+    /// </summary>
+    public const string ThreadCountCollection = "Threads.Count";
+
     /// <summary>Runs <paramref name="action"/> with <see cref="Threads.Count"/> set, restoring it afterwards.</summary>
     public static void WithThreads(int count, Action action)
     {
