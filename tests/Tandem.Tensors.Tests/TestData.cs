@@ -44,6 +44,12 @@ public static class TestData
         }
     }
 
+    /// <summary>
+    /// Test classes that change <see cref="Threads.Count"/> join this collection so they never run at
+    /// the same time and each restores the count it found.
+    /// </summary>
+    public const string ThreadCountCollection = "Threads.Count";
+
     /// <summary>Runs <paramref name="action"/> with <see cref="Threads.Count"/> set, restoring it afterwards.</summary>
     public static void WithThreads(int count, Action action)
     {
@@ -51,5 +57,24 @@ public static class TestData
         Threads.Count = count;
         try { action(); }
         finally { Threads.Count = saved; }
+    }
+
+    /// <summary>
+    /// Central differences of the scalar <paramref name="loss"/> with respect to each input, in double:
+    /// the independent reference every gradient kernel is checked against.
+    /// </summary>
+    public static double[] NumericGradient(Func<double[], double> loss, float[] at, double h = 1e-5)
+    {
+        var point = at.Select(v => (double)v).ToArray();
+        var gradient = new double[point.Length];
+        for (int i = 0; i < point.Length; i++)
+        {
+            double saved = point[i];
+            point[i] = saved + h; double up = loss(point);
+            point[i] = saved - h; double down = loss(point);
+            point[i] = saved;
+            gradient[i] = (up - down) / (2 * h);
+        }
+        return gradient;
     }
 }

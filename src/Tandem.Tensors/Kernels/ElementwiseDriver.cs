@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.Intrinsics;
 
 namespace Tandem.Tensors.Kernels;
@@ -17,6 +18,7 @@ internal static unsafe class ElementwiseDriver
     public static void Unary<TOp>(ReadOnlySpan<float> x, Span<float> y, SimdLevel level) where TOp : IUnaryOperator
     {
         Validate.Length(y.Length, x.Length, "y", "one per value of x");
+        Debug.Assert(level <= Simd.Best, $"{level} is not supported on this machine.");
         fixed (float* px = x, py = y)
         {
             var inputs = new Pointers(px, null, py, x.Length);
@@ -36,6 +38,7 @@ internal static unsafe class ElementwiseDriver
     {
         Validate.Length(y.Length, x.Length, yName, $"one per value of {xName}");
         Validate.Length(z.Length, x.Length, zName, $"one per value of {xName}");
+        Debug.Assert(level <= Simd.Best, $"{level} is not supported on this machine.");
         fixed (float* px = x, py = y, pz = z)
         {
             var inputs = new Pointers(px, py, pz, x.Length);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.Intrinsics;
 
 namespace Tandem.Tensors.Kernels;
@@ -15,6 +16,7 @@ internal static class RowDriver
     /// <param name="level">The instruction set to use; must be supported by this machine.</param>
     public static void Run<TOp>(TOp op, int rows, long work, SimdLevel level) where TOp : struct, IRowOperator
     {
+        Debug.Assert(level <= Simd.Best, $"{level} is not supported on this machine.");
         switch (level)
         {
             case SimdLevel.Avx512: Parallelism.For(rows, work, new Body<TOp, Avx512Simd, Vector512<float>>(op)); break;

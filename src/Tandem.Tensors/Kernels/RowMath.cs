@@ -38,6 +38,31 @@ internal static unsafe class RowMath
         return sum;
     }
 
+    /// <summary>Σ a[i]·b[i].</summary>
+    public static float Dot<TSimd, TVec>(float* a, float* b, int n) where TSimd : ISimd<TVec> where TVec : struct
+    {
+        int w = TSimd.Count, i = 0;
+        TVec acc0 = TSimd.Splat(0), acc1 = acc0;
+        for (; i <= n - 2 * w; i += 2 * w)
+        {
+            acc0 = TSimd.MultiplyAdd(TSimd.Load(a + i), TSimd.Load(b + i), acc0);
+            acc1 = TSimd.MultiplyAdd(TSimd.Load(a + i + w), TSimd.Load(b + i + w), acc1);
+        }
+        for (; i <= n - w; i += w) acc0 = TSimd.MultiplyAdd(TSimd.Load(a + i), TSimd.Load(b + i), acc0);
+        float sum = TSimd.Sum(TSimd.Add(acc0, acc1));
+        for (; i < n; i++) sum = MathF.FusedMultiplyAdd(a[i], b[i], sum);
+        return sum;
+    }
+
+    /// <summary><c>y[i] = (a[i] · scale + b[i]) · outer</c>; y may be a or b.</summary>
+    public static void AxpyScaled<TSimd, TVec>(float* a, float scale, float* b, float outer, float* y, int n) where TSimd : ISimd<TVec> where TVec : struct
+    {
+        int w = TSimd.Count, i = 0;
+        TVec s = TSimd.Splat(scale), o = TSimd.Splat(outer);
+        for (; i <= n - w; i += w) TSimd.Store(TSimd.Multiply(TSimd.MultiplyAdd(TSimd.Load(a + i), s, TSimd.Load(b + i)), o), y + i);
+        for (; i < n; i++) y[i] = MathF.FusedMultiplyAdd(a[i], scale, b[i]) * outer;
+    }
+
     /// <summary>Σ (x[i] - shift)².</summary>
     public static float SumOfSquares<TSimd, TVec>(float* x, int n, float shift) where TSimd : ISimd<TVec> where TVec : struct
     {

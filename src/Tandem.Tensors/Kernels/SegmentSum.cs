@@ -16,9 +16,7 @@ public static partial class Kernels
     internal static unsafe void Segment(ReadOnlySpan<float> x, int cols, ReadOnlySpan<int> offsets, Span<float> y, bool mean, SimdLevel level)
     {
         int rows = Validate.Rows(x.Length, cols);
-        if (offsets.IsEmpty) KernelThrow.EmptyOffsets();
-        for (int b = 0, previous = 0; b < offsets.Length; previous = offsets[b], b++)
-            if (offsets[b] < previous || offsets[b] > rows) KernelThrow.BadOffsets(b, offsets[b], previous, rows);
+        Validate.Offsets(offsets, rows);
         int bags = offsets.Length - 1;
         Validate.Length(y.Length, (long)bags * cols, nameof(y), "offsets.Length - 1 rows of cols values");
         fixed (float* px = x, py = y)

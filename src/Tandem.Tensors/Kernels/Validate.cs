@@ -24,6 +24,14 @@ internal static class Validate
             if ((uint)ids[i] >= (uint)rows) KernelThrow.IdOutOfRange(param, i, ids[i], rows);
     }
 
+    /// <summary>Checks bag boundaries: at least one, never decreasing, all within 0..rows.</summary>
+    public static void Offsets(ReadOnlySpan<int> offsets, int rows)
+    {
+        if (offsets.IsEmpty) KernelThrow.EmptyOffsets();
+        for (int b = 0, previous = 0; b < offsets.Length; previous = offsets[b], b++)
+            if (offsets[b] < previous || offsets[b] > rows) KernelThrow.BadOffsets(b, offsets[b], previous, rows);
+    }
+
     public static void Eps(float eps)
     {
         if (!(eps > 0) || float.IsInfinity(eps)) KernelThrow.BadEps(eps);

@@ -2,6 +2,7 @@ namespace Tandem.Tensors.Tests.Kernels;
 
 using Kernels = Tandem.Tensors.Kernels.Kernels;
 
+[Collection(TestData.ThreadCountCollection)]
 public class SoftmaxRowsTests
 {
     static double[] Reference(float[] x, int cols)
@@ -39,6 +40,17 @@ public class SoftmaxRowsTests
         Kernels.SoftmaxRows(x, 17, x, level); // in place
         Assert.All(x[..17], v => Assert.Equal(1f / 17, v, 1e-7f));
         Assert.Equal(1.0, x[17..].Sum(v => (double)v), 1e-6);
+    }
+
+    [Fact]
+    public void SeveralThreadsMatchOneThreadBitForBit()
+    {
+        var x = TestData.WithOutliers(1500 * 65, seed: 6);
+        var one = new float[x.Length];
+        var many = new float[x.Length];
+        TestData.WithThreads(1, () => Kernels.SoftmaxRows(x, 65, one));
+        TestData.WithThreads(2, () => Kernels.SoftmaxRows(x, 65, many));
+        Assert.Equal(one, many);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ namespace Tandem.Tensors.Tests.Kernels;
 
 using Kernels = Tandem.Tensors.Kernels.Kernels;
 
+[Collection(TestData.ThreadCountCollection)]
 public class TopKTests
 {
     /// <summary>A full sort by value descending, then column ascending, cut to k and padded.</summary>
@@ -46,6 +47,19 @@ public class TopKTests
         Kernels.TopK(x, 5, 7, values, indices);
         Assert.Equal([1, 3, 0, 2, 4, -1, -1], indices);
         Assert.Equal([7f, 7, 5, 5, 1, float.NegativeInfinity, float.NegativeInfinity], values);
+    }
+
+    [Fact]
+    public void SeveralThreadsMatchOneThread()
+    {
+        const int rows = 700, cols = 129, k = 5;
+        var x = TestData.Uniform(rows * cols, seed: 7);
+        var (oneValues, oneIndices, manyValues, manyIndices) = (new float[rows * k], new int[rows * k], new float[rows * k], new int[rows * k]);
+        TestData.WithThreads(1, () => Kernels.TopK(x, cols, k, oneValues, oneIndices));
+        TestData.WithThreads(2, () => Kernels.TopK(x, cols, k, manyValues, manyIndices));
+        Assert.Equal(oneIndices, manyIndices);
+        Assert.Equal(oneValues, manyValues);
+        Assert.Equal(Reference(x, cols, k).Indices, oneIndices);
     }
 
     [Fact]
