@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using K = Tandem.Tensors.Kernels.Kernels;
 
 namespace Tandem.Tensors.Autograd;
@@ -13,16 +12,22 @@ public static partial class Ops
         K.SoftmaxRows(x.Value.Span, cols, y.Value.Span);
         tape.Record(y, () =>
         {
-            // dx = y ⊙ (dy - Σ_j dy_j y_j), row by row
             using var dx = new GradSink(x);
-            for (int r = 0; r < x.Rows; r++)
-            {
-                var yr = y.Value.Span.Slice(r * cols, cols);
-                var dyr = y.Grad.Span.Slice(r * cols, cols);
-                var dxr = dx.Span.Slice(r * cols, cols);
-                TensorPrimitives.Subtract(dyr, TensorPrimitives.Dot(dyr, yr), dxr);
-                K.Multiply(dxr, yr, dxr);
-            }
+            K.SoftmaxRowsBackward(y.Value.Span, cols, y.Grad.Span, dx.Span);
+        });
+        return y;
+    }
+
+    /// <summary>Log-softmax of each row, <c>y = x - log Σ_j e^x_j</c>, computed stably.</summary>
+    public static Variable LogSoftmax(this Tape tape, Variable x)
+    {
+        int cols = x.Cols;
+        var y = tape.Output(Like(x), x.RequiresGrad);
+        K.LogSoftmaxRows(x.Value.Span, cols, y.Value.Span);
+        tape.Record(y, () =>
+        {
+            using var dx = new GradSink(x);
+            K.LogSoftmaxRowsBackward(y.Value.Span, cols, y.Grad.Span, dx.Span);
         });
         return y;
     }
@@ -36,19 +41,8 @@ public static partial class Ops
         K.L2NormalizeRows(x.Value.Span, cols, y.Value.Span, norms.Span, eps);
         tape.Record(y, () =>
         {
-            // dx = (dy - y (y·dy)) / n with n = ‖x‖ (the kernel's unclamped norm); where n ≤ eps,
-            // y = x/eps is linear and dx = dy/eps.
             using var dx = new GradSink(x);
-            for (int r = 0; r < x.Rows; r++)
-            {
-                var yr = y.Value.Span.Slice(r * cols, cols);
-                var dyr = y.Grad.Span.Slice(r * cols, cols);
-                var dxr = dx.Span.Slice(r * cols, cols);
-                float n = norms[r];
-                float dot = n > eps ? TensorPrimitives.Dot(yr, dyr) : 0;
-                TensorPrimitives.MultiplyAdd(yr, -dot, dyr, dxr);
-                K.Scale(dxr, 1 / MathF.Max(n, eps), dxr);
-            }
+            K.L2NormalizeRowsBackward(y.Value.Span, cols, norms.Span, y.Grad.Span, dx.Span, eps);
         });
         return y;
     }

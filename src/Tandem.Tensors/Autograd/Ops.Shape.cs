@@ -164,16 +164,9 @@ public static partial class Ops
         var saved = tape.Save(offsets);
         tape.Record(y, () =>
         {
-            // Every row of x lies in exactly one bag and receives that bag's gradient (÷ size for a mean).
             using var dx = new GradSink(x);
-            var off = saved.Span;
-            for (int b = 0; b + 1 < off.Length; b++)
-            {
-                int n = off[b + 1] - off[b];
-                var dyb = y.Grad.Span.Slice(b * cols, cols);
-                for (int r = off[b]; r < off[b + 1]; r++)
-                    K.Scale(dyb, mean ? 1f / n : 1f, dx.Span.Slice(r * cols, cols));
-            }
+            if (mean) K.SegmentMeanBackward(y.Grad.Span, cols, saved.Span, dx.Span);
+            else K.SegmentSumBackward(y.Grad.Span, cols, saved.Span, dx.Span);
         });
         return y;
     }

@@ -8,10 +8,11 @@ namespace Tandem.Tensors.Tests.Autograd;
 public class NormalizationOpsTests
 {
     [Fact]
-    public void SoftmaxGradientMatchesFiniteDifferences()
+    public void SoftmaxAndLogSoftmaxGradientsMatchFiniteDifferences()
     {
         using var x = Leaf(1, [3, 5], lo: -2, hi: 2);
         Check(t => t.Softmax(x), [x], rtol: 2e-2, atol: 2e-4);
+        Check(t => t.LogSoftmax(x), [x], rtol: 2e-2, atol: 2e-4);
     }
 
     [Fact]
