@@ -1,4 +1,6 @@
 using System.Buffers;
+using Tandem.Tensors.Kernels;
+using K = Tandem.Tensors.Kernels.Kernels;
 
 namespace Tandem.Tensors.Autograd;
 
@@ -70,7 +72,7 @@ public static partial class Ops
     /// (each sequence needs one unpadded key; empty means no padding). With
     /// Q = x·wq + bq, K, V likewise (wq, wk, wv, wo D×D; biases D) and dh = D / heads, each
     /// head computes softmax(Q_h K_hᵀ / √dh + mask) V_h; heads are concatenated and projected by
-    /// wo, bo. Composed from primitive ops, so its gradient comes from theirs.
+    /// wo, bo. The projections are primitive ops and the core is the fused <see cref="Attention"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Shapes disagree, D is not divisible by heads, or a sequence is fully padded.</exception>
     public static Variable SelfAttention(this Tape tape, Variable x, ReadOnlySpan<bool> keyPadding, int heads,
@@ -86,37 +88,123 @@ public static partial class Ops
             if (b.Value.Length != dim) AutogradThrow.Shape(op, $"biases must hold {dim} values, got {b.Value}.");
         if (!keyPadding.IsEmpty && keyPadding.Length != batch * steps) AutogradThrow.Shape(op, $"keyPadding holds {keyPadding.Length} flags, x {x.Value} needs {batch * steps}.");
 
-        int dh = dim / heads;
         var flat = tape.Reshape(x, batch * steps, dim);
-        var q = tape.Linear(flat, wq, bq);
-        var k = tape.Linear(flat, wk, bk);
-        var v = tape.Linear(flat, wv, bv);
-        var sequences = new Variable[batch];
-        var headOutputs = new Variable[heads];
-        for (int b = 0; b < batch; b++)
-        {
-            var qb = tape.SliceRows(q, b * steps, steps);
-            var kb = tape.SliceRows(k, b * steps, steps);
-            var vb = tape.SliceRows(v, b * steps, steps);
-            var mask = keyPadding.IsEmpty ? null : KeyMask(tape, keyPadding.Slice(b * steps, steps), b);
-            for (int h = 0; h < heads; h++)
-            {
-                var scores = tape.Scale(tape.MatMul(tape.Columns(qb, h * dh, dh), tape.Columns(kb, h * dh, dh), transB: true), 1 / MathF.Sqrt(dh));
-                if (mask is not null) scores = tape.Add(scores, mask);
-                headOutputs[h] = tape.MatMul(tape.Softmax(scores), tape.Columns(vb, h * dh, dh));
-            }
-            sequences[b] = heads == 1 ? headOutputs[0] : tape.Concat(headOutputs);
-        }
-        var y = tape.Linear(tape.ConcatRows(sequences), wo, bo);
-        return tape.Reshape(y, batch, steps, dim);
+        var attended = tape.Attention(tape.Linear(flat, wq, bq), tape.Linear(flat, wk, bk), tape.Linear(flat, wv, bv), batch, heads, keyPadding);
+        return tape.Reshape(tape.Linear(attended, wo, bo), batch, steps, dim);
     }
 
-    /// <summary>A row of 0 for keys to attend and -∞ for padded ones, added to every query's scores.</summary>
-    static Variable KeyMask(Tape tape, ReadOnlySpan<bool> padded, int sequence)
+    /// <summary>
+    /// The core of multi-head attention on already projected queries, keys and values, each
+    /// (B·T)×D with sequence b in rows b·T to b·T + T - 1 and head h in columns h·dh to
+    /// h·dh + dh - 1 (dh = D / heads). For every sequence and head:
+    /// <c>out_h = softmax(Q_h K_hᵀ / √dh + mask) V_h</c>, where the mask is -∞ on keys with
+    /// <c>keyPadding[b·T + j]</c> true (empty: no padding). The result is (B·T)×D, heads side by side.
+    /// One op with a fused backward; it keeps only the attention probabilities (B·H·T·T values).
+    /// </summary>
+    /// <exception cref="ArgumentException">Shapes disagree, D is not divisible by heads, or a sequence has every key padded.</exception>
+    public static Variable Attention(this Tape tape, Variable q, Variable k, Variable v, int batch, int heads, ReadOnlySpan<bool> keyPadding = default)
     {
-        if (!padded.Contains(false)) AutogradThrow.Shape(nameof(SelfAttention), $"sequence {sequence} has every key padded; it needs at least one.");
-        var row = Tensor.Empty(padded.Length);
-        for (int j = 0; j < padded.Length; j++) row[j] = padded[j] ? float.NegativeInfinity : 0;
-        return tape.Constant(row);
+        const string op = nameof(Attention);
+        int rows = q.Rows, dim = q.Cols;
+        if (q.Value.Rank != 2 || !q.Value.SameShape(k.Value) || !q.Value.SameShape(v.Value))
+            AutogradThrow.Shape(op, $"q, k and v must be matrices of one shape, got {q.Value}, {k.Value}, {v.Value}.");
+        if (batch < 1 || rows % batch != 0) AutogradThrow.Shape(op, $"{rows} rows do not split into {batch} sequences.");
+        if (heads < 1 || dim % heads != 0) AutogradThrow.Shape(op, $"D = {dim} must be a multiple of heads = {heads}.");
+        int steps = rows / batch, dh = dim / heads;
+        if (!keyPadding.IsEmpty && keyPadding.Length != rows) AutogradThrow.Shape(op, $"keyPadding holds {keyPadding.Length} flags for {rows} rows.");
+        for (int b = 0; b < batch && !keyPadding.IsEmpty; b++)
+            if (!keyPadding.Slice(b * steps, steps).Contains(false)) AutogradThrow.Shape(op, $"sequence {b} has every key padded; it needs at least one.");
+
+        float scale = 1 / MathF.Sqrt(dh);
+        var probs = tape.Save(batch * heads, steps, steps);
+        var y = tape.Output(Tensor.Empty(rows, dim), q.RequiresGrad || k.RequiresGrad || v.RequiresGrad);
+        int block = steps * dh, square = steps * steps;
+        float[] scratch = TensorPool.Rent(3 * block);
+        try
+        {
+            var (qh, kh, vh) = (scratch.AsMemory(0, block), scratch.AsMemory(block, block), scratch.AsMemory(2 * block, block));
+            for (int b = 0; b < batch; b++)
+                for (int h = 0; h < heads; h++)
+                {
+                    var p = probs.Span.Slice((b * heads + h) * square, square);
+                    HeadBlock(q.Value.Span, b, h, steps, dim, dh, qh.Span, gather: true);
+                    HeadBlock(k.Value.Span, b, h, steps, dim, dh, kh.Span, gather: true);
+                    HeadBlock(v.Value.Span, b, h, steps, dim, dh, vh.Span, gather: true);
+                    Gemm.Multiply(qh.Span, kh.Span, p, steps, steps, dh, transB: true, alpha: scale);
+                    if (!keyPadding.IsEmpty)
+                        for (int j = 0; j < steps; j++)
+                            if (keyPadding[b * steps + j])
+                                for (int i = 0; i < steps; i++) p[i * steps + j] = float.NegativeInfinity;
+                    K.SoftmaxRows(p, steps, p);
+                    Gemm.Multiply(p, vh.Span, qh.Span, steps, dh, steps); // qh is free again: it takes out_h
+                    HeadBlock(y.Value.Span, b, h, steps, dim, dh, qh.Span, gather: false);
+                }
+        }
+        finally { TensorPool.Return(scratch); }
+
+        tape.Record(y, () =>
+        {
+            // Per head, with P the probabilities and dO the output gradient:
+            // dV = Pᵀ dO, dP = dO Vᵀ, dS = softmax'(dP)·scale, dQ = dS K, dK = dSᵀ Q.
+            float[] work = TensorPool.Rent(4 * block + 2 * square);
+            try
+            {
+                var (qh, kh, vh, dOut) = (work.AsMemory(0, block), work.AsMemory(block, block), work.AsMemory(2 * block, block), work.AsMemory(3 * block, block));
+                var (dP, dS) = (work.AsMemory(4 * block, square), work.AsMemory(4 * block + square, square));
+                var dq = q.RequiresGrad ? q.Grad.Span : default;
+                var dk = k.RequiresGrad ? k.Grad.Span : default;
+                var dv = v.RequiresGrad ? v.Grad.Span : default;
+                for (int b = 0; b < batch; b++)
+                    for (int h = 0; h < heads; h++)
+                    {
+                        var p = probs.Span.Slice((b * heads + h) * square, square);
+                        HeadBlock(y.Grad.Span, b, h, steps, dim, dh, dOut.Span, gather: true);
+                        if (v.RequiresGrad)
+                        {
+                            Gemm.Multiply(p, dOut.Span, vh.Span, steps, dh, steps, transA: true);
+                            AddHeadBlock(dv, b, h, steps, dim, dh, vh.Span);
+                        }
+                        if (!q.RequiresGrad && !k.RequiresGrad) continue;
+                        HeadBlock(v.Value.Span, b, h, steps, dim, dh, vh.Span, gather: true);
+                        Gemm.Multiply(dOut.Span, vh.Span, dP.Span, steps, steps, dh, transB: true);
+                        K.SoftmaxRowsBackward(p, steps, dP.Span, dS.Span);
+                        if (q.RequiresGrad)
+                        {
+                            HeadBlock(k.Value.Span, b, h, steps, dim, dh, kh.Span, gather: true);
+                            Gemm.Multiply(dS.Span, kh.Span, qh.Span, steps, dh, steps, alpha: scale);
+                            AddHeadBlock(dq, b, h, steps, dim, dh, qh.Span);
+                        }
+                        if (k.RequiresGrad)
+                        {
+                            HeadBlock(q.Value.Span, b, h, steps, dim, dh, qh.Span, gather: true);
+                            Gemm.Multiply(dS.Span, qh.Span, kh.Span, steps, dh, steps, transA: true, alpha: scale);
+                            AddHeadBlock(dk, b, h, steps, dim, dh, kh.Span);
+                        }
+                    }
+            }
+            finally { TensorPool.Return(work); }
+        });
+        return y;
+    }
+
+    /// <summary>Copies head h of sequence b between a (B·T)×D matrix and a contiguous T×dh block, either way.</summary>
+    static void HeadBlock(Span<float> matrix, int b, int h, int steps, int dim, int dh, Span<float> block, bool gather)
+    {
+        for (int t = 0; t < steps; t++)
+        {
+            var cells = matrix.Slice((b * steps + t) * dim + h * dh, dh);
+            if (gather) cells.CopyTo(block.Slice(t * dh, dh));
+            else block.Slice(t * dh, dh).CopyTo(cells);
+        }
+    }
+
+    /// <summary>Adds a T×dh block into head h of sequence b of a (B·T)×D gradient.</summary>
+    static void AddHeadBlock(Span<float> matrix, int b, int h, int steps, int dim, int dh, ReadOnlySpan<float> block)
+    {
+        for (int t = 0; t < steps; t++)
+        {
+            var cells = matrix.Slice((b * steps + t) * dim + h * dh, dh);
+            K.Add(cells, block.Slice(t * dh, dh), cells);
+        }
     }
 }

@@ -76,4 +76,51 @@ public class SequenceOpsTests
         Assert.Equal(before, after); // queries 0 and 1 never looked at key 2
         foreach (var v in w.Concat(b)) v.Dispose();
     }
+
+    [Fact]
+    public void AttentionCoreGradientsMatchFiniteDifferences()
+    {
+        using var q = Leaf(40, [6, 4]);
+        using var k = Leaf(41, [6, 4]);
+        using var v = Leaf(42, [6, 4]);
+        bool[] padding = [false, true, false, false, false, true]; // 2 sequences of 3
+        Check(t => t.Attention(q, k, v, batch: 2, heads: 2, padding), [q, k, v], rtol: 2e-2, atol: 2e-4);
+        Check(t => t.Attention(q, k, v, batch: 3, heads: 1), [q, k, v], rtol: 2e-2, atol: 2e-4);
+    }
+
+    [Fact]
+    public void AttentionCoreMatchesTheSameAttentionBuiltFromPrimitiveOps()
+    {
+        const int batch = 2, steps = 3, dim = 6, heads = 3, dh = dim / heads;
+        var values = Random(3 * batch * steps * dim, 43);
+        bool[] padding = [false, false, true, true, false, false];
+        using var tape = new Tape();
+        var q = tape.Constant(values.AsSpan(0, 36), batch * steps, dim);
+        var k = tape.Constant(values.AsSpan(36, 36), batch * steps, dim);
+        var v = tape.Constant(values.AsSpan(72, 36), batch * steps, dim);
+        var fused = tape.Attention(q, k, v, batch, heads, padding);
+        for (int b = 0; b < batch; b++)
+        {
+            var mask = new float[steps];
+            for (int j = 0; j < steps; j++) mask[j] = padding[b * steps + j] ? float.NegativeInfinity : 0;
+            for (int h = 0; h < heads; h++)
+            {
+                Variable Head(Variable m) => tape.Columns(tape.SliceRows(m, b * steps, steps), h * dh, dh);
+                var scores = tape.Add(tape.Scale(tape.MatMul(Head(q), Head(k), transB: true), 1 / MathF.Sqrt(dh)), tape.Constant(mask, steps));
+                var reference = tape.MatMul(tape.Softmax(scores), Head(v));
+                for (int t = 0; t < steps; t++)
+                    for (int c = 0; c < dh; c++)
+                        Assert.Equal(reference.Value[t, c], fused.Value[b * steps + t, h * dh + c], 5);
+            }
+        }
+    }
+
+    [Fact]
+    public void AttentionRejectsAFullyPaddedSequence()
+    {
+        using var tape = new Tape();
+        var m = tape.Constant(new float[8], 4, 2);
+        var ex = Assert.Throws<ArgumentException>(() => tape.Attention(m, m, m, batch: 2, heads: 1, [false, false, true, true]));
+        Assert.Contains("sequence 1", ex.Message);
+    }
 }
