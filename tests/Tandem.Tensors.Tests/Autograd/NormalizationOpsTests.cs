@@ -85,6 +85,25 @@ public class NormalizationOpsTests
     }
 
     [Fact]
+    public void BatchNormTrainingStandardisesEachColumnOfTheBatch()
+    {
+        using var tape = new Tape();
+        using var gamma = new Variable(Tensor.From([1f, 1, 1], 3));
+        using var beta = new Variable(Tensor.Zeros(3));
+        using var runningMean = Tensor.Zeros(3);
+        using var runningVar = Tensor.Zeros(3);
+        var x = tape.Constant(Random(8 * 3, 15, -3, 5), 8, 3);
+        var y = tape.BatchNorm(x, gamma, beta, runningMean, runningVar, training: true, eps: 1e-6f);
+        for (int c = 0; c < 3; c++)
+        {
+            var column = Enumerable.Range(0, 8).Select(r => (double)y.Value[r, c]).ToArray();
+            double mean = column.Average();
+            Assert.Equal(0, mean, 5);
+            Assert.Equal(1, column.Sum(v => (v - mean) * (v - mean)) / 8, 4); // biased variance, as in the forward
+        }
+    }
+
+    [Fact]
     public void BatchNormTrainingMovesRunningStatisticsByMomentum()
     {
         using var tape = new Tape();

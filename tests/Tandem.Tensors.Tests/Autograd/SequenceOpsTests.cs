@@ -22,6 +22,39 @@ public class SequenceOpsTests
     }
 
     [Fact]
+    public void GruMatchesAPlainDoublePrecisionReference()
+    {
+        using var wx = Leaf(2, [D, 3 * H]);
+        using var wh = Leaf(3, [H, 3 * H]);
+        using var bx = Leaf(4, [3 * H]);
+        using var bh = Leaf(5, [3 * H]);
+        var x = Random(B * T * D, 7);
+        int[] lengths = [4, 3, 2];
+        using var tape = new Tape();
+        var h = tape.Gru(tape.Constant(x, B, T, D), lengths, wx, wh, bx, bh);
+        static double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
+        for (int b = 0; b < B; b++)
+        {
+            var state = new double[H];
+            for (int t = 0; t < lengths[b]; t++)
+            {
+                // gate g of unit j: xp = x_t·wx[:, g·H + j] + bx, hp = h·wh[:, g·H + j] + bh
+                double Xp(int g, int j) => bx.Value[g * H + j] + Enumerable.Range(0, D).Sum(d => (double)x[(b * T + t) * D + d] * wx.Value[d, g * H + j]);
+                double Hp(int g, int j) => bh.Value[g * H + j] + Enumerable.Range(0, H).Sum(i => state[i] * wh.Value[i, g * H + j]);
+                var next = new double[H];
+                for (int j = 0; j < H; j++)
+                {
+                    double r = Sigmoid(Xp(0, j) + Hp(0, j)), z = Sigmoid(Xp(1, j) + Hp(1, j));
+                    double n = Math.Tanh(Xp(2, j) + r * Hp(2, j));
+                    next[j] = (1 - z) * n + z * state[j];
+                }
+                state = next;
+            }
+            for (int j = 0; j < H; j++) Assert.Equal(state[j], h.Value[b, j], 5);
+        }
+    }
+
+    [Fact]
     public void GruStateIsFrozenPastEachLengthAndPaddingIsIgnored()
     {
         using var wx = Leaf(2, [D, 3 * H]);
