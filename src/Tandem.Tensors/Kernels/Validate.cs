@@ -17,6 +17,12 @@ internal static class Validate
         if (actual != expected) KernelThrow.Length(param, actual, expected, meaning);
     }
 
+    /// <summary>Checks that <paramref name="param"/> holds one value per value of <paramref name="other"/>; the message is built only on failure.</summary>
+    public static void SameLength(int actual, int expected, string param, string other)
+    {
+        if (actual != expected) KernelThrow.Length(param, actual, expected, "one per value of " + other);
+    }
+
     /// <summary>Checks every id indexes a row of a table with <paramref name="rows"/> rows.</summary>
     public static void Ids(ReadOnlySpan<int> ids, int rows, string param = "ids")
     {
