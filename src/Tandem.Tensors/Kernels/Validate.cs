@@ -4,9 +4,9 @@ namespace Tandem.Tensors.Kernels;
 internal static class Validate
 {
     /// <summary>Checks <paramref name="cols"/> &gt; 0 and that x holds whole rows; returns the row count.</summary>
-    public static int Rows(int length, int cols, string param = "x")
+    public static int Rows(int length, int cols, string param = "x", string colsParam = "cols")
     {
-        if (cols <= 0) KernelThrow.ColsNotPositive(cols);
+        if (cols <= 0) KernelThrow.ColsNotPositive(colsParam, cols);
         if (length % cols != 0) KernelThrow.NotWholeRows(param, length, cols);
         return length / cols;
     }
