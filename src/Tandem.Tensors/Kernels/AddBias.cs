@@ -13,7 +13,7 @@ public static partial class Kernels
     /// <summary><see cref="AddBias(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> at a chosen instruction set.</summary>
     internal static unsafe void AddBias(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, SimdLevel level)
     {
-        int rows = Validate.Rows(x.Length, bias.Length);
+        int rows = Validate.Rows(x.Length, bias.Length, nameof(x), "bias.Length");
         Validate.Length(y.Length, x.Length, nameof(y), "one per value of x");
         fixed (float* px = x, pb = bias, py = y)
             RowDriver.Run(new AddBiasRowOperator(px, pb, py, bias.Length), rows, x.Length, level);

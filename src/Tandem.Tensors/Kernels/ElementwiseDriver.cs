@@ -36,8 +36,8 @@ internal static unsafe class ElementwiseDriver
     public static void Binary<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> z, SimdLevel level,
         string xName = "x", string yName = "y", string zName = "z") where TOp : IBinaryOperator
     {
-        Validate.Length(y.Length, x.Length, yName, $"one per value of {xName}");
-        Validate.Length(z.Length, x.Length, zName, $"one per value of {xName}");
+        Validate.SameLength(y.Length, x.Length, yName, xName);
+        Validate.SameLength(z.Length, x.Length, zName, xName);
         Debug.Assert(level <= Simd.Best, $"{level} is not supported on this machine.");
         fixed (float* px = x, py = y, pz = z)
         {

@@ -18,8 +18,8 @@ internal static class KernelThrow
             $"{param} holds {length} values, which is not a whole number of rows of {cols} columns; pass rows*{cols} values.", param);
 
     [DoesNotReturn]
-    public static void ColsNotPositive(int cols) =>
-        throw new ArgumentOutOfRangeException("cols", cols, $"cols is {cols} but must be at least 1.");
+    public static void ColsNotPositive(string param, int cols) =>
+        throw new ArgumentOutOfRangeException(param, cols, $"{param} is {cols} but must be at least 1 (the number of columns).");
 
     [DoesNotReturn]
     public static void Negative(string param, int value) =>

@@ -23,11 +23,13 @@ internal static class Parallelism
     public static void For<TBody>(int count, long work, TBody body) where TBody : struct, IRangeBody
     {
         int threads = Threads.Count;
-        if (threads == 1 || count < 2 || work < MinWork)
-        {
-            body.Invoke(0, count);
-            return;
-        }
+        if (threads == 1 || count < 2 || work < MinWork) body.Invoke(0, count);
+        else Split(count, threads, body);
+    }
+
+    // Apart from For, so the closure is allocated only when work is actually split.
+    static void Split<TBody>(int count, int threads, TBody body) where TBody : struct, IRangeBody
+    {
         // A few chunks per thread keeps the threads busy when rows cost unequal amounts.
         int chunks = Math.Min(count, threads * 4);
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },

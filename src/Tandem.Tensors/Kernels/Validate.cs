@@ -4,9 +4,9 @@ namespace Tandem.Tensors.Kernels;
 internal static class Validate
 {
     /// <summary>Checks <paramref name="cols"/> &gt; 0 and that x holds whole rows; returns the row count.</summary>
-    public static int Rows(int length, int cols, string param = "x")
+    public static int Rows(int length, int cols, string param = "x", string colsParam = "cols")
     {
-        if (cols <= 0) KernelThrow.ColsNotPositive(cols);
+        if (cols <= 0) KernelThrow.ColsNotPositive(colsParam, cols);
         if (length % cols != 0) KernelThrow.NotWholeRows(param, length, cols);
         return length / cols;
     }
@@ -15,6 +15,12 @@ internal static class Validate
     public static void Length(int actual, long expected, string param, string meaning)
     {
         if (actual != expected) KernelThrow.Length(param, actual, expected, meaning);
+    }
+
+    /// <summary>Checks that <paramref name="param"/> holds one value per value of <paramref name="other"/>; the message is built only on failure.</summary>
+    public static void SameLength(int actual, int expected, string param, string other)
+    {
+        if (actual != expected) KernelThrow.Length(param, actual, expected, "one per value of " + other);
     }
 
     /// <summary>Checks every id indexes a row of a table with <paramref name="rows"/> rows.</summary>

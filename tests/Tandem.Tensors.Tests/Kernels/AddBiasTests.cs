@@ -24,6 +24,7 @@ public class AddBiasTests
         var e = Assert.Throws<ArgumentException>(() => Kernels.AddBias(new float[6], new float[3], new float[3]));
         Assert.Contains("y holds 3 values but must hold 6", e.Message);
         Assert.Throws<ArgumentException>(() => Kernels.AddBias(new float[7], new float[3], new float[7]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.AddBias(new float[6], [], new float[6]));
+        var empty = Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.AddBias(new float[6], [], new float[6]));
+        Assert.Contains("bias.Length is 0", empty.Message);
     }
 }
