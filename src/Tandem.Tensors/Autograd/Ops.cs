@@ -47,8 +47,23 @@ public static partial class Ops
         return y;
     }
 
-    /// <summary><c>x · w + bias</c> for x of n×in, w of in×out and a bias row of out values.</summary>
+    /// <summary>
+    /// <c>x · w + bias</c> for w of in×out and an optional bias row of out values. x is n×in, or
+    /// of any rank with last dimension in (e.g. B×T×in), in which case the result keeps x's
+    /// leading dimensions (B×T×out).
+    /// </summary>
+    /// <exception cref="ArgumentException">x's last dimension is not w's rows, or the bias is not one row of w's columns.</exception>
     public static Variable Linear(this Tape tape, Variable x, Variable w, Variable? bias = null)
+    {
+        if (x.Value.Rank < 2 || w.Value.Rank != 2 || x.Value.Shape[^1] != w.Rows)
+            AutogradThrow.Shape(nameof(Linear), $"x {x.Value} must end in the {w.Rows} rows of w {w.Value}.");
+        if (x.Value.Rank == 2) return Affine(tape, x, w, bias);
+        var shape = x.Value.Shape.ToArray();
+        shape[^1] = w.Cols;
+        return tape.Reshape(Affine(tape, tape.Reshape(x, -1, w.Rows), w, bias), shape);
+    }
+
+    static Variable Affine(Tape tape, Variable x, Variable w, Variable? bias)
     {
         var y = tape.MatMul(x, w);
         return bias is null ? y : tape.Add(y, bias);

@@ -43,6 +43,10 @@ public class LinearOpsTests
         using var w = Leaf(5, [4, 3]);
         using var bias = Leaf(6, [3]);
         Check(t => t.Reshape(t.Linear(t.Reshape(x, 6, 4), w, bias), 2, -1), [x, w, bias], rtol: 1e-2, atol: 1e-4);
+        Check(t => t.Linear(x, w, bias), [x, w, bias], rtol: 1e-2, atol: 1e-4);
+        Check(t => t.Linear(x, w), [x, w], rtol: 1e-2, atol: 1e-4);
+        using var tape = new Tape();
+        Assert.Equal([2, 3, 3], tape.Linear(x, w, bias).Value.Shape.ToArray()); // B×T×in → B×T×out
     }
 
     [Fact]
