@@ -1,0 +1,102 @@
+using K = Tandem.Tensors.Kernels.Kernels;
+
+namespace Tandem.Tensors.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// Softmax cross-entropy over rows, as used for in-batch softmax retrieval: row b of the B×N
+    /// <paramref name="logits"/> has the correct column <c>targets[b]</c>. Where
+    /// <paramref name="mask"/> (B×N, optional) is true the logit is excluded (set to -∞), e.g.
+    /// accidental hits. The loss is <c>Σ_b w_b·(-log softmax(row b)[targets[b]]) / B</c> with the
+    /// optional per-row <paramref name="weights"/> (1 when empty), a scalar.
+    /// </summary>
+    /// <exception cref="ArgumentException">Lengths disagree with the logits, or a target is masked.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A target is outside the columns.</exception>
+    public static Variable SoftmaxCrossEntropy(this Tape tape, Variable logits, ReadOnlySpan<int> targets,
+        ReadOnlySpan<bool> mask = default, ReadOnlySpan<float> weights = default)
+    {
+        const string op = nameof(SoftmaxCrossEntropy);
+        int rows = logits.Rows, cols = logits.Cols;
+        if (targets.Length != rows) AutogradThrow.Shape(op, $"{targets.Length} targets for {rows} rows of logits {logits.Value}.");
+        if (!mask.IsEmpty && mask.Length != rows * cols) AutogradThrow.Shape(op, $"mask holds {mask.Length} flags, logits {logits.Value} need {rows * cols}.");
+        if (!weights.IsEmpty && weights.Length != rows) AutogradThrow.Shape(op, $"{weights.Length} weights for {rows} rows of logits.");
+        for (int b = 0; b < rows; b++)
+        {
+            if ((uint)targets[b] >= (uint)cols) AutogradThrow.Index(op, nameof(targets), b, targets[b], cols);
+            if (!mask.IsEmpty && mask[b * cols + targets[b]]) AutogradThrow.Shape(op, $"mask excludes the target logit of row {b} (column {targets[b]}).");
+        }
+        // probs holds the masked logits, then their log-softmax, then (kept for backward) the softmax.
+        var probs = tape.Save(rows, cols);
+        var p = probs.Span;
+        logits.Value.Span.CopyTo(p);
+        if (!mask.IsEmpty)
+            for (int i = 0; i < p.Length; i++) if (mask[i]) p[i] = float.NegativeInfinity;
+        K.LogSoftmaxRows(p, cols, p);
+        double loss = 0;
+        for (int b = 0; b < rows; b++) loss -= (weights.IsEmpty ? 1 : weights[b]) * (double)p[b * cols + targets[b]];
+        K.Exp(p, p);
+        var y = tape.Output(Tensor.Empty(), logits.RequiresGrad);
+        y.Value[0] = (float)(loss / Math.Max(1, rows));
+        if (!y.RequiresGrad) return y;
+        var savedTargets = tape.Save(targets);
+        Tensor? savedWeights = null;
+        if (!weights.IsEmpty)
+        {
+            savedWeights = tape.Save(rows);
+            weights.CopyTo(savedWeights.Span);
+        }
+        tape.Record(y, () =>
+        {
+            // dlogits[b, j] = g·w_b/B·(p[b, j] - [j = target_b]); masked logits have p = 0.
+            using var dx = new GradSink(logits);
+            var t = savedTargets.Span;
+            float g = y.Grad[0] / Math.Max(1, rows);
+            for (int b = 0; b < rows; b++)
+            {
+                var d = dx.Span.Slice(b * cols, cols);
+                probs.Span.Slice(b * cols, cols).CopyTo(d);
+                d[t[b]] -= 1;
+                K.Scale(d, g * (savedWeights is null ? 1 : savedWeights[b]), d);
+            }
+        });
+        return y;
+    }
+
+    /// <summary>
+    /// Binary cross-entropy on logits, numerically stable:
+    /// <c>l_i = max(x_i, 0) - x_i·y_i + log(1 + e^-|x_i|)</c>, and the loss is
+    /// <c>Σ w_i·l_i / n</c> over all n elements with the optional per-element
+    /// <paramref name="weights"/> (1 when empty), a scalar. <paramref name="labels"/> lie in [0, 1].
+    /// </summary>
+    /// <exception cref="ArgumentException">Labels or weights do not match the logits' length.</exception>
+    public static Variable BceWithLogits(this Tape tape, Variable logits, ReadOnlySpan<float> labels, ReadOnlySpan<float> weights = default)
+    {
+        const string op = nameof(BceWithLogits);
+        int n = logits.Value.Length;
+        if (labels.Length != n) AutogradThrow.Shape(op, $"{labels.Length} labels for logits {logits.Value}.");
+        if (!weights.IsEmpty && weights.Length != n) AutogradThrow.Shape(op, $"{weights.Length} weights for logits {logits.Value}.");
+        var x = logits.Value.Span;
+        double loss = 0;
+        for (int i = 0; i < n; i++)
+        {
+            float l = MathF.Max(x[i], 0) - x[i] * labels[i] + MathF.Log(1 + MathF.Exp(-MathF.Abs(x[i])));
+            loss += (weights.IsEmpty ? 1 : weights[i]) * (double)l;
+        }
+        var y = tape.Output(Tensor.Empty(), logits.RequiresGrad);
+        y.Value[0] = (float)(loss / Math.Max(1, n));
+        if (!y.RequiresGrad) return y;
+        // Backward needs σ(x) - label (times the weight): computed now, so nothing else is kept.
+        var delta = tape.Save(n);
+        var d = delta.Span;
+        K.Sigmoid(x, d);
+        K.Subtract(d, labels, d);
+        if (!weights.IsEmpty) K.Multiply(d, weights, d);
+        tape.Record(y, () =>
+        {
+            using var dx = new GradSink(logits);
+            K.Scale(delta.Span, y.Grad[0] / Math.Max(1, n), dx.Span);
+        });
+        return y;
+    }
+}
