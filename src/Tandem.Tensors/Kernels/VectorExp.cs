@@ -7,9 +7,8 @@ namespace Tandem.Tensors.Kernels;
 /// <c>exp</c> on float vectors, after Cephes <c>expf</c>: <c>exp(x) = 2^n·exp(r)</c> with
 /// <c>n = round(x·log2 e)</c>, <c>r = x - n·ln 2</c> (ln 2 split in two so r is nearly exact) and
 /// <c>exp(r)</c> a degree-7 polynomial on |r| ≤ ln2/2; within 2 ulps of the true value (tested).
-/// It inlines into the kernels' loops; in an informal single-thread run on this machine it took
-/// SoftmaxRows on 1024×128 floats from about 155 µs (with <see cref="Vector512.Exp(Vector512{float})"/>)
-/// to about 70 µs, level with TensorPrimitives.SoftMax row by row (which skips the max shift). Beyond the float range: <c>+inf</c> above ln(float.MaxValue) ≈ 88.72,
+/// Written here, rather than using <see cref="Vector512.Exp(Vector512{float})"/>, so that it inlines
+/// into the kernels' loops (not yet measured in a committed benchmark). Beyond the float range: <c>+inf</c> above ln(float.MaxValue) ≈ 88.72,
 /// 0 below about -86.99 (results under 2^-125.5 flush to zero: no subnormals), NaN stays NaN.
 /// </summary>
 internal static class VectorExp
