@@ -30,12 +30,12 @@ internal readonly struct GeluOperator : IUnaryOperator
     public static Vector256<float> Invoke(Vector256<float> x)
     {
         var poly = Vector256.FusedMultiplyAdd(Vector256.Create(A), x * x, Vector256<float>.One);
-        return x / (Vector256<float>.One + Vector256.Exp(Vector256.Create(MinusTwoC) * x * poly));
+        return x / (Vector256<float>.One + VectorExp.Exp(Vector256.Create(MinusTwoC) * x * poly));
     }
 
     public static Vector512<float> Invoke(Vector512<float> x)
     {
         var poly = Vector512.FusedMultiplyAdd(Vector512.Create(A), x * x, Vector512<float>.One);
-        return x / (Vector512<float>.One + Vector512.Exp(Vector512.Create(MinusTwoC) * x * poly));
+        return x / (Vector512<float>.One + VectorExp.Exp(Vector512.Create(MinusTwoC) * x * poly));
     }
 }

@@ -34,7 +34,7 @@ internal readonly struct GeluBackwardOperator : IBinaryOperator
     {
         var one = Vector256<float>.One;
         var x2 = x * x;
-        var s = one / (one + Vector256.Exp(Vector256.Create(GeluOperator.MinusTwoC) * x * Vector256.FusedMultiplyAdd(Vector256.Create(GeluOperator.A), x2, one)));
+        var s = one / (one + VectorExp.Exp(Vector256.Create(GeluOperator.MinusTwoC) * x * Vector256.FusedMultiplyAdd(Vector256.Create(GeluOperator.A), x2, one)));
         var slope = Vector256.Create(TwoC) * Vector256.FusedMultiplyAdd(Vector256.Create(ThreeA), x2, one);
         return dy * Vector256.FusedMultiplyAdd(x * s * (one - s), slope, s);
     }
@@ -43,7 +43,7 @@ internal readonly struct GeluBackwardOperator : IBinaryOperator
     {
         var one = Vector512<float>.One;
         var x2 = x * x;
-        var s = one / (one + Vector512.Exp(Vector512.Create(GeluOperator.MinusTwoC) * x * Vector512.FusedMultiplyAdd(Vector512.Create(GeluOperator.A), x2, one)));
+        var s = one / (one + VectorExp.Exp(Vector512.Create(GeluOperator.MinusTwoC) * x * Vector512.FusedMultiplyAdd(Vector512.Create(GeluOperator.A), x2, one)));
         var slope = Vector512.Create(TwoC) * Vector512.FusedMultiplyAdd(Vector512.Create(ThreeA), x2, one);
         return dy * Vector512.FusedMultiplyAdd(x * s * (one - s), slope, s);
     }

@@ -64,7 +64,7 @@ internal readonly unsafe struct Avx2Simd : ISimd<Vector256<float>>
     public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
     public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.MaxNative(a, b);
-    public static Vector256<float> Exp(Vector256<float> value) => Vector256.Exp(value);
+    public static Vector256<float> Exp(Vector256<float> value) => VectorExp.Exp(value);
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
     public static float MaxAcross(Vector256<float> value)
     {
@@ -90,7 +90,7 @@ internal readonly unsafe struct Avx512Simd : ISimd<Vector512<float>>
     public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
     public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
     public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
-    public static Vector512<float> Exp(Vector512<float> value) => Vector512.Exp(value);
+    public static Vector512<float> Exp(Vector512<float> value) => VectorExp.Exp(value);
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
     public static float MaxAcross(Vector512<float> value) =>
         Avx2Simd.MaxAcross(Vector256.MaxNative(value.GetLower(), value.GetUpper()));
