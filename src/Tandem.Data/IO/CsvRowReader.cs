@@ -57,7 +57,7 @@ public sealed class CsvRowReader : IRowReader
     public IReadOnlyList<string> Columns => columns;
 
     /// <inheritdoc/>
-    public long Line => csv.RowNumber;
+    public long Line => csv.RowNumber + (hasHeader ? 1 : 0);
 
     /// <inheritdoc/>
     public int FieldCount => csv.RowFieldCount;
