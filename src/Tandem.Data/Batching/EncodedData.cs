@@ -1,0 +1,45 @@
+namespace Tandem.Data.Batching;
+
+/// <summary>
+/// Every feature of a log encoded with fitted state, plus each interaction's label and weight:
+/// what <see cref="Batcher"/> gathers from. Immutable; safe to share between batchers.
+/// </summary>
+public sealed class EncodedData
+{
+    internal EncodedData(IReadOnlyList<EncodedFeature> features, float[] labels, float[] weights)
+    {
+        Features = features;
+        Labels = labels;
+        Weights = weights;
+    }
+
+    /// <summary>The encoded features, in schema order (a timestamp contributes up to three).</summary>
+    public IReadOnlyList<EncodedFeature> Features { get; }
+
+    /// <summary>The label of each interaction.</summary>
+    public float[] Labels { get; }
+
+    /// <summary>The weight of each interaction.</summary>
+    public float[] Weights { get; }
+
+    /// <summary>Number of interactions.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>A batch with buffers for these features.</summary>
+    public Batch CreateBatch() => new(Features.Select(f => f.CreateBatchFeature()));
+
+    /// <summary>Fills <paramref name="batch"/> with the examples <paramref name="rows"/>.</summary>
+    public void Fill(Batch batch, ReadOnlySpan<int> rows)
+    {
+        batch.Resize(rows.Length);
+        rows.CopyTo(batch.Rows);
+        var labels = batch.Labels.Span;
+        var weights = batch.Weights.Span;
+        for (int b = 0; b < rows.Length; b++)
+        {
+            labels[b] = Labels[rows[b]];
+            weights[b] = Weights[rows[b]];
+        }
+        for (int f = 0; f < Features.Count; f++) Features[f].Gather(rows, batch.Features[f]);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+
+namespace Tandem.Data.Datasets;
+
+/// <summary>
+/// Finds a dataset's folder: first under the given data directory (<c>--data-dir</c>), then under
+/// <c>TANDEM_DATA</c>, then in the cache (<c>TANDEM_CACHE</c> or <c>~/.cache/tandem</c>); only then
+/// downloads the archive, checks its SHA-256, unpacks it into the cache and checks the files' hashes.
+/// Downloads go to a temporary file renamed when complete. Safe from several threads for
+/// different datasets; two processes fetching the same dataset at once may both download it.
+/// </summary>
+public static class DatasetFetcher
+{
+    /// <summary>The cache folder: <c>TANDEM_CACHE</c>, else <c>~/.cache/tandem</c>.</summary>
+    public static string CacheDirectory =>
+        Environment.GetEnvironmentVariable("TANDEM_CACHE") is { Length: > 0 } c ? c
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "tandem");
+
+    /// <summary>The folders looked at, in order, before downloading.</summary>
+    public static IEnumerable<string> Candidates(string name, string? dataDir)
+    {
+        if (dataDir is { Length: > 0 }) yield return Path.Combine(dataDir, name);
+        if (Environment.GetEnvironmentVariable("TANDEM_DATA") is { Length: > 0 } env) yield return Path.Combine(env, name);
+        yield return Path.Combine(CacheDirectory, name);
+    }
+
+    /// <summary>The folder holding <paramref name="info"/>'s files, downloading it if no local copy is found.</summary>
+    /// <exception cref="DataException">No local copy and the download failed or its checksum did not match.</exception>
+    public static string Locate(DatasetInfo info, string? dataDir = null, HttpClient? http = null, string? cacheDir = null)
+    {
+        foreach (var dir in Candidates(info.Name, dataDir))
+            if (info.Files.All(f => File.Exists(Path.Combine(dir, f.Path)))) return dir;
+        return Download(info, http, cacheDir ?? CacheDirectory);
+    }
+
+    /// <summary>Downloads, checks and unpacks <paramref name="info"/> into <paramref name="cacheDir"/>; returns the dataset folder.</summary>
+    public static string Download(DatasetInfo info, HttpClient? http, string cacheDir)
+    {
+        Directory.CreateDirectory(cacheDir);
+        string archive = Path.Combine(cacheDir, Path.GetFileName(new Uri(info.Url).AbsolutePath));
+        string recorded = archive + ".sha256";
+        if (!File.Exists(archive))
+        {
+            string part = archive + ".part";
+            try
+            {
+                using var client = http is null ? new HttpClient() : null;
+                using var response = (http ?? client!).GetAsync(info.Url, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
+                response.EnsureSuccessStatusCode();
+                using (var file = File.Create(part))
+                    response.Content.ReadAsStream().CopyTo(file);
+            }
+            catch (HttpRequestException e)
+            {
+                File.Delete(part);
+                DataThrow.Data($"{info.Url}: download failed ({e.Message}); put the dataset in {Path.Combine("<data-dir>", info.Name)} and pass --data-dir or set TANDEM_DATA");
+            }
+            File.Move(part, archive, overwrite: true);
+        }
+        string actual = Sha256(archive);
+        string? expected = info.ArchiveSha256 ?? (File.Exists(recorded) ? File.ReadAllText(recorded).Trim() : null);
+        if (expected is not null && !string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
+            DataThrow.Checksum(archive, expected, actual);
+        if (expected is null) File.WriteAllText(recorded, actual + "\n");
+
+        string folder = Path.Combine(cacheDir, info.Name);
+        Extract(archive, folder);
+        foreach (var (path, sha) in info.Files)
+        {
+            string file = Path.Combine(folder, path);
+            if (!File.Exists(file)) DataThrow.FileNotFound(file, $"the archive {archive} does not hold it");
+            if (sha is not null) Verify(file, sha);
+        }
+        return folder;
+    }
+
+    /// <summary>Checks <paramref name="path"/>'s SHA-256 against <paramref name="expected"/> (hex, any case).</summary>
+    /// <exception cref="DataException">The hash differs.</exception>
+    public static void Verify(string path, string expected)
+    {
+        string actual = Sha256(path);
+        if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase)) DataThrow.Checksum(path, expected.ToLowerInvariant(), actual);
+    }
+
+    /// <summary>The lowercase hex SHA-256 of a file.</summary>
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>
+    /// Unpacks into a temporary folder renamed to <paramref name="folder"/> when done; an archive whose
+    /// only entry is a folder of that name (MovieLens zips) is unwrapped, one of loose files (Criteo) is not.
+    /// </summary>
+    static void Extract(string archive, string folder)
+    {
+        string temp = folder + ".extracting";
+        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        Directory.CreateDirectory(temp);
+        if (archive.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+        {
+            ZipFile.ExtractToDirectory(archive, temp, overwriteFiles: true);
+        }
+        else
+        {
+            using var file = File.OpenRead(archive);
+            using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            TarFile.ExtractToDirectory(gzip, temp, overwriteFiles: true);
+        }
+        string inner = Path.Combine(temp, Path.GetFileName(folder));
+        bool wrapped = Directory.Exists(inner) && Directory.EnumerateFileSystemEntries(temp).Count() == 1;
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.Move(wrapped ? inner : temp, folder);
+        if (wrapped) Directory.Delete(temp, recursive: true);
+    }
+}

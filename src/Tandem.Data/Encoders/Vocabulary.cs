@@ -1,0 +1,68 @@
+using Tandem.Data.Tables;
+
+namespace Tandem.Data.Encoders;
+
+/// <summary>
+/// Values seen at least a minimum number of times in training, each with an id from 1 in order
+/// of decreasing count (ties in ordinal order, so fitting is deterministic). Id 0 is the
+/// out-of-vocabulary row: every unseen or rare value maps there, never to an exception.
+/// Immutable after fitting; lookups are safe from several threads.
+/// </summary>
+public sealed class Vocabulary
+{
+    /// <summary>The id of every value not in the vocabulary.</summary>
+    public const int OutOfVocabulary = 0;
+
+    readonly string[] tokens;
+    readonly Dictionary<string, int> ids;
+    readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup;
+
+    Vocabulary(string[] tokens)
+    {
+        this.tokens = tokens;
+        ids = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
+        for (int i = 0; i < tokens.Length; i++) ids.Add(tokens[i], i + 1);
+        lookup = ids.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Number of ids including the out-of-vocabulary row.</summary>
+    public int Size => tokens.Length + 1;
+
+    /// <summary>The id of <paramref name="value"/>, or <see cref="OutOfVocabulary"/>.</summary>
+    public int this[ReadOnlySpan<char> value] => lookup.TryGetValue(value, out int id) ? id : OutOfVocabulary;
+
+    /// <summary>The value with id <paramref name="id"/> (1-based); null for the out-of-vocabulary row.</summary>
+    public string? Token(int id) => id == OutOfVocabulary ? null : tokens[id - 1];
+
+    /// <summary>Fits on <paramref name="counts"/>[code] occurrences of each key of <paramref name="keys"/>.</summary>
+    public static Vocabulary Fit(KeyDictionary keys, ReadOnlySpan<int> counts, int minCount)
+    {
+        var kept = new List<int>();
+        for (int code = 0; code < counts.Length; code++)
+            if (counts[code] >= minCount) kept.Add(code);
+        var countArray = counts.ToArray();
+        kept.Sort((a, b) => countArray[a] != countArray[b] ? countArray[b].CompareTo(countArray[a]) : string.CompareOrdinal(keys[a], keys[b]));
+        return new Vocabulary(kept.Select(c => keys[c]).ToArray());
+    }
+
+    /// <summary>A vocabulary of <paramref name="tokens"/> in the given order (ids 1, 2, ...).</summary>
+    public static Vocabulary FromTokens(IEnumerable<string> tokens) => new(tokens.ToArray());
+
+    /// <summary>Writes the tokens.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(tokens.Length);
+        foreach (var t in tokens) writer.Write(t);
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote.</summary>
+    /// <exception cref="DataException">The stream is truncated or holds an impossible length.</exception>
+    public static Vocabulary Load(BinaryReader reader)
+    {
+        int n = reader.ReadInt32();
+        if (n < 0 || n > reader.BaseStream.Length) DataThrow.Corrupt("vocabulary", $"{n} tokens");
+        var tokens = new string[n];
+        for (int i = 0; i < n; i++) tokens[i] = reader.ReadString();
+        return new Vocabulary(tokens);
+    }
+}

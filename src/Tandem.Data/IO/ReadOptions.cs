@@ -1,0 +1,12 @@
+namespace Tandem.Data.IO;
+
+/// <summary>How readers treat bad input.</summary>
+public readonly record struct ReadOptions
+{
+    /// <summary>
+    /// Skip malformed rows, counting them in the <see cref="ReadReport"/>, instead of stopping at
+    /// the first one with an error (the CLI's <c>--skip-bad-rows</c>). Default false. A missing
+    /// column is always an error.
+    /// </summary>
+    public bool SkipBadRows { get; init; }
+}
