@@ -13,8 +13,10 @@ namespace Tandem.Evaluation.Ranking;
 /// counted without sorting. Both use the same order, so a held-out item of rank r ≤ K is exactly the
 /// r-th entry of the top K.
 /// <para>
-/// Users are scored in blocks (<see cref="RankingOptions.BlockUsers"/>) spread over threads; per-block
-/// sums are added in block order, so the thread count never changes a result.
+/// Users are scored in blocks (<see cref="RankingOptions.BlockUsers"/>) spread over threads; per-user
+/// values are kept and summed in user order, so neither the thread count nor the block size changes
+/// a result (beyond what the scorer's own rounding does with the block).
+/// Memory: <c>threads × BlockUsers × ItemCount</c> scores, 5 doubles per user and one int per held-out item.
 /// Thread safety: each call is independent; the scorer's contract is on <see cref="IScorer.Score"/>.
 /// </para>
 /// </summary>
@@ -48,10 +50,10 @@ public static class RankingEvaluator
             EvaluationThrow.Argument($"None of the {heldOut.UserCount} users has a held-out item; there is nothing to evaluate.", nameof(heldOut));
 
         var plan = new Plan(scorer, options);
-        var sums = new double[plan.Blocks * SumCount];
+        var perUser = new double[heldOut.UserCount * SumCount];
         var ranks = new int[heldOut.TotalCount];
         var covered = new bool[itemCount];
-        plan.Run(scorer, excluded, user => heldOut[user].Length > 0, mostHeldOut, (worker, block, user, row) =>
+        plan.Run(scorer, excluded, user => heldOut[user].Length > 0, mostHeldOut, (worker, user, row) =>
         {
             int selected = worker.Heap.Select(row, worker.Top);
             foreach (int item in worker.Top.AsSpan(0, selected)) covered[item] = true;
@@ -63,17 +65,18 @@ public static class RankingEvaluator
             userRanks.Sort();
             Debug.Assert(AgreesWithTop(userRanks, held, worker.Top.AsSpan(0, selected)));
 
-            var blockSums = sums.AsSpan(block * SumCount, SumCount);
-            blockSums[RecallSum] += Recall.Core(userRanks, held.Length, k);
-            blockSums[HitRateSum] += HitRate.Core(userRanks, held.Length, k);
-            blockSums[NdcgSum] += Ndcg.Core(userRanks, held.Length, k);
-            blockSums[MapSum] += AveragePrecision.Core(userRanks, held.Length, k);
-            blockSums[MrrSum] += ReciprocalRank.Core(userRanks, held.Length);
+            var values = perUser.AsSpan(user * SumCount, SumCount);
+            values[RecallSum] = Recall.Core(userRanks, held.Length, k);
+            values[HitRateSum] = HitRate.Core(userRanks, held.Length, k);
+            values[NdcgSum] = Ndcg.Core(userRanks, held.Length, k);
+            values[MapSum] = AveragePrecision.Core(userRanks, held.Length, k);
+            values[MrrSum] = ReciprocalRank.Core(userRanks, held.Length);
         });
 
         var total = new double[SumCount];
-        for (int b = 0; b < plan.Blocks; b++)
-            for (int m = 0; m < SumCount; m++) total[m] += sums[b * SumCount + m];
+        for (int u = 0; u < heldOut.UserCount; u++)
+            if (heldOut[u].Length > 0)
+                for (int m = 0; m < SumCount; m++) total[m] += perUser[u * SumCount + m];
         Array.Sort(ranks);
         var metrics = new Dictionary<string, double>
         {
@@ -111,7 +114,7 @@ public static class RankingEvaluator
         int k = options.K;
         var top = new int[(long)scorer.UserCount * k];
         Array.Fill(top, -1);
-        new Plan(scorer, options).Run(scorer, excluded, _ => true, 0, (worker, _, user, row) =>
+        new Plan(scorer, options).Run(scorer, excluded, _ => true, 0, (worker, user, row) =>
             worker.Heap.Select(row, top.AsSpan(user * k, k)));
         return top;
     }
@@ -152,7 +155,7 @@ public static class RankingEvaluator
         public readonly int[] Ranks = new int[mostHeldOut];
     }
 
-    delegate void UserStep(Worker worker, int block, int user, Span<float> row);
+    delegate void UserStep(Worker worker, int user, Span<float> row);
 
     /// <summary>How users are cut into blocks and spread over threads.</summary>
     sealed class Plan
@@ -166,7 +169,9 @@ public static class RankingEvaluator
             k = options.K;
             threads = options.Threads > 0 ? options.Threads : Tandem.Tensors.Threads.Count;
             long byMemory = Math.Max(1, ScoresPerThread / Math.Max(1, itemCount));
-            long byBalance = Math.Max(1, (userCount + 4L * threads - 1) / (4L * threads));
+            // At least 32 blocks when users allow, for load balance; independent of the thread count so that
+            // the automatic blocks, and so any rounding of the scorer, are the same on every machine.
+            long byBalance = Math.Max(1, (userCount + 31L) / 32);
             blockUsers = (int)Math.Max(1, Math.Min(userCount, options.BlockUsers > 0 ? options.BlockUsers : Math.Min(byMemory, byBalance)));
             if ((long)blockUsers * itemCount > Array.MaxLength)
                 EvaluationThrow.OutOfRange($"BlockUsers is {blockUsers}; {blockUsers} × {itemCount} items exceeds the largest array. Use a smaller block or 0 (automatic).", nameof(options.BlockUsers), blockUsers);
@@ -200,7 +205,7 @@ public static class RankingEvaluator
                         // NaN marks an excluded item: it fails every comparison, so it is never selected nor
                         // counted ahead of anything, unlike -inf, which a real score may equal.
                         foreach (int item in excluded[user]) row[item] = float.NaN;
-                        step(worker, block, user, row);
+                        step(worker, user, row);
                     }
                 }
             }

@@ -12,8 +12,9 @@ public readonly record struct RankingOptions
 
     /// <summary>
     /// Users scored at once per thread; memory is <c>threads × BlockUsers × ItemCount</c> floats.
-    /// Default 0: automatic, about 16 MiB of scores per thread and at least four blocks per thread
-    /// (for load balance). Results do not depend on it beyond the scorer's own float rounding.
+    /// Default 0: automatic, at most 16 MiB of scores per thread and at least 32 blocks when there are
+    /// enough users (for load balance), whatever the thread count. Results do not depend on it beyond
+    /// the scorer's own float rounding.
     /// </summary>
     public int BlockUsers
     {
