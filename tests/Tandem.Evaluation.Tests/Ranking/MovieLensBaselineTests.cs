@@ -47,9 +47,10 @@ public class MovieLensBaselineTests(ITestOutputHelper output)
         }
         recall /= users;
         ndcg /= users;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"direct: Recall@10 {recall:0.0000}, NDCG@10 {ndcg:0.0000} over {users} users"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"direct: Recall@10 {recall:0.000000}, NDCG@10 {ndcg:0.000000} over {users} users"));
 
         Assert.Equal(610, report.UsersEvaluated);
+        Assert.True(Enumerable.Range(0, test.UserCount).All(u => test[u].Length >= 5), "every user rated at least 20 movies, so holds out at least 5");
         Assert.Equal(users, report.UsersEvaluated);
         foreach (double value in new[] { report["Recall@10"], report["NDCG@10"] })
             Assert.True(double.IsFinite(value) && value is > 0 and < 1, $"{value} is not in (0, 1)");
