@@ -17,6 +17,7 @@ namespace Tandem.Evaluation.Ranking;
 /// values are kept and summed in user order, so neither the thread count nor the block size changes
 /// a result (beyond what the scorer's own rounding does with the block).
 /// Memory: <c>threads × BlockUsers × ItemCount</c> scores, 5 doubles per user and one int per held-out item.
+/// Time per user: the scorer, plus O(ItemCount) for the top K and O(ItemCount / vector width) per held-out item.
 /// Thread safety: each call is independent; the scorer's contract is on <see cref="IScorer.Score"/>.
 /// </para>
 /// </summary>
@@ -150,8 +151,9 @@ public static class RankingEvaluator
     sealed class Worker(int blockUsers, int itemCount, int k, int mostHeldOut)
     {
         public readonly float[] Scores = new float[(long)blockUsers * itemCount];
-        public readonly TopK Heap = new(k);
-        public readonly int[] Top = new int[k];
+        // A list never holds more than the catalogue, however large K is.
+        public readonly TopK Heap = new(Math.Min(k, itemCount));
+        public readonly int[] Top = new int[Math.Min(k, itemCount)];
         public readonly int[] Ranks = new int[mostHeldOut];
     }
 

@@ -56,6 +56,12 @@ public class MovieLensBaselineTests(ITestOutputHelper output)
             Assert.True(double.IsFinite(value) && value is > 0 and < 1, $"{value} is not in (0, 1)");
         Assert.Equal(recall, report["Recall@10"], 12);
         Assert.Equal(ndcg, report["NDCG@10"], 12);
+
+        // docs/metrics.md quotes these figures; they must be the harness's.
+        string docs = File.ReadAllText(Path.Combine(DataDirectory.RepositoryRoot(), "docs", "metrics.md"));
+        foreach (var (name, format) in new[] { ("Recall@10", "0.0000"), ("HitRate@10", "0.0000"), ("NDCG@10", "0.0000"), ("MAP@10", "0.0000"),
+                     ("MRR", "0.0000"), ("MeanRank", "0.00"), ("MedianRank", "0.##"), ("Coverage@10", "0.0000") })
+            Assert.Contains($"| {name} | {report[name].ToString(format, CultureInfo.InvariantCulture)} |", docs);
     }
 
     /// <summary>The per-user 75/25 split of the protocol above.</summary>
