@@ -95,11 +95,14 @@ def split_ratings(ratings, seed):
 
 
 def read_split(path, ratings):
-    split = {}
+    rated, split = {(u, m) for u, m, _ in ratings}, {}
     for n, (u, m, s) in read_csv(path, ["userId", "movieId", "split"]):
         if s not in ("train", "test"):
             fail(f"{path}:{n}: field split = {s!r} must be 'train' or 'test'")
-        split[(parse_int(path, n, "userId", u), parse_int(path, n, "movieId", m))] = s
+        key = (parse_int(path, n, "userId", u), parse_int(path, n, "movieId", m))
+        if key not in rated:
+            fail(f"{path}:{n}: userId={key[0]} movieId={key[1]} is not a rating in ratings.csv")
+        split[key] = s
     for u, m, _ in ratings:
         if (u, m) not in split:
             fail(f"{path}: no row for rating userId={u} movieId={m}")
