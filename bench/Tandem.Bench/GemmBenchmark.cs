@@ -6,7 +6,8 @@ namespace Tandem.Bench;
 /// <summary>
 /// SGEMM/GEMV: Tandem's <see cref="Gemm"/> against OpenBLAS on the same inputs, interleaved in
 /// one process so machine noise hits both alike. Prints a markdown table for docs/benchmarks.md.
-/// Options: <c>--threads 2,1</c>, <c>--reps 7</c> (median of), <c>--min-ms 50</c> (per repetition).
+/// Options: <c>--threads 2,1</c>, <c>--reps 7</c> (median of), <c>--min-ms 50</c> (per repetition),
+/// <c>--shapes 2048x2048x2048,1x256x128</c> (M×K×N; default: all below), <c>--trans N,T</c>.
 /// </summary>
 static unsafe class GemmBenchmark
 {
@@ -19,6 +20,10 @@ static unsafe class GemmBenchmark
         int[] threadCounts = Option(args, "--threads", "2,1").Split(',').Select(int.Parse).ToArray();
         int reps = int.Parse(Option(args, "--reps", "7"));
         double minMs = double.Parse(Option(args, "--min-ms", "50"));
+        var shapes = args.Contains("--shapes")
+            ? Option(args, "--shapes", "").Split(',').Select(ParseShape).ToArray()
+            : Shapes;
+        bool[] transposes = Option(args, "--trans", "N,T").Split(',').Select(t => t == "T").ToArray();
 
         Console.WriteLine($"CPU: {Measure.CpuModel()}, {Environment.ProcessorCount} logical processors; Tandem Simd.Best = {Simd.Best}");
         Console.WriteLine($"OpenBLAS: {OpenBlas.Config.Trim()}; core {OpenBlas.CoreName} " +
@@ -28,8 +33,8 @@ static unsafe class GemmBenchmark
         Console.WriteLine("| M×K×N | B | threads | Tandem GFLOP/s | OpenBLAS GFLOP/s | Tandem/OpenBLAS | max rel. diff |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (int threads in threadCounts)
-            foreach (var (m, k, n) in Shapes)
-                foreach (bool transB in new[] { false, true })
+            foreach (var (m, k, n) in shapes)
+                foreach (bool transB in transposes)
                     RunCase(m, k, n, transB, threads, reps, minMs);
         return 0;
     }
@@ -94,6 +99,12 @@ static unsafe class GemmBenchmark
         var values = GC.AllocateArray<float>(count, pinned: true);
         for (int i = 0; i < count; i++) values[i] = random.NextSingle() * 2 - 1;
         return values;
+    }
+
+    static (int, int, int) ParseShape(string text)
+    {
+        var parts = text.Split('x').Select(int.Parse).ToArray();
+        return parts.Length == 3 ? (parts[0], parts[1], parts[2]) : throw new ArgumentException($"--shapes: '{text}' is not MxKxN.");
     }
 
     static string Option(string[] args, string name, string fallback)
