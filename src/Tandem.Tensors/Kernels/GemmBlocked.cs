@@ -29,11 +29,11 @@ internal static unsafe class GemmBlocked
             {
                 int kc = Math.Min(kcMax, g.K - pc);
                 bool add = g.Accumulate || pc > 0;
-                GemmPacking.PackB(g, pc, kc, jc, nc, nr, packB);
+                GemmPacking.PackB(g, pc, kc, jc, nc, nr, packB, TKernel.Level);
                 for (int ic = m0; ic < m1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m1 - ic);
-                    GemmPacking.PackA(g, ic, mc, pc, kc, mr, packA);
+                    GemmPacking.PackA(g, ic, mc, pc, kc, mr, packA, TKernel.Level);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         float* panelB = packB + (nint)jr * kc;

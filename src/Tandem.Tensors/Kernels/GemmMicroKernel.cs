@@ -7,6 +7,9 @@ namespace Tandem.Tensors.Kernels;
 /// </summary>
 internal unsafe interface IGemmMicroKernel
 {
+    /// <summary>The instruction set the kernel needs; packing may use it too.</summary>
+    static abstract SimdLevel Level { get; }
+
     /// <summary>Rows of C per tile.</summary>
     static abstract int Mr { get; }
 
@@ -32,6 +35,7 @@ internal unsafe interface IGemmMicroKernel
 /// <summary>Plain scalar 4×4 kernel: runs everywhere and anchors the SIMD kernels in tests.</summary>
 internal readonly unsafe struct ScalarMicroKernel : IGemmMicroKernel
 {
+    public static SimdLevel Level => SimdLevel.Scalar;
     public static int Mr => 4;
     public static int Nr => 4;
     public static int Kc => 256;

@@ -13,6 +13,7 @@ namespace Tandem.Tensors.Kernels;
 /// <summary>AVX-512F: a 14×32 tile in 28 zmm accumulators.</summary>
 internal readonly unsafe struct Avx512MicroKernel : IGemmMicroKernel
 {
+    public static SimdLevel Level => SimdLevel.Avx512;
     public static int Mr => 14;
     public static int Nr => 32;
     public static int Kc => 256;
@@ -105,6 +106,7 @@ internal readonly unsafe struct Avx512MicroKernel : IGemmMicroKernel
 /// <summary>AVX2 + FMA: a 6×16 tile in 12 ymm accumulators.</summary>
 internal readonly unsafe struct Avx2MicroKernel : IGemmMicroKernel
 {
+    public static SimdLevel Level => SimdLevel.Avx2;
     public static int Mr => 6;
     public static int Nr => 16;
     public static int Kc => 256;
