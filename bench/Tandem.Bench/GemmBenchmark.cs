@@ -7,7 +7,8 @@ namespace Tandem.Bench;
 /// SGEMM/GEMV: Tandem's <see cref="Gemm"/> against OpenBLAS on the same inputs, interleaved in
 /// one process so machine noise hits both alike. Prints a markdown table for docs/benchmarks.md.
 /// Options: <c>--threads 2,1</c>, <c>--reps 11</c> (median of), <c>--min-ms 50</c> (per repetition),
-/// <c>--shapes 2048x2048x2048,1x256x128</c> (M×K×N; default: all below), <c>--trans N,T</c>.
+/// <c>--shapes 2048x2048x2048,1x256x128</c> (M×K×N; default: all below), <c>--trans N,T</c>,
+/// <c>--clock cpu</c> (thread CPU time, for 1-thread runs on a busy machine; default wall).
 /// </summary>
 static unsafe class GemmBenchmark
 {
@@ -23,12 +24,15 @@ static unsafe class GemmBenchmark
         var shapes = args.Contains("--shapes")
             ? Option(args, "--shapes", "").Split(',').Select(ParseShape).ToArray()
             : Shapes;
+        Measure.ThreadCpuClock = Option(args, "--clock", "wall") == "cpu";
+        if (Measure.ThreadCpuClock && threadCounts.Any(t => t != 1))
+            throw new ArgumentException("--clock cpu measures the calling thread only; use it with --threads 1.");
         bool[] transposes = Option(args, "--trans", "N,T").Split(',').Select(t => t == "T").ToArray();
 
         Console.WriteLine($"CPU: {Measure.CpuModel()}, {Environment.ProcessorCount} logical processors; Tandem Simd.Best = {Simd.Best}");
         Console.WriteLine($"OpenBLAS: {OpenBlas.Config.Trim()}; core {OpenBlas.CoreName} " +
             $"(OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "unset"})");
-        Console.WriteLine($"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; GFLOP/s are medians of {reps} interleaved repetitions of >= {minMs} ms each, " +
+        Console.WriteLine($"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; GFLOP/s are medians of {reps} interleaved repetitions of >= {minMs} ms each ({(Measure.ThreadCpuClock ? "thread CPU time" : "wall time")}), " +
             "the ratio the median of the repetitions' ratios");
         Console.WriteLine();
         Console.WriteLine("| M×K×N | B | threads | Tandem GFLOP/s | OpenBLAS GFLOP/s | Tandem/OpenBLAS | max rel. diff |");
