@@ -8,6 +8,10 @@ namespace Tandem.Tensors.Kernels;
 /// </summary>
 internal static unsafe class GemmBlocked
 {
+    // With few columns each packed A value is used by few tiles, so packing (a transpose for
+    // row-major A) costs more than reading A's rows directly.
+    const int DirectMaxN = 256;
+
     /// <summary>Computes the block C[m0..m1) × [n0..n1) of the product on the calling thread.</summary>
     public static void Run<TKernel>(in GemmOperands g, int m0, int m1, int n0, int n1)
         where TKernel : IGemmMicroKernel
@@ -21,6 +25,7 @@ internal static unsafe class GemmBlocked
         var buffers = GemmBuffers.ForThisThread((nint)mcMax * kcMax, (nint)kcMax * ncMax);
         float* packA = buffers.A, packB = buffers.B;
         nint ldc = g.N;
+        bool direct = !g.TransA && n1 - n0 <= DirectMaxN;
 
         for (int jc = n0; jc < n1; jc += ncMax)
         {
@@ -33,14 +38,20 @@ internal static unsafe class GemmBlocked
                 for (int ic = m0; ic < m1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m1 - ic);
-                    GemmPacking.PackA(g, ic, mc, pc, kc, mr, packA, TKernel.Level);
+                    // Direct mode reads whole Mr-row tiles from A and packs only a partial last one.
+                    int packedFrom = direct ? mc / mr * mr : 0;
+                    if (packedFrom < mc)
+                        GemmPacking.PackA(g, ic + packedFrom, mc - packedFrom, pc, kc, mr, packA, TKernel.Level);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         float* panelB = packB + (nint)jr * kc;
                         int cols = Math.Min(nr, nc - jr);
                         float* c = g.C + (nint)ic * ldc + jc + jr;
-                        for (int ir = 0; ir < mc; ir += mr)
-                            TKernel.Run(kc, packA + (nint)ir * kc, panelB, c + ir * ldc, ldc,
+                        int ir = 0;
+                        for (; ir < packedFrom; ir += mr)
+                            TKernel.RunDirect(kc, g.A + (nint)(ic + ir) * g.K + pc, g.K, panelB, c + ir * ldc, ldc, cols, g.Alpha, add);
+                        for (; ir < mc; ir += mr)
+                            TKernel.Run(kc, packA + (nint)(ir - packedFrom) * kc, panelB, c + ir * ldc, ldc,
                                 Math.Min(mr, mc - ir), cols, g.Alpha, add);
                     }
                 }

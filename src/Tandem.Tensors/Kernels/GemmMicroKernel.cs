@@ -30,6 +30,11 @@ internal unsafe interface IGemmMicroKernel
     /// <paramref name="add"/>) for i &lt; <paramref name="rows"/> ≤ Mr, j &lt; <paramref name="cols"/> ≤ Nr.
     /// </summary>
     static abstract void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, int cols, float alpha, bool add);
+
+    /// <summary>
+    /// As <see cref="Run"/> for a whole Mr-row tile, reading A unpacked: <c>A[i, p] = a[i*lda + p]</c>.
+    /// </summary>
+    static abstract void RunDirect(int kc, float* a, nint lda, float* b, float* c, nint ldc, int cols, float alpha, bool add);
 }
 
 /// <summary>Plain scalar 4×4 kernel: runs everywhere and anchors the SIMD kernels in tests.</summary>
@@ -51,6 +56,17 @@ internal readonly unsafe struct ScalarMicroKernel : IGemmMicroKernel
                     acc[i * 4 + j] += a[i] * b[j];
         for (int i = 0; i < 16; i++) acc[i] *= alpha;
         GemmTile.CopyOut(acc, 4, c, ldc, rows, cols, add);
+    }
+
+    public static void RunDirect(int kc, float* a, nint lda, float* b, float* c, nint ldc, int cols, float alpha, bool add)
+    {
+        float* acc = stackalloc float[16];
+        for (int p = 0; p < kc; p++, b += 4)
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++)
+                    acc[i * 4 + j] += a[i * lda + p] * b[j];
+        for (int i = 0; i < 16; i++) acc[i] *= alpha;
+        GemmTile.CopyOut(acc, 4, c, ldc, 4, cols, add);
     }
 }
 
