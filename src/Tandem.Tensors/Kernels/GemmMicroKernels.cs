@@ -24,6 +24,11 @@ internal readonly unsafe struct Avx512MicroKernel : IGemmMicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, int cols, float alpha, bool add)
     {
+        for (int i = 0; i < 14; i++)
+        {
+            Sse.Prefetch0(c + i * ldc + 0);
+            Sse.Prefetch0(c + i * ldc + 16);
+        }
         var c0_0 = Vector512<float>.Zero; var c0_1 = Vector512<float>.Zero;
         var c1_0 = Vector512<float>.Zero; var c1_1 = Vector512<float>.Zero;
         var c2_0 = Vector512<float>.Zero; var c2_1 = Vector512<float>.Zero;
@@ -100,6 +105,11 @@ internal readonly unsafe struct Avx512MicroKernel : IGemmMicroKernel
     public static void RunDirect(int kc, float* a, nint lda, float* b, float* c, nint ldc, int cols, float alpha, bool add)
     {
         const int rows = 14;
+        for (int i = 0; i < 14; i++)
+        {
+            Sse.Prefetch0(c + i * ldc + 0);
+            Sse.Prefetch0(c + i * ldc + 16);
+        }
         var c0_0 = Vector512<float>.Zero; var c0_1 = Vector512<float>.Zero;
         var c1_0 = Vector512<float>.Zero; var c1_1 = Vector512<float>.Zero;
         var c2_0 = Vector512<float>.Zero; var c2_1 = Vector512<float>.Zero;
@@ -197,6 +207,10 @@ internal readonly unsafe struct Avx2MicroKernel : IGemmMicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, int cols, float alpha, bool add)
     {
+        for (int i = 0; i < 6; i++)
+        {
+            Sse.Prefetch0(c + i * ldc + 0);
+        }
         var c0_0 = Vector256<float>.Zero; var c0_1 = Vector256<float>.Zero;
         var c1_0 = Vector256<float>.Zero; var c1_1 = Vector256<float>.Zero;
         var c2_0 = Vector256<float>.Zero; var c2_1 = Vector256<float>.Zero;
@@ -241,6 +255,10 @@ internal readonly unsafe struct Avx2MicroKernel : IGemmMicroKernel
     public static void RunDirect(int kc, float* a, nint lda, float* b, float* c, nint ldc, int cols, float alpha, bool add)
     {
         const int rows = 6;
+        for (int i = 0; i < 6; i++)
+        {
+            Sse.Prefetch0(c + i * ldc + 0);
+        }
         var c0_0 = Vector256<float>.Zero; var c0_1 = Vector256<float>.Zero;
         var c1_0 = Vector256<float>.Zero; var c1_1 = Vector256<float>.Zero;
         var c2_0 = Vector256<float>.Zero; var c2_1 = Vector256<float>.Zero;
