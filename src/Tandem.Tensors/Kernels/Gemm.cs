@@ -54,49 +54,57 @@ public static unsafe class Gemm
         {
             var job = new Job(new GemmOperands(pa, pb, pc, m, n, k, transA, transB, alpha, accumulate), level);
             long work = (long)m * n * k;
-            int parts = (int)Math.Clamp(work / MinWorkPerThread, 1, Math.Max(threads, 1));
-            parts = job.Plan(parts);
-            GemmWorkers.Run(parts, &RunPart, &job);
+            int useful = (int)Math.Clamp(work / MinWorkPerThread, 1, Math.Max(threads, 1));
+            GemmWorkers.Run(useful, job.Plan(useful), &RunPart, &job);
         }
     }
 
     static void RunPart(void* state, int part) => ((Job*)state)->Run(part);
 
-    /// <summary>How one call is cut into parts: contiguous ranges of whole tiles along M or N.</summary>
+    /// <summary>
+    /// How one call is cut into parts: contiguous ranges of whole tiles along M or N. There are
+    /// a few more parts than threads, so a thread slowed by other work on the machine hands
+    /// parts to the others; parts stay large enough that re-packing the shared operand is cheap.
+    /// </summary>
     struct Job(GemmOperands g, SimdLevel level)
     {
+        // A part of the blocked kernel re-packs the unsplit operand, so give it at least this
+        // many rows (or columns) to amortise that over.
+        const int MinPartLength = 256;
+        const int PartsPerThread = 4;
+
         readonly GemmOperands g = g;
         readonly SimdLevel level = level;
         bool splitM;
         int unit, parts;
 
-        /// <summary>Chooses the split and returns how many parts it has (at most <paramref name="wanted"/>).</summary>
-        public int Plan(int wanted)
+        /// <summary>Chooses the split for <paramref name="threads"/> threads and returns the number of parts.</summary>
+        public int Plan(int threads)
         {
             if (g.M == 1 || g.N == 1)
             {
+                // Matrix-vector: memory-bound and cheap to split, one even part per thread.
                 splitM = g.N == 1;
                 unit = 64;
+                int vectorUnits = ((splitM ? g.M : g.N) + unit - 1) / unit;
+                return parts = Math.Max(1, Math.Min(threads, vectorUnits));
             }
-            else
+            (int mr, int nr) = level switch
             {
-                (int mr, int nr) = level switch
-                {
-                    SimdLevel.Avx512 => (Avx512MicroKernel.Mr, Avx512MicroKernel.Nr),
-                    SimdLevel.Avx2 => (Avx2MicroKernel.Mr, Avx2MicroKernel.Nr),
-                    _ => (ScalarMicroKernel.Mr, ScalarMicroKernel.Nr),
-                };
-                // Each part packs its own copy of the operand it does not split, so split the
-                // dimension whose other operand is cheaper to repack, unless it has too few tiles.
-                bool preferM = g.N <= g.M;
-                int mTiles = (g.M + mr - 1) / mr, nTiles = (g.N + nr - 1) / nr;
-                int preferred = preferM ? mTiles : nTiles, other = preferM ? nTiles : mTiles;
-                splitM = preferred >= wanted || preferred >= other ? preferM : !preferM;
-                unit = splitM ? mr : nr;
-            }
-            int units = ((splitM ? g.M : g.N) + unit - 1) / unit;
-            parts = Math.Max(1, Math.Min(wanted, units));
-            return parts;
+                SimdLevel.Avx512 => (Avx512MicroKernel.Mr, Avx512MicroKernel.Nr),
+                SimdLevel.Avx2 => (Avx2MicroKernel.Mr, Avx2MicroKernel.Nr),
+                _ => (ScalarMicroKernel.Mr, ScalarMicroKernel.Nr),
+            };
+            // Each part packs its own copy of the operand it does not split, so split the
+            // dimension whose other operand is cheaper to repack, unless it has too few tiles.
+            bool preferM = g.N <= g.M;
+            int mTiles = (g.M + mr - 1) / mr, nTiles = (g.N + nr - 1) / nr;
+            int preferred = preferM ? mTiles : nTiles, other = preferM ? nTiles : mTiles;
+            splitM = preferred >= threads || preferred >= other ? preferM : !preferM;
+            unit = splitM ? mr : nr;
+            int length = splitM ? g.M : g.N, units = (length + unit - 1) / unit;
+            int wanted = threads == 1 ? 1 : Math.Clamp(length / MinPartLength, threads, threads * PartsPerThread);
+            return parts = Math.Max(1, Math.Min(wanted, units));
         }
 
         public readonly void Run(int part)

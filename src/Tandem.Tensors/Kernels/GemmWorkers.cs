@@ -1,9 +1,11 @@
 namespace Tandem.Tensors.Kernels;
 
 /// <summary>
-/// A small persistent pool that runs the parts of one kernel call: part 0 on the caller, the
-/// others on background threads that wake on an event, so a call allocates nothing (unlike
-/// Parallel.For). One call uses the pool at a time; a concurrent caller runs its parts itself.
+/// A small persistent pool that runs the parts of one kernel call on the caller and background
+/// threads woken by an event, so a call allocates nothing (unlike Parallel.For). Threads claim
+/// parts one at a time from a shared counter, so when one thread is slowed (a busy machine) the
+/// others take its share. One call uses the pool at a time; a concurrent caller runs its parts
+/// itself.
 /// </summary>
 internal static unsafe class GemmWorkers
 {
@@ -16,35 +18,44 @@ internal static unsafe class GemmWorkers
     static Worker[] workers = [];
     static delegate*<void*, int, void> body;
     static void* context;
-    static int pending;
+    static int partCount, nextPart, pending;
 
     /// <summary>
-    /// Runs <c>run(state, part)</c> for every part in [0, <paramref name="parts"/>) and returns
-    /// when all have finished. <paramref name="state"/> must stay valid until then (the caller's
-    /// stack is fine).
+    /// Runs <c>run(state, part)</c> for every part in [0, <paramref name="parts"/>) on up to
+    /// <paramref name="threads"/> threads (the caller included) and returns when all have
+    /// finished. <paramref name="state"/> must stay valid until then (the caller's stack is fine).
     /// </summary>
-    public static void Run(int parts, delegate*<void*, int, void> run, void* state)
+    public static void Run(int threads, int parts, delegate*<void*, int, void> run, void* state)
     {
-        if (parts <= 1 || !Monitor.TryEnter(gate))
+        threads = Math.Min(threads, parts);
+        if (threads <= 1 || !Monitor.TryEnter(gate))
         {
             for (int part = 0; part < parts; part++) run(state, part);
             return;
         }
         try
         {
-            if (workers.Length < parts - 1) Grow(parts - 1);
+            if (workers.Length < threads - 1) Grow(threads - 1);
             body = run;
             context = state;
-            pending = parts - 1;
+            partCount = parts;
+            nextPart = 0;
+            pending = threads - 1;
             done.Reset();
-            for (int part = 1; part < parts; part++) workers[part - 1].Start(part);
-            run(state, 0);
+            for (int i = 0; i < threads - 1; i++) workers[i].Wake();
+            ClaimParts();
             done.Wait();
         }
         finally
         {
             Monitor.Exit(gate);
         }
+    }
+
+    static void ClaimParts()
+    {
+        for (int part; (part = Interlocked.Increment(ref nextPart) - 1) < partCount;)
+            body(context, part);
     }
 
     static void Grow(int count)
@@ -58,15 +69,10 @@ internal static unsafe class GemmWorkers
     sealed class Worker
     {
         readonly ManualResetEventSlim wake = new(false, SpinCount);
-        int part;
 
         public Worker() => new Thread(Loop) { IsBackground = true, Name = "Tandem GEMM worker" }.Start();
 
-        public void Start(int part)
-        {
-            this.part = part;
-            wake.Set();
-        }
+        public void Wake() => wake.Set();
 
         void Loop()
         {
@@ -74,7 +80,7 @@ internal static unsafe class GemmWorkers
             {
                 wake.Wait();
                 wake.Reset();
-                body(context, part);
+                ClaimParts();
                 if (Interlocked.Decrement(ref pending) == 0) done.Set();
             }
         }
