@@ -37,7 +37,10 @@ internal static unsafe class Gemv
             for (; j + 16 <= count; j += 16) Axpy16x512(mat + j, ld, len, x, y + j, alpha, add);
         }
         else if (level == SimdLevel.Avx2)
+        {
+            for (; j + 32 <= count; j += 32) Axpy32x256(mat + j, ld, len, x, y + j, alpha, add);
             for (; j + 8 <= count; j += 8) Axpy8x256(mat + j, ld, len, x, y + j, alpha, add);
+        }
         for (; j < count; j++)
         {
             float sum = 0;
@@ -112,12 +115,31 @@ internal static unsafe class Gemv
         Store512(y, s, alpha, add);
     }
 
+    static void Axpy32x256(float* col, nint ld, int len, float* x, float* y, float alpha, bool add)
+    {
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        for (int p = 0; p < len; p++, col += ld)
+        {
+            var xv = Vector256.Create(x[p]);
+            s0 = Fma.MultiplyAdd(Vector256.Load(col), xv, s0);
+            s1 = Fma.MultiplyAdd(Vector256.Load(col + 8), xv, s1);
+            s2 = Fma.MultiplyAdd(Vector256.Load(col + 16), xv, s2);
+            s3 = Fma.MultiplyAdd(Vector256.Load(col + 24), xv, s3);
+        }
+        Store256(y, s0, alpha, add); Store256(y + 8, s1, alpha, add); Store256(y + 16, s2, alpha, add); Store256(y + 24, s3, alpha, add);
+    }
+
     static void Axpy8x256(float* col, nint ld, int len, float* x, float* y, float alpha, bool add)
     {
         Vector256<float> s = default;
         for (int p = 0; p < len; p++, col += ld)
             s = Fma.MultiplyAdd(Vector256.Load(col), Vector256.Create(x[p]), s);
-        var value = s * alpha;
+        Store256(y, s, alpha, add);
+    }
+
+    static void Store256(float* y, Vector256<float> sum, float alpha, bool add)
+    {
+        var value = sum * alpha;
         if (add) value += Vector256.Load(y);
         value.Store(y);
     }

@@ -77,6 +77,23 @@ public class GemmTests
             }
     }
 
+    [Theory]
+    [InlineData(300, 200, 100, 1)]
+    [InlineData(300, 200, 100, 2)]
+    [InlineData(1, 300, 200, 1)]
+    public void SteadyStateCallsAllocateNothing(int m, int n, int k, int threads)
+    {
+        var random = new Random(5);
+        float[] a = RandomValues(random, m * k), b = RandomValues(random, k * n), c = new float[m * n];
+        foreach (var level in Simd.Supported)
+        {
+            Gemm.Multiply(a, b, c, m, n, k, false, true, 1f, false, level, threads); // warm: buffers, workers, JIT
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Gemm.Multiply(a, b, c, m, n, k, false, true, 1f, false, level, threads);
+            Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        }
+    }
+
     [Fact]
     public void EmptyDepthWritesZerosOrLeavesCAlone()
     {
