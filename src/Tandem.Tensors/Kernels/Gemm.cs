@@ -71,7 +71,7 @@ public static unsafe class Gemm
         // A part of the blocked kernel re-packs the unsplit operand, so give it at least this
         // many rows (or columns) to amortise that over.
         const int MinPartLength = 256;
-        const int PartsPerThread = 4;
+        const int PartsPerThread = 2;
 
         readonly GemmOperands g = g;
         readonly SimdLevel level = level;
