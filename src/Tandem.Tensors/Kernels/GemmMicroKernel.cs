@@ -16,7 +16,7 @@ internal unsafe interface IGemmMicroKernel
     /// <summary>Columns of C per tile.</summary>
     static abstract int Nr { get; }
 
-    /// <summary>Depth of a packed block: an Nr-column B panel of this depth should sit in L1.</summary>
+    /// <summary>Depth of a packed block (tuned: a deeper slice means fewer passes over C).</summary>
     static abstract int Kc { get; }
 
     /// <summary>Rows of a packed A block (a multiple of Mr): Mc×Kc should sit in L2.</summary>

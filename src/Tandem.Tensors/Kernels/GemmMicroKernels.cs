@@ -17,7 +17,7 @@ internal readonly unsafe struct Avx512MicroKernel : IGemmMicroKernel
     public static SimdLevel Level => SimdLevel.Avx512;
     public static int Mr => 14;
     public static int Nr => 32;
-    public static int Kc => 256;
+    public static int Kc => 512;
     public static int Mc => 14 * 12;
     public static int Nc => 32 * 64;
 
