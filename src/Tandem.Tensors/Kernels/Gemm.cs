@@ -72,6 +72,7 @@ public static unsafe class Gemm
         // many rows (or columns) to amortise that over.
         const int MinPartLength = 256;
         const int PartsPerThread = 2;
+        const long LargeOperand = 1 << 20;
 
         readonly GemmOperands g = g;
         readonly SimdLevel level = level;
@@ -103,7 +104,10 @@ public static unsafe class Gemm
             splitM = preferred >= threads || preferred >= other ? preferM : !preferM;
             unit = splitM ? mr : nr;
             int length = splitM ? g.M : g.N, units = (length + unit - 1) / unit;
-            int wanted = threads == 1 ? 1 : Math.Clamp(length / MinPartLength, threads, threads * PartsPerThread);
+            // A large unsplit operand comes from memory again for every part: then one part per thread.
+            long repacked = splitM ? (long)g.K * g.N : (long)g.M * g.K;
+            int most = repacked > LargeOperand ? threads : threads * PartsPerThread;
+            int wanted = threads == 1 ? 1 : Math.Clamp(length / MinPartLength, threads, most);
             return parts = Math.Max(1, Math.Min(wanted, units));
         }
 
