@@ -4,8 +4,9 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Tandem.Tensors.Kernels;
 
-// Register-tiled micro-kernels, one accumulator per register (the unrolled bodies are
-// generated, so each shape is written once). Run reads packed A; RunDirect broadcasts straight
+// Register-tiled micro-kernels, one named accumulator per register and the tile unrolled in
+// full, since the JIT keeps only locals in registers and does not unroll (the bodies were written
+// by a small script; change Mr/Nr by regenerating, not by hand). Run reads packed A; RunDirect broadcasts straight
 // from Mr rows of a row-major A (row stride lda), which saves packing A when N is small.
 // c[i*ldc + j] = alpha * sum_p A[i, p] * b[p*Nr + j] (+ c[i*ldc + j] when add), i < rows, j < cols.
 // A partial tile goes through a stack tile so the loop never branches on the edge; the
