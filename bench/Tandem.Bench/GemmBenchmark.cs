@@ -18,16 +18,16 @@ static unsafe class GemmBenchmark
 
     public static int Run(string[] args)
     {
-        int[] threadCounts = Option(args, "--threads", "2,1").Split(',').Select(int.Parse).ToArray();
-        int reps = int.Parse(Option(args, "--reps", "11"));
-        double minMs = double.Parse(Option(args, "--min-ms", "50"));
+        int[] threadCounts = Args.Option(args, "--threads", "2,1").Split(',').Select(int.Parse).ToArray();
+        int reps = int.Parse(Args.Option(args, "--reps", "11"));
+        double minMs = double.Parse(Args.Option(args, "--min-ms", "50"));
         var shapes = args.Contains("--shapes")
-            ? Option(args, "--shapes", "").Split(',').Select(ParseShape).ToArray()
+            ? Args.Option(args, "--shapes", "").Split(',').Select(ParseShape).ToArray()
             : Shapes;
-        Measure.ThreadCpuClock = Option(args, "--clock", "wall") == "cpu";
+        Measure.ThreadCpuClock = Args.Option(args, "--clock", "wall") == "cpu";
         if (Measure.ThreadCpuClock && threadCounts.Any(t => t != 1))
             throw new ArgumentException("--clock cpu measures the calling thread only; use it with --threads 1.");
-        bool[] transposes = Option(args, "--trans", "N,T").Split(',').Select(t => t == "T").ToArray();
+        bool[] transposes = Args.Option(args, "--trans", "N,T").Split(',').Select(t => t == "T").ToArray();
 
         Console.WriteLine($"CPU: {Measure.CpuModel()}, {Environment.ProcessorCount} logical processors; Tandem Simd.Best = {Simd.Best}");
         Console.WriteLine($"OpenBLAS: {OpenBlas.Config.Trim()}; core {OpenBlas.CoreName} " +
@@ -118,9 +118,4 @@ static unsafe class GemmBenchmark
         return parts.Length == 3 ? (parts[0], parts[1], parts[2]) : throw new ArgumentException($"--shapes: '{text}' is not MxKxN.");
     }
 
-    static string Option(string[] args, string name, string fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 }

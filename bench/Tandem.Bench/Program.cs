@@ -5,6 +5,7 @@ using Tandem.Bench;
 var benchmarks = new Dictionary<string, Func<string[], int>>
 {
     ["gemm"] = GemmBenchmark.Run,
+    ["mlp"] = MlpBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
