@@ -1,0 +1,53 @@
+using Tandem.Models.Reporting;
+
+namespace Tandem.Models.Tests.Reporting;
+
+public class ConsoleProgressTests
+{
+    [Fact]
+    public void Redirected_output_gets_plain_lines()
+    {
+        var output = new StringWriter();
+        // Interval zero is the default (10 s); one tick means a line for every step.
+        using (var progress = new ConsoleProgress(output, new ProgressOptions { PlainInterval = TimeSpan.FromTicks(1) }))
+        {
+            ITrainingObserver observer = progress;
+            observer.OnEpochStart(1, 3, 200);
+            observer.OnStep(2.0, 100);
+            observer.OnStep(1.0, 100);
+            observer.OnEpochEnd(new EpochRecord
+            {
+                Epoch = 1, Loss = 1.5, Examples = 200, Seconds = 0.5,
+                Validation = new Dictionary<string, double> { ["Recall@10"] = 0.25 },
+            });
+        }
+        string[] lines = output.ToString().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("epoch 1/3: 100/200 (50%) examples, loss 2.0000, ", lines[0]);
+        // Running mean after two batches of 100: (2.0·100 + 1.0·100) / 200 = 1.5.
+        Assert.StartsWith("epoch 1/3: 200/200 (100%) examples, loss 1.5000, ", lines[1]);
+        // 200 examples in 0.5 s = 400 examples/s.
+        Assert.Equal("epoch 1/3: loss 1.5000, 400 examples/s, 0.5 s, Recall@10 0.2500", lines[2]);
+    }
+
+    [Fact]
+    public void The_default_interval_keeps_short_epochs_to_one_line()
+    {
+        var output = new StringWriter();
+        using var progress = new ConsoleProgress(output);
+        progress.OnEpochStart(2, 2, 0);
+        for (int i = 0; i < 100; i++) progress.OnStep(0.5, 10);
+        progress.OnEpochEnd(new EpochRecord { Epoch = 2, Loss = 0.5, Examples = 1000, Seconds = 0 });
+        Assert.Equal("epoch 2/2: loss 0.5000, 0 examples/s, 0.0 s\n", output.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void The_first_stop_request_cancels_and_the_second_lets_the_process_end()
+    {
+        using var stop = StopRequest.Manual();
+        Assert.False(stop.Token.IsCancellationRequested);
+        Assert.True(stop.Request());
+        Assert.True(stop.Token.IsCancellationRequested);
+        Assert.False(stop.Request());
+    }
+}
