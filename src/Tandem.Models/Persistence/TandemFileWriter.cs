@@ -24,9 +24,13 @@ public sealed class TandemFileWriter
     /// <summary>A writer for a file of <paramref name="kind"/>.</summary>
     public TandemFileWriter(TandemFileKind kind) => this.kind = kind;
 
-    /// <summary>The JSON settings of <see cref="AddJson{T}"/> and <see cref="TandemFileReader.ReadJson{T}"/>: NaN and infinities allowed.</summary>
+    /// <summary>
+    /// The JSON settings of <see cref="AddJson{T}"/> and <see cref="TandemFileReader.ReadJson{T}"/>: NaN and
+    /// infinities allowed, indented, non-ASCII text kept as it is (these files are never embedded in HTML).
+    /// </summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
         WriteIndented = true,
     };

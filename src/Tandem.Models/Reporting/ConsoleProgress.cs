@@ -37,7 +37,8 @@ public sealed class ConsoleProgress : ITrainingObserver, IDisposable
     /// <summary>A plain-lines display writing to <paramref name="output"/> (for logs and tests).</summary>
     public ConsoleProgress(TextWriter output, ProgressOptions options = default) : this(null, output, options) { }
 
-    ConsoleProgress(IAnsiConsole? console, TextWriter output, ProgressOptions options)
+    /// <summary>A live display on <paramref name="console"/> when it is not null, else plain lines to <paramref name="output"/>.</summary>
+    internal ConsoleProgress(IAnsiConsole? console, TextWriter output, ProgressOptions options)
     {
         this.console = console;
         plain = console is null ? output : null;

@@ -20,7 +20,7 @@ public static class TrainingPlots
         if (history.Epochs.Count == 0) throw new ArgumentException("The history has no epochs to plot.", nameof(history));
         double[] x = history.Epochs.Select(e => (double)e.Epoch).ToArray();
         double[] y = history.Epochs.Select(e => e.Loss).ToArray();
-        Save(Line(x, y, "training loss", "Training loss per epoch", "loss"), path);
+        Save(Line(x, y, "Training loss per epoch", "loss"), path);
     }
 
     /// <summary>Draws validation metric <paramref name="metric"/> (e.g. <c>Recall@100</c>) per epoch to <paramref name="path"/>.</summary>
@@ -30,14 +30,14 @@ public static class TrainingPlots
         ArgumentNullException.ThrowIfNull(history);
         var (x, y) = history.Series(metric);
         if (x.Length == 0) throw new ArgumentException($"No epoch of the history has validation metric '{metric}'.", nameof(metric));
-        Save(Line(x, y, metric, $"Validation {metric} per epoch", metric), path);
+        Save(Line(x, y, $"Validation {metric} per epoch", metric), path);
     }
 
-    static Plot Line(double[] x, double[] y, string legend, string title, string yLabel)
+    static Plot Line(double[] x, double[] y, string title, string yLabel)
     {
         var plot = new Plot();
+        // One series: the title says what it is, and no legend hides the last points.
         var line = plot.Add.Scatter(x, y);
-        line.LegendText = legend;
         line.LineWidth = 2;
         line.MarkerSize = 7;
         plot.Title(title);

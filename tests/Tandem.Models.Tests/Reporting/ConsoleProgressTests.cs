@@ -51,3 +51,34 @@ public class ConsoleProgressTests
         Assert.False(stop.Request());
     }
 }
+
+public class LiveProgressTests
+{
+    [Fact]
+    public async Task A_live_display_draws_each_epoch_and_finishes()
+    {
+        var output = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(output),
+            Interactive = Spectre.Console.InteractionSupport.Yes,
+            Ansi = Spectre.Console.AnsiSupport.Yes,
+        });
+        var run = Task.Run(() =>
+        {
+            using var progress = new ConsoleProgress(console, TextWriter.Null, default);
+            for (int epoch = 1; epoch <= 2; epoch++)
+            {
+                progress.OnEpochStart(epoch, 2, 300);
+                for (int i = 0; i < 3; i++) progress.OnStep(0.75, 100);
+                progress.OnEpochEnd(new EpochRecord { Epoch = epoch, Loss = 0.75, Examples = 300, Seconds = 1 });
+            }
+        });
+        Assert.Same(run, await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(20))));
+        await run;
+        string text = output.ToString();
+        Assert.Contains("epoch 1/2: loss 0.7500, 300 examples/s, 1.0 s", text);
+        Assert.Contains("epoch 2/2: loss 0.7500, 300 examples/s, 1.0 s", text);
+        Assert.Contains("epoch 2/2  loss 0.7500", text); // the bar's description with the running loss
+    }
+}

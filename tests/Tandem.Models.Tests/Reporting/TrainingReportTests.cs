@@ -70,6 +70,7 @@ public class TrainingReportTests : IDisposable
         using var json = JsonDocument.Parse(Sample().ToJson());
         var root = json.RootElement;
         Assert.Equal("two-tower", root.GetProperty("modelName").GetString());
+        Assert.Equal("embedding 32 → MLP [64, 32]", root.GetProperty("model").GetProperty("towers").GetString());
         Assert.Equal("ml-latest-small", root.GetProperty("protocol").GetProperty("data").GetString());
         Assert.Equal(0.30, root.GetProperty("result").GetProperty("metrics").GetProperty("Recall@10").GetDouble());
         Assert.Equal(50, root.GetProperty("result").GetProperty("usersEvaluated").GetInt32());
