@@ -39,8 +39,7 @@ public static class Checkpoint
     /// <summary>
     /// Restores a checkpoint into <paramref name="parameters"/> and <paramref name="optimizer"/>
     /// (same names, shapes and optimizer type as when saved) and returns the trainer state.
-    /// Everything is validated before anything is overwritten except the parameters, which are
-    /// only overwritten by values of the right shapes.
+    /// Every name and shape is checked before anything is overwritten.
     /// </summary>
     /// <exception cref="TandemFileException">The file is not a valid checkpoint, or does not match the parameters or optimizer.</exception>
     public static TrainerState Restore(string path, IEnumerable<Parameter> parameters, Optimizer optimizer)
@@ -54,28 +53,26 @@ public static class Checkpoint
             PersistenceThrow.Mismatch(path, $"the checkpoint holds {info.Type} optimizer state but the optimizer is {type}");
         if (info.StepCount < 0) PersistenceThrow.Corrupt(path, $"the optimizer step count is {info.StepCount}");
 
-        var live = optimizer.State.Select(s => StatePrefix + s.Name).ToHashSet();
-        foreach (var section in reader.Sections)
-            if (section.Name.StartsWith(StatePrefix, StringComparison.Ordinal) && !live.Contains(section.Name))
-                PersistenceThrow.Mismatch(path, $"optimizer state '{section.Name[StatePrefix.Length..]}' is in the file but not in the optimizer");
+        // Check every name and shape first, so a mismatched checkpoint changes nothing.
+        var stateTensors = ParameterSections.Check(reader, optimizer.State, StatePrefix, "optimizer state", "the optimizer");
+        var parameterList = parameters.ToList();
+        ParameterSections.Check(reader, parameterList.Select(p => (p.Name, p.Value)), ParameterPrefix, "parameter", "the model");
         var saved = new List<(string Name, Tensor Value)>();
         try
         {
-            foreach (var (name, value) in optimizer.State)
+            foreach (var (name, value) in stateTensors)
             {
-                if (!reader.Contains(StatePrefix + name))
-                    PersistenceThrow.Mismatch(path, $"optimizer state '{name}' is not in the file");
                 var tensor = Tensor.Empty(value.Shape.ToArray());
                 saved.Add((name, tensor));
                 reader.ReadTensorInto(StatePrefix + name, tensor);
             }
-            ParameterSections.Read(reader, parameters, ParameterPrefix);
             optimizer.LoadState(info.StepCount, saved);
         }
         finally
         {
             foreach (var (_, tensor) in saved) tensor.Dispose();
         }
+        ParameterSections.Read(reader, parameterList, ParameterPrefix);
         return state;
     }
 }

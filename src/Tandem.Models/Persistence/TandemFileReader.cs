@@ -224,6 +224,14 @@ public sealed class TandemFileReader : IDisposable
         return tensor;
     }
 
+    /// <summary>The shape of tensor section <paramref name="name"/>, without reading its data.</summary>
+    /// <exception cref="TandemFileException">The section is missing, not a tensor, or its shape does not match its size.</exception>
+    public int[] ReadTensorShape(string name)
+    {
+        var section = OpenSection(name, SectionKind.Tensor);
+        return TensorCodec.ReadShape(section, section.Length, Path, name);
+    }
+
     /// <summary>Copies tensor section <paramref name="name"/> into <paramref name="destination"/>, which must have its shape.</summary>
     /// <exception cref="TandemFileException">The section is missing, not a tensor, or of another shape.</exception>
     public void ReadTensorInto(string name, Tensor destination)

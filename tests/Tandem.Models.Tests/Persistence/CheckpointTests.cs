@@ -155,8 +155,11 @@ public class CheckpointTests : IDisposable
 
         using var other = new Run();
         using var wider = new Parameter("user_tower/fc1.weight", Tensor.Zeros(Dim, Dim + 1));
-        Assert.Equal($"{path}: tensor 'param/user_tower/fc1.weight' has shape [6, 6] in the file but [6, 7] here; the file was saved from a different model or configuration",
+        float[] before = other.UserTable.Value.Span.ToArray();
+        Assert.Equal($"{path}: parameter 'user_tower/fc1.weight' has shape [6, 6] in the file but [6, 7] in the model; the file was saved from a different model or configuration",
             Assert.Throws<TandemFileException>(() => Checkpoint.Restore(path, [other.UserTable, other.ItemTable, wider, other.B], other.Optimizer)).Message);
+        Assert.Equal(before, other.UserTable.Value.Span.ToArray()); // nothing was loaded
+        Assert.Equal(0, other.Optimizer.StepCount);
         Assert.Equal($"{path}: parameter 'user_tower/fc1.bias' is in the file but not in the model; the file was saved from a different model or configuration",
             Assert.Throws<TandemFileException>(() => Checkpoint.Restore(path, [other.UserTable, other.ItemTable, other.W], other.Optimizer)).Message);
 
