@@ -23,7 +23,7 @@ public static class Checkpoint
     sealed record OptimizerInfo(string Type, long StepCount);
 
     /// <summary>Writes <paramref name="parameters"/>, <paramref name="optimizer"/> and <paramref name="state"/> to <paramref name="path"/> atomically.</summary>
-    /// <exception cref="IOException">The file cannot be written; any previous file at <paramref name="path"/> is left as it was.</exception>
+    /// <exception cref="TandemFileException">The file cannot be written; any previous file at <paramref name="path"/> is left as it was.</exception>
     public static void Save(string path, IEnumerable<Parameter> parameters, Optimizer optimizer, TrainerState state)
     {
         ArgumentNullException.ThrowIfNull(optimizer);

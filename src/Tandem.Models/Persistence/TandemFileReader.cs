@@ -51,6 +51,7 @@ public sealed class TandemFileReader : IDisposable
         try { file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16); }
         catch (FileNotFoundException e) { PersistenceThrow.NotFound(path, e); throw; }
         catch (DirectoryNotFoundException e) { PersistenceThrow.NotFound(path, e); throw; }
+        catch (UnauthorizedAccessException e) { PersistenceThrow.File(path, "cannot be opened: permission denied, or it is a directory", e); throw; }
         try
         {
             var (version, sections) = Validate(path, file, kind);

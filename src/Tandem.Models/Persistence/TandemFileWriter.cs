@@ -83,7 +83,7 @@ public sealed class TandemFileWriter
     /// flushed to disk, then renamed over <paramref name="path"/>. If anything throws, the temporary
     /// file is deleted, the exception propagates and <paramref name="path"/> is as it was.
     /// </summary>
-    /// <exception cref="IOException">The directory is not writable, the disk is full, ….</exception>
+    /// <exception cref="TandemFileException">The file cannot be written (missing or read-only directory, full disk, …); the inner exception says why.</exception>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -98,9 +98,10 @@ public sealed class TandemFileWriter
             }
             File.Move(temp, full, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (e is IOException or UnauthorizedAccessException) PersistenceThrow.File(path, $"cannot write the file: {e.Message}", e);
             throw;
         }
     }

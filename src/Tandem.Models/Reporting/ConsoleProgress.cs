@@ -77,7 +77,14 @@ public sealed class ConsoleProgress : ITrainingObserver, IDisposable
                 bar.Value = bar.MaxValue;
                 bar.StopTask();
             });
-        ready.Task.Wait();
+        // If Spectre cannot start (e.g. another live display is running), surface its error instead of waiting forever.
+        Task.WaitAny(ready.Task, display);
+        if (display.IsFaulted)
+        {
+            var failed = display;
+            display = null;
+            failed.GetAwaiter().GetResult();
+        }
     }
 
     /// <inheritdoc/>

@@ -221,6 +221,17 @@ public class TandemFileTests : IDisposable
     }
 
     [Fact]
+    public void A_file_that_cannot_be_written_is_one_clear_error()
+    {
+        string path = dir.File("no/such/dir/model.tandem");
+        var writer = new TandemFileWriter(TandemFileKind.Model);
+        writer.AddBytes("x", [1]);
+        var e = Assert.Throws<TandemFileException>(() => writer.Save(path));
+        Assert.StartsWith($"{path}: cannot write the file: ", e.Message);
+        Assert.IsType<DirectoryNotFoundException>(e.InnerException);
+    }
+
+    [Fact]
     public void Saving_replaces_an_existing_file()
     {
         string path = WriteSample();

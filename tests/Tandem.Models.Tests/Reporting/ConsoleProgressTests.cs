@@ -31,6 +31,19 @@ public class ConsoleProgressTests
     }
 
     [Fact]
+    public void Combined_observers_each_see_every_call()
+    {
+        var output = new StringWriter();
+        var history = new TrainingHistory();
+        var observer = TrainingObservers.Combine(new ConsoleProgress(output), history);
+        observer.OnEpochStart(1, 1, 10);
+        observer.OnStep(1, 10);
+        observer.OnEpochEnd(new EpochRecord { Epoch = 1, Loss = 1, Examples = 10, Seconds = 1 });
+        Assert.Equal(1, Assert.Single(history.Epochs).Epoch);
+        Assert.Equal("epoch 1/1: loss 1.0000, 10 examples/s, 1.0 s\n", output.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void The_default_interval_keeps_short_epochs_to_one_line()
     {
         var output = new StringWriter();
