@@ -1,0 +1,14 @@
+namespace Tandem.Models.Persistence;
+
+/// <summary>What a Tandem binary file holds; each kind has its own four-byte magic number.</summary>
+public enum TandemFileKind
+{
+    /// <summary>A trained model (<c>TNDM</c>): configuration, fitted encoders and weights.</summary>
+    Model,
+
+    /// <summary>A training checkpoint (<c>TNDC</c>): weights, optimizer and trainer state.</summary>
+    Checkpoint,
+
+    /// <summary>A vector index (<c>TNDX</c>).</summary>
+    Index,
+}
