@@ -17,6 +17,7 @@ public static class TableLoader
         int n = requests.Count;
         var ordinals = new int[n];
         var columns = new Column[n];
+        int capacity = reader.RowCountHint;
         for (int i = 0; i < n; i++)
         {
             var q = requests[i];
@@ -24,9 +25,9 @@ public static class TableLoader
             if (ordinals[i] < 0) DataThrow.MissingColumn(reader.Source, q.Name, reader.Columns);
             columns[i] = q.Type switch
             {
-                ColumnType.Key => new KeyColumn(q.Name, q.Keys ?? new KeyDictionary()),
+                ColumnType.Key => new KeyColumn(q.Name, q.Keys ?? new KeyDictionary(), capacity),
                 ColumnType.Bag => new BagColumn(q.Name, q.Keys ?? new KeyDictionary(), q.Separator),
-                ColumnType.Number or ColumnType.RequiredNumber => new NumberColumn(q.Name),
+                ColumnType.Number or ColumnType.RequiredNumber => new NumberColumn(q.Name, capacity),
                 ColumnType.Text => new TextColumn(q.Name),
                 ColumnType.Vector => new VectorColumn(q.Name, q.Dimension),
                 _ => throw new ArgumentOutOfRangeException(nameof(requests)),
