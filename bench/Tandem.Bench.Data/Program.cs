@@ -55,15 +55,21 @@ static void Run(string path)
         .Numeric("rating", "rating", Tower.Context)
         .Timestamp("time", "timestamp")
         .Build();
+    var process = Process.GetCurrentProcess();
+    var cpu0 = process.TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     var log = InteractionLog.Load(schema, path);
     double read = clock.Elapsed.TotalSeconds;
+    process.Refresh();
+    double readCpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
     var all = new int[log.Count];
     for (int i = 0; i < all.Length; i++) all[i] = i;
     var fitted = FittedFeatures.Fit(log, all);
     var encoded = fitted.Encode(log, all);
     double total = clock.Elapsed.TotalSeconds;
-    long peak = Process.GetCurrentProcess().PeakWorkingSet64;
+    process.Refresh();
+    double totalCpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
+    long peak = process.PeakWorkingSet64;
     Console.WriteLine(FormattableString.Invariant(
-        $"rows={log.Count} users={log.UserKeys!.Count} items={log.ItemKeys!.Count} features={encoded.Features.Count} read_s={read:F2} read_encode_s={total:F2} rows_per_s={log.Count / total:F0} peak_mb={peak / (1 << 20)}"));
+        $"rows={log.Count} users={log.UserKeys!.Count} items={log.ItemKeys!.Count} features={encoded.Features.Count} read_s={read:F2} read_encode_s={total:F2} read_cpu_s={readCpu:F2} read_encode_cpu_s={totalCpu:F2} rows_per_s={log.Count / total:F0} peak_mb={peak / (1 << 20)}"));
 }
