@@ -83,8 +83,9 @@ public sealed class InteractionLog
     public int[]? RowMap(Table table)
     {
         if (ReferenceEquals(table, Interactions)) return null;
-        if (ReferenceEquals(table, Users)) return userRowOfInteraction ??= Map(UserCodes, userRowOfCode!);
-        if (ReferenceEquals(table, Items)) return itemRowOfInteraction ??= Map(ItemCodes, itemRowOfCode!);
+        // Racing callers may both build a map; they are identical and one is kept.
+        if (ReferenceEquals(table, Users)) return LazyInitializer.EnsureInitialized(ref userRowOfInteraction, () => Map(UserCodes, userRowOfCode!));
+        if (ReferenceEquals(table, Items)) return LazyInitializer.EnsureInitialized(ref itemRowOfInteraction, () => Map(ItemCodes, itemRowOfCode!));
         throw new ArgumentException("The table is not part of this log.", nameof(table));
     }
 
