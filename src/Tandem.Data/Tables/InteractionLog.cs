@@ -89,6 +89,15 @@ public sealed class InteractionLog
         throw new ArgumentException("The table is not part of this log.", nameof(table));
     }
 
+    /// <summary>Reads the files a JSON config names under <c>"data"</c> (see <see cref="FeatureSchema.Files"/>).</summary>
+    /// <exception cref="DataException">The config names no interactions file, or reading fails.</exception>
+    public static InteractionLog Load(FeatureSchema schema, ReadOptions options = default, ReadReport? report = null)
+    {
+        if (schema.Files.Interactions is null)
+            DataThrow.Config("config", "no interactions file; set \"interactions\" under \"data\"");
+        return Load(schema, schema.Files.Interactions, schema.Files.Users, schema.Files.Items, options, report);
+    }
+
     /// <summary>Reads a log from files; <paramref name="users"/> and <paramref name="items"/> are optional side tables.</summary>
     /// <exception cref="DataException">A file or column is missing, or a row is bad and bad rows are not skipped.</exception>
     public static InteractionLog Load(FeatureSchema schema, string interactions, string? users = null, string? items = null, ReadOptions options = default, ReadReport? report = null)
