@@ -14,8 +14,9 @@ if (args.Length > 0 && args[0] == "debug")
     using var flat = new FlatIndex(d); flat.Add(items, ids);
     var ts = new float[2000]; var ti = new long[2000]; flat.Search(queries, 10, ts, ti);
     var sw = System.Diagnostics.Stopwatch.StartNew();
+    var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
     using var h = new HnswIndex(d, m: 16, efConstruction: 100, efSearch: 64); h.Add(items, ids);
-    Console.WriteLine($"build {sw.Elapsed.TotalSeconds:F2}s");
+    Console.WriteLine($"build {sw.Elapsed.TotalSeconds:F2}s cpu {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds:F2}s");
     foreach (int ef in new[] { 16, 64, 256 })
     {
         var s = new float[2000]; var f = new long[2000]; h.Search(queries, 10, s, f, new SearchOptions { EfSearch = ef });
@@ -23,4 +24,18 @@ if (args.Length > 0 && args[0] == "debug")
         Console.WriteLine($"ef {ef}: recall {hit / 2000.0:F3}");
     }
     return;
+}
+if (args.Length > 0 && args[0] == "pq")
+{
+    int d = 32, n = 20000;
+    var rnd = new Random(7);
+    var x = new float[n * d]; for (int i = 0; i < x.Length; i++) x[i] = rnd.NextSingle();
+    var sw = System.Diagnostics.Stopwatch.StartNew();
+    KMeans.Train(x, d, 100, new KMeansOptions { Seed = 1 }); Console.WriteLine($"kmeans100 {sw.ElapsedMilliseconds} ms"); sw.Restart();
+    var sub = x[..(n * 4)];
+    KMeans.Train(sub, 4, 256, new KMeansOptions { Seed = 1, Iterations = 20 }); Console.WriteLine($"kmeans256 d4 {sw.ElapsedMilliseconds} ms"); sw.Restart();
+    var pq = new ProductQuantizer(d, 8); pq.Train(x); Console.WriteLine($"pq train {sw.ElapsedMilliseconds} ms"); sw.Restart();
+    var codes = new byte[n * 8]; pq.Encode(x, codes); Console.WriteLine($"pq encode {sw.ElapsedMilliseconds} ms"); sw.Restart();
+    using var ivf = IvfIndex.WithPq(d, 100, 8); ivf.Train(x); Console.WriteLine($"ivf train {sw.ElapsedMilliseconds} ms"); sw.Restart();
+    ivf.Add(x, Enumerable.Range(0, n).Select(i => (long)i).ToArray()); Console.WriteLine($"ivf add {sw.ElapsedMilliseconds} ms"); sw.Restart();
 }

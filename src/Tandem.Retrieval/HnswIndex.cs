@@ -245,11 +245,12 @@ public sealed unsafe class HnswIndex : VectorIndex
             Volatile.Write(ref own[0], chosen.Count);
         }
         float* v = Vector(node);
-        var pruneDistances = context.PruneDistances;
-        var pruneNodes = context.PruneNodes;
+        var pruneDistances = context.PruneDistances(maxLinks + 1);
+        var pruneNodes = context.PruneNodes(maxLinks + 1);
         var kept = context.Kept;
-        foreach (int neighbor in chosen.ToArray())
+        for (int c = 0; c < chosen.Count; c++)
         {
+            int neighbor = chosen[c];
             lock (LockOf(neighbor))
             {
                 int* links = Links(neighbor, layer);
@@ -262,11 +263,11 @@ public sealed unsafe class HnswIndex : VectorIndex
                 }
                 // Full: keep the heuristic's choice among the old links plus the new node.
                 float* nv = Vector(neighbor);
-                pruneDistances.Clear(); pruneNodes.Clear();
-                pruneDistances.Add(distance(nv, v, Dimension)); pruneNodes.Add(node);
-                for (int i = 1; i <= count; i++) { pruneDistances.Add(distance(nv, Vector(links[i]), Dimension)); pruneNodes.Add(links[i]); }
-                var keys = pruneDistances.ToArray(); var items = pruneNodes.ToArray();
-                Array.Sort(keys, items);
+                pruneDistances[0] = distance(nv, v, Dimension); pruneNodes[0] = node;
+                for (int i = 1; i <= count; i++) { pruneDistances[i] = distance(nv, Vector(links[i]), Dimension); pruneNodes[i] = links[i]; }
+                var keys = pruneDistances[..(count + 1)];
+                var items = pruneNodes[..(count + 1)];
+                keys.Sort(items);
                 Prune(keys, items, maxLinks, kept);
                 for (int i = 0; i < kept.Count; i++) links[1 + i] = kept[i];
                 Volatile.Write(ref links[0], kept.Count);
@@ -279,7 +280,7 @@ public sealed unsafe class HnswIndex : VectorIndex
     /// hnswlib's neighbour heuristic: walking candidates nearest first, keep one only if it is closer to the
     /// base than to every kept one, so links spread in all directions; at most <paramref name="limit"/>.
     /// </summary>
-    void Prune(float[] sortedDistances, int[] sortedNodes, int limit, List<int> kept)
+    void Prune(ReadOnlySpan<float> sortedDistances, ReadOnlySpan<int> sortedNodes, int limit, List<int> kept)
     {
         kept.Clear();
         for (int i = 0; i < sortedNodes.Length && kept.Count < limit; i++)
@@ -460,8 +461,12 @@ public sealed unsafe class HnswIndex : VectorIndex
         int[] marks = [];
         int mark;
         public readonly MinHeap Candidates = new(), Results = new();
-        public readonly List<int> Chosen = [], Kept = [], PruneNodes = [];
-        public readonly List<float> PruneDistances = [];
+        public readonly List<int> Chosen = [], Kept = [];
+        float[] pruneDistances = [];
+        int[] pruneNodes = [];
+
+        public Span<float> PruneDistances(int length) => pruneDistances.Length >= length ? pruneDistances : pruneDistances = new float[length];
+        public Span<int> PruneNodes(int length) => pruneNodes.Length >= length ? pruneNodes : pruneNodes = new int[length];
         float[] sortedDistances = [];
         int[] sortedNodes = [];
 

@@ -89,8 +89,9 @@ public static unsafe class KMeans
             points.AsSpan(chosen * d, d).CopyTo(centroids.AsSpan(c * d, d));
             var centroid = centroids.AsSpan(c * d, d).ToArray();
             double total = 0;
-            var partial = new double[Math.Max(1, Threads.Count)];
-            Parallel.For(0, partial.Length, t =>
+            // Threads only pay off on big samples; small ones (PQ codebooks) run inline.
+            var partial = new double[(long)sampleCount * d >= 1 << 18 ? Math.Max(1, Threads.Count) : 1];
+            Parallel.For(0, partial.Length, new ParallelOptions { MaxDegreeOfParallelism = partial.Length }, t =>
             {
                 int from = (int)((long)sampleCount * t / partial.Length), to = (int)((long)sampleCount * (t + 1) / partial.Length);
                 double sum = 0;
@@ -124,6 +125,7 @@ public static unsafe class KMeans
         for (int c = 0; c < k; c++) centroidNorms[c] = TensorPrimitives.Dot(centroids.Slice(c * d, d), centroids.Slice(c * d, d));
         const int Block = 64;
         int blocks = (n + Block - 1) / Block;
+        int threads = (long)n * k * d >= 1 << 22 ? Threads.Count : 1;
         bool wantDistances = !distances.IsEmpty;
         fixed (float* pp = points, pc = centroids)
         fixed (int* pa = assignment)
@@ -131,7 +133,7 @@ public static unsafe class KMeans
         {
             float* points0 = pp, centroids0 = pc, distances0 = pd;
             int* assignment0 = pa;
-            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Threads.Count }, () => new float[Block * k], (b, _, products) =>
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new float[Block * k], (b, _, products) =>
             {
                 int first = b * Block, rows = Math.Min(Block, n - first);
                 fixed (float* pr = products)
