@@ -1,41 +1,93 @@
+// Tandem's side of bench/index/run.sh: builds one index over the benchmark files and prints one
+// JSON line with build time, memory and recall@k/QPS points, in the same shape as reference.py.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
 using Tandem.Retrieval;
+using Tandem.Retrieval.Formats;
 using Tandem.Tensors;
 
-if (args.Length > 0 && args[0] == "debug")
+var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--")).ToDictionary(p => p.a[2..], p => args[p.i + 1]);
+string dir = options["dir"], kind = options["case"];
+int Option(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+int buildThreads = Option("build-threads", 2), flatThreads = Option("flat-threads", 2), flatQueries = Option("flat-queries", 1000), trainSize = Option("train-size", 256_000);
+
+var items = VectorFile.Read(Path.Combine(dir, "items.npy"));
+var queries = VectorFile.Read(Path.Combine(dir, "queries.npy"));
+var truthSet = VectorFile.Read(Path.Combine(dir, "truth.npy"));
+var truth = truthSet.Data.Select(v => (long)v).ToArray();
+int k = truthSet.Dimension, n = items.Rows, d = items.Dimension;
+var ids = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
+
+double RssMb() => File.ReadLines("/proc/self/status").Where(l => l.StartsWith("VmRSS:")).Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).First();
+
+double Recall(long[] found, int rows)
 {
-    Threads.Count = int.Parse(args[1]);
-    int d = 32, n = 20000;
-    var rnd = new Random(7);
-    float G() => (float)(Math.Sqrt(-2 * Math.Log(1 - rnd.NextDouble())) * Math.Cos(2 * Math.PI * rnd.NextDouble()));
-    var cent = new float[100 * d]; for (int i = 0; i < cent.Length; i++) cent[i] = G();
-    float[] Gen(int count) { var x = new float[count * d]; for (int i = 0; i < count; i++) { int c = rnd.Next(100); double s = 0; for (int j = 0; j < d; j++) { x[i * d + j] = cent[c * d + j] + 0.35f * G(); s += x[i*d+j]*x[i*d+j]; } for (int j = 0; j < d; j++) x[i*d+j] /= (float)Math.Sqrt(s); } return x; }
-    var items = Gen(n); var queries = Gen(200);
-    var ids = Enumerable.Range(0, n).Select(i => (long)i + long.Parse(args[2])).ToArray();
-    using var flat = new FlatIndex(d); flat.Add(items, ids);
-    var ts = new float[2000]; var ti = new long[2000]; flat.Search(queries, 10, ts, ti);
-    var sw = System.Diagnostics.Stopwatch.StartNew();
-    var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-    using var h = new HnswIndex(d, m: 16, efConstruction: 100, efSearch: 64); h.Add(items, ids);
-    Console.WriteLine($"build {sw.Elapsed.TotalSeconds:F2}s cpu {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds:F2}s");
-    foreach (int ef in new[] { 16, 64, 256 })
+    int hits = 0;
+    for (int q = 0; q < rows; q++)
     {
-        var s = new float[2000]; var f = new long[2000]; h.Search(queries, 10, s, f, new SearchOptions { EfSearch = ef });
-        int hit = 0; for (int q = 0; q < 200; q++) { var t = ti.AsSpan(q * 10, 10).ToArray(); for (int j = 0; j < 10; j++) if (t.Contains(f[q * 10 + j])) hit++; }
-        Console.WriteLine($"ef {ef}: recall {hit / 2000.0:F3}");
+        var expected = new HashSet<long>(truth.AsSpan(q * k, k).ToArray());
+        for (int j = 0; j < k; j++) if (expected.Contains(found[q * k + j])) hits++;
     }
-    return;
+    return (double)hits / (rows * k);
 }
-if (args.Length > 0 && args[0] == "pq")
+
+// One query per call on one thread: the serving pattern.
+List<object> Sweep(VectorIndex index, IEnumerable<(string Name, SearchOptions Options)> settings)
 {
-    int d = 32, n = 20000;
-    var rnd = new Random(7);
-    var x = new float[n * d]; for (int i = 0; i < x.Length; i++) x[i] = rnd.NextSingle();
-    var sw = System.Diagnostics.Stopwatch.StartNew();
-    KMeans.Train(x, d, 100, new KMeansOptions { Seed = 1 }); Console.WriteLine($"kmeans100 {sw.ElapsedMilliseconds} ms"); sw.Restart();
-    var sub = x[..(n * 4)];
-    KMeans.Train(sub, 4, 256, new KMeansOptions { Seed = 1, Iterations = 20 }); Console.WriteLine($"kmeans256 d4 {sw.ElapsedMilliseconds} ms"); sw.Restart();
-    var pq = new ProductQuantizer(d, 8); pq.Train(x); Console.WriteLine($"pq train {sw.ElapsedMilliseconds} ms"); sw.Restart();
-    var codes = new byte[n * 8]; pq.Encode(x, codes); Console.WriteLine($"pq encode {sw.ElapsedMilliseconds} ms"); sw.Restart();
-    using var ivf = IvfIndex.WithPq(d, 100, 8); ivf.Train(x); Console.WriteLine($"ivf train {sw.ElapsedMilliseconds} ms"); sw.Restart();
-    ivf.Add(x, Enumerable.Range(0, n).Select(i => (long)i).ToArray()); Console.WriteLine($"ivf add {sw.ElapsedMilliseconds} ms"); sw.Restart();
+    var points = new List<object>();
+    var scores = new float[k];
+    foreach (var (name, search) in settings)
+    {
+        var found = new long[queries.Rows * k];
+        for (int q = 0; q < 50; q++) index.Search(queries.Row(q), k, scores, found.AsSpan(q * k, k), search);
+        var clock = Stopwatch.StartNew();
+        for (int q = 0; q < queries.Rows; q++) index.Search(queries.Row(q), k, scores, found.AsSpan(q * k, k), search);
+        double seconds = clock.Elapsed.TotalSeconds;
+        points.Add(new { setting = name, recall = Recall(found, queries.Rows), qps = queries.Rows / seconds });
+    }
+    return points;
 }
+
+double baseline = RssMb();
+Threads.Count = buildThreads;
+var build = Stopwatch.StartNew();
+VectorIndex built = kind switch
+{
+    "hnsw" => new HnswIndex(d, Metric.InnerProduct, m: 16, efConstruction: 200),
+    "ivfpq" => IvfIndex.WithPq(d, 4000, 16, Metric.InnerProduct),
+    "flat" => new FlatIndex(d, Metric.InnerProduct),
+    _ => throw new ArgumentException($"unknown case '{kind}'"),
+};
+if (!built.IsTrained) built.Train(items.Span[..(Math.Min(trainSize, n) * d)]);
+built.Add(items.Span, ids);
+double buildSeconds = build.Elapsed.TotalSeconds;
+double memory = RssMb() - baseline;
+
+List<object> points;
+if (kind == "flat")
+{
+    int rows = Math.Min(flatQueries, queries.Rows);
+    var batch = queries.Span[..(rows * d)];
+    var scores = new float[rows * k];
+    var found = new long[rows * k];
+    var search = new SearchOptions { Threads = flatThreads };
+    built.Search(batch[..(Math.Min(rows, 50) * d)], k, scores, found, search);
+    var times = new List<double>();
+    for (int run = 0; run < 3; run++)
+    {
+        var clock = Stopwatch.StartNew();
+        built.Search(batch, k, scores, found, search);
+        times.Add(clock.Elapsed.TotalSeconds);
+    }
+    times.Sort();
+    points = [new { setting = $"batch of {rows}, {flatThreads} threads", recall = Recall(found, rows), qps = rows / times[1] }];
+}
+else
+{
+    Threads.Count = 1;
+    points = kind == "hnsw"
+        ? Sweep(built, new[] { 16, 24, 32, 48, 64, 96, 128 }.Select(ef => ($"efSearch={ef}", new SearchOptions { EfSearch = ef, Threads = 1 })))
+        : Sweep(built, new[] { 8, 16, 32, 64, 128 }.Select(p => ($"nprobe={p}", new SearchOptions { NProbe = p, Threads = 1 })));
+}
+Console.WriteLine(JsonSerializer.Serialize(new { lib = "tandem", @case = kind, build_s = buildSeconds, memory_mb = memory, points }));

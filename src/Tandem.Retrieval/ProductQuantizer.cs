@@ -54,12 +54,14 @@ public sealed class ProductQuantizer
             centroids.CopyTo(books.AsSpan(m * Centroids * ds));
         }
         codebooks = books;
+        centroidNorms = null;
     }
 
     internal void SetCodebooks(float[] books)
     {
         System.Diagnostics.Debug.Assert(books.Length == SubQuantizers * Centroids * SubDimension);
         codebooks = books;
+        centroidNorms = null;
     }
 
     /// <summary>Writes the code (one byte per sub-quantiser) of each vector; the nearest centroid of each slice, found in parallel blocks.</summary>
@@ -85,29 +87,39 @@ public sealed class ProductQuantizer
     }
 
     /// <summary><c>table[m*256 + c] = -query_m · centroid_{m,c}</c>: summed over a code, minus the inner product.</summary>
-    public void InnerProductTable(ReadOnlySpan<float> query, Span<float> table)
+    public unsafe void InnerProductTable(ReadOnlySpan<float> query, Span<float> table)
     {
         int ds = SubDimension;
-        for (int m = 0; m < SubQuantizers; m++)
-        {
-            var sub = query.Slice(m * ds, ds);
-            for (int c = 0; c < Centroids; c++)
-                table[m * Centroids + c] = -TensorPrimitives.Dot(sub, codebooks.AsSpan((m * Centroids + c) * ds, ds));
-        }
+        fixed (float* q = query, books = codebooks, t = table)
+            for (int m = 0; m < SubQuantizers; m++)
+                Kernels.DotBlock.Compute(q + m * ds, 1, books + m * Centroids * ds, Centroids, ds, t + m * Centroids, Tandem.Tensors.Simd.Best);
+        TensorPrimitives.Negate(table[..(SubQuantizers * Centroids)], table);
     }
 
     /// <summary><c>table[m*256 + c] = ‖query_m - centroid_{m,c}‖²</c>: summed over a code, the squared L2 distance.</summary>
     public void L2Table(ReadOnlySpan<float> query, Span<float> table)
     {
+        // ‖q - c‖² = ‖c‖² - 2 q·c + ‖q‖², from the inner-product table and cached centroid norms.
+        InnerProductTable(query, table);
+        var norms = CentroidNorms();
         int ds = SubDimension;
         for (int m = 0; m < SubQuantizers; m++)
         {
             var sub = query.Slice(m * ds, ds);
-            for (int c = 0; c < Centroids; c++)
-            {
-                float dist = TensorPrimitives.Distance(sub, codebooks.AsSpan((m * Centroids + c) * ds, ds));
-                table[m * Centroids + c] = dist * dist;
-            }
+            float queryNorm = TensorPrimitives.Dot(sub, sub);
+            var row = table.Slice(m * Centroids, Centroids);
+            for (int c = 0; c < Centroids; c++) row[c] = Math.Max(0, 2 * row[c] + norms[m * Centroids + c] + queryNorm);
         }
+    }
+
+    float[]? centroidNorms;
+
+    float[] CentroidNorms()
+    {
+        if (centroidNorms is { } cached) return cached;
+        int ds = SubDimension;
+        var norms = new float[SubQuantizers * Centroids];
+        for (int i = 0; i < norms.Length; i++) norms[i] = TensorPrimitives.Dot(codebooks.AsSpan(i * ds, ds), codebooks.AsSpan(i * ds, ds));
+        return centroidNorms = norms;
     }
 }
