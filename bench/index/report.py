@@ -5,11 +5,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 p = argparse.ArgumentParser()
-p.add_argument("results")
+p.add_argument("results", nargs="+")
 p.add_argument("--table", required=True)
 p.add_argument("--plot", required=True)
 a = p.parse_args()
-rows = [json.loads(line) for line in open(a.results) if line.strip().startswith("{")]
+rows = [json.loads(line) for path in a.results for line in open(path) if line.strip().startswith("{")]
 
 lines = ["| case | library | build (s) | memory (MB) | setting | recall@10 | QPS |", "|---|---|---:|---:|---|---:|---:|"]
 for r in rows:

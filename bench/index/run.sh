@@ -2,7 +2,8 @@
 # Vector-index benchmark: Tandem vs FAISS vs hnswlib on the same .npy files, side by side.
 #   bench/index/run.sh                 # 1,000,000 x 64-d items, 1,000 queries (about an hour on 2 busy cores)
 #   N=100000 bench/index/run.sh        # a quicker run
-# Writes $DIR/results.jsonl, $DIR/table.md and docs/images/index-recall-qps.png.
+#   CASES="ivfpq flat" bench/index/run.sh   # only some cases; results of earlier runs of other cases are kept
+# Writes $DIR/results-<case>.jsonl, $DIR/table.md and docs/images/index-recall-qps.png.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DIR=${DIR:-/tmp/tandem-bench-index}
@@ -18,13 +19,16 @@ mkdir -p "$DIR"
 if [ ! -f "$DIR/items.npy" ] || [ "$($PY -c "import numpy; print(numpy.load('$DIR/items.npy', mmap_mode='r').shape[0])")" != "$N" ]; then
   $PY bench/index/generate.py --out "$DIR" --n "$N" --queries "$QUERIES"
 fi
-dotnet build bench/Tandem.Bench.Index -c Release -v q -nologo >/dev/null
-TANDEM="dotnet bench/Tandem.Bench.Index/bin/Release/net10.0/Tandem.Bench.Index.dll --dir $DIR --flat-queries $FLAT_QUERIES"
+# A private copy of the Tandem runner, so rebuilding the repository during a long run changes nothing.
+RUNNER="$DIR/runner-$$"
+dotnet build bench/Tandem.Bench.Index -c Release -v q -nologo -o "$RUNNER" >/dev/null
+TANDEM="dotnet $RUNNER/Tandem.Bench.Index.dll --dir $DIR --flat-queries $FLAT_QUERIES"
 # OpenBLAS's core-type override (set on this machine for old builds) slows FAISS's BLAS: unset it for the reference runs only.
 REF="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE $PY bench/index/reference.py --dir $DIR --flat-queries $FLAT_QUERIES"
-: > "$DIR/results.jsonl"
-run() { echo "== $*" >&2; "$@" | tee -a "$DIR/results.jsonl"; }
 for case in $CASES; do
+  OUT="$DIR/results-$case.jsonl"
+  : > "$OUT"
+  run() { echo "== $*" >&2; "$@" | tee -a "$OUT"; }
   case $case in
     hnsw)  run $REF --lib hnswlib --case hnsw
            run $TANDEM --case hnsw
@@ -35,5 +39,5 @@ for case in $CASES; do
            run $TANDEM --case flat ;;
   esac
 done
-$PY bench/index/report.py "$DIR/results.jsonl" --table "$DIR/table.md" --plot docs/images/index-recall-qps.png
+$PY bench/index/report.py "$DIR"/results-*.jsonl --table "$DIR/table.md" --plot docs/images/index-recall-qps.png
 cat "$DIR/table.md"
