@@ -20,6 +20,10 @@ public sealed unsafe class IvfIndex : VectorIndex
     readonly ListStorage storage;
     readonly InvertedList[] lists;
     float[] centroids = [];
+    // The centroids transposed for the coarse scan, and their squared norms for L2.
+    float[] centroidColumns = [];
+    float[] centroidNorms = [];
+    int columnStride;
 
     IvfIndex(int dimension, Metric metric, int lists, ListStorage storage, int nprobe, int seed) : base(dimension, metric)
     {
@@ -69,11 +73,23 @@ public sealed unsafe class IvfIndex : VectorIndex
     {
         if (n < lists.Length) RetrievalThrow.Argument($"IVF{lists.Length} needs at least {lists.Length} training vectors, got {n}.");
         centroids = KMeans.Train(vectors, Dimension, lists.Length, new KMeansOptions { Seed = Seed, Spherical = StorageMetric == Metric.InnerProduct });
+        PrepareCoarse();
         if (storage.IsTrained) return;
         int sample = Math.Min(n, MaxPqTrainingPoints);
         var residuals = vectors[..(sample * Dimension)].ToArray();
         if (storage.ByResidual) SubtractCentroids(residuals, Assign(residuals));
         storage.Train(residuals, Seed + 1);
+    }
+
+    void PrepareCoarse()
+    {
+        centroidColumns = TransposedDot.Transpose(centroids, lists.Length, Dimension, out columnStride);
+        centroidNorms = new float[lists.Length];
+        for (int c = 0; c < lists.Length; c++)
+        {
+            var centroid = centroids.AsSpan(c * Dimension, Dimension);
+            centroidNorms[c] = TensorPrimitives.Dot(centroid, centroid);
+        }
     }
 
     int[] Assign(ReadOnlySpan<float> vectors)
@@ -133,23 +149,25 @@ public sealed unsafe class IvfIndex : VectorIndex
     }
 
     [ThreadStatic] static TopK? probeHeap;
+    [ThreadStatic] static float[]? coarseBuffer;
 
     void SearchOne(ListScanner scanner, ReadOnlySpan<float> query, int k, int nprobe, IdFilter? filter, Span<float> distances, Span<long> ids)
     {
-        // The nprobe nearest centroids, by the index's own metric (so -q·c for inner product).
+        // The nprobe nearest centroids by the index's own metric: -q·c for inner product, ‖c‖² - 2q·c + ‖q‖² for L2.
         var probes = probeHeap ??= new TopK();
         probes.Reset(nprobe);
-        var distance = Distance.For(StorageMetric, Simd.Best);
+        var coarse = coarseBuffer is { } buffer && buffer.Length >= lists.Length ? buffer : coarseBuffer = new float[lists.Length];
         Span<float> probeDistances = stackalloc float[nprobe];
         Span<long> probeLists = stackalloc long[nprobe];
-        fixed (float* q = query, c = centroids)
+        bool l2 = StorageMetric == Metric.L2;
+        float queryNorm = l2 ? TensorPrimitives.Dot(query, query) : 0;
+        fixed (float* q = query, columns = centroidColumns, products = coarse)
+            TransposedDot.Compute(q, columns, Dimension, columnStride, lists.Length, products, Simd.Best);
+        float threshold = float.PositiveInfinity;
+        for (int list = 0; list < lists.Length; list++)
         {
-            float threshold = float.PositiveInfinity;
-            for (int list = 0; list < lists.Length; list++)
-            {
-                float dist = distance(q, c + (long)list * Dimension, Dimension);
-                if (dist < threshold) { probes.Push(dist, list); threshold = probes.Threshold; }
-            }
+            float dist = l2 ? centroidNorms[list] - 2 * coarse[list] + queryNorm : -coarse[list];
+            if (dist < threshold) { probes.Push(dist, list); threshold = probes.Threshold; }
         }
         probes.Drain(probeDistances, probeLists);
         scanner.SetQuery(query);
@@ -206,6 +224,7 @@ public sealed unsafe class IvfIndex : VectorIndex
         if (centroidFloats != 0 && centroidFloats != listCount * dimension)
             RetrievalThrow.BadFile(reader.Path, $"{centroidFloats} centroid values for {listCount} lists of dimension {dimension}.");
         index.centroids = reader.Array<float>("centroids", centroidFloats);
+        if (centroidFloats > 0) index.PrepareCoarse();
         if (centroidFloats > 0 && index.storage is PqStorage) index.storage.Read(reader);
         foreach (var list in index.lists)
         {

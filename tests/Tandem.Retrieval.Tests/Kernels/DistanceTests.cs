@@ -69,3 +69,31 @@ public class DistanceTests
         }
     }
 }
+
+public class TransposedDotTests
+{
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(7, 3)]
+    [InlineData(64, 17)]
+    [InlineData(100, 64)]
+    [InlineData(131, 33)]
+    public unsafe void EveryPathMatchesScalar(int count, int d)
+    {
+        var rows = TestData.Uniform(count * d, 91);
+        var query = TestData.Uniform(d, 92);
+        var columns = Tandem.Retrieval.Kernels.TransposedDot.Transpose(rows, count, d, out int stride);
+        var reference = new float[count];
+        fixed (float* q = query, c = columns, r = reference)
+            Tandem.Retrieval.Kernels.TransposedDot.Compute(q, c, d, stride, count, r, SimdLevel.Scalar);
+        for (int j = 0; j < count; j++)
+            Assert.Equal(Distance.Dot(query, rows.AsSpan(j * d, d), SimdLevel.Scalar), reference[j], 1e-4f * MathF.Sqrt(d));
+        foreach (var level in Simd.Supported)
+        {
+            var result = new float[count];
+            fixed (float* q = query, c = columns, r = result)
+                Tandem.Retrieval.Kernels.TransposedDot.Compute(q, c, d, stride, count, r, level);
+            for (int j = 0; j < count; j++) Assert.Equal(reference[j], result[j], 1e-4f * MathF.Sqrt(d));
+        }
+    }
+}
