@@ -97,14 +97,14 @@ public sealed unsafe class HnswIndex : VectorIndex
     protected override void AddCore(ReadOnlySpan<float> added, ReadOnlySpan<long> ids)
     {
         int n = ids.Length;
-        int first = vectors.Reserve(n);
-        // Labels, flags and links are reserved under one lock so node numbers agree across the arrays.
+        int first;
+        // Vectors, labels, flags and links are reserved under one lock so node numbers agree across the arrays.
         lock (labels)
         {
-            int check = labels.Reserve(n);
+            first = vectors.Reserve(n);
+            labels.Reserve(n);
             deleted.Reserve(n);
             links0.Reserve(n);
-            if (check != first) RetrievalThrow.InvalidOperation("HNSW node arrays fell out of step.");
         }
         for (int i = 0; i < n; i++)
         {
