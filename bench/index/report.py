@@ -11,19 +11,20 @@ p.add_argument("--plot", required=True)
 a = p.parse_args()
 rows = [json.loads(line) for path in a.results for line in open(path) if line.strip().startswith("{")]
 
-lines = ["| case | library | build (s) | memory (MB) | setting | recall@10 | QPS |", "|---|---|---:|---:|---|---:|---:|"]
+lines = ["| case | library | build wall (s) | build CPU (s) | memory (MB) | setting | recall@10 | QPS (wall) | QPS (CPU) |", "|---|---|---:|---:|---:|---|---:|---:|---:|"]
 for r in rows:
     for i, pt in enumerate(r["points"]):
         build = f"{r['build_s']:.1f}" if i == 0 else ""
+        cpu = f"{r.get('build_cpu_s', float('nan')):.1f}" if i == 0 else ""
         mem = f"{r['memory_mb']:.0f}" if i == 0 else ""
-        lines.append(f"| {r['case']} | {r['lib']} | {build} | {mem} | {pt['setting']} | {pt['recall']:.4f} | {pt['qps']:.0f} |")
+        lines.append(f"| {r['case']} | {r['lib']} | {build} | {cpu} | {mem} | {pt['setting']} | {pt['recall']:.4f} | {pt['qps']:.0f} | {pt.get('cpu_qps', float('nan')):.0f} |")
 
 def best_qps(r, floor):
-    ok = [pt["qps"] for pt in r["points"] if pt["recall"] >= floor]
+    ok = [pt.get("cpu_qps", pt["qps"]) for pt in r["points"] if pt["recall"] >= floor]
     return max(ok) if ok else None
 
 lines.append("")
-lines.append("Best single-thread QPS at recall@10 >= 0.95 (HNSW) / >= 0.5 and >= 0.6 (IVF-PQ):")
+lines.append("Best single-thread CPU QPS at recall@10 >= 0.95 (HNSW) / >= 0.5 and >= 0.6 (IVF-PQ):")
 for r in rows:
     if r["case"] == "hnsw":
         lines.append(f"- hnsw {r['lib']}: {best_qps(r, 0.95)}")
@@ -39,11 +40,11 @@ for ax, case, title in zip(axes, ["hnsw", "ivfpq", "flat"], ["HNSW M=16, efC=200
             continue
         color, marker = styles.get(r["lib"], ("gray", "x"))
         xs = [pt["recall"] for pt in r["points"]]
-        ys = [pt["qps"] for pt in r["points"]]
+        ys = [pt.get("cpu_qps", pt["qps"]) for pt in r["points"]]
         ax.plot(xs, ys, marker=marker, color=color, label=f"{r['lib']} (build {r['build_s']:.0f} s)")
     ax.set_title(title)
     ax.set_xlabel("recall@10")
-    ax.set_ylabel("queries per second")
+    ax.set_ylabel("queries per CPU-second of one thread")
     ax.set_yscale("log")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()

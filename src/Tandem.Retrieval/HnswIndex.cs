@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using Tandem.Retrieval.Kernels;
 using Tandem.Retrieval.Persistence;
@@ -163,6 +164,7 @@ public sealed unsafe class HnswIndex : VectorIndex
     }
 
     /// <summary>Walks to the nearest neighbour on <paramref name="layer"/> until no neighbour is closer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     int Greedy(float* q, int current, ref float currentDistance, int layer)
     {
         for (bool moved = true; moved;)
@@ -184,6 +186,7 @@ public sealed unsafe class HnswIndex : VectorIndex
     /// Best-first search of one layer from <paramref name="entry"/>, leaving at most <paramref name="ef"/> results in
     /// <c>context.Results</c> (a max-heap by distance). Removed or filtered-out nodes are walked through but not kept.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void SearchLayer(SearchContext context, float* q, int entry, float entryDistance, int ef, int layer, IdFilter? filter, bool includeDeleted)
     {
         var candidates = context.Candidates;
@@ -191,9 +194,11 @@ public sealed unsafe class HnswIndex : VectorIndex
         candidates.Clear(); results.Clear();
         context.NewVisit(labels.Count);
         context.Visit(entry);
-        bool anyExcluded = filter != null || (!includeDeleted && Interlocked.Read(ref deletedCount) > 0);
+        // Tombstones are only read when some exist, saving a cache miss per visited node otherwise.
+        bool checkDeleted = !includeDeleted && Interlocked.Read(ref deletedCount) > 0;
+        bool anyExcluded = filter != null || checkDeleted;
         float bound = float.PositiveInfinity;
-        if (Keeps(entry, filter, includeDeleted)) { results.Push(-entryDistance, entry); bound = entryDistance; }
+        if (Keeps(entry, filter, !checkDeleted)) { results.Push(-entryDistance, entry); bound = entryDistance; }
         candidates.Push(entryDistance, entry);
         int maxLinks = layer == 0 ? maxLinks0 : m;
         int d = Dimension;
@@ -215,7 +220,7 @@ public sealed unsafe class HnswIndex : VectorIndex
                 if (results.Count < ef || dist < bound)
                 {
                     candidates.Push(dist, next);
-                    if (Keeps(next, filter, includeDeleted))
+                    if (Keeps(next, filter, !checkDeleted))
                     {
                         results.Push(-dist, next);
                         if (results.Count > ef) results.Pop();
@@ -226,8 +231,8 @@ public sealed unsafe class HnswIndex : VectorIndex
         }
     }
 
-    bool Keeps(int node, IdFilter? filter, bool includeDeleted) =>
-        (includeDeleted || *deleted.Row(node) == 0) && (filter == null || filter.Allows(*labels.Row(node)));
+    bool Keeps(int node, IdFilter? filter, bool skipTombstones) =>
+        (skipTombstones || *deleted.Row(node) == 0) && (filter == null || filter.Allows(*labels.Row(node)));
 
     /// <summary>Links <paramref name="node"/> to the best of the layer's search results and back; returns the closest result.</summary>
     int Connect(SearchContext context, int node, int layer, out float closestDistance)

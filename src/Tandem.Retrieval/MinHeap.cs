@@ -14,7 +14,7 @@ internal sealed class MinHeap
 
     public void Clear() => Count = 0;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public void Push(float key, int node)
     {
         if (Count == keys.Length) { Array.Resize(ref keys, Count * 2); Array.Resize(ref nodes, Count * 2); }
@@ -29,6 +29,7 @@ internal sealed class MinHeap
         keys[i] = key; nodes[i] = node;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pop()
     {
         int n = --Count;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Tandem.Tensors;
 
 namespace Tandem.Retrieval.Kernels;
@@ -36,8 +37,11 @@ public static unsafe class Distance
             _ => &NegDotScalar,
         };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static float NegDot512(float* a, float* b, int n) => -DotOp.Vector512Path(a, b, n);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static float NegDot256(float* a, float* b, int n) => -DotOp.Vector256Path(a, b, n);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static float NegDotScalar(float* a, float* b, int n) => -DotOp.Scalar(a, b, n);
 
     /// <summary>Scales <paramref name="v"/> to unit length in place (left alone when it is all zeros).</summary>

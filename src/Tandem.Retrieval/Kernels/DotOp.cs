@@ -6,6 +6,7 @@ namespace Tandem.Retrieval.Kernels;
 /// <summary><c>result = Σ a[i] · b[i]</c>. Lengths are trusted; the caller validated them.</summary>
 internal readonly unsafe struct DotOp : IPairOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Scalar(float* a, float* b, int length)
     {
         float sum = 0;
@@ -13,7 +14,7 @@ internal readonly unsafe struct DotOp : IPairOp
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static float Vector256Path(float* a, float* b, int length)
     {
         var acc0 = Vector256<float>.Zero; var acc1 = Vector256<float>.Zero;
@@ -33,7 +34,7 @@ internal readonly unsafe struct DotOp : IPairOp
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static float Vector512Path(float* a, float* b, int length)
     {
         var acc0 = Vector512<float>.Zero; var acc1 = Vector512<float>.Zero;
