@@ -115,7 +115,8 @@ public static unsafe class Gemm
             int length = splitM ? g.M : g.N, units = (length + unit - 1) / unit;
             // A large unsplit operand comes from memory again for every part: then one part per thread.
             long repacked = splitM ? (long)g.K * g.N : (long)g.M * g.K;
-            // (For B, the threads pack it once together instead.)
+            // A large B is instead packed once per panel by all the threads together (a team);
+            // the tower layers' B is small enough to keep the parts, which balance better.
             sharesB = splitM && threads > 1 && repacked > LargeOperand;
             int most = repacked > LargeOperand ? threads : threads * PartsPerThread;
             int wanted = threads == 1 ? 1 : Math.Clamp(length / MinPartLength, threads, most);
