@@ -55,16 +55,22 @@ public static unsafe class Gemm
             var job = new Job(new GemmOperands(pa, pb, pc, m, n, k, transA, transB, alpha, accumulate), level);
             long work = (long)m * n * k;
             int useful = (int)Math.Clamp(work / MinWorkPerThread, 1, Math.Max(threads, 1));
-            GemmWorkers.Run(useful, job.Plan(useful), &RunPart, &job);
+            int parts = job.Plan(useful);
+            if (job.SharesB) GemmWorkers.RunTeam(useful, &RunMember, &job);
+            else GemmWorkers.Run(useful, parts, &RunPart, &job);
         }
     }
 
     static void RunPart(void* state, int part) => ((Job*)state)->Run(part);
 
+    static void RunMember(void* state, int member, int members) => ((Job*)state)->RunMember(member, members);
+
     /// <summary>
     /// How one call is cut into parts: contiguous ranges of whole tiles along M or N. There are
     /// a few more parts than threads, so a thread slowed by other work on the machine hands
     /// parts to the others; parts stay large enough that re-packing the shared operand is cheap.
+    /// When that operand is B and too large to re-pack per part, the threads instead form a team
+    /// that packs each B panel once, together, and splits M.
     /// </summary>
     struct Job(GemmOperands g, SimdLevel level)
     {
@@ -76,8 +82,11 @@ public static unsafe class Gemm
 
         readonly GemmOperands g = g;
         readonly SimdLevel level = level;
-        bool splitM;
+        bool splitM, sharesB;
         int unit, parts;
+
+        /// <summary>Whether <see cref="Plan"/> chose one packed B shared by a team (<see cref="RunMember"/>).</summary>
+        public readonly bool SharesB => sharesB;
 
         /// <summary>Chooses the split for <paramref name="threads"/> threads and returns the number of parts.</summary>
         public int Plan(int threads)
@@ -106,6 +115,9 @@ public static unsafe class Gemm
             int length = splitM ? g.M : g.N, units = (length + unit - 1) / unit;
             // A large unsplit operand comes from memory again for every part: then one part per thread.
             long repacked = splitM ? (long)g.K * g.N : (long)g.M * g.K;
+            // A large B is instead packed once per panel by all the threads together (a team);
+            // the tower layers' B is small enough to keep the parts, which balance better.
+            sharesB = splitM && threads > 1 && repacked > LargeOperand;
             int most = repacked > LargeOperand ? threads : threads * PartsPerThread;
             int wanted = threads == 1 ? 1 : Math.Clamp(length / MinPartLength, threads, most);
             return parts = Math.Max(1, Math.Min(wanted, units));
@@ -123,6 +135,13 @@ public static unsafe class Gemm
             else if (level == SimdLevel.Avx512) GemmBlocked.Run<Avx512MicroKernel>(g, m0, m1, n0, n1);
             else if (level == SimdLevel.Avx2) GemmBlocked.Run<Avx2MicroKernel>(g, m0, m1, n0, n1);
             else GemmBlocked.Run<ScalarMicroKernel>(g, m0, m1, n0, n1);
+        }
+
+        public readonly void RunMember(int member, int members)
+        {
+            if (level == SimdLevel.Avx512) GemmBlocked.RunTeamMember<Avx512MicroKernel>(g, member, members);
+            else if (level == SimdLevel.Avx2) GemmBlocked.RunTeamMember<Avx2MicroKernel>(g, member, members);
+            else GemmBlocked.RunTeamMember<ScalarMicroKernel>(g, member, members);
         }
 
         readonly void RunGemv(int m0, int m1, int n0, int n1)

@@ -16,47 +16,111 @@ internal static unsafe class GemmBlocked
     public static void Run<TKernel>(in GemmOperands g, int m0, int m1, int n0, int n1)
         where TKernel : IGemmMicroKernel
     {
-        int mr = TKernel.Mr, nr = TKernel.Nr;
-        // Even Kc slices (300 = 150 + 150 rather than 256 + 44) keep the tail slice efficient.
-        int slices = (g.K + TKernel.Kc - 1) / TKernel.Kc;
-        int kcMax = (g.K + slices - 1) / slices;
-        int mcMax = Math.Min(TKernel.Mc, RoundUp(m1 - m0, mr));
-        int ncMax = Math.Min(TKernel.Nc, RoundUp(n1 - n0, nr));
-        var buffers = GemmBuffers.ForThisThread((nint)mcMax * kcMax, (nint)kcMax * ncMax);
-        float* packA = buffers.A, packB = buffers.B;
-        nint ldc = g.N;
-        bool direct = !g.TransA && n1 - n0 <= DirectMaxN;
-
-        for (int jc = n0; jc < n1; jc += ncMax)
+        var blocks = new Blocking<TKernel>(g, m0, m1, n0, n1);
+        var buffers = GemmBuffers.ForThisThread(blocks.PackedAFloats, blocks.PackedBFloats);
+        for (int jc = n0; jc < n1; jc += blocks.NcMax)
         {
-            int nc = Math.Min(ncMax, n1 - jc);
-            for (int pc = 0; pc < g.K; pc += kcMax)
+            int nc = Math.Min(blocks.NcMax, n1 - jc);
+            for (int pc = 0; pc < g.K; pc += blocks.KcMax)
             {
-                int kc = Math.Min(kcMax, g.K - pc);
-                bool add = g.Accumulate || pc > 0;
-                GemmPacking.PackB(g, pc, kc, jc, nc, nr, packB, TKernel.Level);
-                for (int ic = m0; ic < m1; ic += mcMax)
-                {
-                    int mc = Math.Min(mcMax, m1 - ic);
-                    // Direct mode reads whole Mr-row tiles from A and packs only a partial last one.
-                    int packedFrom = direct ? mc / mr * mr : 0;
-                    if (packedFrom < mc)
-                        GemmPacking.PackA(g, ic + packedFrom, mc - packedFrom, pc, kc, mr, packA, TKernel.Level);
-                    for (int jr = 0; jr < nc; jr += nr)
-                    {
-                        float* panelB = packB + (nint)jr * kc;
-                        int cols = Math.Min(nr, nc - jr);
-                        float* c = g.C + (nint)ic * ldc + jc + jr;
-                        int ir = 0;
-                        for (; ir < packedFrom; ir += mr)
-                            TKernel.RunDirect(kc, g.A + (nint)(ic + ir) * g.K + pc, g.K, panelB, c + ir * ldc, ldc, cols, g.Alpha, add);
-                        for (; ir < mc; ir += mr)
-                            TKernel.Run(kc, packA + (nint)(ir - packedFrom) * kc, panelB, c + ir * ldc, ldc,
-                                Math.Min(mr, mc - ir), cols, g.Alpha, add);
-                    }
-                }
+                int kc = Math.Min(blocks.KcMax, g.K - pc);
+                GemmPacking.PackB(g, pc, kc, jc, nc, TKernel.Nr, buffers.B, TKernel.Level);
+                MultiplyPanel<TKernel>(g, blocks, m0, m1, pc, kc, jc, nc, buffers.A, buffers.B);
             }
         }
+    }
+
+    /// <summary>
+    /// Member <paramref name="member"/> of a <see cref="GemmWorkers.RunTeam"/> team computes
+    /// C[its share of rows) × all columns. The team packs each B panel once, every member a share
+    /// of its Nr-column panels into one shared buffer, and each member multiplies its own
+    /// (privately packed) rows of A against all of it. Sums run in the same order as <see cref="Run"/>.
+    /// </summary>
+    public static void RunTeamMember<TKernel>(in GemmOperands g, int member, int members)
+        where TKernel : IGemmMicroKernel
+    {
+        if (members == 1)
+        {
+            Run<TKernel>(g, 0, g.M, 0, g.N);
+            return;
+        }
+        int mr = TKernel.Mr, nr = TKernel.Nr;
+        int mTiles = (g.M + mr - 1) / mr;
+        int m0 = Math.Min(mTiles * member / members * mr, g.M), m1 = Math.Min(mTiles * (member + 1) / members * mr, g.M);
+        var blocks = new Blocking<TKernel>(g, 0, g.M, 0, g.N);
+        // The shared panel is a pool-wide buffer, grown by one member while the others wait.
+        if (member == 0) GemmBuffers.Team.Reserve(0, blocks.PackedBFloats);
+        float* packA = GemmBuffers.ForThisThread(blocks.PackedAFloats, 0).A;
+        GemmWorkers.Barrier();
+        float* packB = GemmBuffers.Team.B;
+        // A share of Nr-column panels is packed at its own offset, so no transpose spills into
+        // another member's share (only panels narrower than 16 spill, and Nr is at least 16 here).
+        System.Diagnostics.Debug.Assert(nr >= 16 || TKernel.Level != SimdLevel.Avx512);
+        for (int jc = 0; jc < g.N; jc += blocks.NcMax)
+        {
+            int nc = Math.Min(blocks.NcMax, g.N - jc);
+            int panels = (nc + nr - 1) / nr;
+            int share0 = Math.Min(panels * member / members * nr, nc), share1 = Math.Min(panels * (member + 1) / members * nr, nc);
+            for (int pc = 0; pc < g.K; pc += blocks.KcMax)
+            {
+                int kc = Math.Min(blocks.KcMax, g.K - pc);
+                if (share0 < share1)
+                    GemmPacking.PackB(g, pc, kc, jc + share0, share1 - share0, nr, packB + (nint)share0 * kc, TKernel.Level);
+                GemmWorkers.Barrier(); // the panel is whole
+                MultiplyPanel<TKernel>(g, blocks, m0, m1, pc, kc, jc, nc, packA, packB);
+                GemmWorkers.Barrier(); // nobody reads the panel any more
+            }
+        }
+    }
+
+    /// <summary>C[m0..m1) × [jc..jc+nc) (+)= A[m0..m1) × [pc..pc+kc) · packed B panel.</summary>
+    static void MultiplyPanel<TKernel>(in GemmOperands g, in Blocking<TKernel> blocks, int m0, int m1,
+        int pc, int kc, int jc, int nc, float* packA, float* packB)
+        where TKernel : IGemmMicroKernel
+    {
+        int mr = TKernel.Mr, nr = TKernel.Nr;
+        nint ldc = g.N;
+        bool add = g.Accumulate || pc > 0;
+        for (int ic = m0; ic < m1; ic += blocks.McMax)
+        {
+            int mc = Math.Min(blocks.McMax, m1 - ic);
+            // Direct mode reads whole Mr-row tiles from A and packs only a partial last one.
+            int packedFrom = blocks.Direct ? mc / mr * mr : 0;
+            if (packedFrom < mc)
+                GemmPacking.PackA(g, ic + packedFrom, mc - packedFrom, pc, kc, mr, packA, TKernel.Level);
+            for (int jr = 0; jr < nc; jr += nr)
+            {
+                float* panelB = packB + (nint)jr * kc;
+                int cols = Math.Min(nr, nc - jr);
+                float* c = g.C + (nint)ic * ldc + jc + jr;
+                int ir = 0;
+                for (; ir < packedFrom; ir += mr)
+                    TKernel.RunDirect(kc, g.A + (nint)(ic + ir) * g.K + pc, g.K, panelB, c + ir * ldc, ldc, cols, g.Alpha, add);
+                for (; ir < mc; ir += mr)
+                    TKernel.Run(kc, packA + (nint)(ir - packedFrom) * kc, panelB, c + ir * ldc, ldc,
+                        Math.Min(mr, mc - ir), cols, g.Alpha, add);
+            }
+        }
+    }
+
+    /// <summary>Block sizes for C[m0..m1) × [n0..n1). Kc depends on K alone, which fixes the summation order.</summary>
+    readonly struct Blocking<TKernel> where TKernel : IGemmMicroKernel
+    {
+        public readonly int KcMax, McMax, NcMax;
+        public readonly bool Direct;
+
+        public Blocking(in GemmOperands g, int m0, int m1, int n0, int n1)
+        {
+            // Even Kc slices (300 = 150 + 150 rather than 256 + 44) keep the tail slice efficient.
+            int slices = (g.K + TKernel.Kc - 1) / TKernel.Kc;
+            KcMax = (g.K + slices - 1) / slices;
+            McMax = Math.Min(TKernel.Mc, RoundUp(m1 - m0, TKernel.Mr));
+            NcMax = Math.Min(TKernel.Nc, RoundUp(n1 - n0, TKernel.Nr));
+            Direct = !g.TransA && n1 - n0 <= DirectMaxN;
+        }
+
+        public nint PackedAFloats => (nint)McMax * KcMax;
+        public nint PackedBFloats => (nint)KcMax * NcMax;
     }
 
     static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

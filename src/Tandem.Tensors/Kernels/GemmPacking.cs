@@ -158,7 +158,7 @@ internal static unsafe class GemmPacking
 }
 
 /// <summary>
-/// Per-thread 64-byte-aligned packing buffers, grown on demand and reused, so the steady state
+/// Per-thread (or per-team) 64-byte-aligned packing buffers, grown on demand and reused, so the steady state
 /// allocates nothing. The finalizer frees them when the owning thread ends.
 /// </summary>
 internal sealed unsafe class GemmBuffers
@@ -168,13 +168,25 @@ internal sealed unsafe class GemmBuffers
     float* a, b;
     nint aLength, bLength;
 
+    /// <summary>
+    /// Buffers shared by the members of a <see cref="GemmWorkers.RunTeam"/> team: only the team
+    /// holding the pool uses them, so they need no lock.
+    /// </summary>
+    public static readonly GemmBuffers Team = new();
+
     /// <summary>This thread's buffers, holding at least the given number of floats each (plus <see cref="GemmPacking.Slack"/>).</summary>
     public static GemmBuffers ForThisThread(nint aFloats, nint bFloats)
     {
         var buffers = current ??= new GemmBuffers();
-        buffers.Grow(ref buffers.a, ref buffers.aLength, aFloats + GemmPacking.Slack);
-        buffers.Grow(ref buffers.b, ref buffers.bLength, bFloats + GemmPacking.Slack);
+        buffers.Reserve(aFloats, bFloats);
         return buffers;
+    }
+
+    /// <summary>Grows the buffers to hold at least the given number of floats each (plus <see cref="GemmPacking.Slack"/>).</summary>
+    public void Reserve(nint aFloats, nint bFloats)
+    {
+        Grow(ref a, ref aLength, aFloats + GemmPacking.Slack);
+        Grow(ref b, ref bLength, bFloats + GemmPacking.Slack);
     }
 
     public float* A => a;

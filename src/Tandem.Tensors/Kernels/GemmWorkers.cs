@@ -5,7 +5,8 @@ namespace Tandem.Tensors.Kernels;
 /// threads woken by an event, so a call allocates nothing (unlike Parallel.For). Threads claim
 /// parts one at a time from a shared counter, so when one thread is slowed (a busy machine) the
 /// others take its share. One call uses the pool at a time; a concurrent caller runs its parts
-/// itself.
+/// itself. A team call instead runs one member per thread, all at once, so members can meet at
+/// <see cref="Barrier"/> (to share a packed operand).
 /// </summary>
 internal static unsafe class GemmWorkers
 {
@@ -17,8 +18,10 @@ internal static unsafe class GemmWorkers
     static readonly ManualResetEventSlim done = new(false, SpinCount);
     static Worker[] workers = [];
     static delegate*<void*, int, void> body;
+    static delegate*<void*, int, int, void> teamBody;
     static void* context;
     static int partCount, nextPart, pending;
+    static int barrierArrived, barrierGeneration;
 
     /// <summary>
     /// Runs <c>run(state, part)</c> for every part in [0, <paramref name="parts"/>) on up to
@@ -35,21 +38,73 @@ internal static unsafe class GemmWorkers
         }
         try
         {
-            if (workers.Length < threads - 1) Grow(threads - 1);
-            body = run;
-            context = state;
-            partCount = parts;
-            nextPart = 0;
-            pending = threads - 1;
-            done.Reset();
-            for (int i = 0; i < threads - 1; i++) workers[i].Wake();
-            ClaimParts();
-            done.Wait();
+            Start(threads, parts, run, state);
         }
         finally
         {
             Monitor.Exit(gate);
         }
+    }
+
+    /// <summary>
+    /// Runs <c>run(state, member, members)</c> for every member in [0, members) at the same time,
+    /// one per thread, and returns when all have finished. members is <paramref name="threads"/>,
+    /// or 1 (on the caller alone) when threads ≤ 1 or the pool is busy; only a team of more than
+    /// one may call <see cref="Barrier"/>. <paramref name="state"/> as for <see cref="Run"/>.
+    /// </summary>
+    public static void RunTeam(int threads, delegate*<void*, int, int, void> run, void* state)
+    {
+        if (threads <= 1 || !Monitor.TryEnter(gate))
+        {
+            run(state, 0, 1);
+            return;
+        }
+        try
+        {
+            teamBody = run;
+            barrierArrived = 0;
+            // Every thread claims one part: none can finish its part (and claim another) before
+            // all members have reached the first barrier.
+            Start(threads, threads, &RunMember, state);
+        }
+        finally
+        {
+            Monitor.Exit(gate);
+        }
+    }
+
+    /// <summary>
+    /// Returns once every member of the running team has called it as often as the caller.
+    /// Spins (yielding the core to others on a busy machine) rather than sleeping: the members
+    /// arrive within a panel's packing time of each other.
+    /// </summary>
+    public static void Barrier()
+    {
+        int generation = Volatile.Read(ref barrierGeneration);
+        if (Interlocked.Increment(ref barrierArrived) == partCount)
+        {
+            barrierArrived = 0;
+            Volatile.Write(ref barrierGeneration, generation + 1);
+            return;
+        }
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref barrierGeneration) == generation) spinner.SpinOnce(sleep1Threshold: -1);
+    }
+
+    static void RunMember(void* state, int member) => teamBody(state, member, partCount);
+
+    static void Start(int threads, int parts, delegate*<void*, int, void> run, void* state)
+    {
+        if (workers.Length < threads - 1) Grow(threads - 1);
+        body = run;
+        context = state;
+        partCount = parts;
+        nextPart = 0;
+        pending = threads - 1;
+        done.Reset();
+        for (int i = 0; i < threads - 1; i++) workers[i].Wake();
+        ClaimParts();
+        done.Wait();
     }
 
     static void ClaimParts()

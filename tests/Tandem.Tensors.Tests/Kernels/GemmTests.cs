@@ -78,6 +78,46 @@ public class GemmTests
             }
     }
 
+    [Fact]
+    public void ATeamSharingPackedBPanelsGivesTheSameBitsAsOneThread()
+    {
+        // B above a million floats (1100·1000 = 1.1M) with N ≤ M: two threads split M and pack each
+        // B panel together. K = 1100 gives 3 Kc slices on AVX-512 (367 each) and 5 on AVX2 (220),
+        // so the shared panel is refilled several times. Non-multiples of Mr and Nr hit the edges.
+        // The scalar kernel takes the same path but is too slow for a quick test at this size.
+        const int m = 1030, n = 1000, k = 1100;
+        var random = new Random(7);
+        float[] a = RandomValues(random, m * k), b = RandomValues(random, k * n);
+        float[] c0 = RandomValues(random, m * n), one = new float[m * n], two = new float[m * n];
+        foreach (var level in Simd.Supported.Where(level => level != SimdLevel.Scalar))
+            foreach (bool transB in new[] { false, true })
+            {
+                float[] storedB = transB ? Transpose(b, k, n) : b;
+                c0.CopyTo(one, 0);
+                c0.CopyTo(two, 0);
+                Gemm.Multiply(a, storedB, one, m, n, k, false, transB, 0.5f, true, level, threads: 1);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                Gemm.Multiply(a, storedB, two, m, n, k, false, transB, 0.5f, true, level, threads: 2);
+                if (transB) // the first call at this level has grown the buffers
+                    Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+                Assert.Equal(one, two);
+                // Spot-check the team's result against a double-precision sum, rows from both halves.
+                for (int sample = 0; sample < 200; sample++)
+                {
+                    int i = random.Next(m), j = random.Next(n);
+                    double expected = c0[i * n + j], magnitude = Math.Abs(c0[i * n + j]);
+                    for (int p = 0; p < k; p++)
+                    {
+                        double term = 0.5 * a[i * k + p] * b[p * n + j];
+                        expected += term;
+                        magnitude += Math.Abs(term);
+                    }
+                    Assert.True(Math.Abs(two[i * n + j] - expected) <= Tolerance * magnitude,
+                        $"{level} transB={transB}: C[{i},{j}] = {two[i * n + j]}, expected {expected}.");
+                }
+            }
+    }
+
     [Theory]
     [InlineData(300, 200, 100, 1)]
     [InlineData(300, 200, 100, 2)]
