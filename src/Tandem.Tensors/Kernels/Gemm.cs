@@ -1,28 +1,29 @@
 namespace Tandem.Tensors.Kernels;
 
-/// <summary>Single-precision matrix multiply on row-major matrices.</summary>
-public static class Gemm
+/// <summary>
+/// Single-precision matrix multiply on row-major matrices: a cache-blocked, packed,
+/// register-tiled SGEMM (AVX-512, AVX2 + FMA or scalar, chosen by <see cref="Simd.Best"/>) with a
+/// matrix-vector path for a single row or column, multithreaded over <see cref="Threads.Count"/>.
+/// </summary>
+/// <remarks>
+/// Thread safety: calls may run concurrently from any threads on disjoint outputs. Every element
+/// of C sums its k products in an order that depends only on the shapes and the SIMD level, so
+/// results are bit-identical run to run and for any thread count.
+/// </remarks>
+public static unsafe class Gemm
 {
+    // Below this many multiply-adds per extra thread, waking a worker costs more than it saves.
+    const long MinWorkPerThread = 1L << 17;
+
     /// <summary>
     /// <c>C = alpha · op(A) · op(B)</c>, or <c>C += ...</c> when <paramref name="accumulate"/>,
     /// where op(A) is m×k and op(B) is k×n. A is stored m×k (k×m when <paramref name="transA"/>),
     /// B is stored k×n (n×k when <paramref name="transB"/>), C is m×n.
     /// </summary>
-    /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
+    /// <exception cref="ArgumentException">A dimension is negative or a span is shorter than its matrix.</exception>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
         int m, int n, int k, bool transA = false, bool transB = false, float alpha = 1f, bool accumulate = false)
-    {
-        Validate(a.Length, b.Length, c.Length, m, n, k);
-        // Placeholder reference loop; the blocked SIMD kernel replaces it.
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
-            {
-                float sum = 0;
-                for (int p = 0; p < k; p++)
-                    sum += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
-                c[i * n + j] = alpha * sum + (accumulate ? c[i * n + j] : 0);
-            }
-    }
+        => Multiply(a, b, c, m, n, k, transA, transB, alpha, accumulate, Simd.Best, Threads.Count);
 
     /// <summary>The same product on 2-D tensors, with m, n and k taken from their shapes.</summary>
     /// <exception cref="ArgumentException">The shapes do not agree.</exception>
@@ -35,6 +36,106 @@ public static class Gemm
         if (k != kb || c.Shape[0] != m || c.Shape[1] != n)
             throw new ArgumentException($"Gemm shapes disagree: op(A) is {m}x{k}, op(B) is {kb}x{n}, C is {c.Shape[0]}x{c.Shape[1]}.");
         Multiply(a.Span, b.Span, c.Span, m, n, k, transA, transB, alpha, accumulate);
+    }
+
+    /// <summary>The product on an explicit SIMD level and thread count, so tests can run every path.</summary>
+    internal static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+        int m, int n, int k, bool transA, bool transB, float alpha, bool accumulate, SimdLevel level, int threads)
+    {
+        Validate(a.Length, b.Length, c.Length, m, n, k);
+        if (level > Simd.Best) throw new ArgumentException($"SIMD level {level} is not supported here (best is {Simd.Best}).", nameof(level));
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate) c[..(m * n)].Clear();
+            return;
+        }
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var job = new Job(new GemmOperands(pa, pb, pc, m, n, k, transA, transB, alpha, accumulate), level);
+            long work = (long)m * n * k;
+            int useful = (int)Math.Clamp(work / MinWorkPerThread, 1, Math.Max(threads, 1));
+            GemmWorkers.Run(useful, job.Plan(useful), &RunPart, &job);
+        }
+    }
+
+    static void RunPart(void* state, int part) => ((Job*)state)->Run(part);
+
+    /// <summary>
+    /// How one call is cut into parts: contiguous ranges of whole tiles along M or N. There are
+    /// a few more parts than threads, so a thread slowed by other work on the machine hands
+    /// parts to the others; parts stay large enough that re-packing the shared operand is cheap.
+    /// </summary>
+    struct Job(GemmOperands g, SimdLevel level)
+    {
+        // A part of the blocked kernel re-packs the unsplit operand, so give it at least this
+        // many rows (or columns) to amortise that over.
+        const int MinPartLength = 256;
+        const int PartsPerThread = 2;
+
+        readonly GemmOperands g = g;
+        readonly SimdLevel level = level;
+        bool splitM;
+        int unit, parts;
+
+        /// <summary>Chooses the split for <paramref name="threads"/> threads and returns the number of parts.</summary>
+        public int Plan(int threads)
+        {
+            if (g.M == 1 || g.N == 1)
+            {
+                // Matrix-vector: memory-bound and cheap to split, one even part per thread.
+                splitM = g.N == 1;
+                unit = 64;
+                int vectorUnits = ((splitM ? g.M : g.N) + unit - 1) / unit;
+                return parts = Math.Max(1, Math.Min(threads, vectorUnits));
+            }
+            (int mr, int nr) = level switch
+            {
+                SimdLevel.Avx512 => (Avx512MicroKernel.Mr, Avx512MicroKernel.Nr),
+                SimdLevel.Avx2 => (Avx2MicroKernel.Mr, Avx2MicroKernel.Nr),
+                _ => (ScalarMicroKernel.Mr, ScalarMicroKernel.Nr),
+            };
+            // Each part packs its own copy of the operand it does not split, so split the
+            // dimension whose other operand is cheaper to repack, unless it has too few tiles.
+            bool preferM = g.N <= g.M;
+            int mTiles = (g.M + mr - 1) / mr, nTiles = (g.N + nr - 1) / nr;
+            int preferred = preferM ? mTiles : nTiles, other = preferM ? nTiles : mTiles;
+            splitM = preferred >= threads || preferred >= other ? preferM : !preferM;
+            unit = splitM ? mr : nr;
+            int length = splitM ? g.M : g.N, units = (length + unit - 1) / unit;
+            int wanted = threads == 1 ? 1 : Math.Clamp(length / MinPartLength, threads, threads * PartsPerThread);
+            return parts = Math.Max(1, Math.Min(wanted, units));
+        }
+
+        public readonly void Run(int part)
+        {
+            int length = splitM ? g.M : g.N;
+            int units = (length + unit - 1) / unit;
+            int start = (int)Math.Min((long)units * part / parts * unit, length);
+            int end = (int)Math.Min((long)units * (part + 1) / parts * unit, length);
+            if (start >= end) return;
+            (int m0, int m1, int n0, int n1) = splitM ? (start, end, 0, g.N) : (0, g.M, start, end);
+            if (g.M == 1 || g.N == 1) RunGemv(m0, m1, n0, n1);
+            else if (level == SimdLevel.Avx512) GemmBlocked.Run<Avx512MicroKernel>(g, m0, m1, n0, n1);
+            else if (level == SimdLevel.Avx2) GemmBlocked.Run<Avx2MicroKernel>(g, m0, m1, n0, n1);
+            else GemmBlocked.Run<ScalarMicroKernel>(g, m0, m1, n0, n1);
+        }
+
+        readonly void RunGemv(int m0, int m1, int n0, int n1)
+        {
+            if (g.M == 1)
+            {
+                // y = C row (n), x = A (k values in either layout), matrix = B.
+                if (g.TransB) Gemv.DotRows(level, g.B + (nint)n0 * g.K, g.K, n1 - n0, g.K, g.A, g.C + n0, g.Alpha, g.Accumulate);
+                else Gemv.AxpyRows(level, g.B + n0, g.N, g.K, n1 - n0, g.A, g.C + n0, g.Alpha, g.Accumulate);
+            }
+            else
+            {
+                // y = C column (m), x = B (k values in either layout), matrix = A.
+                if (g.TransA) Gemv.AxpyRows(level, g.A + m0, g.M, g.K, m1 - m0, g.B, g.C + m0, g.Alpha, g.Accumulate);
+                else Gemv.DotRows(level, g.A + (nint)m0 * g.K, g.K, m1 - m0, g.K, g.B, g.C + m0, g.Alpha, g.Accumulate);
+            }
+        }
     }
 
     static void Validate(int aLength, int bLength, int cLength, int m, int n, int k)

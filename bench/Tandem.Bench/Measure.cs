@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Tandem.Bench;
+
+/// <summary>Timing helpers shared by the benchmarks.</summary>
+static partial class Measure
+{
+    /// <summary>
+    /// Time single-threaded work in the calling thread's CPU time instead of wall time, so
+    /// preemption by other processes on a shared machine does not count (set by --clock cpu).
+    /// </summary>
+    public static bool ThreadCpuClock { get; set; }
+
+    /// <summary>Iterations of <paramref name="action"/> that take at least <paramref name="minMs"/> milliseconds.</summary>
+    public static int IterationsFor(Action action, double minMs)
+    {
+        for (int iterations = 1; ; iterations *= 2)
+        {
+            double ms = Milliseconds(action, iterations);
+            if (ms >= minMs) return iterations;
+            if (ms > minMs / 8) return (int)Math.Ceiling(iterations * minMs / ms);
+        }
+    }
+
+    /// <summary>Wall time of <paramref name="iterations"/> back-to-back calls, in milliseconds.</summary>
+    public static double Milliseconds(Action action, int iterations)
+    {
+        if (ThreadCpuClock)
+        {
+            double begin = ThreadCpuMilliseconds();
+            for (int i = 0; i < iterations; i++) action();
+            return ThreadCpuMilliseconds() - begin;
+        }
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < iterations; i++) action();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    public static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /// <summary>The CPU model from /proc/cpuinfo, or "unknown".</summary>
+    public static string CpuModel()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"));
+            return line is null ? "unknown" : line[(line.IndexOf(':') + 1)..].Trim();
+        }
+        catch (IOException) { return "unknown"; }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    struct TimeSpec { public long Seconds, Nanoseconds; }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    static double ThreadCpuMilliseconds()
+    {
+        const int ThreadCpuTimeId = 3; // CLOCK_THREAD_CPUTIME_ID
+        ClockGetTime(ThreadCpuTimeId, out var time);
+        return time.Seconds * 1e3 + time.Nanoseconds / 1e6;
+    }
+}

@@ -1,0 +1,161 @@
+using Tandem.Tensors.Kernels;
+
+namespace Tandem.Tensors.Tests.Kernels;
+
+public class GemmTests
+{
+    // |C - reference| <= Tolerance * (|alpha| * Σ_p |a_ip * b_pj| + |C0_ij|): float sums of up to
+    // ~2000 terms stay far inside this (about 84 float ulps of the magnitude sum).
+    const double Tolerance = 1e-5;
+
+    public static TheoryData<int, int, int> Shapes => new()
+    {
+        { 1, 1, 1 }, { 2, 3, 1 }, { 3, 7, 13 }, { 7, 13, 17 }, { 13, 17, 31 }, { 17, 31, 33 },
+        { 31, 33, 65 }, { 33, 65, 127 }, { 65, 127, 129 }, { 127, 129, 7 }, { 129, 65, 3 },
+        { 1000, 3, 7 },   // tall
+        { 3, 1000, 7 },   // wide
+        { 5, 7, 1000 },   // deep: several Kc slices of a thin product
+        { 1, 127, 129 },  // m = 1: matrix-vector path
+        { 1, 4100, 33 },  // m = 1, long enough for every vector width and remainder
+        { 129, 1, 65 },   // n = 1: matrix-vector path
+        { 1, 1, 300 },
+        { 200, 40, 530 }, // several Mc blocks and Kc slices
+        { 15, 2100, 40 },  // several Nc blocks
+        { 45, 300, 37 },   // N above the direct-A limit: A packed by register transposes plus a tail
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void EveryPathMatchesADoublePrecisionReference(int m, int n, int k)
+    {
+        var random = new Random(1234 + m * 31 + n * 7 + k);
+        float[] a = RandomValues(random, m * k), b = RandomValues(random, k * n), c0 = RandomValues(random, m * n);
+        (double[] product, double[] magnitude) = Reference(a, b, m, n, k);
+        var c = new float[m * n];
+        foreach (var level in Simd.Supported)
+            foreach (bool transA in new[] { false, true })
+                foreach (bool transB in new[] { false, true })
+                {
+                    float[] storedA = transA ? Transpose(a, m, k) : a, storedB = transB ? Transpose(b, k, n) : b;
+                    foreach ((float alpha, bool accumulate) in new[] { (1f, false), (-0.75f, false), (1f, true), (2.5f, true) })
+                    {
+                        c0.CopyTo(c, 0);
+                        Gemm.Multiply(storedA, storedB, c, m, n, k, transA, transB, alpha, accumulate, level, threads: 1);
+                        for (int i = 0; i < m * n; i++)
+                        {
+                            double start = accumulate ? c0[i] : 0;
+                            double expected = alpha * product[i] + start;
+                            double bound = Tolerance * (Math.Abs(alpha) * magnitude[i] + Math.Abs(start));
+                            if (Math.Abs(c[i] - expected) > bound)
+                                Assert.Fail($"{level} transA={transA} transB={transB} alpha={alpha} accumulate={accumulate} " +
+                                    $"{m}x{n}x{k}: C[{i / n},{i % n}] = {c[i]}, expected {expected} ± {bound}.");
+                        }
+                    }
+                }
+    }
+
+    [Theory]
+    [InlineData(200, 150, 100)]
+    [InlineData(150, 300, 70)]
+    [InlineData(1, 4096, 300)]
+    [InlineData(4096, 1, 300)]
+    [InlineData(256, 64, 520)]
+    public void TwoThreadsGiveTheSameBitsAsOneAndOneThreadIsReproducible(int m, int n, int k)
+    {
+        var random = new Random(99);
+        float[] a = RandomValues(random, m * k), b = RandomValues(random, k * n);
+        foreach (var level in Simd.Supported)
+            foreach (bool transB in new[] { false, true })
+            {
+                float[] first = new float[m * n], again = new float[m * n], twoThreads = new float[m * n];
+                Gemm.Multiply(a, b, first, m, n, k, false, transB, 1f, false, level, threads: 1);
+                Gemm.Multiply(a, b, again, m, n, k, false, transB, 1f, false, level, threads: 1);
+                Gemm.Multiply(a, b, twoThreads, m, n, k, false, transB, 1f, false, level, threads: 2);
+                Assert.Equal(first, again);
+                // Parts split C along whole tiles and each element keeps its summation order,
+                // so the thread count does not change a bit (stronger than a tolerance).
+                Assert.Equal(first, twoThreads);
+            }
+    }
+
+    [Theory]
+    [InlineData(300, 200, 100, 1)]
+    [InlineData(300, 200, 100, 2)]
+    [InlineData(1, 300, 200, 1)]
+    public void SteadyStateCallsAllocateNothing(int m, int n, int k, int threads)
+    {
+        var random = new Random(5);
+        float[] a = RandomValues(random, m * k), b = RandomValues(random, k * n), c = new float[m * n];
+        foreach (var level in Simd.Supported)
+        {
+            Gemm.Multiply(a, b, c, m, n, k, false, true, 1f, false, level, threads); // warm: buffers, workers, JIT
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Gemm.Multiply(a, b, c, m, n, k, false, true, 1f, false, level, threads);
+            Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        }
+    }
+
+    [Fact]
+    public void EmptyDepthWritesZerosOrLeavesCAlone()
+    {
+        float[] c = [1, 2, 3, 4, 5, 6];
+        Gemm.Multiply([], [], c, 2, 3, 0, accumulate: true);
+        Assert.Equal([1f, 2, 3, 4, 5, 6], c);
+        Gemm.Multiply([], [], c, 2, 3, 0);
+        Assert.Equal(new float[6], c);
+    }
+
+    [Fact]
+    public void TensorOverloadTakesShapesFromTheTensors()
+    {
+        // A = [[1,2,3],[4,5,6]], B^T stored as [[1,0,1],[0,1,0]]: A·B = [[1+3, 2], [4+6, 5]].
+        using var a = Tensor.From([1, 2, 3, 4, 5, 6], 2, 3);
+        using var bT = Tensor.From([1, 0, 1, 0, 1, 0], 2, 3);
+        using var c = Tensor.Zeros(2, 2);
+        Gemm.Multiply(a, bT, c, transB: true);
+        Assert.Equal([4f, 2, 10, 5], c.Span.ToArray());
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(a, a, c));
+    }
+
+    [Fact]
+    public void ShortSpansAndNegativeSizesAreRejected()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Gemm.Multiply(new float[5], new float[6], new float[4], 2, 2, 3));
+        Assert.Contains("m*k = 6", ex.Message);
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(new float[6], new float[5], new float[4], 2, 2, 3));
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(new float[6], new float[6], new float[3], 2, 2, 3));
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply([], [], [], -1, 2, 3));
+    }
+
+    static float[] RandomValues(Random random, int count)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = random.NextSingle() * 2 - 1;
+        return values;
+    }
+
+    static float[] Transpose(float[] x, int rows, int cols)
+    {
+        var t = new float[x.Length];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) t[j * rows + i] = x[i * cols + j];
+        return t;
+    }
+
+    static (double[] Product, double[] Magnitude) Reference(float[] a, float[] b, int m, int n, int k)
+    {
+        double[] product = new double[m * n], magnitude = new double[m * n];
+        for (int i = 0; i < m; i++)
+            for (int p = 0; p < k; p++)
+            {
+                double aip = a[i * k + p];
+                for (int j = 0; j < n; j++)
+                {
+                    double term = aip * b[p * n + j];
+                    product[i * n + j] += term;
+                    magnitude[i * n + j] += Math.Abs(term);
+                }
+            }
+        return (product, magnitude);
+    }
+}
