@@ -1,0 +1,121 @@
+using Tandem.Data.Batching;
+using Tandem.Data.Encoders;
+using Tandem.Data.Histories;
+using Tandem.Data.Schema;
+using Tandem.Data.Tables;
+using Tandem.Models.Towers;
+
+namespace Tandem.Models;
+
+/// <summary>
+/// The user tower's input for every user at evaluation or serving time: the user's features from
+/// one of their training interactions, and each history (sequence) feature replaced by the
+/// user's most recent training events (most recent first, at most MaxLength), i.e. the history
+/// "now" rather than before that interaction, with times since each event measured from the newest
+/// training interaction. Users are the log's user codes 0..UserCount − 1.
+/// Not thread-safe (one scratch batch).
+/// </summary>
+public sealed class UserCatalogue : IDisposable
+{
+    readonly EncodedData data;
+    readonly int[] rowOfUser;
+    readonly Batch scratch;
+    readonly (FeatureSpec Spec, int[] IdOfCode, int[] Codes)[] sequences;
+    readonly HistoryIndex history;
+    readonly int[] userOfRow;
+    readonly long[]? times;
+    readonly long now;
+
+    /// <summary>The users of <paramref name="log"/> with their training rows <paramref name="trainRows"/>.</summary>
+    public UserCatalogue(InteractionLog log, FittedFeatures fitted, EncodedData data, ReadOnlySpan<int> trainRows)
+    {
+        this.data = data;
+        UserCount = log.UserKeys?.Count ?? throw new ModelException("The log has no user column; set \"user\" under \"interactions\".");
+        rowOfUser = new int[UserCount];
+        Array.Fill(rowOfUser, -1);
+        var users = log.UserCodes;
+        userOfRow = users.ToArray();
+        times = log.Timestamps;
+        now = fitted.ReferenceTime;
+        foreach (int r in trainRows)
+            if (rowOfUser[users[r]] < 0) rowOfUser[users[r]] = r;
+        scratch = data.CreateBatch();
+        history = HistoryIndex.Build(log, trainRows);
+        sequences = fitted.Schema.Features.Where(f => f.Kind == FeatureKind.Sequence).Select(f =>
+        {
+            var column = log.Interactions.Get<KeyColumn>(f.Column);
+            return (f, ((CategoricalEncoder)fitted[f.Name]).Map(column.Keys), column.Codes.ToArray());
+        }).ToArray();
+    }
+
+    /// <summary>Number of users (user codes).</summary>
+    public int UserCount { get; }
+
+    /// <summary>Whether <paramref name="user"/> has a training interaction.</summary>
+    public bool HasTraining(int user) => rowOfUser[user] >= 0;
+
+    /// <summary>The tower input of <paramref name="users"/>; valid until the next call.</summary>
+    /// <exception cref="ModelException">A user has no training interaction.</exception>
+    public TowerInput Input(ReadOnlySpan<int> users)
+    {
+        var rows = new int[users.Length];
+        for (int i = 0; i < users.Length; i++)
+            if ((rows[i] = rowOfUser[users[i]]) < 0) ModelThrow.Config($"User {users[i]} has no training interaction, so the user tower has no input for them.");
+        data.Fill(scratch, rows);
+        var input = TowerInput.From(scratch);
+        foreach (var (spec, idOfCode, codes) in sequences)
+        {
+            int max = spec.MaxLength;
+            var ids = new int[users.Length * max];
+            var lengths = new int[users.Length];
+            var since = Tandem.Tensors.Tensor.Zeros(users.Length, max);
+            for (int b = 0; b < users.Length; b++)
+            {
+                var events = history.Before(users[b], long.MaxValue);
+                int n = Math.Min(events.Length, max);
+                for (int j = 0; j < n; j++)
+                {
+                    int row = events[events.Length - 1 - j];
+                    ids[b * max + j] = idOfCode[codes[row]];
+                    // Time since each event, as the batcher encodes it, measured from the newest training interaction.
+                    if (times is not null) since[b, j] = (float)Math.Log(1 + Math.Max(0, now - times[row]) / 3600.0);
+                }
+                lengths[b] = n;
+            }
+            input.Set(spec.Name, new FeatureInput { Ids = ids, Lengths = lengths, Values = since });
+        }
+        return input;
+    }
+
+    /// <summary>
+    /// Replaces each history feature of <paramref name="input"/> (the training batch of interactions
+    /// <paramref name="rows"/>) by the user's most recent training events other than that row's own
+    /// event: the same history a user has at evaluation, minus the target. Under a random (not
+    /// temporal) split this matches what the model sees at test time, where causal histories teach
+    /// it to predict the user's later training items instead (see docs/models.md).
+    /// </summary>
+    public void LeaveOneOutHistories(TowerInput input, ReadOnlySpan<int> rows)
+    {
+        foreach (var (spec, idOfCode, codes) in sequences)
+        {
+            int max = spec.MaxLength;
+            var f = input[spec.Name];
+            var ids = f.Ids;
+            var lengths = f.Lengths;
+            ids.AsSpan(0, rows.Length * max).Clear();
+            // Events after the example have no "time since"; leave-one-out histories carry none.
+            f.Values?.Span[..(rows.Length * max)].Clear();
+            for (int b = 0; b < rows.Length; b++)
+            {
+                var events = history.Before(userOfRow[rows[b]], long.MaxValue);
+                int n = 0;
+                for (int e = events.Length - 1; e >= 0 && n < max; e--)
+                    if (events[e] != rows[b]) ids[b * max + n++] = idOfCode[codes[events[e]]];
+                lengths[b] = n;
+            }
+        }
+    }
+
+    /// <summary>Returns the scratch batch's buffers.</summary>
+    public void Dispose() => scratch.Dispose();
+}
