@@ -1,5 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the tests need on a fresh Debian machine, then runs every test.
+# Runs every test of the solution in Release and ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")"
-dotnet test Tandem.sln -c Release
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Tandem.sln -c Release 2>&1 | tee "$log" || status=$?
+# dotnet test prints one "Passed!/Failed!  - Failed: F, Passed: P, ..." line per test project.
+sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\), Skipped: *\([0-9]*\).*/\1 \2 \3/p' "$log" |
+  awk '{ f += $1; p += $2; s += $3 } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }'
+exit "$status"
