@@ -46,11 +46,11 @@ result = {"lib": a.lib, "case": a.case}
 if a.lib == "hnswlib":
     import hnswlib
     index = hnswlib.Index(space="ip", dim=d)
-    index.init_index(max_elements=n, M=16, ef_construction=200, random_seed=100)
     index.set_num_threads(a.build_threads)
     if a.index and os.path.exists(a.index):
         index.load_index(a.index, max_elements=n)
     else:
+        index.init_index(max_elements=n, M=16, ef_construction=200, random_seed=100)
         t, c = time.perf_counter(), time.process_time(); index.add_items(items, np.arange(n)); result["build_s"] = time.perf_counter() - t; result["build_cpu_s"] = time.process_time() - c
         if a.index:
             index.save_index(a.index)
