@@ -70,7 +70,12 @@ else:
     elif a.case == "ivfpq":
         quantizer = faiss.IndexFlatIP(d)
         index = faiss.IndexIVFPQ(quantizer, d, 4000, 16, 8, faiss.METRIC_INNER_PRODUCT)
-        t, c = time.perf_counter(), time.process_time(); index.train(items[:a.train_size]); index.add(items); result["build_s"] = time.perf_counter() - t; result["build_cpu_s"] = time.process_time() - c
+        if a.index and os.path.exists(a.index):
+            index = faiss.read_index(a.index)
+        else:
+            t, c = time.perf_counter(), time.process_time(); index.train(items[:a.train_size]); index.add(items); result["build_s"] = time.perf_counter() - t; result["build_cpu_s"] = time.process_time() - c
+            if a.index:
+                faiss.write_index(index, a.index)
         settings = [(f"nprobe={p}", (lambda p=p: setattr(index, "nprobe", p))) for p in (8, 16, 32, 64, 128)]
     else:
         index = faiss.IndexFlatIP(d)
