@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Vector-index benchmark: Tandem vs FAISS vs hnswlib on the same .npy files, side by side.
+#   bench/index/run.sh                 # 1,000,000 x 64-d items, 1,000 queries (about an hour on 2 busy cores)
+#   N=100000 bench/index/run.sh        # a quicker run
+#   CASES="ivfpq flat" bench/index/run.sh   # only some cases; results of earlier runs of other cases are kept
+# Writes $DIR/results-<case>.jsonl, $DIR/table.md and docs/images/index-recall-qps.png.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DIR=${DIR:-/tmp/tandem-bench-index}
+N=${N:-1000000}
+QUERIES=${QUERIES:-1000}
+FLAT_QUERIES=${FLAT_QUERIES:-1000}
+CASES=${CASES:-"hnsw ivfpq flat"}
+PY=/usr/bin/python3
+
+dpkg -s python3-faiss python3-hnswlib python3-numpy python3-matplotlib >/dev/null 2>&1 \
+  || apt-get install -y python3-faiss python3-hnswlib python3-numpy python3-matplotlib >/dev/null
+mkdir -p "$DIR"
+if [ ! -f "$DIR/items.npy" ] || [ "$($PY -c "import numpy; print(numpy.load('$DIR/items.npy', mmap_mode='r').shape[0])")" != "$N" ]; then
+  $PY bench/index/generate.py --out "$DIR" --n "$N" --queries "$QUERIES"
+fi
+# A private copy of the Tandem runner, so rebuilding the repository during a long run changes nothing.
+RUNNER="$DIR/runner-$$"
+dotnet build bench/Tandem.Bench.Index -c Release -v q -nologo -o "$RUNNER" >/dev/null
+TANDEM="dotnet $RUNNER/Tandem.Bench.Index.dll --dir $DIR --flat-queries $FLAT_QUERIES"
+# OpenBLAS's core-type override (set on this machine for old builds) slows FAISS's BLAS: unset it for the reference runs only.
+REF="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE $PY bench/index/reference.py --dir $DIR --flat-queries $FLAT_QUERIES"
+for case in $CASES; do
+  OUT="$DIR/results-$case.jsonl"
+  : > "$OUT"
+  run() { echo "== $*" >&2; "$@" | tee -a "$OUT"; }
+  case $case in
+    hnsw)  run $REF --lib hnswlib --case hnsw
+           run $TANDEM --case hnsw
+           [ "${SKIP_FAISS_HNSW:-0}" = 1 ] || run $REF --lib faiss --case hnsw ;;
+    ivfpq) run $REF --lib faiss --case ivfpq
+           run $TANDEM --case ivfpq ;;
+    flat)  OPENBLAS_NUM_THREADS=2 run $REF --lib faiss --case flat
+           run $TANDEM --case flat ;;
+  esac
+done
+$PY bench/index/report.py "$DIR"/results-*.jsonl --table "$DIR/table.md" --plot docs/images/index-recall-qps.png
+cat "$DIR/table.md"

@@ -1,0 +1,155 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+using Tandem.Retrieval;
+using Tandem.Retrieval.Formats;
+
+namespace Tandem.Cli;
+
+/// <summary><c>tandem index build | search | bench</c>.</summary>
+internal static class IndexCommands
+{
+    public static Command Create(TextWriter output)
+    {
+        var index = new Command("index", "Build, search and benchmark vector indexes.");
+        index.Subcommands.Add(Build(output));
+        index.Subcommands.Add(Search(output));
+        index.Subcommands.Add(Bench(output));
+        return index;
+    }
+
+    static Option<string> Required(string name, string description) => new(name) { Description = description, Required = true };
+
+    static Option<Metric> MetricOption() => new("--metric")
+    {
+        Description = "ip (inner product, default), cosine or l2.",
+        DefaultValueFactory = _ => Metric.InnerProduct,
+        CustomParser = result =>
+        {
+            string text = result.Tokens[0].Value;
+            if (text.ToLowerInvariant() is "ip" or "cosine" or "l2") return MetricExtensions.Parse(text);
+            result.AddError($"--metric '{text}' is not a metric; use ip, cosine or l2.");
+            return default;
+        },
+    };
+
+    static Command Build(TextWriter output)
+    {
+        var vectors = Required("--vectors", "Item vectors, .npy (float32, rows × dimension) or .fvecs; row i gets id i.");
+        var spec = Required("--spec", "Index factory string: Flat, HNSW32, HNSW32,efC200, IVF1024,Flat, IVF1024,PQ16, IVF1024,PQ16,Refine.");
+        var outPath = Required("--out", "Index file to write.");
+        var metric = MetricOption();
+        var trainSize = new Option<int>("--train-size") { Description = "Vectors used for training (IVF, PQ); 0 = all.", DefaultValueFactory = _ => 0 };
+        var command = new Command("build", "Build an index from a vector file.") { vectors, spec, outPath, metric, trainSize };
+        command.SetAction(parse =>
+        {
+            var set = VectorFile.Read(parse.GetValue(vectors)!);
+            using var built = IndexFactory.Create(parse.GetValue(spec)!, set.Dimension, parse.GetValue(metric));
+            var clock = Stopwatch.StartNew();
+            int train = parse.GetValue(trainSize);
+            if (!built.IsTrained) built.Train(set.Span[..((train > 0 ? Math.Min(train, set.Rows) : set.Rows) * set.Dimension)]);
+            built.Add(set.Span, Enumerable.Range(0, set.Rows).Select(i => (long)i).ToArray());
+            double seconds = clock.Elapsed.TotalSeconds;
+            built.Save(parse.GetValue(outPath)!);
+            output.WriteLine($"Built {built.Spec} over {set.Rows} {set.Dimension}-d vectors ({built.Metric.Token()}) in {seconds:F1} s; wrote {parse.GetValue(outPath)}.");
+            return 0;
+        });
+        return command;
+    }
+
+    static Command Search(TextWriter output)
+    {
+        var indexPath = Required("--index", "Index file written by 'tandem index build'.");
+        var queries = Required("--queries", "Query vectors, .npy or .fvecs.");
+        var k = new Option<int>("--k") { Description = "Results per query.", DefaultValueFactory = _ => 10 };
+        var ef = new Option<int>("--ef") { Description = "HNSW efSearch (0 = the index's).", DefaultValueFactory = _ => 0 };
+        var nprobe = new Option<int>("--nprobe") { Description = "IVF lists probed (0 = the index's).", DefaultValueFactory = _ => 0 };
+        var mmap = new Option<bool>("--mmap") { Description = "Memory-map the index instead of reading it." };
+        var command = new Command("search", "Search an index; prints query, rank, id and score as tab-separated lines.") { indexPath, queries, k, ef, nprobe, mmap };
+        command.SetAction(parse =>
+        {
+            using var index = VectorIndex.Load(parse.GetValue(indexPath)!, parse.GetValue(mmap));
+            var set = ReadQueries(parse.GetValue(queries)!, index);
+            int top = Positive(parse.GetValue(k), "--k");
+            var scores = new float[set.Rows * top];
+            var ids = new long[set.Rows * top];
+            index.Search(set.Span, top, scores, ids, new SearchOptions { EfSearch = parse.GetValue(ef), NProbe = parse.GetValue(nprobe) });
+            output.WriteLine("query\trank\tid\tscore");
+            for (int q = 0; q < set.Rows; q++)
+                for (int j = 0; j < top && ids[q * top + j] >= 0; j++)
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{q}\t{j + 1}\t{ids[q * top + j]}\t{scores[q * top + j]:G6}"));
+            return 0;
+        });
+        return command;
+    }
+
+    static Command Bench(TextWriter output)
+    {
+        var indexPath = Required("--index", "Index file written by 'tandem index build'.");
+        var queries = Required("--queries", "Query vectors, .npy or .fvecs.");
+        var vectors = Required("--vectors", "The indexed vectors (row i = id i), for exact ground truth.");
+        var k = new Option<int>("--k") { Description = "Results per query.", DefaultValueFactory = _ => 10 };
+        var efs = new Option<string>("--ef") { Description = "Comma-separated efSearch values (HNSW).", DefaultValueFactory = _ => "16,32,64,128" };
+        var probes = new Option<string>("--nprobe") { Description = "Comma-separated nprobe values (IVF).", DefaultValueFactory = _ => "8,16,32,64,128" };
+        var command = new Command("bench", "Recall@k against exact search and single-query QPS on one thread.") { indexPath, queries, vectors, k, efs, probes };
+        command.SetAction(parse =>
+        {
+            using var index = VectorIndex.Load(parse.GetValue(indexPath)!);
+            var set = ReadQueries(parse.GetValue(queries)!, index);
+            var items = VectorFile.Read(parse.GetValue(vectors)!);
+            if (items.Dimension != index.Dimension) throw new ArgumentException($"{parse.GetValue(vectors)}: {items.Dimension}-d vectors, but the index holds {index.Dimension}-d.");
+            int top = Positive(parse.GetValue(k), "--k");
+            using var exact = new FlatIndex(items.Dimension, index.Metric);
+            exact.Add(items.Span, Enumerable.Range(0, items.Rows).Select(i => (long)i).ToArray());
+            var truth = new long[set.Rows * top];
+            exact.Search(set.Span, top, new float[truth.Length], truth);
+            var settings = index switch
+            {
+                HnswIndex => Numbers(parse.GetValue(efs)!, "--ef").Select(v => ($"efSearch={v}", new SearchOptions { EfSearch = v, Threads = 1 })),
+                IvfIndex or RefineIndex => Numbers(parse.GetValue(probes)!, "--nprobe").Select(v => ($"nprobe={v}", new SearchOptions { NProbe = v, Threads = 1 })),
+                _ => [("exact", new SearchOptions { Threads = 1 })],
+            };
+            var table = new Table().AddColumns("setting", $"recall@{top}", "QPS (1 thread)");
+            foreach (var (name, options) in settings)
+            {
+                var (recall, qps) = Measure(index, set, top, truth, options);
+                table.AddRow(name, recall.ToString("F4", CultureInfo.InvariantCulture), qps.ToString("F0", CultureInfo.InvariantCulture));
+            }
+            Cli.Console(output).Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Searches one query at a time (the serving pattern) and reports recall and queries per second.</summary>
+    internal static (double Recall, double Qps) Measure(VectorIndex index, VectorSet queries, int k, long[] truth, SearchOptions options)
+    {
+        var scores = new float[k];
+        var found = new long[queries.Rows * k];
+        for (int q = 0; q < Math.Min(queries.Rows, 50); q++) index.Search(queries.Row(q), k, scores, found.AsSpan(q * k, k), options);
+        var clock = Stopwatch.StartNew();
+        for (int q = 0; q < queries.Rows; q++) index.Search(queries.Row(q), k, scores, found.AsSpan(q * k, k), options);
+        double seconds = clock.Elapsed.TotalSeconds;
+        int hits = 0;
+        for (int q = 0; q < queries.Rows; q++)
+        {
+            var expected = new HashSet<long>(truth.AsSpan(q * k, k).ToArray());
+            for (int j = 0; j < k; j++) if (expected.Contains(found[q * k + j])) hits++;
+        }
+        return ((double)hits / truth.Length, queries.Rows / seconds);
+    }
+
+    static VectorSet ReadQueries(string path, VectorIndex index)
+    {
+        var set = VectorFile.Read(path);
+        if (set.Dimension != index.Dimension) throw new ArgumentException($"{path}: queries are {set.Dimension}-d, but the index holds {index.Dimension}-d vectors.");
+        return set;
+    }
+
+    static int Positive(int value, string option) => value > 0 ? value : throw new ArgumentException($"{option} must be positive, got {value}.");
+
+    static int[] Numbers(string text, string option) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : throw new ArgumentException($"{option}: '{t}' is not a positive whole number."))
+        .ToArray();
+}

@@ -1,0 +1,3 @@
+using Tandem.Cli;
+
+return Cli.Run(args);

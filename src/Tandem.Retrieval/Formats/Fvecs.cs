@@ -1,0 +1,46 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace Tandem.Retrieval.Formats;
+
+/// <summary>
+/// The <c>.fvecs</c> format of the TEXMEX corpora (SIFT1M, GIST1M) used by FAISS: each vector is a
+/// little-endian int32 dimension followed by that many float32 values.
+/// </summary>
+public static class Fvecs
+{
+    /// <summary>Reads every vector; all must share one dimension.</summary>
+    /// <exception cref="InvalidDataException">The file is empty, truncated or mixes dimensions; the message says where.</exception>
+    public static VectorSet Read(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length < 4) RetrievalThrow.BadFile(path, "too short for an .fvecs file (no dimension field).");
+        int dimension = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        if (dimension <= 0 || dimension > 1 << 16) RetrievalThrow.BadFile(path, $"first vector's dimension field is {dimension}; not an .fvecs file?");
+        long record = 4 + 4L * dimension;
+        if (bytes.Length % record != 0)
+            RetrievalThrow.BadFile(path, $"{bytes.Length} bytes is not a whole number of {record}-byte records of dimension {dimension}; the file is truncated or mixes dimensions.");
+        int rows = (int)(bytes.Length / record);
+        var data = new float[(long)rows * dimension];
+        for (int r = 0; r < rows; r++)
+        {
+            int at = (int)(r * record);
+            int d = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at));
+            if (d != dimension) RetrievalThrow.BadFile(path, $"vector {r} (byte {at}) has dimension {d}, the first has {dimension}.");
+            MemoryMarshal.Cast<byte, float>(bytes.AsSpan(at + 4, 4 * dimension)).CopyTo(data.AsSpan(r * dimension, dimension));
+        }
+        return new VectorSet(data, rows, dimension);
+    }
+
+    /// <summary>Writes <paramref name="vectors"/> as <c>.fvecs</c>, atomically.</summary>
+    public static void Write(string path, VectorSet vectors) => VectorFile.WriteAtomically(path, stream =>
+    {
+        Span<byte> dimension = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(dimension, vectors.Dimension);
+        for (int r = 0; r < vectors.Rows; r++)
+        {
+            stream.Write(dimension);
+            stream.Write(MemoryMarshal.AsBytes(vectors.Row(r)));
+        }
+    });
+}

@@ -1,0 +1,58 @@
+namespace Tandem.Retrieval.Formats;
+
+/// <summary>A row-major matrix of vectors: <paramref name="Data"/> holds <paramref name="Rows"/> × <paramref name="Dimension"/> floats.</summary>
+public sealed record VectorSet(float[] Data, int Rows, int Dimension)
+{
+    /// <summary>Row <paramref name="row"/>.</summary>
+    public ReadOnlySpan<float> Row(int row) => Data.AsSpan(row * Dimension, Dimension);
+
+    /// <summary>All rows as one span.</summary>
+    public ReadOnlySpan<float> Span => Data.AsSpan(0, Rows * Dimension);
+}
+
+/// <summary>Reads and writes vector files by extension: <c>.npy</c> or <c>.fvecs</c>.</summary>
+public static class VectorFile
+{
+    /// <summary>Reads a <c>.npy</c> or <c>.fvecs</c> file.</summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed or the extension unknown.</exception>
+    public static VectorSet Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such vector file.", path);
+        return Extension(path) switch
+        {
+            ".npy" => Npy.Read(path),
+            ".fvecs" => Fvecs.Read(path),
+            var other => RetrievalThrow.BadFile<VectorSet>(path, $"unknown vector file extension '{other}'; use .npy or .fvecs."),
+        };
+    }
+
+    /// <summary>Writes a <c>.npy</c> or <c>.fvecs</c> file, chosen by extension.</summary>
+    /// <exception cref="ArgumentException">The extension is neither.</exception>
+    public static void Write(string path, VectorSet vectors)
+    {
+        switch (Extension(path))
+        {
+            case ".npy": Npy.Write(path, vectors); break;
+            case ".fvecs": Fvecs.Write(path, vectors); break;
+            default: RetrievalThrow.Argument($"{path}: unknown vector file extension; use .npy or .fvecs."); break;
+        }
+    }
+
+    static string Extension(string path) => Path.GetExtension(path).ToLowerInvariant();
+
+    /// <summary>Writes through a temporary file renamed into place, so readers never see half a file.</summary>
+    internal static void WriteAtomically(string path, Action<Stream> write)
+    {
+        string temp = Path.GetFullPath(path) + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20)) write(stream);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}

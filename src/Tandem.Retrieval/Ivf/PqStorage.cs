@@ -1,0 +1,70 @@
+using System.Numerics.Tensors;
+using Tandem.Retrieval.Persistence;
+
+namespace Tandem.Retrieval.Ivf;
+
+/// <summary>
+/// Product-quantised residuals in the lists (FAISS IVFPQ): one byte per sub-quantiser, scored with
+/// per-query lookup tables. For inner product the table is built once per query and each list adds
+/// its coarse term <c>-q·c</c>; for L2 the table is built per list from <c>q - c</c>.
+/// </summary>
+internal sealed unsafe class PqStorage(int dimension, int subQuantizers) : ListStorage
+{
+    public ProductQuantizer Quantizer { get; } = new(dimension, subQuantizers);
+    public override int CodeSize => subQuantizers;
+    public override string Token => $"PQ{subQuantizers}";
+    public override bool IsTrained => Quantizer.IsTrained;
+    public override bool ByResidual => true;
+    public override void Train(ReadOnlySpan<float> vectors, int seed) => Quantizer.Train(vectors, seed);
+    public override void Encode(ReadOnlySpan<float> vectors, Span<byte> codes) => Quantizer.Encode(vectors, codes);
+    public override ListScanner Scanner(Metric metric) => new PqScanner(Quantizer, metric == Metric.L2);
+
+    public override void Write(IndexWriter writer) => writer.Values(Quantizer.Codebooks);
+
+    public override void Read(IndexReader reader) =>
+        Quantizer.SetCodebooks(reader.Array<float>("PQ codebooks", (long)subQuantizers * ProductQuantizer.Centroids * Quantizer.SubDimension));
+
+    sealed class PqScanner(ProductQuantizer pq, bool l2) : ListScanner
+    {
+        readonly float[] table = new float[pq.SubQuantizers * ProductQuantizer.Centroids];
+        readonly float[] residual = new float[pq.Dimension];
+        float[] query = [];
+        float bias;
+
+        public override void SetQuery(ReadOnlySpan<float> q)
+        {
+            query = q.ToArray();
+            if (!l2) pq.InnerProductTable(q, table);
+        }
+
+        public override void SetList(ReadOnlySpan<float> centroid, float coarseDistance)
+        {
+            if (!l2) { bias = coarseDistance; return; }
+            TensorPrimitives.Subtract(query, centroid, residual);
+            pq.L2Table(residual, table);
+            bias = 0;
+        }
+
+        public override void Scan(ReadOnlySpan<byte> codes, ReadOnlySpan<long> ids, TopK heap, IdFilter? filter)
+        {
+            int m = pq.SubQuantizers;
+            float threshold = heap.Threshold;
+            fixed (float* t = table)
+            fixed (byte* c0 = codes)
+            {
+                byte* code = c0;
+                for (int i = 0; i < ids.Length; i++, code += m)
+                {
+                    float dist = bias;
+                    float* row = t;
+                    for (int j = 0; j < m; j++, row += ProductQuantizer.Centroids) dist += row[code[j]];
+                    if (dist < threshold && (filter == null || filter.Allows(ids[i])))
+                    {
+                        heap.Push(dist, ids[i]);
+                        threshold = heap.Threshold;
+                    }
+                }
+            }
+        }
+    }
+}

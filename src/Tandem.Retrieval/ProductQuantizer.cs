@@ -1,0 +1,125 @@
+using System.Numerics.Tensors;
+
+namespace Tandem.Retrieval;
+
+/// <summary>
+/// Product quantisation (Jégou et al.): a vector is cut into <see cref="SubQuantizers"/> sub-vectors,
+/// each replaced by the byte naming its nearest of 256 learned centroids. Distances to a query are
+/// sums of per-query lookup tables (asymmetric distance computation).
+/// </summary>
+public sealed class ProductQuantizer
+{
+    /// <summary>Centroids per sub-quantiser (8-bit codes).</summary>
+    public const int Centroids = 256;
+
+    float[] codebooks;
+
+    /// <summary>An untrained quantiser of <paramref name="dimension"/>-vectors into <paramref name="subQuantizers"/> bytes.</summary>
+    /// <exception cref="ArgumentException">The dimension is not a multiple of the sub-quantiser count.</exception>
+    public ProductQuantizer(int dimension, int subQuantizers)
+    {
+        if (subQuantizers <= 0 || dimension % subQuantizers != 0)
+            RetrievalThrow.Argument($"PQ{subQuantizers} needs the dimension ({dimension}) to be a multiple of the sub-quantiser count.");
+        Dimension = dimension;
+        SubQuantizers = subQuantizers;
+        codebooks = [];
+    }
+
+    /// <summary>Vector length.</summary>
+    public int Dimension { get; }
+
+    /// <summary>Bytes per code.</summary>
+    public int SubQuantizers { get; }
+
+    /// <summary>Length of each sub-vector.</summary>
+    public int SubDimension => Dimension / SubQuantizers;
+
+    /// <summary>True once codebooks exist.</summary>
+    public bool IsTrained => codebooks.Length > 0;
+
+    /// <summary>Codebooks, sub-quantiser-major: <c>[m][256][SubDimension]</c>.</summary>
+    internal ReadOnlySpan<float> Codebooks => codebooks;
+
+    /// <summary>Learns each sub-quantiser's 256 centroids by k-means on its slice of <paramref name="data"/>.</summary>
+    /// <exception cref="ArgumentException">Fewer than 256 training vectors.</exception>
+    public void Train(ReadOnlySpan<float> data, int seed = 1234)
+    {
+        int n = data.Length / Dimension, ds = SubDimension;
+        var books = new float[SubQuantizers * Centroids * ds];
+        var slice = new float[(long)n * ds];
+        for (int m = 0; m < SubQuantizers; m++)
+        {
+            for (int i = 0; i < n; i++) data.Slice(i * Dimension + m * ds, ds).CopyTo(slice.AsSpan(i * ds, ds));
+            var centroids = KMeans.Train(slice, ds, Centroids, new KMeansOptions { Seed = seed + m, Iterations = 20 });
+            centroids.CopyTo(books.AsSpan(m * Centroids * ds));
+        }
+        codebooks = books;
+        centroidNorms = null;
+    }
+
+    internal void SetCodebooks(float[] books)
+    {
+        System.Diagnostics.Debug.Assert(books.Length == SubQuantizers * Centroids * SubDimension);
+        codebooks = books;
+        centroidNorms = null;
+    }
+
+    /// <summary>Writes the code (one byte per sub-quantiser) of each vector; the nearest centroid of each slice, found in parallel blocks.</summary>
+    public void Encode(ReadOnlySpan<float> vectors, Span<byte> codes)
+    {
+        int n = vectors.Length / Dimension, ds = SubDimension;
+        var slice = new float[(long)n * ds];
+        var nearest = new int[n];
+        for (int m = 0; m < SubQuantizers; m++)
+        {
+            for (int i = 0; i < n; i++) vectors.Slice(i * Dimension + m * ds, ds).CopyTo(slice.AsSpan(i * ds, ds));
+            KMeans.Assign(slice, codebooks.AsSpan(m * Centroids * ds, Centroids * ds), ds, nearest);
+            for (int i = 0; i < n; i++) codes[i * SubQuantizers + m] = (byte)nearest[i];
+        }
+    }
+
+    /// <summary>The approximate vector a code stands for.</summary>
+    public void Decode(ReadOnlySpan<byte> code, Span<float> vector)
+    {
+        int ds = SubDimension;
+        for (int m = 0; m < SubQuantizers; m++)
+            codebooks.AsSpan((m * Centroids + code[m]) * ds, ds).CopyTo(vector.Slice(m * ds, ds));
+    }
+
+    /// <summary><c>table[m*256 + c] = -query_m · centroid_{m,c}</c>: summed over a code, minus the inner product.</summary>
+    public unsafe void InnerProductTable(ReadOnlySpan<float> query, Span<float> table)
+    {
+        int ds = SubDimension;
+        fixed (float* q = query, books = codebooks, t = table)
+            for (int m = 0; m < SubQuantizers; m++)
+                Kernels.DotBlock.Compute(q + m * ds, 1, books + m * Centroids * ds, Centroids, ds, t + m * Centroids, Tandem.Tensors.Simd.Best);
+        TensorPrimitives.Negate(table[..(SubQuantizers * Centroids)], table);
+    }
+
+    /// <summary><c>table[m*256 + c] = ‖query_m - centroid_{m,c}‖²</c>: summed over a code, the squared L2 distance.</summary>
+    public void L2Table(ReadOnlySpan<float> query, Span<float> table)
+    {
+        // ‖q - c‖² = ‖c‖² - 2 q·c + ‖q‖², from the inner-product table and cached centroid norms.
+        InnerProductTable(query, table);
+        var norms = CentroidNorms();
+        int ds = SubDimension;
+        for (int m = 0; m < SubQuantizers; m++)
+        {
+            var sub = query.Slice(m * ds, ds);
+            float queryNorm = TensorPrimitives.Dot(sub, sub);
+            var row = table.Slice(m * Centroids, Centroids);
+            for (int c = 0; c < Centroids; c++) row[c] = Math.Max(0, 2 * row[c] + norms[m * Centroids + c] + queryNorm);
+        }
+    }
+
+    float[]? centroidNorms;
+
+    float[] CentroidNorms()
+    {
+        if (centroidNorms is { } cached) return cached;
+        int ds = SubDimension;
+        var norms = new float[SubQuantizers * Centroids];
+        for (int i = 0; i < norms.Length; i++) norms[i] = TensorPrimitives.Dot(codebooks.AsSpan(i * ds, ds), codebooks.AsSpan(i * ds, ds));
+        return centroidNorms = norms;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Tandem.Retrieval;
+
+/// <summary>Per-call search settings; the default value uses each index's own settings and no filter.</summary>
+public readonly record struct SearchOptions
+{
+    /// <summary>Only ids this filter allows are returned. Default: null, every id.</summary>
+    public IdFilter? Filter { get; init; }
+
+    /// <summary>HNSW candidate-list size; 0 (default) uses the index's <c>EfSearch</c>.</summary>
+    public int EfSearch { get; init; }
+
+    /// <summary>IVF lists probed per query; 0 (default) uses the index's <c>NProbe</c>.</summary>
+    public int NProbe { get; init; }
+
+    /// <summary>Threads for a batch of queries; 0 (default) uses <see cref="Tandem.Tensors.Threads.Count"/>.</summary>
+    public int Threads { get; init; }
+}

@@ -1,0 +1,91 @@
+using Tandem.Retrieval.Formats;
+
+namespace Tandem.Cli.Tests;
+
+public sealed class IndexCommandTests : IDisposable
+{
+    readonly string directory = Directory.CreateTempSubdirectory("tandem-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    string File(string name) => Path.Combine(directory, name);
+
+    (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Cli.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    string WriteVectors(string name, int rows, int seed)
+    {
+        var random = new Random(seed);
+        var data = new float[rows * 8];
+        for (int i = 0; i < data.Length; i++) data[i] = random.NextSingle() * 2 - 1;
+        VectorFile.Write(File(name), new VectorSet(data, rows, 8));
+        return File(name);
+    }
+
+    [Theory]
+    [InlineData("Flat")]
+    [InlineData("HNSW16")]
+    [InlineData("IVF4,Flat")]
+    public void BuildThenSearchFindsEachItemItself(string spec)
+    {
+        string items = WriteVectors("items.npy", 300, 1);
+        var (code, output, error) = Run("index", "build", "--vectors", items, "--spec", spec, "--out", File("items.idx"));
+        Assert.True(code == 0, error);
+        Assert.Contains($"Built {spec} over 300 8-d vectors", output);
+        // Querying with the first items themselves under L2 would return them first; with inner product we check the format.
+        (code, output, error) = Run("index", "search", "--index", File("items.idx"), "--queries", items, "--k", "2", "--nprobe", "4");
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("query\trank\tid\tscore", lines[0]);
+        Assert.Equal(1 + 300 * 2, lines.Length);
+        (code, output, error) = Run("index", "bench", "--index", File("items.idx"), "--queries", items, "--vectors", items, "--ef", "32", "--nprobe", "4");
+        Assert.True(code == 0, error);
+        Assert.Contains("recall@10", output);
+    }
+
+    [Fact]
+    public void L2SearchReturnsTheQueryItself()
+    {
+        string items = WriteVectors("items.npy", 200, 2);
+        Assert.Equal(0, Run("index", "build", "--vectors", items, "--spec", "Flat", "--metric", "l2", "--out", File("l2.idx")).Code);
+        var (_, output, _) = Run("index", "search", "--index", File("l2.idx"), "--queries", items, "--k", "1");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split('\t')).ToArray();
+        Assert.All(lines, fields => Assert.Equal(fields[0], fields[2]));
+    }
+
+    [Theory]
+    [InlineData(1, "Cannot parse index spec \"IVF12\"", "index", "build", "--vectors", "ITEMS", "--spec", "IVF12", "--out", "OUT")]
+    [InlineData(1, "no such vector file", "index", "build", "--vectors", "MISSING", "--spec", "Flat", "--out", "OUT")]
+    [InlineData(2, "--spec", "index", "build", "--vectors", "ITEMS", "--out", "OUT")]
+    [InlineData(2, "--metric 'cos2'", "index", "build", "--vectors", "ITEMS", "--spec", "Flat", "--out", "OUT", "--metric", "cos2")]
+    [InlineData(1, "no such index file", "index", "search", "--index", "MISSING", "--queries", "ITEMS")]
+    public void BadInputIsOneLineAndNonZeroExit(int expectedCode, string expected, params string[] args)
+    {
+        string items = WriteVectors("items.npy", 50, 3);
+        var resolved = args.Select(a => a switch { "ITEMS" => items, "OUT" => File("out.idx"), "MISSING" => File("missing.npy"), _ => a }).ToArray();
+        var (code, _, error) = Run(resolved);
+        Assert.Equal(expectedCode, code);
+        Assert.Contains(expected, error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("tandem: ", error);
+    }
+
+    [Fact]
+    public void CorruptIndexIsOneLine()
+    {
+        string items = WriteVectors("items.npy", 50, 4);
+        Assert.Equal(0, Run("index", "build", "--vectors", items, "--spec", "Flat", "--out", File("a.idx")).Code);
+        var bytes = System.IO.File.ReadAllBytes(File("a.idx"));
+        bytes[100] ^= 1;
+        System.IO.File.WriteAllBytes(File("a.idx"), bytes);
+        var (code, _, error) = Run("index", "search", "--index", File("a.idx"), "--queries", items);
+        Assert.Equal(1, code);
+        Assert.Contains("checksum mismatch", error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
