@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Tandem.Data.Batching;
+using Tandem.Data.Datasets;
+using Tandem.Data.Encoders;
+using Tandem.Data.Schema;
+using Tandem.Data.Tables;
+using Tandem.Evaluation.Ranking;
+using Tandem.Models.Evaluation;
+using Tandem.Models.Tasks;
+using Tandem.Models.Towers;
+using Tandem.Models.Training;
+
+namespace Tandem.Models.Experiments;
+
+/// <summary>Options of <see cref="MovieLensExperiment.Run"/>. <c>new MovieLensOptions()</c> gives the quickstart.</summary>
+public readonly record struct MovieLensOptions
+{
+    /// <summary>Creates the defaults.</summary>
+    public MovieLensOptions() { }
+    /// <summary>Folder holding <c>ml-latest-small/</c>; null: <c>TANDEM_DATA</c>, then <c>../shared/datasets</c> from the repository root, then the cache.</summary>
+    public string? DataDir { get; init; }
+    /// <summary>Seed of the split (the reference's SplitMix64). Default 42.</summary>
+    public ulong SplitSeed { get; init; } = 42;
+    /// <summary>Seed of initialisation and batch order. Default 42.</summary>
+    public int Seed { get; init; } = 42;
+    /// <summary>Training options (epochs, batch, learning rate, threads). Default: the quickstart's.</summary>
+    public TrainerOptions Training { get; init; } = new() { Epochs = 10, BatchSize = 1024, LearningRate = 1e-3f };
+    /// <summary>Softmax temperature. Default 0.05.</summary>
+    public float Temperature { get; init; } = 0.05f;
+    /// <summary>Embedding and output width. Default 64.</summary>
+    public int Dimension { get; init; } = 64;
+    /// <summary>Also train the ID-only baseline. Default true.</summary>
+    public bool Baseline { get; init; } = true;
+    /// <summary>Ranking cut-off K. Default 10.</summary>
+    public int K { get; init; } = 10;
+}
+
+/// <summary>One evaluated model of an experiment.</summary>
+/// <param name="Name">Model name.</param>
+/// <param name="Metrics">Every ranking metric (e.g. <c>Recall@10</c>, <c>NDCG@10</c>).</param>
+/// <param name="Training">How training went; null for models without training.</param>
+public sealed record ModelResult(string Name, IReadOnlyDictionary<string, double> Metrics, TrainingResult? Training);
+
+/// <summary>The outcome of an experiment: each model's metrics under one protocol.</summary>
+public sealed record ExperimentReport
+{
+    /// <summary>Dataset name.</summary>
+    public required string Dataset { get; init; }
+    /// <summary>Training interactions.</summary>
+    public int TrainInteractions { get; init; }
+    /// <summary>Test interactions (cold ones included).</summary>
+    public int TestInteractions { get; init; }
+    /// <summary>Ranked catalogue size.</summary>
+    public int CatalogueItems { get; init; }
+    /// <summary>Users evaluated.</summary>
+    public int Users { get; init; }
+    /// <summary>Cut-off K.</summary>
+    public int K { get; init; }
+    /// <summary>The models, full model first.</summary>
+    public required IReadOnlyList<ModelResult> Models { get; init; }
+    /// <summary>Whole-experiment wall time.</summary>
+    public double Seconds { get; init; }
+
+    /// <summary>The result called <paramref name="name"/>.</summary>
+    public ModelResult this[string name] => Models.First(m => m.Name == name);
+}
+
+/// <summary>
+/// The quickstart experiment on MovieLens ml-latest-small, as specified by the PyTorch reference
+/// (bench/reference/README.md): the reference's 75/25 split; a two-tower model (user id ⊕ mean of
+/// the history's 50 most recent items → 128 ReLU → 64 → L2; item id ⊕ mean genre (16) → 128 ReLU
+/// → 64 → L2) trained with in-batch softmax (τ, logQ, accidental hits removed); the ID-only
+/// two-tower (matrix factorisation) through the same trainer; and most-popular; all evaluated by
+/// full-catalogue Recall@K and NDCG@K with training items excluded.
+/// </summary>
+public static class MovieLensExperiment
+{
+    /// <summary>Model names in the report.</summary>
+    public const string TwoTower = "two-tower", IdOnly = "id-only", MostPopular = "most-popular";
+
+    /// <summary>The schema: user and item ids, genres (item), the last 50 training items (user).</summary>
+    public static FeatureSchema Schema() => new SchemaBuilder()
+        .Interactions(user: "userId", item: "movieId", timestamp: "timestamp")
+        .Id("user", "userId", Tower.User)
+        .Id("item", "movieId", Tower.Item)
+        .MultiCategorical("genres", "genres", Tower.Item)
+        .Sequence("history", "movieId", maxLength: 50)
+        .Build("MovieLens quickstart");
+
+    /// <summary>Runs the experiment; <paramref name="progress"/> receives each trained model's name and epochs.</summary>
+    public static ExperimentReport Run(MovieLensOptions options, Action<string, EpochProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var log = MovieLens.Load(MovieLensVariant.LatestSmall, Schema(), DataDirectory(options.DataDir));
+        var split = ReferenceSplit.Create(log, options.SplitSeed);
+        var fitted = FittedFeatures.Fit(log, split.Train);
+        var data = fitted.Encode(log, split.Train);
+        using var items = new ItemCatalogue(data, split.Train, "item");
+        using var users = new UserCatalogue(log, fitted, data, split.Train);
+        var vocabulary = ((CategoricalEncoder)fitted["item"]).Vocabulary!;
+        var holdout = new Holdout(log, split.Train, split.Test, items, id => vocabulary.Token(id)!);
+
+        var results = new List<ModelResult>();
+        var full = Train(TwoTower, fitted, data, split.Train, items, options, ids: false, progress, cancellation);
+        results.Add(Evaluate(TwoTower, full.Model, full.Result, users, items, holdout, options.K));
+        if (options.Baseline)
+        {
+            var mf = Train(IdOnly, fitted, data, split.Train, items, options, ids: true, progress, cancellation);
+            results.Add(Evaluate(IdOnly, mf.Model, mf.Result, users, items, holdout, options.K));
+        }
+        results.Add(new ModelResult(MostPopular, holdout.Evaluate(holdout.MostPopular(), options.K).Metrics, null));
+        return new ExperimentReport
+        {
+            Dataset = "ml-latest-small",
+            TrainInteractions = split.Train.Length,
+            TestInteractions = split.Test.Length,
+            CatalogueItems = holdout.CatalogueItems.Count,
+            Users = holdout.UserCount,
+            K = options.K,
+            Models = results,
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    /// <summary>The quickstart model (or the ID-only baseline) built for <paramref name="fitted"/>.</summary>
+    public static TwoTowerModel Build(FittedFeatures fitted, ItemCatalogue items, MovieLensOptions options, bool idsOnly)
+    {
+        var rng = new Random(options.Seed);
+        int d = options.Dimension;
+        var user = new TowerOptions
+        {
+            Features = idsOnly ? ["user"] : ["user", "history"],
+            EmbeddingDimension = d,
+            Hidden = idsOnly ? [] : [128],
+            OutputDimension = d,
+        };
+        var item = user with
+        {
+            Features = idsOnly ? ["item"] : ["item", "genres"],
+            Dimensions = new Dictionary<string, int> { ["genres"] = 16 },
+        };
+        var task = new RetrievalTask(new RetrievalOptions { Temperature = options.Temperature },
+            new LogQFromCounts(items.Counts), new RemoveAccidentalHits());
+        return new TwoTowerModel(fitted, EncoderTower.Create(fitted, Tower.User, user, rng), EncoderTower.Create(fitted, Tower.Item, item, rng), task, "item");
+    }
+
+    static (TwoTowerModel Model, TrainingResult Result) Train(string name, FittedFeatures fitted, EncodedData data, int[] rows, ItemCatalogue items,
+        MovieLensOptions options, bool ids, Action<string, EpochProgress>? progress, CancellationToken cancellation)
+    {
+        var model = Build(fitted, items, options, ids);
+        var trainer = new Trainer(options.Training with { Seed = options.Seed });
+        if (progress is not null) trainer.EpochCompleted += e => progress(name, e);
+        return (model, trainer.Fit(model, data, rows, cancellation));
+    }
+
+    static ModelResult Evaluate(string name, TwoTowerModel model, TrainingResult result, UserCatalogue users, ItemCatalogue items, Holdout holdout, int k)
+    {
+        var userIds = Enumerable.Range(0, users.UserCount).ToArray();
+        using var u = TwoTowerModel.Embed(model.User, TwoTowerModel.Chunks(userIds.Length, 1024).Select(c => users.Input(userIds.AsSpan(c.Start, c.Count))));
+        using var v = model.EmbedItems(items, holdout.CatalogueItems);
+        var scorer = holdout.Embeddings(u.Span.ToArray(), v.Span.ToArray(), model.User.OutputDimension);
+        return new ModelResult(name, holdout.Evaluate(scorer, k).Metrics, result);
+    }
+
+    /// <summary>The data folder: the given one, else <c>TANDEM_DATA</c>, else <c>../shared/datasets</c> from the repository root if it exists.</summary>
+    public static string? DataDirectory(string? dataDir)
+    {
+        if (dataDir is { Length: > 0 }) return dataDir;
+        if (Environment.GetEnvironmentVariable("TANDEM_DATA") is { Length: > 0 }) return null;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Tandem.sln")))
+            {
+                string shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "datasets"));
+                return Directory.Exists(shared) ? shared : null;
+            }
+        return null;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Tandem.Data.Splits;
+using Tandem.Data.Tables;
+
+namespace Tandem.Models.Experiments;
+
+/// <summary>
+/// The per-user stratified random 75/25 split of the PyTorch reference (bench/reference/README.md),
+/// reproduced exactly so both implementations train and test on the same interactions: one
+/// SplitMix64 stream seeded once; users by ascending numeric id; each user's items sorted by
+/// ascending numeric id, then Fisher–Yates shuffled with <c>j = next() % (i + 1)</c>; the first
+/// <c>(3n + 2) / 4</c> train, the rest test. Keys must be integers.
+/// </summary>
+public static class ReferenceSplit
+{
+    /// <summary>The split of every interaction of <paramref name="log"/>.</summary>
+    /// <exception cref="ModelException">A user or item key is not an integer.</exception>
+    public static Split Create(InteractionLog log, ulong seed = 42)
+    {
+        var users = log.UserCodes;
+        var items = log.ItemCodes.ToArray();
+        var userKey = Keys(log.UserKeys!, "user");
+        var itemKey = Keys(log.ItemKeys!, "item");
+        var byUser = new List<int>[userKey.Length];
+        for (int r = 0; r < log.Count; r++) (byUser[users[r]] ??= []).Add(r);
+        var order = Enumerable.Range(0, userKey.Length).Where(u => byUser[u] is not null).OrderBy(u => userKey[u]).ToArray();
+        var rng = new SplitMix64(seed);
+        var train = new List<int>();
+        var test = new List<int>();
+        foreach (int u in order)
+        {
+            var rows = byUser[u].OrderBy(r => itemKey[items[r]]).ToArray();
+            for (int i = rows.Length - 1; i >= 1; i--)
+            {
+                int j = (int)(rng.Next() % (ulong)(i + 1));
+                (rows[i], rows[j]) = (rows[j], rows[i]);
+            }
+            int n = rows.Length, nTrain = (3 * n + 2) / 4;
+            train.AddRange(rows.AsSpan(0, nTrain));
+            test.AddRange(rows.AsSpan(nTrain));
+        }
+        train.Sort();
+        test.Sort();
+        return new Split(train.ToArray(), test.ToArray());
+    }
+
+    static long[] Keys(KeyDictionary keys, string what)
+    {
+        var result = new long[keys.Count];
+        for (int c = 0; c < result.Length; c++)
+            if (!long.TryParse(keys[c], NumberStyles.Integer, CultureInfo.InvariantCulture, out result[c]))
+                ModelThrow.Config($"The reference split orders {what}s by numeric id, but {what} key \"{keys[c]}\" is not an integer.");
+        return result;
+    }
+}
+
+/// <summary>SplitMix64 (Steele, Lea and Flood 2014), the generator of the reference split.</summary>
+public struct SplitMix64(ulong seed)
+{
+    ulong state = seed;
+
+    /// <summary>The next 64 random bits.</summary>
+    public ulong Next()
+    {
+        ulong z = state += 0x9E3779B97F4A7C15;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+        return z ^ (z >> 31);
+    }
+}

@@ -1,0 +1,21 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+
+namespace Tandem.Models;
+
+/// <summary>User errors of towers, tasks and the trainer: one line naming the value, where it came from and the fix.</summary>
+[StackTraceHidden]
+static class ModelThrow
+{
+    [DoesNotReturn]
+    public static void Config(string message) => throw new ModelException(message);
+
+    [DoesNotReturn]
+    public static void Argument(string message, string source) => throw new ArgumentException(message, source);
+
+    [DoesNotReturn]
+    public static void OutOfRange(string message, string source, object value) => throw new ArgumentOutOfRangeException(source, value, message);
+}
+
+/// <summary>A model configuration or its input is wrong; the message names the feature or option and the fix.</summary>
+public sealed class ModelException(string message) : Exception(message);

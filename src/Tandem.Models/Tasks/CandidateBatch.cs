@@ -1,0 +1,42 @@
+namespace Tandem.Models.Tasks;
+
+/// <summary>
+/// What a task knows about one batch besides the embeddings: B query rows, N ≥ B candidate
+/// columns whose first B are the rows' positives (column r is row r's positive), then any extra
+/// sampled negatives. Buffers are reused from step to step; only the counted parts are read.
+/// </summary>
+public sealed class CandidateBatch
+{
+    /// <summary>Query rows B.</summary>
+    public int Rows { get; private set; }
+    /// <summary>Candidate columns N.</summary>
+    public int Columns { get; private set; }
+    /// <summary>Item id of each candidate column, [N]; the first B are the positives.</summary>
+    public int[] Items { get; private set; } = [];
+    /// <summary>log q of each candidate column: the log probability the sampler that produced it had of drawing it, [N].</summary>
+    public float[] LogQ { get; private set; } = [];
+    /// <summary>Excluded logits (accidental hits, non-hard negatives), [B × N], set by the tweaks.</summary>
+    public bool[] Mask { get; private set; } = [];
+    /// <summary>Example weights, [B]; all 1 unless the data weighs examples.</summary>
+    public float[] Weights { get; private set; } = [];
+    /// <summary>Labels, [B]: 1 for implicit positives, the label column for explicit feedback.</summary>
+    public float[] Labels { get; private set; } = [];
+    /// <summary>The optimizer step this batch trains (streaming estimators count with it).</summary>
+    public long Step { get; set; }
+
+    /// <summary>Sizes the buffers for <paramref name="rows"/> queries and <paramref name="columns"/> candidates, clearing the mask and logQ.</summary>
+    public void Reset(int rows, int columns)
+    {
+        if (columns < rows) throw new ArgumentOutOfRangeException(nameof(columns), columns, $"{columns} candidates for {rows} rows; the first {rows} candidates must be the positives.");
+        Rows = rows;
+        Columns = columns;
+        if (Items.Length < columns) { Items = new int[columns]; LogQ = new float[columns]; }
+        if (Weights.Length < rows) { Weights = new float[rows]; Labels = new float[rows]; }
+        if (Mask.Length < rows * columns) Mask = new bool[rows * columns];
+        Array.Clear(Mask, 0, rows * columns);
+        Array.Clear(LogQ, 0, columns);
+        Array.Clear(Items, 0, columns);
+        Array.Fill(Weights, 1f, 0, rows);
+        Array.Fill(Labels, 1f, 0, rows);
+    }
+}

@@ -1,0 +1,59 @@
+namespace Tandem.Models.Tasks;
+
+/// <summary>
+/// One small change a retrieval task makes to a batch before its loss: fill in candidates'
+/// log q, mask accidental hits, keep only hard negatives. Tweaks run in order, so they chain.
+/// The scores passed in are the current raw scores (B × N, row-major), read-only.
+/// </summary>
+public interface ILogitsTweak
+{
+    /// <summary>Updates <paramref name="batch"/>'s LogQ or Mask.</summary>
+    void Apply(CandidateBatch batch, ReadOnlySpan<float> scores);
+}
+
+/// <summary>
+/// Accidental-hit removal: a candidate column holding the same item as a row's positive (but not
+/// the row's own column) is masked, so a popular item is not pushed away from users who chose it.
+/// </summary>
+public sealed class RemoveAccidentalHits : ILogitsTweak
+{
+    /// <inheritdoc/>
+    public void Apply(CandidateBatch batch, ReadOnlySpan<float> scores)
+    {
+        int n = batch.Columns;
+        var items = batch.Items;
+        for (int r = 0; r < batch.Rows; r++)
+            for (int c = 0; c < n; c++)
+                if (c != r && items[c] == items[r]) batch.Mask[r * n + c] = true;
+    }
+}
+
+/// <summary>
+/// Hard-negative mining: keeps, per row, only the <see cref="Count"/> highest-scoring unmasked
+/// negatives (the ones the current model confuses most) and masks the rest.
+/// </summary>
+public sealed class HardNegatives(int count) : ILogitsTweak
+{
+    /// <summary>Negatives kept per row.</summary>
+    public int Count { get; } = count >= 1 ? count : throw new ArgumentOutOfRangeException(nameof(count), count, "Keep at least one hard negative.");
+
+    /// <inheritdoc/>
+    public void Apply(CandidateBatch batch, ReadOnlySpan<float> scores)
+    {
+        int n = batch.Columns;
+        var order = new int[n];
+        for (int r = 0; r < batch.Rows; r++)
+        {
+            var mask = batch.Mask.AsSpan(r * n, n);
+            var row = scores.Slice(r * n, n);
+            int m = 0;
+            for (int c = 0; c < n; c++) if (c != r && !mask[c]) order[m++] = c;
+            if (m <= Count) continue;
+            var kept = order.AsSpan(0, m);
+            var keys = new float[m];
+            for (int i = 0; i < m; i++) keys[i] = -row[kept[i]];
+            keys.AsSpan().Sort(kept); // highest score first
+            foreach (int c in kept[Count..]) mask[c] = true;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Tandem.Data.Schema;
+using Tandem.Tensors.Autograd;
+
+namespace Tandem.Models.Towers;
+
+/// <summary>
+/// Encodes one feature of a batch into a [count, <see cref="Width"/>] matrix that a tower
+/// concatenates with the others. Owns its parameters. Not thread-safe (one tape per thread).
+/// </summary>
+public interface IFeatureModule
+{
+    /// <summary>The feature read.</summary>
+    FeatureSpec Spec { get; }
+
+    /// <summary>Columns of the output.</summary>
+    int Width { get; }
+
+    /// <summary>The trainable parameters.</summary>
+    IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>The [input.Count, Width] encoding of the feature.</summary>
+    Variable Encode(Tape tape, TowerInput input, bool training);
+}

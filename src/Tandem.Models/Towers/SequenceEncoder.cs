@@ -1,0 +1,206 @@
+using Tandem.Data.Schema;
+using Tandem.Tensors;
+using Tandem.Tensors.Autograd;
+
+namespace Tandem.Models.Towers;
+
+/// <summary>How a <see cref="SequenceEncoder"/> reduces a history to one vector.</summary>
+public enum SequencePooling
+{
+    /// <summary>The mean of the events' embeddings (zero for an empty history).</summary>
+    Mean,
+    /// <summary>A softmax-weighted sum, weights from a learned query's dot product with each event.</summary>
+    Attention,
+    /// <summary>A GRU read oldest to newest; its last state.</summary>
+    Gru,
+    /// <summary>One self-attention block (with learned recency-position embeddings and a residual), then the mean over events.</summary>
+    SelfAttention,
+}
+
+/// <summary>Options of a <see cref="SequenceEncoder"/>.</summary>
+public readonly record struct SequenceOptions
+{
+    /// <summary>Creates the defaults.</summary>
+    public SequenceOptions() { }
+    /// <summary>How the history is pooled. Default mean.</summary>
+    public SequencePooling Pooling { get; init; } = SequencePooling.Mean;
+    /// <summary>
+    /// Time decay λ ≥ 0 (mean pooling only): event j weighs <c>(1 + hours_j)^-λ</c>, i.e.
+    /// <c>exp(-λ·log(1 + hours))</c> from the batch's time since each event; 0 weighs all alike. Default 0.
+    /// </summary>
+    public float TimeDecay { get; init; }
+    /// <summary>Attention heads of the self-attention block; must divide the dimension. Default 2.</summary>
+    public int Heads { get; init; } = 2;
+}
+
+/// <summary>
+/// Encodes a user's history (a sequence feature: ids [count, MaxLength], most recent first,
+/// padded with 0 after each length) into one vector per example. The event table's padding
+/// row is never read into a result: padded positions are skipped or masked, so padding cannot
+/// change an output. Not thread-safe.
+/// </summary>
+public sealed class SequenceEncoder : IFeatureModule
+{
+    readonly SequenceOptions options;
+    readonly Parameter? query, positions;
+    readonly Parameter[] extra;
+
+    /// <summary>An encoder of <paramref name="cardinality"/> event ids into <paramref name="dimension"/> columns.</summary>
+    /// <exception cref="ModelException">The heads do not divide the dimension, or the decay is negative.</exception>
+    public SequenceEncoder(FeatureSpec spec, int cardinality, int dimension, SequenceOptions options, Random rng, bool sparse = true, float std = 0.1f)
+    {
+        if (options.TimeDecay < 0 || float.IsNaN(options.TimeDecay))
+            ModelThrow.Config($"Sequence feature '{spec.Name}': time decay is {options.TimeDecay}; it must be 0 or more.");
+        Spec = spec;
+        this.options = options;
+        Table = Init.Table(spec.Name + ".embedding", cardinality, dimension, std, rng, sparse, zeroRow0: true);
+        int d = dimension;
+        switch (options.Pooling)
+        {
+            case SequencePooling.Attention:
+                query = Init.Uniform(spec.Name + ".query", d, rng, d, 1);
+                extra = [query];
+                break;
+            case SequencePooling.Gru:
+                extra = [Init.Uniform(spec.Name + ".gru.wx", d, rng, d, 3 * d), Init.Uniform(spec.Name + ".gru.wh", d, rng, d, 3 * d),
+                    Init.Uniform(spec.Name + ".gru.bx", d, rng, 3 * d), Init.Uniform(spec.Name + ".gru.bh", d, rng, 3 * d)];
+                break;
+            case SequencePooling.SelfAttention:
+                if (options.Heads < 1 || d % options.Heads != 0)
+                    ModelThrow.Config($"Sequence feature '{spec.Name}': {options.Heads} heads do not divide the dimension {d}.");
+                positions = Init.Table(spec.Name + ".positions", spec.MaxLength, d, std, rng, sparse: false);
+                var p = new List<Parameter> { positions };
+                foreach (var n in new[] { "q", "k", "v", "o" })
+                {
+                    p.Add(Init.Uniform($"{spec.Name}.attention.w{n}", d, rng, d, d));
+                    p.Add(Init.Uniform($"{spec.Name}.attention.b{n}", d, rng, d));
+                }
+                extra = p.ToArray();
+                break;
+            default:
+                extra = [];
+                break;
+        }
+    }
+
+    /// <inheritdoc/>
+    public FeatureSpec Spec { get; }
+    /// <summary>The event table; row 0 is padding.</summary>
+    public Parameter Table { get; }
+    /// <inheritdoc/>
+    public int Width => Table.Cols;
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter> Parameters => [Table, .. extra];
+
+    /// <inheritdoc/>
+    public Variable Encode(Tape tape, TowerInput input, bool training)
+    {
+        var f = input[Spec.Name];
+        int count = input.Count, steps = Spec.MaxLength;
+        var lengths = f.Lengths.AsSpan(0, count);
+        var ids = f.Ids.AsSpan(0, count * steps);
+        return options.Pooling switch
+        {
+            SequencePooling.Mean => Mean(tape, ids, lengths, f.Values, steps),
+            SequencePooling.Attention => AttentionPool(tape, ids, lengths, steps),
+            SequencePooling.Gru => Gru(tape, ids, lengths, steps),
+            _ => SelfAttend(tape, ids, lengths, steps),
+        };
+    }
+
+    /// <summary>Offsets of bags of the valid events, and (optionally) the flat index of each valid event.</summary>
+    static int[] ValidOffsets(ReadOnlySpan<int> lengths, int steps, Span<int> flat)
+    {
+        var offsets = new int[lengths.Length + 1];
+        for (int b = 0, n = 0; b < lengths.Length; b++)
+        {
+            for (int j = 0; j < lengths[b]; j++, n++) if (!flat.IsEmpty) flat[n] = b * steps + j;
+            offsets[b + 1] = offsets[b] + lengths[b];
+        }
+        return offsets;
+    }
+
+    Variable Mean(Tape tape, ReadOnlySpan<int> ids, ReadOnlySpan<int> lengths, Tensor? since, int steps)
+    {
+        int total = 0;
+        foreach (int l in lengths) total += l;
+        var flat = new int[total];
+        var offsets = ValidOffsets(lengths, steps, flat);
+        var valid = new int[total];
+        for (int i = 0; i < total; i++) valid[i] = ids[flat[i]];
+        var rows = tape.Embedding(Table, valid);
+        if (options.TimeDecay == 0 || since is null) return tape.BagMean(rows, offsets);
+        // Weighted mean: each row scaled by its normalised decay weight, then summed per bag.
+        var w = new float[total * Width];
+        var s = since.Span;
+        for (int b = 0; b < lengths.Length; b++)
+        {
+            double sum = 0;
+            for (int n = offsets[b]; n < offsets[b + 1]; n++) sum += Math.Exp(-options.TimeDecay * s[flat[n]]);
+            for (int n = offsets[b]; n < offsets[b + 1]; n++)
+                w.AsSpan(n * Width, Width).Fill((float)(Math.Exp(-options.TimeDecay * s[flat[n]]) / sum));
+        }
+        return tape.BagSum(tape.Multiply(rows, tape.Constant(w, total, Width)), offsets);
+    }
+
+    Variable AttentionPool(Tape tape, ReadOnlySpan<int> ids, ReadOnlySpan<int> lengths, int steps)
+    {
+        int count = lengths.Length, d = Width;
+        var all = tape.Embedding(Table, ids);
+        var scores = tape.Reshape(tape.MatMul(all, query!), count, steps);
+        // Padded positions get -∞; an empty history keeps position 0 so its softmax is defined, and is zeroed at the end.
+        var mask = new float[count * steps];
+        var keep = new float[count * d];
+        for (int b = 0; b < count; b++)
+        {
+            for (int j = Math.Max(lengths[b], 1); j < steps; j++) mask[b * steps + j] = float.NegativeInfinity;
+            if (lengths[b] > 0) keep.AsSpan(b * d, d).Fill(1);
+        }
+        var weights = tape.Softmax(tape.Add(scores, tape.Constant(mask, count, steps)));
+        var spread = tape.MatMul(tape.Reshape(weights, count * steps, 1), tape.Constant(Ones(d), 1, d));
+        var offsets = new int[count + 1];
+        for (int b = 0; b <= count; b++) offsets[b] = b * steps;
+        var pooled = tape.BagSum(tape.Multiply(all, spread), offsets);
+        return tape.Multiply(pooled, tape.Constant(keep, count, d));
+    }
+
+    Variable Gru(Tape tape, ReadOnlySpan<int> ids, ReadOnlySpan<int> lengths, int steps)
+    {
+        int count = lengths.Length;
+        // Oldest first, so the last state has read the most recent event.
+        var ordered = new int[count * steps];
+        for (int b = 0; b < count; b++)
+            for (int j = 0; j < lengths[b]; j++) ordered[b * steps + j] = ids[b * steps + lengths[b] - 1 - j];
+        var x = tape.Reshape(tape.Embedding(Table, ordered), count, steps, Width);
+        return tape.Gru(x, lengths, extra[0], extra[1], extra[2], extra[3]);
+    }
+
+    Variable SelfAttend(Tape tape, ReadOnlySpan<int> ids, ReadOnlySpan<int> lengths, int steps)
+    {
+        int count = lengths.Length, d = Width;
+        var positionIds = new int[count * steps];
+        var padding = new bool[count * steps];
+        for (int b = 0; b < count; b++)
+            for (int j = 0; j < steps; j++)
+            {
+                positionIds[b * steps + j] = j;
+                padding[b * steps + j] = j >= Math.Max(lengths[b], 1);
+            }
+        var x = tape.Add(tape.Embedding(Table, ids), tape.Embedding(positions!, positionIds));
+        var p = extra;
+        var attended = tape.SelfAttention(tape.Reshape(x, count, steps, d), padding, options.Heads, p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]);
+        var y = tape.Add(x, tape.Reshape(attended, count * steps, d));
+        int total = 0;
+        foreach (int l in lengths) total += l;
+        var flat = new int[total];
+        var offsets = ValidOffsets(lengths, steps, flat);
+        return tape.BagMean(tape.Embedding(y, flat), offsets);
+    }
+
+    static float[] Ones(int n)
+    {
+        var a = new float[n];
+        Array.Fill(a, 1f);
+        return a;
+    }
+}

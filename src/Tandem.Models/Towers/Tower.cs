@@ -1,0 +1,157 @@
+using Tandem.Data.Encoders;
+using Tandem.Data.Schema;
+using Tandem.Tensors;
+using Tandem.Tensors.Autograd;
+using Side = Tandem.Data.Schema.Tower;
+
+namespace Tandem.Models.Towers;
+
+/// <summary>
+/// Turns a batch of encoded features into embeddings: one module per feature, concatenated,
+/// an MLP (hidden layers with normalisation, activation and dropout), a final projection to
+/// the output width and optional L2 normalisation. A tower only encodes; the task owns the loss.
+/// A user tower reads only user and context features, an item tower only item features.
+/// Not thread-safe: one training thread; evaluation under the caller's tape.
+/// </summary>
+public sealed class EncoderTower
+{
+    readonly IFeatureModule[] modules;
+    readonly Dense[] hidden;
+    readonly (Parameter Gamma, Parameter Beta, Tensor Mean, Tensor Var)[] norms;
+    readonly Dense output;
+    readonly TowerOptions options;
+    readonly Random dropoutRng;
+
+    /// <summary>A tower for <paramref name="side"/> over <paramref name="modules"/>.</summary>
+    /// <exception cref="ModelException">A module reads a feature of the other side, or there are no modules.</exception>
+    public EncoderTower(Side side, IReadOnlyList<IFeatureModule> modules, TowerOptions options, Random rng)
+    {
+        if (side == Side.Context) ModelThrow.Config("A tower is either the user or the item tower; context features feed the user tower.");
+        if (modules.Count == 0) ModelThrow.Config($"The {Name(side)} tower has no features; declare at least one {Name(side)} feature.");
+        foreach (var m in modules)
+            foreach (var spec in m is HierarchicalIdEmbedding h ? h.Specs : [m.Spec])
+                CheckSide(side, spec);
+        Side = side;
+        this.modules = modules.ToArray();
+        this.options = options;
+        dropoutRng = new Random(rng.Next());
+        string prefix = Name(side);
+        int width = modules.Sum(m => m.Width);
+        hidden = new Dense[options.Hidden.Count];
+        norms = new (Parameter, Parameter, Tensor, Tensor)[options.Hidden.Count];
+        for (int l = 0; l < hidden.Length; l++)
+        {
+            hidden[l] = new Dense($"{prefix}.hidden{l}", width, options.Hidden[l], rng);
+            width = options.Hidden[l];
+            if (options.Normalization != Normalization.None)
+                norms[l] = (Init.Fill($"{prefix}.norm{l}.gamma", 1, width), Init.Fill($"{prefix}.norm{l}.beta", 0, width), Tensor.Zeros(width), Ones(width));
+        }
+        output = new Dense($"{prefix}.output", width, options.OutputDimension, rng);
+    }
+
+    /// <summary>The side this tower encodes.</summary>
+    public Side Side { get; }
+    /// <summary>Width of the embeddings.</summary>
+    public int OutputDimension => output.Outputs;
+    /// <summary>The feature modules.</summary>
+    public IReadOnlyList<IFeatureModule> Modules => modules;
+
+    /// <summary>Every trainable parameter, in a fixed order.</summary>
+    public IEnumerable<Parameter> Parameters =>
+        modules.SelectMany(m => m.Parameters)
+            .Concat(hidden.SelectMany(h => h.Parameters))
+            .Concat(norms.Where(n => n.Gamma is not null).SelectMany(n => new[] { n.Gamma, n.Beta }))
+            .Concat(output.Parameters);
+
+    /// <summary>The [input.Count, OutputDimension] embeddings of a batch.</summary>
+    public Variable Forward(Tape tape, TowerInput input, bool training)
+    {
+        var parts = new Variable[modules.Length];
+        for (int i = 0; i < parts.Length; i++) parts[i] = modules[i].Encode(tape, input, training);
+        var x = parts.Length == 1 ? parts[0] : tape.Concat(parts);
+        for (int l = 0; l < hidden.Length; l++)
+        {
+            x = hidden[l].Apply(tape, x);
+            var n = norms[l];
+            if (options.Normalization == Normalization.Batch) x = tape.BatchNorm(x, n.Gamma, n.Beta, n.Mean, n.Var, training);
+            else if (options.Normalization == Normalization.Layer) x = tape.LayerNorm(x, n.Gamma, n.Beta);
+            x = options.Activation == Activation.Gelu ? tape.Gelu(x) : tape.Relu(x);
+            x = tape.Dropout(x, options.Dropout, dropoutRng, training);
+        }
+        x = output.Apply(tape, x);
+        return options.L2Normalize ? tape.L2Normalize(x) : x;
+    }
+
+    /// <summary>
+    /// Builds the tower of <paramref name="side"/> from fitted features: an embedding table per
+    /// id/categorical feature, a pooled bag per multi-categorical, a projection per numeric or
+    /// vector feature and a <see cref="SequenceEncoder"/> per history.
+    /// </summary>
+    /// <exception cref="ModelException">A named feature is unknown, of the other side, or of a kind towers cannot read yet.</exception>
+    public static EncoderTower Create(FittedFeatures fitted, Side side, TowerOptions options, Random rng)
+    {
+        var schema = fitted.Schema;
+        var names = options.Features ?? schema.Features.Where(f => OnSide(f, side) && Supported(f.Kind)).Select(f => f.Name).ToArray();
+        var ancestors = new HashSet<string>(options.Hierarchies?.Values.SelectMany(v => v) ?? []);
+        var modules = new List<IFeatureModule>();
+        foreach (var name in names)
+        {
+            var spec = schema.Features.FirstOrDefault(f => f.Name == name);
+            if (spec is null) ModelThrow.Config($"The {Name(side)} tower names feature '{name}', which the schema does not declare; declared: {string.Join(", ", schema.Features.Select(f => f.Name))}.");
+            CheckSide(side, spec);
+            if (ancestors.Contains(name)) continue;
+            var module = Module(fitted, spec, options, rng);
+            if (options.Hierarchies is { } h && h.TryGetValue(name, out var up))
+                module = new HierarchicalIdEmbedding([module, .. up.Select(a => Module(fitted, Spec(schema, a, side), options with { Dimensions = null, EmbeddingDimension = module.Width }, rng))]);
+            modules.Add(module);
+        }
+        return new EncoderTower(side, modules, options, rng);
+    }
+
+    static FeatureSpec Spec(FeatureSchema schema, string name, Side side)
+    {
+        var spec = schema.Features.FirstOrDefault(f => f.Name == name);
+        if (spec is null) ModelThrow.Config($"Hierarchy names feature '{name}', which the schema does not declare.");
+        CheckSide(side, spec);
+        return spec;
+    }
+
+    static IFeatureModule Module(FittedFeatures fitted, FeatureSpec spec, TowerOptions options, Random rng)
+    {
+        int dim = options.Dimensions is { } d && d.TryGetValue(spec.Name, out int w) ? w : options.EmbeddingDimension;
+        int Cardinality() => ((CategoricalEncoder)fitted[spec.Name]).Cardinality;
+        bool sparse = options.SparseEmbeddings;
+        float std = options.EmbeddingStd;
+        return spec.Kind switch
+        {
+            FeatureKind.Id or FeatureKind.Categorical => new IdEmbedding(spec, Cardinality(), dim, rng, sparse, std),
+            FeatureKind.MultiCategorical => new BagEmbedding(spec, Cardinality(), dim, spec.Pooling, rng, sparse, std),
+            FeatureKind.Sequence => new SequenceEncoder(spec, Cardinality(), dim, options.Sequence, rng, sparse, std),
+            FeatureKind.Numeric when spec.Transform == NumericTransform.Quantile => new IdEmbedding(spec, spec.Bins + 1, dim, rng, sparse, std),
+            FeatureKind.Numeric => new NumericProjection(spec, 1, dim, rng),
+            FeatureKind.Vector => new NumericProjection(spec, spec.Dimension, dim, rng),
+            _ => throw new ModelException($"Feature '{spec.Name}' is {spec.Kind}; towers do not encode {spec.Kind} features yet. Leave it out of the tower's features."),
+        };
+    }
+
+    static Tensor Ones(int width)
+    {
+        var t = Tensor.Empty(width);
+        t.Span.Fill(1);
+        return t;
+    }
+
+    static bool Supported(FeatureKind kind) => kind is FeatureKind.Id or FeatureKind.Categorical or FeatureKind.MultiCategorical
+        or FeatureKind.Sequence or FeatureKind.Numeric or FeatureKind.Vector;
+
+    static bool OnSide(FeatureSpec spec, Side side) => side == Side.Item ? spec.Tower == Side.Item : spec.Tower != Side.Item;
+
+    static void CheckSide(Side side, FeatureSpec spec)
+    {
+        if (!OnSide(spec, side))
+            ModelThrow.Config($"Feature '{spec.Name}' is a{(spec.Tower == Side.Item ? "n item" : spec.Tower == Side.User ? " user" : " context")} feature; the {Name(side)} tower cannot read it. "
+                + "Item towers read only item features and user towers only user and context features, so items can be embedded without a user.");
+    }
+
+    static string Name(Side side) => side == Side.Item ? "item" : "user";
+}

@@ -1,0 +1,57 @@
+namespace Tandem.Models.Towers;
+
+/// <summary>The activation between a tower's hidden layers.</summary>
+public enum Activation
+{
+    /// <summary>max(x, 0).</summary>
+    Relu,
+    /// <summary>GELU (tanh approximation).</summary>
+    Gelu,
+}
+
+/// <summary>Normalisation after each hidden layer's linear map, before the activation.</summary>
+public enum Normalization
+{
+    /// <summary>None.</summary>
+    None,
+    /// <summary>Batch norm (batch statistics in training, running ones in evaluation).</summary>
+    Batch,
+    /// <summary>Layer norm.</summary>
+    Layer,
+}
+
+/// <summary>How a tower is built. <c>new TowerOptions()</c> gives the documented defaults.</summary>
+public readonly record struct TowerOptions
+{
+    /// <summary>Creates the defaults.</summary>
+    public TowerOptions() { }
+    /// <summary>The features read, by name; null: every supported feature of the tower's side. Default null.</summary>
+    public IReadOnlyList<string>? Features { get; init; }
+    /// <summary>Embedding width of id, categorical and sequence features. Default 64.</summary>
+    public int EmbeddingDimension { get; init; } = 64;
+    /// <summary>Per-feature widths overriding <see cref="EmbeddingDimension"/> (e.g. genres 16). Default none.</summary>
+    public IReadOnlyDictionary<string, int>? Dimensions { get; init; }
+    /// <summary>Hidden layer widths of the MLP over the concatenated features; empty: no hidden layer. Default [128].</summary>
+    public IReadOnlyList<int> Hidden { get; init; } = [128];
+    /// <summary>Activation of the hidden layers. Default ReLU.</summary>
+    public Activation Activation { get; init; } = Activation.Relu;
+    /// <summary>Dropout probability after each hidden activation, in training only. Default 0.</summary>
+    public float Dropout { get; init; }
+    /// <summary>Normalisation of the hidden layers. Default none.</summary>
+    public Normalization Normalization { get; init; } = Normalization.None;
+    /// <summary>Width of the output embedding (the final projection). Default 64.</summary>
+    public int OutputDimension { get; init; } = 64;
+    /// <summary>Scale each output to unit L2 norm. Default true.</summary>
+    public bool L2Normalize { get; init; } = true;
+    /// <summary>How sequence features (histories) are encoded. Default mean pooling.</summary>
+    public SequenceOptions Sequence { get; init; } = new();
+    /// <summary>
+    /// Hierarchical ids: an id feature's name mapped to its ancestors' feature names (e.g.
+    /// <c>item → [subcategory, category]</c>); its vector becomes the sum of all their embeddings. Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Hierarchies { get; init; }
+    /// <summary>Embedding tables get sparse (row) gradients, so optimizers update only touched rows. Default true.</summary>
+    public bool SparseEmbeddings { get; init; } = true;
+    /// <summary>Standard deviation of the N(0, std²) embedding initialisation. Default 0.1.</summary>
+    public float EmbeddingStd { get; init; } = 0.1f;
+}

@@ -1,0 +1,120 @@
+using Tandem.Data.Batching;
+using Tandem.Data.Encoders;
+using Tandem.Data.Schema;
+using Tandem.Models.Tasks;
+using Tandem.Models.Towers;
+using Tandem.Tensors;
+using Tandem.Tensors.Autograd;
+
+namespace Tandem.Models;
+
+/// <summary>
+/// A user tower, an item tower, the task that owns the loss and the fitted features they read.
+/// Optionally a sampler of extra negatives (mixed negative sampling), embedded by the item tower
+/// from the <see cref="ItemCatalogue"/>. Not thread-safe: train and embed from one thread.
+/// </summary>
+public sealed class TwoTowerModel
+{
+    readonly CandidateBatch candidates = new();
+    int[] extraItems = [];
+    float[] extraLogQ = [];
+
+    /// <summary>A model of the given parts; <paramref name="itemFeature"/> is the item id feature that names candidates.</summary>
+    /// <exception cref="ModelException">The towers are of the wrong sides or their output widths differ.</exception>
+    public TwoTowerModel(FittedFeatures features, EncoderTower user, EncoderTower item, ITask task, string itemFeature)
+    {
+        if (user.Side != Tower.User || item.Side != Tower.Item)
+            ModelThrow.Config($"The user tower must be built for the user side and the item tower for the item side; got {user.Side} and {item.Side}.");
+        if (user.OutputDimension != item.OutputDimension)
+            ModelThrow.Config($"The towers' output widths differ ({user.OutputDimension} and {item.OutputDimension}); scores are inner products, so set one OutputDimension for both.");
+        Features = features;
+        User = user;
+        Item = item;
+        Task = task;
+        ItemFeature = itemFeature;
+    }
+
+    /// <summary>The fitted features (saved with the model).</summary>
+    public FittedFeatures Features { get; }
+    /// <summary>The user (query) tower.</summary>
+    public EncoderTower User { get; }
+    /// <summary>The item (candidate) tower.</summary>
+    public EncoderTower Item { get; }
+    /// <summary>The task: the loss.</summary>
+    public ITask Task { get; }
+    /// <summary>The id feature that names items.</summary>
+    public string ItemFeature { get; }
+    /// <summary>Extra negatives per batch drawn from <see cref="Sampler"/> (mixed negative sampling); 0: in-batch only.</summary>
+    public int ExtraNegatives { get; init; }
+    /// <summary>The sampler of extra negatives, needed when <see cref="ExtraNegatives"/> is positive.</summary>
+    public INegativeSampler? Sampler { get; init; }
+    /// <summary>Where sampled negatives' features come from, needed when <see cref="ExtraNegatives"/> is positive.</summary>
+    public ItemCatalogue? Catalogue { get; init; }
+
+    /// <summary>Every trainable parameter: the user tower's, then the item tower's.</summary>
+    public IEnumerable<Parameter> Parameters => User.Parameters.Concat(Item.Parameters);
+
+    /// <summary>The loss of one batch on <paramref name="tape"/> (training mode).</summary>
+    public Variable Loss(Tape tape, Batch batch, long step)
+    {
+        var input = TowerInput.From(batch);
+        int rows = batch.Count, extra = ExtraNegatives;
+        var queries = User.Forward(tape, input, training: true);
+        var positives = Item.Forward(tape, input, training: true);
+        candidates.Reset(rows, rows + extra);
+        candidates.Step = step;
+        input[ItemFeature].Ids.AsSpan(0, rows).CopyTo(candidates.Items);
+        batch.Weights.Span.CopyTo(candidates.Weights);
+        batch.Labels.Span.CopyTo(candidates.Labels);
+        var all = positives;
+        if (extra > 0)
+        {
+            if (Sampler is null || Catalogue is null)
+                ModelThrow.Config($"ExtraNegatives is {extra}, but the model has no sampler or catalogue to draw them from.");
+            if (extraItems.Length < extra) { extraItems = new int[extra]; extraLogQ = new float[extra]; }
+            Sampler.Sample(extraItems.AsSpan(0, extra), extraLogQ.AsSpan(0, extra));
+            extraItems.AsSpan(0, extra).CopyTo(candidates.Items.AsSpan(rows));
+            // Sampled columns carry their sampler's log q; logQ tweaks fill only the in-batch positives' columns.
+            extraLogQ.AsSpan(0, extra).CopyTo(candidates.LogQ.AsSpan(rows));
+            var sampled = Item.Forward(tape, Catalogue.Input(extraItems.AsSpan(0, extra)), training: true);
+            all = tape.ConcatRows(positives, sampled);
+        }
+        return Task.Loss(tape, queries, all, candidates);
+    }
+
+    /// <summary>
+    /// Embeddings of a sequence of inputs by <paramref name="tower"/> (evaluation mode, no
+    /// gradient): the rows of every input in order, as one [total, d] tensor the caller owns.
+    /// </summary>
+    public static Tensor Embed(EncoderTower tower, IEnumerable<TowerInput> inputs)
+    {
+        var parts = new List<float[]>();
+        int total = 0, d = tower.OutputDimension;
+        using var tape = new Tape();
+        using (tape.NoGrad())
+            foreach (var input in inputs)
+            {
+                var y = tower.Forward(tape, input, training: false);
+                parts.Add(y.Value.Span.ToArray());
+                total += input.Count;
+                tape.Reset();
+            }
+        var result = Tensor.Empty(total, d);
+        int at = 0;
+        foreach (var p in parts)
+        {
+            p.CopyTo(result.Span[at..]);
+            at += p.Length;
+        }
+        return result;
+    }
+
+    /// <summary>The item tower's embeddings of <paramref name="items"/> (rows in that order), in batches of <paramref name="batchSize"/>.</summary>
+    public Tensor EmbedItems(ItemCatalogue catalogue, IReadOnlyList<int> items, int batchSize = 1024) =>
+        Embed(Item, Chunks(items.Count, batchSize).Select(c => catalogue.Input(items.Skip(c.Start).Take(c.Count).ToArray())));
+
+    internal static IEnumerable<(int Start, int Count)> Chunks(int total, int size)
+    {
+        for (int s = 0; s < total; s += size) yield return (s, Math.Min(size, total - s));
+    }
+}

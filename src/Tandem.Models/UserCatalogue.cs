@@ -1,0 +1,79 @@
+using Tandem.Data.Batching;
+using Tandem.Data.Encoders;
+using Tandem.Data.Histories;
+using Tandem.Data.Schema;
+using Tandem.Data.Tables;
+using Tandem.Models.Towers;
+
+namespace Tandem.Models;
+
+/// <summary>
+/// The user tower's input for every user at evaluation or serving time: the user's features from
+/// one of their training interactions, and each history (sequence) feature replaced by the
+/// user's most recent training events (most recent first, at most MaxLength), i.e. the history
+/// "now" rather than before that interaction. Users are the log's user codes 0..UserCount − 1.
+/// Not thread-safe (one scratch batch).
+/// </summary>
+public sealed class UserCatalogue : IDisposable
+{
+    readonly EncodedData data;
+    readonly int[] rowOfUser;
+    readonly Batch scratch;
+    readonly (FeatureSpec Spec, int[] IdOfCode, int[] Codes)[] sequences;
+    readonly HistoryIndex history;
+
+    /// <summary>The users of <paramref name="log"/> with their training rows <paramref name="trainRows"/>.</summary>
+    public UserCatalogue(InteractionLog log, FittedFeatures fitted, EncodedData data, ReadOnlySpan<int> trainRows)
+    {
+        this.data = data;
+        UserCount = log.UserKeys?.Count ?? throw new ModelException("The log has no user column; set \"user\" under \"interactions\".");
+        rowOfUser = new int[UserCount];
+        Array.Fill(rowOfUser, -1);
+        var users = log.UserCodes;
+        foreach (int r in trainRows)
+            if (rowOfUser[users[r]] < 0) rowOfUser[users[r]] = r;
+        scratch = data.CreateBatch();
+        history = HistoryIndex.Build(log, trainRows);
+        sequences = fitted.Schema.Features.Where(f => f.Kind == FeatureKind.Sequence).Select(f =>
+        {
+            var column = log.Interactions.Get<KeyColumn>(f.Column);
+            return (f, ((CategoricalEncoder)fitted[f.Name]).Map(column.Keys), column.Codes.ToArray());
+        }).ToArray();
+    }
+
+    /// <summary>Number of users (user codes).</summary>
+    public int UserCount { get; }
+
+    /// <summary>Whether <paramref name="user"/> has a training interaction.</summary>
+    public bool HasTraining(int user) => rowOfUser[user] >= 0;
+
+    /// <summary>The tower input of <paramref name="users"/>; valid until the next call.</summary>
+    /// <exception cref="ModelException">A user has no training interaction.</exception>
+    public TowerInput Input(ReadOnlySpan<int> users)
+    {
+        var rows = new int[users.Length];
+        for (int i = 0; i < users.Length; i++)
+            if ((rows[i] = rowOfUser[users[i]]) < 0) ModelThrow.Config($"User {users[i]} has no training interaction, so the user tower has no input for them.");
+        data.Fill(scratch, rows);
+        var input = TowerInput.From(scratch);
+        foreach (var (spec, idOfCode, codes) in sequences)
+        {
+            int max = spec.MaxLength;
+            var ids = new int[users.Length * max];
+            var lengths = new int[users.Length];
+            var since = Tandem.Tensors.Tensor.Zeros(users.Length, max);
+            for (int b = 0; b < users.Length; b++)
+            {
+                var events = history.Before(users[b], long.MaxValue);
+                int n = Math.Min(events.Length, max);
+                for (int j = 0; j < n; j++) ids[b * max + j] = idOfCode[codes[events[events.Length - 1 - j]]];
+                lengths[b] = n;
+            }
+            input.Set(spec.Name, new FeatureInput { Ids = ids, Lengths = lengths, Values = since });
+        }
+        return input;
+    }
+
+    /// <summary>Returns the scratch batch's buffers.</summary>
+    public void Dispose() => scratch.Dispose();
+}
