@@ -77,6 +77,22 @@ public sealed class Holdout
     public RankingReport Evaluate(IScorer scorer, int k = 10) =>
         RankingEvaluator.Evaluate(scorer, Excluded, HeldOut, new RankingOptions { K = k });
 
+    /// <summary>
+    /// Every ranking metric of <paramref name="model"/>: each user's embedding (features and full
+    /// training history) against every catalogue item's, training items excluded.
+    /// </summary>
+    public RankingReport Evaluate(TwoTowerModel model, UserCatalogue users, ItemCatalogue items, int k = 10)
+    {
+        var userIds = Enumerable.Range(0, users.UserCount).Where(users.HasTraining).ToArray();
+        using var u = TwoTowerModel.Embed(model.User, TwoTowerModel.Chunks(userIds.Length, 1024).Select(c => users.Input(userIds.AsSpan(c.Start, c.Count))));
+        using var v = model.EmbedItems(items, CatalogueItems);
+        // Users without training rows (none under a per-user split) keep zero vectors: every score 0.
+        int d = model.User.OutputDimension;
+        var all = new float[UserCount * d];
+        for (int i = 0; i < userIds.Length; i++) u.RowSpan(i).CopyTo(all.AsSpan(userIds[i] * d, d));
+        return Evaluate(Embeddings(all, v.Span.ToArray(), d), k);
+    }
+
     /// <summary>A scorer's catalogue followed by <c>cold</c> items scored −∞.</summary>
     sealed class ColdPadded(IScorer inner, int cold) : IScorer
     {

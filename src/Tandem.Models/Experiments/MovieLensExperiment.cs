@@ -29,6 +29,10 @@ public readonly record struct MovieLensOptions
     public float Temperature { get; init; } = 0.05f;
     /// <summary>Embedding and output width. Default 64.</summary>
     public int Dimension { get; init; } = 64;
+    /// <summary>Hidden layers of the full model's towers (the reference: [128]). Default [128].</summary>
+    public IReadOnlyList<int> Hidden { get; init; } = [128];
+    /// <summary>Dropout after the full model's hidden layers. Default 0.</summary>
+    public float Dropout { get; init; }
     /// <summary>Also train the ID-only baseline. Default true.</summary>
     public bool Baseline { get; init; } = true;
     /// <summary>Ranking cut-off K. Default 10.</summary>
@@ -131,7 +135,8 @@ public static class MovieLensExperiment
         {
             Features = idsOnly ? ["user"] : ["user", "history"],
             EmbeddingDimension = d,
-            Hidden = idsOnly ? [] : [128],
+            Hidden = idsOnly ? [] : options.Hidden,
+            Dropout = idsOnly ? 0 : options.Dropout,
             OutputDimension = d,
         };
         var item = user with
@@ -153,14 +158,8 @@ public static class MovieLensExperiment
         return (model, trainer.Fit(model, data, rows, cancellation));
     }
 
-    static ModelResult Evaluate(string name, TwoTowerModel model, TrainingResult result, UserCatalogue users, ItemCatalogue items, Holdout holdout, int k)
-    {
-        var userIds = Enumerable.Range(0, users.UserCount).ToArray();
-        using var u = TwoTowerModel.Embed(model.User, TwoTowerModel.Chunks(userIds.Length, 1024).Select(c => users.Input(userIds.AsSpan(c.Start, c.Count))));
-        using var v = model.EmbedItems(items, holdout.CatalogueItems);
-        var scorer = holdout.Embeddings(u.Span.ToArray(), v.Span.ToArray(), model.User.OutputDimension);
-        return new ModelResult(name, holdout.Evaluate(scorer, k).Metrics, result);
-    }
+    static ModelResult Evaluate(string name, TwoTowerModel model, TrainingResult result, UserCatalogue users, ItemCatalogue items, Holdout holdout, int k) =>
+        new(name, holdout.Evaluate(model, users, items, k).Metrics, result);
 
     /// <summary>The data folder: the given one, else <c>TANDEM_DATA</c>, else <c>../shared/datasets</c> from the repository root if it exists.</summary>
     public static string? DataDirectory(string? dataDir)

@@ -1,0 +1,77 @@
+using Tandem.Data.Schema;
+using Tandem.Models.Towers;
+using Tandem.Tensors;
+using Tandem.Tensors.Autograd;
+
+namespace Tandem.Models.Tests.Towers;
+
+public class SequenceEncoderTests
+{
+    const int Steps = 4, Dim = 4;
+    static readonly FeatureSpec Spec = new("history", "item", FeatureKind.Sequence, Tower.User) { MaxLength = Steps };
+
+    static TowerInput Input(int[] ids, int[] lengths, float[]? since = null) =>
+        new(lengths.Length, new() { ["history"] = new FeatureInput { Ids = ids, Lengths = lengths, Values = since is null ? null : Tensor.From(since, lengths.Length, Steps) } });
+
+    static SequenceEncoder Encoder(SequencePooling pooling, float decay = 0) =>
+        new(Spec, 10, Dim, new SequenceOptions { Pooling = pooling, TimeDecay = decay, Heads = 2 }, new Random(5));
+
+    public static TheoryData<SequencePooling> Poolings => [SequencePooling.Mean, SequencePooling.Attention, SequencePooling.Gru, SequencePooling.SelfAttention];
+
+    [Theory]
+    [MemberData(nameof(Poolings))]
+    public void PaddingDoesNotChangeTheResult(SequencePooling pooling)
+    {
+        var encoder = Encoder(pooling);
+        // Row lengths 2, 4, 0 and 1; the padding holds 0, then junk ids.
+        int[] lengths = [2, 4, 0, 1];
+        int[] clean = [3, 7, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0, 9, 0, 0, 0];
+        int[] junk = [3, 7, 5, 8, 1, 2, 3, 4, 6, 6, 2, 1, 9, 4, 4, 4];
+        using var tape = new Tape();
+        var a = encoder.Encode(tape, Input(clean, lengths), training: false).Value.Span.ToArray();
+        var b = encoder.Encode(tape, Input(junk, lengths), training: false).Value.Span.ToArray();
+        Assert.Equal(4 * encoder.Width, a.Length);
+        Assert.Equal(a, b);
+        // An empty history encodes to zeros.
+        Assert.All(a.AsSpan(2 * Dim, Dim).ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void MeanPoolsTheValidEvents()
+    {
+        var encoder = Encoder(SequencePooling.Mean);
+        using var tape = new Tape();
+        var y = encoder.Encode(tape, Input([3, 7, 0, 0], [2]), training: false);
+        var t = encoder.Table.Value;
+        for (int c = 0; c < Dim; c++) Assert.Equal((t[3, c] + t[7, c]) / 2, y.Value[0, c], 6);
+    }
+
+    [Fact]
+    public void TimeDecayWeighsRecentEventsMore()
+    {
+        var encoder = Encoder(SequencePooling.Mean, decay: 1);
+        using var tape = new Tape();
+        // log(1 + hours) of 0 and ln 3: weights 1 and 1/3, normalised to 3/4 and 1/4.
+        var y = encoder.Encode(tape, Input([3, 7, 0, 0], [2], [0, MathF.Log(3), 0, 0]), training: false);
+        var t = encoder.Table.Value;
+        for (int c = 0; c < Dim; c++) Assert.Equal(0.75f * t[3, c] + 0.25f * t[7, c], y.Value[0, c], 5);
+    }
+
+    [Theory]
+    [MemberData(nameof(Poolings))]
+    public void GradientReachesEveryParameter(SequencePooling pooling)
+    {
+        var encoder = Encoder(pooling);
+        using var tape = new Tape();
+        var y = encoder.Encode(tape, Input([3, 7, 0, 0, 1, 2, 3, 4], [2, 4]), training: true);
+        // A loss that is not symmetric in the outputs, so no gradient cancels.
+        var w = new float[y.Value.Length];
+        for (int i = 0; i < w.Length; i++) w[i] = 0.3f + 0.1f * i;
+        tape.Backward(tape.Sum(tape.Multiply(y, tape.Constant(w, y.Value.Shape.ToArray()))));
+        foreach (var p in encoder.Parameters)
+        {
+            bool any = p.IsSparse ? p.SparseGrad!.Count > 0 : p.Grad.Span.ContainsAnyExcept(0f);
+            Assert.True(any, $"{p.Name} got no gradient");
+        }
+    }
+}
