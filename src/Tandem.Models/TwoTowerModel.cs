@@ -51,6 +51,12 @@ public sealed class TwoTowerModel
     /// <summary>Where sampled negatives' features come from, needed when <see cref="ExtraNegatives"/> is positive.</summary>
     public ItemCatalogue? Catalogue { get; init; }
 
+    /// <summary>
+    /// If set, training batches' histories are each user's training history minus the example
+    /// (<see cref="UserCatalogue.LeaveOneOutHistories"/>) instead of the causal one. Default null.
+    /// </summary>
+    public UserCatalogue? LeaveOneOutHistories { get; init; }
+
     /// <summary>Every trainable parameter: the user tower's, then the item tower's.</summary>
     public IEnumerable<Parameter> Parameters => User.Parameters.Concat(Item.Parameters);
 
@@ -58,6 +64,7 @@ public sealed class TwoTowerModel
     public Variable Loss(Tape tape, Batch batch, long step)
     {
         var input = TowerInput.From(batch);
+        LeaveOneOutHistories?.LeaveOneOutHistories(input, batch.Rows.AsSpan(0, batch.Count));
         int rows = batch.Count, extra = ExtraNegatives;
         var queries = User.Forward(tape, input, training: true);
         var positives = Item.Forward(tape, input, training: true);

@@ -21,6 +21,7 @@ public sealed class UserCatalogue : IDisposable
     readonly Batch scratch;
     readonly (FeatureSpec Spec, int[] IdOfCode, int[] Codes)[] sequences;
     readonly HistoryIndex history;
+    readonly int[] userOfRow;
 
     /// <summary>The users of <paramref name="log"/> with their training rows <paramref name="trainRows"/>.</summary>
     public UserCatalogue(InteractionLog log, FittedFeatures fitted, EncodedData data, ReadOnlySpan<int> trainRows)
@@ -30,6 +31,7 @@ public sealed class UserCatalogue : IDisposable
         rowOfUser = new int[UserCount];
         Array.Fill(rowOfUser, -1);
         var users = log.UserCodes;
+        userOfRow = users.ToArray();
         foreach (int r in trainRows)
             if (rowOfUser[users[r]] < 0) rowOfUser[users[r]] = r;
         scratch = data.CreateBatch();
@@ -72,6 +74,33 @@ public sealed class UserCatalogue : IDisposable
             input.Set(spec.Name, new FeatureInput { Ids = ids, Lengths = lengths, Values = since });
         }
         return input;
+    }
+
+    /// <summary>
+    /// Replaces each history feature of <paramref name="input"/> (the training batch of interactions
+    /// <paramref name="rows"/>) by the user's most recent training events other than that row's own
+    /// event: the same history a user has at evaluation, minus the target. Under a random (not
+    /// temporal) split this matches what the model sees at test time, where causal histories teach
+    /// it to predict the user's later training items instead (see docs/models.md).
+    /// </summary>
+    public void LeaveOneOutHistories(TowerInput input, ReadOnlySpan<int> rows)
+    {
+        foreach (var (spec, idOfCode, codes) in sequences)
+        {
+            int max = spec.MaxLength;
+            var f = input[spec.Name];
+            var ids = f.Ids;
+            var lengths = f.Lengths;
+            ids.AsSpan(0, rows.Length * max).Clear();
+            for (int b = 0; b < rows.Length; b++)
+            {
+                var events = history.Before(userOfRow[rows[b]], long.MaxValue);
+                int n = 0;
+                for (int e = events.Length - 1; e >= 0 && n < max; e--)
+                    if (events[e] != rows[b]) ids[b * max + n++] = idOfCode[codes[events[e]]];
+                lengths[b] = n;
+            }
+        }
     }
 
     /// <summary>Returns the scratch batch's buffers.</summary>
