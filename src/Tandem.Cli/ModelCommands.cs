@@ -133,6 +133,9 @@ static class ModelCommands
     {
         var options = config.Options(dataDir);
         var model = MovieLensExperiment.Build(session.Fitted, session.Items, options, config.IdsOnly);
+        // As MovieLensExperiment.Run trains its full model: leave-one-out histories (training only).
+        if (!config.IdsOnly && config.LeaveOneOut)
+            model = new TwoTowerModel(model.Features, model.User, model.Item, model.Task, model.ItemFeature) { LeaveOneOutHistories = session.Users };
         var trainer = new Trainer(options.Training);
         var history = new List<EpochRecord>();
         output.WriteLine($"Training {title}: {config.Epochs} epochs");

@@ -17,6 +17,8 @@ public sealed record ModelConfig
     public string Dataset { get; init; } = "ml-latest-small";
     /// <summary>True: user id and item id only (matrix factorisation); false: user id + history, item id + genres.</summary>
     public bool IdsOnly { get; init; }
+    /// <summary>Train the full model on leave-one-out histories (the user's training history minus the example) rather than causal ones. Default true.</summary>
+    public bool LeaveOneOut { get; init; } = true;
     /// <summary>Embedding and output width. Default 64.</summary>
     public int Dimension { get; init; } = 64;
     /// <summary>Softmax temperature. Default 0.05.</summary>
@@ -53,6 +55,7 @@ public sealed record ModelConfig
         Seed = Seed,
         Dimension = Dimension,
         Temperature = Temperature,
+        LeaveOneOut = LeaveOneOut,
         K = K,
         Training = new TrainerOptions { Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Threads = Threads, Seed = Seed },
     };
