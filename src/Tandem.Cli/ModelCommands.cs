@@ -55,9 +55,22 @@ static class ModelCommands
         output.WriteLine($"{session.Split.Train.Length:N0} training and {session.Split.Test.Length:N0} test ratings, {session.Holdout.UserCount:N0} users, {session.Holdout.CatalogueItems.Count:N0} catalogue movies.");
         using var stop = StopRequest.OnCtrlC(error);
         var (model, history, result) = Fit(output, session, full, dataDir, "two-tower (ids + history + genres)", null, stop.Token);
-        if (result.Cancelled) { error.WriteLine("tandem: stopped (Ctrl+C); nothing written."); return 130; }
+        string modelPath = Path.Combine(outDir, ModelFile);
+        if (result.Cancelled || stop.IsRequested)
+        {
+            // Stopped: keep what was trained; skip the baseline and the report.
+            Directory.CreateDirectory(outDir);
+            TwoTowerModelFile.Save(modelPath, model, full with { Epochs = result.Epochs.Count });
+            error.WriteLine($"tandem: stopped (Ctrl+C) after {result.Epochs.Count} epoch(s); wrote {modelPath}, no report.");
+            return 130;
+        }
         var (baseline, _, baseResult) = Fit(output, session, ids, dataDir, "ID-only two-tower", null, stop.Token);
-        if (baseResult.Cancelled) { error.WriteLine("tandem: stopped (Ctrl+C); nothing written."); return 130; }
+        if (baseResult.Cancelled)
+        {
+            TwoTowerModelFile.Save(modelPath, model, full);
+            error.WriteLine($"tandem: stopped (Ctrl+C) while training the ID-only baseline; wrote {modelPath}, no report.");
+            return 130;
+        }
 
         var report = session.Holdout.Evaluate(model, session.Users, session.Items, full.K);
         var idReport = session.Holdout.Evaluate(baseline, session.Users, session.Items, full.K);
@@ -81,7 +94,6 @@ static class ModelCommands
             Baselines = [("ID-only", idReport), ("most-popular", popular)],
             History = history,
         }.WriteTo(outDir);
-        string modelPath = Path.Combine(outDir, ModelFile);
         TwoTowerModelFile.Save(modelPath, model, full);
         output.WriteLine($"Wrote {string.Join(", ", written.Select(Path.GetFileName))} and {ModelFile} to {outDir}");
         WriteRecommendations(console, session, model, userId, code, 10);
