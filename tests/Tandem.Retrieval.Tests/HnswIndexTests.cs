@@ -43,6 +43,7 @@ public class HnswIndexTests
         index.Add(items.AsSpan(0, 100 * TestData.Dimension), ids.AsSpan(0, 100));
         using var done = new CancellationTokenSource();
         int searches = 0;
+        using var readerRunning = new ManualResetEventSlim();
         var reader = Task.Run(() =>
         {
             var scores = new float[K];
@@ -51,9 +52,12 @@ public class HnswIndexTests
             {
                 index.Search(queries.AsSpan(0, TestData.Dimension), K, scores, found);
                 Assert.All(found, id => Assert.True(id >= -1 && id < 10_000));
-                searches++;
+                Interlocked.Increment(ref searches);
+                readerRunning.Set();
             }
         });
+        // Writers start only once the reader is searching, so the two really overlap.
+        Assert.True(readerRunning.Wait(TimeSpan.FromSeconds(30)));
         var writers = Enumerable.Range(0, 2).Select(w => Task.Run(() =>
         {
             for (int start = 100 + w * 100; start < 10_000; start += 200)
@@ -62,7 +66,7 @@ public class HnswIndexTests
         await Task.WhenAll(writers);
         done.Cancel();
         await reader;
-        Assert.True(searches > 0);
+        Assert.True(Volatile.Read(ref searches) > 0);
         Assert.Equal(10_000, index.Count);
         var truth = TestData.BruteForce(items, ids, queries, K, Metric.InnerProduct);
         double recall = TestData.Recall(truth, TestData.Search(index, queries, K, out _), K);

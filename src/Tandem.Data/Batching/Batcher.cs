@@ -63,9 +63,13 @@ public sealed class Batcher : IDisposable
         }
     }
 
+    /// <summary>Bytes the background thread allocated during the last epoch (for the allocation test).</summary>
+    internal long ProducerAllocatedBytes { get; private set; }
+
     void Produce(BoundedQueue<Batch> free, BoundedQueue<Batch> ready)
     {
         Exception? error = null;
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
         try
         {
             int size = options.BatchSize;
@@ -79,7 +83,11 @@ public sealed class Batcher : IDisposable
             }
         }
         catch (Exception e) { error = e; }
-        finally { ready.Complete(error); }
+        finally
+        {
+            ProducerAllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
+            ready.Complete(error);
+        }
     }
 
     /// <summary>Returns every batch's tensors to the pool. Not while an epoch is being enumerated.</summary>

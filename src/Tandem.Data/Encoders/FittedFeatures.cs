@@ -42,7 +42,9 @@ public sealed class FittedFeatures
     public static FittedFeatures Fit(InteractionLog log, ReadOnlySpan<int> trainRows)
     {
         var encoders = new FeatureEncoder[log.Schema.Features.Count];
-        for (int f = 0; f < encoders.Length; f++) encoders[f] = FeatureEncoder.Fit(log.Schema.Features[f], log, trainRows);
+        var rows = trainRows.ToArray();
+        // Features are independent: fit them on all cores.
+        Parallel.For(0, encoders.Length, f => encoders[f] = FeatureEncoder.Fit(log.Schema.Features[f], log, rows));
         long reference = 0;
         if (log.Timestamps is { } ts)
         {
@@ -59,7 +61,9 @@ public sealed class FittedFeatures
     public EncodedData Encode(InteractionLog log, ReadOnlySpan<int> historyRows)
     {
         HistoryIndex? history = Schema.Features.Any(f => f.Kind == FeatureKind.Sequence) ? HistoryIndex.Build(log, historyRows) : null;
-        var features = Encoders.SelectMany(e => e.Encode(log, history)).ToArray();
+        var perEncoder = new EncodedFeature[Encoders.Count][];
+        Parallel.For(0, perEncoder.Length, e => perEncoder[e] = Encoders[e].Encode(log, history).ToArray());
+        var features = perEncoder.SelectMany(f => f).ToArray();
         return new EncodedData(features, Examples.Labels(log), Examples.Weights(log, Schema.Weighting, ReferenceTime));
     }
 

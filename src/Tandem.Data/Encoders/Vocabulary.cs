@@ -45,9 +45,6 @@ public sealed class Vocabulary
         return new Vocabulary(kept.Select(c => keys[c]).ToArray());
     }
 
-    /// <summary>A vocabulary of <paramref name="tokens"/> in the given order (ids 1, 2, ...).</summary>
-    public static Vocabulary FromTokens(IEnumerable<string> tokens) => new(tokens.ToArray());
-
     /// <summary>Writes the tokens.</summary>
     public void Save(BinaryWriter writer)
     {

@@ -43,8 +43,4 @@ static class DataThrow
     [DoesNotReturn]
     internal static void Checksum(string path, string expected, string actual) =>
         throw new DataException($"{path}: SHA-256 is {actual}, expected {expected}; the download is corrupt or the file was replaced (delete it to download again)");
-
-    [DoesNotReturn]
-    internal static void Unseen(string feature, string value) =>
-        throw new DataException($"feature '{feature}': value \"{value}\" is missing and the feature's missing policy is 'reject'");
 }

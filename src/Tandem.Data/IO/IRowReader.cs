@@ -24,4 +24,7 @@ public interface IRowReader : IDisposable
 
     /// <summary>The text of field <paramref name="ordinal"/> of the current row, unquoted.</summary>
     ReadOnlySpan<char> this[int ordinal] { get; }
+
+    /// <summary>An estimate of the rows left, used to size columns up front; 0 if unknown.</summary>
+    int RowCountHint => 0;
 }

@@ -39,8 +39,4 @@ public sealed record FeatureSpec(string Name, string Column, FeatureKind Kind, T
 
     /// <summary>Vector: floats per value (required for vectors).</summary>
     public int Dimension { get; init; }
-
-    /// <summary>Whether the encoded value is one id per example.</summary>
-    internal bool IsIdLike => Kind is FeatureKind.Id or FeatureKind.Categorical
-        || (Kind == FeatureKind.Numeric && Transform == NumericTransform.Quantile);
 }

@@ -13,9 +13,9 @@ public abstract class Column(string name)
 }
 
 /// <summary>Categorical values as codes of a <see cref="KeyDictionary"/>.</summary>
-public sealed class KeyColumn(string name, KeyDictionary keys) : Column(name)
+public sealed class KeyColumn(string name, KeyDictionary keys, int capacity = 0) : Column(name)
 {
-    internal readonly List<int> codes = [];
+    internal readonly List<int> codes = new(capacity);
 
     /// <summary>The dictionary the codes index.</summary>
     public KeyDictionary Keys { get; } = keys;
@@ -53,9 +53,9 @@ public sealed class BagColumn(string name, KeyDictionary keys, string separator)
 }
 
 /// <summary>Numbers; <see cref="double.NaN"/> marks a missing value (non-finite input is rejected on read).</summary>
-public sealed class NumberColumn(string name) : Column(name)
+public sealed class NumberColumn(string name, int capacity = 0) : Column(name)
 {
-    internal readonly List<double> values = [];
+    internal readonly List<double> values = new(capacity);
 
     /// <summary>The value of each row.</summary>
     public ReadOnlySpan<double> Values => CollectionsMarshal.AsSpan(values);

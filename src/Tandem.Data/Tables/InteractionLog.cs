@@ -83,9 +83,19 @@ public sealed class InteractionLog
     public int[]? RowMap(Table table)
     {
         if (ReferenceEquals(table, Interactions)) return null;
-        if (ReferenceEquals(table, Users)) return userRowOfInteraction ??= Map(UserCodes, userRowOfCode!);
-        if (ReferenceEquals(table, Items)) return itemRowOfInteraction ??= Map(ItemCodes, itemRowOfCode!);
+        // Racing callers may both build a map; they are identical and one is kept.
+        if (ReferenceEquals(table, Users)) return LazyInitializer.EnsureInitialized(ref userRowOfInteraction, () => Map(UserCodes, userRowOfCode!));
+        if (ReferenceEquals(table, Items)) return LazyInitializer.EnsureInitialized(ref itemRowOfInteraction, () => Map(ItemCodes, itemRowOfCode!));
         throw new ArgumentException("The table is not part of this log.", nameof(table));
+    }
+
+    /// <summary>Reads the files a JSON config names under <c>"data"</c> (see <see cref="FeatureSchema.Files"/>).</summary>
+    /// <exception cref="DataException">The config names no interactions file, or reading fails.</exception>
+    public static InteractionLog Load(FeatureSchema schema, ReadOptions options = default, ReadReport? report = null)
+    {
+        if (schema.Files.Interactions is null)
+            DataThrow.Config("config", "no interactions file; set \"interactions\" under \"data\"");
+        return Load(schema, schema.Files.Interactions, schema.Files.Users, schema.Files.Items, options, report);
     }
 
     /// <summary>Reads a log from files; <paramref name="users"/> and <paramref name="items"/> are optional side tables.</summary>

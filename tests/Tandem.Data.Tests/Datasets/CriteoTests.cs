@@ -50,4 +50,27 @@ public class CriteoTests
         var e = Assert.Throws<DataException>(() => Criteo.Load(tsv));
         Assert.Equal($"{tsv}:1: expected 40 fields, found 3", e.Message);
     }
+
+    [Fact]
+    public void SampleEncodesIntoCtrBatches()
+    {
+        var log = Criteo.LoadSample10k(TestData.Datasets, Criteo.DefaultSchema(minCount: 5));
+        var train = Enumerable.Range(0, 8000).ToArray();
+        var data = Tandem.Data.Encoders.FittedFeatures.Fit(log, train).Encode(log, train);
+        using var batcher = new Tandem.Data.Batching.Batcher(data, Enumerable.Range(8000, log.Count - 8000).ToArray(), new() { BatchSize = 512 });
+        int seen = 0;
+        foreach (var batch in batcher.Epoch(0))
+        {
+            Assert.Equal(batch.Rows[..batch.Count].Select(r => log.Labels![r]), batch.Labels.Span.ToArray());
+            for (int c = 1; c <= 26; c++)
+            {
+                var f = batch[$"C{c}"];
+                Assert.All(f.Ids[..batch.Count], id => Assert.InRange(id, 0, f.Cardinality - 1));
+            }
+            for (int i = 1; i <= 13; i++)
+                Assert.All(batch[$"I{i}"].Values!.Span.ToArray(), v => Assert.True(float.IsFinite(v) && v >= 0)); // log1p of clamped values
+            seen += batch.Count;
+        }
+        Assert.Equal(log.Count - 8000, seen);
+    }
 }

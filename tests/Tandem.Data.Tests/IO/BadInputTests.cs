@@ -121,4 +121,20 @@ public class BadInputTests
         var e = Assert.Throws<DataException>(() => Load(path));
         Assert.Equal($"{path}: unknown file type \".xlsx\"; expected .csv, .tsv, .txt, .dat, .jsonl, .ndjson or .parquet", e.Message);
     }
+
+    [Fact]
+    public void UnterminatedQuoteIsAnErrorEvenWhenSkipping()
+    {
+        string path = TestData.File("r.csv", "user,item,rating,ts\n1,10,4.5,100\n2,\"11,3,200\n");
+        var e = Assert.Throws<DataException>(() => Load(path, new ReadOptions { SkipBadRows = true }));
+        Assert.Equal($"{path}:3: malformed row: A quoted field at the end of the input ends without a closing quote.", e.Message);
+    }
+
+    [Fact]
+    public void TextAfterAClosingQuoteIsAnError()
+    {
+        string path = TestData.File("r.csv", "user,item,rating,ts\n1,10,4.5,100\n2,\"11\"x,3,200\n");
+        var e = Assert.Throws<DataException>(() => Load(path));
+        Assert.Equal($"{path}:3: malformed row: A delimiter, newline or EOF was expected after a closing quote.", e.Message);
+    }
 }

@@ -102,4 +102,25 @@ public class SchemaJsonTests
         var schema = SchemaJson.Load(path);
         Assert.Equal(Path.Combine(Path.GetDirectoryName(path)!, "ratings.csv"), schema.Files.Interactions);
     }
+
+    [Fact]
+    public void AConfigLoadsTheFilesItNames()
+    {
+        string dir = TestData.TempDir();
+        File.WriteAllText(Path.Combine(dir, "ratings.csv"), "userId,movieId,rating,timestamp\n1,10,4.0,100\n2,10,3.5,200\n");
+        File.WriteAllText(Path.Combine(dir, "movies.csv"), "movieId,title,genres\n10,\"Heat, The (1995)\",Action|Crime\n");
+        File.WriteAllText(Path.Combine(dir, "movielens.json"), """
+            { "data": { "interactions": "ratings.csv", "items": "movies.csv" },
+              "interactions": { "user": "userId", "item": "movieId", "timestamp": "timestamp", "rating": "rating" },
+              "features": [ { "name": "genres", "column": "genres", "kind": "multi_categorical", "tower": "item" } ] }
+            """);
+        var log = Tandem.Data.Tables.InteractionLog.Load(SchemaJson.Load(Path.Combine(dir, "movielens.json")));
+        Assert.Equal(2, log.Count);
+        Assert.Equal([4f, 3.5f], log.Ratings!);
+        Assert.Equal(2, log.Items!.Get<Tandem.Data.Tables.BagColumn>("genres").Keys.Count);
+
+        var none = SchemaJson.Parse("""{ "interactions": { "user": "u" } }""");
+        var e = Assert.Throws<DataException>(() => Tandem.Data.Tables.InteractionLog.Load(none));
+        Assert.Equal("config: no interactions file; set \"interactions\" under \"data\"", e.Message);
+    }
 }
