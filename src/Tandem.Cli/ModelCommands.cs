@@ -29,8 +29,9 @@ static class ModelCommands
 
         var config = new Option<string>("--config") { Description = "JSON config (see examples/).", Required = true };
         var trainOut = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => "./tandem-model" };
-        var train = new Command("train", "Train a model from a JSON config; a checkpoint is written after every epoch.") { config, dataDir, trainOut };
-        train.SetAction(p => Train(output, error, ModelConfig.Read(p.GetValue(config)!), p.GetValue(dataDir), p.GetValue(trainOut)!));
+        var resume = new Option<bool>("--resume") { Description = "Continue from the output directory's checkpoint (same config)." };
+        var train = new Command("train", "Train a model from a JSON config; a checkpoint is written after every epoch.") { config, dataDir, trainOut, resume };
+        train.SetAction(p => Train(output, error, ModelConfig.Read(p.GetValue(config)!), p.GetValue(dataDir), p.GetValue(trainOut)!, p.GetValue(resume)));
 
         var model = new Option<string>("--model") { Description = "Model file.", Required = true };
         var evaluate = new Command("evaluate", "Recall/NDCG@K of a model file on its held-out split, beside most-popular.") { model, dataDir };
@@ -100,14 +101,15 @@ static class ModelCommands
         return 0;
     }
 
-    static int Train(TextWriter output, TextWriter error, ModelConfig config, string? dataDir, string outDir)
+    static int Train(TextWriter output, TextWriter error, ModelConfig config, string? dataDir, string outDir, bool resume)
     {
         var console = Cli.Console(output);
+        string checkpoint = Path.Combine(outDir, CheckpointFile);
+        if (resume && !File.Exists(checkpoint)) CliThrow.Input($"{checkpoint}: no checkpoint to resume from; train without --resume first");
         using var session = MovieLensSession.Load(dataDir, config.SplitSeed);
         Directory.CreateDirectory(outDir);
-        string checkpoint = Path.Combine(outDir, CheckpointFile);
         using var stop = StopRequest.OnCtrlC(error);
-        var (model, _, result) = Fit(output, session, config, dataDir, config.IdsOnly ? "ID-only two-tower" : "two-tower", checkpoint, stop.Token);
+        var (model, _, result) = Fit(output, session, config, dataDir, config.IdsOnly ? "ID-only two-tower" : "two-tower", checkpoint, stop.Token, resume);
         string modelPath = Path.Combine(outDir, ModelFile);
         TwoTowerModelFile.Save(modelPath, model, config);
         if (result.Cancelled) output.WriteLine($"Stopped (Ctrl+C) after {result.Epochs.Count} epoch(s).");
@@ -125,7 +127,7 @@ static class ModelCommands
         {
             var report = session.Holdout.Evaluate(model, session.Users, session.Items, config.K);
             var popular = session.Holdout.Evaluate(session.Holdout.MostPopular(), config.K);
-            Cli.Console(output).Write(Table($"{Path.GetFileName(modelPath)}: held-out ratings of {report.UsersEvaluated:N0} users, all {report.ItemCount:N0} movies ranked",
+            Cli.Console(output).Write(Table($"{Path.GetFileName(modelPath)}: {report.UsersEvaluated:N0} users, {report.ItemCount:N0} movies ranked",
                 [("model", report), ("most-popular", popular)], config.K));
         }
         return 0;
@@ -141,7 +143,7 @@ static class ModelCommands
 
     /// <summary>Trains one model with a progress display; optionally saves a checkpoint after every epoch.</summary>
     static (TwoTowerModel Model, List<EpochRecord> History, TrainingResult Result) Fit(TextWriter output, MovieLensSession session, ModelConfig config,
-        string? dataDir, string title, string? checkpoint, CancellationToken cancellation)
+        string? dataDir, string title, string? checkpoint, CancellationToken cancellation, bool resume = false)
     {
         var options = config.Options(dataDir);
         var model = MovieLensExperiment.Build(session.Fitted, session.Items, options, config.IdsOnly);
@@ -168,6 +170,14 @@ static class ModelCommands
         if (checkpoint is not null)
             trainer.Checkpoint = r => Checkpoint.Save(checkpoint, r.Model.Parameters, r.Optimizer,
                 new TrainerState { Epoch = r.Epoch.Epoch + 1, Step = r.Optimizer.StepCount, History = [.. history] });
+        if (resume && checkpoint is not null)
+            trainer.Resume = optimizer =>
+            {
+                var state = Checkpoint.Restore(checkpoint, model.Parameters, optimizer);
+                output.WriteLine($"Resuming after epoch {state.Epoch} from {checkpoint}");
+                history.AddRange(state.History);
+                return state.Epoch;
+            };
         var result = trainer.Fit(model, session.Data, session.Split.Train, cancellation);
         return (model, history, result);
     }

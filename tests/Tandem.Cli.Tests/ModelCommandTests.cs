@@ -143,6 +143,46 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     }
 
     [Fact]
+    public void ResumingFromACheckpointContinuesBitForBit()
+    {
+        string Config(int epochs)
+        {
+            string path = Path.Combine(directory, $"ids-{epochs}.json");
+            File.WriteAllText(path, $$"""{ "idsOnly": true, "epochs": {{epochs}}, "threads": 1 }""");
+            return path;
+        }
+        string straight = Path.Combine(directory, "straight"), resumed = Path.Combine(directory, "resumed");
+        Assert.Equal(0, Run("train", "--config", Config(3), "--data-dir", quickstart.DataDir, "--out", straight).Code);
+        Assert.Equal(0, Run("train", "--config", Config(2), "--data-dir", quickstart.DataDir, "--out", resumed).Code);
+        var (code, output, error) = Run("train", "--config", Config(3), "--data-dir", quickstart.DataDir, "--out", resumed, "--resume");
+        Assert.True(code == 0, error);
+        Assert.Contains("Resuming after epoch 2", output);
+        Assert.Contains("epoch 3/3", output);
+        Assert.DoesNotContain("epoch 1/3", output);
+
+        using var a = TandemFileReader.Open(Path.Combine(straight, ModelCommands.ModelFile), TandemFileKind.Model);
+        using var b = TandemFileReader.Open(Path.Combine(resumed, ModelCommands.ModelFile), TandemFileKind.Model);
+        var parameters = a.Sections.Where(s => s.Name.StartsWith("param/", StringComparison.Ordinal)).Select(s => s.Name).ToList();
+        Assert.NotEmpty(parameters);
+        foreach (string name in parameters)
+        {
+            using var x = a.ReadTensor(name);
+            using var y = b.ReadTensor(name);
+            Assert.True(x.Span.SequenceEqual(y.Span), name);
+        }
+    }
+
+    [Fact]
+    public void ResumeWithoutACheckpointIsOneLine()
+    {
+        string config = Path.Combine(directory, "ids.json");
+        File.WriteAllText(config, """{ "idsOnly": true }""");
+        var (code, _, error) = Run("train", "--config", config, "--out", directory, "--resume");
+        Assert.Equal(1, code);
+        Assert.Equal($"tandem: {Path.Combine(directory, ModelCommands.CheckpointFile)}: no checkpoint to resume from; train without --resume first\n", error.Replace("\r", ""));
+    }
+
+    [Fact]
     public void TheExampleConfigsAreValid()
     {
         foreach (string file in Directory.GetFiles(RepositoryFolder("examples"), "movielens-*.json"))
