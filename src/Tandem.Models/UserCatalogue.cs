@@ -11,7 +11,8 @@ namespace Tandem.Models;
 /// The user tower's input for every user at evaluation or serving time: the user's features from
 /// one of their training interactions, and each history (sequence) feature replaced by the
 /// user's most recent training events (most recent first, at most MaxLength), i.e. the history
-/// "now" rather than before that interaction. Users are the log's user codes 0..UserCount − 1.
+/// "now" rather than before that interaction, with times since each event measured from the newest
+/// training interaction. Users are the log's user codes 0..UserCount − 1.
 /// Not thread-safe (one scratch batch).
 /// </summary>
 public sealed class UserCatalogue : IDisposable
@@ -22,6 +23,8 @@ public sealed class UserCatalogue : IDisposable
     readonly (FeatureSpec Spec, int[] IdOfCode, int[] Codes)[] sequences;
     readonly HistoryIndex history;
     readonly int[] userOfRow;
+    readonly long[]? times;
+    readonly long now;
 
     /// <summary>The users of <paramref name="log"/> with their training rows <paramref name="trainRows"/>.</summary>
     public UserCatalogue(InteractionLog log, FittedFeatures fitted, EncodedData data, ReadOnlySpan<int> trainRows)
@@ -32,6 +35,8 @@ public sealed class UserCatalogue : IDisposable
         Array.Fill(rowOfUser, -1);
         var users = log.UserCodes;
         userOfRow = users.ToArray();
+        times = log.Timestamps;
+        now = fitted.ReferenceTime;
         foreach (int r in trainRows)
             if (rowOfUser[users[r]] < 0) rowOfUser[users[r]] = r;
         scratch = data.CreateBatch();
@@ -68,7 +73,13 @@ public sealed class UserCatalogue : IDisposable
             {
                 var events = history.Before(users[b], long.MaxValue);
                 int n = Math.Min(events.Length, max);
-                for (int j = 0; j < n; j++) ids[b * max + j] = idOfCode[codes[events[events.Length - 1 - j]]];
+                for (int j = 0; j < n; j++)
+                {
+                    int row = events[events.Length - 1 - j];
+                    ids[b * max + j] = idOfCode[codes[row]];
+                    // Time since each event, as the batcher encodes it, measured from the newest training interaction.
+                    if (times is not null) since[b, j] = (float)Math.Log(1 + Math.Max(0, now - times[row]) / 3600.0);
+                }
                 lengths[b] = n;
             }
             input.Set(spec.Name, new FeatureInput { Ids = ids, Lengths = lengths, Values = since });
@@ -92,6 +103,8 @@ public sealed class UserCatalogue : IDisposable
             var ids = f.Ids;
             var lengths = f.Lengths;
             ids.AsSpan(0, rows.Length * max).Clear();
+            // Events after the example have no "time since"; leave-one-out histories carry none.
+            f.Values?.Span[..(rows.Length * max)].Clear();
             for (int b = 0; b < rows.Length; b++)
             {
                 var events = history.Before(userOfRow[rows[b]], long.MaxValue);

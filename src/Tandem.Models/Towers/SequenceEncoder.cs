@@ -44,6 +44,7 @@ public sealed class SequenceEncoder : IFeatureModule
     readonly SequenceOptions options;
     readonly Parameter? query, positions;
     readonly Parameter[] extra;
+    int[] flat = [], valid = [];
 
     /// <summary>An encoder of <paramref name="cardinality"/> event ids into <paramref name="dimension"/> columns.</summary>
     /// <exception cref="ModelException">The heads do not divide the dimension, or the decay is negative.</exception>
@@ -120,15 +121,22 @@ public sealed class SequenceEncoder : IFeatureModule
         return offsets;
     }
 
-    Variable Mean(Tape tape, ReadOnlySpan<int> ids, ReadOnlySpan<int> lengths, Tensor? since, int steps)
+    /// <summary>The flat positions of the valid events, in reused buffers (ops copy what they keep).</summary>
+    Span<int> ValidPositions(ReadOnlySpan<int> lengths, int steps, out int[] offsets)
     {
         int total = 0;
         foreach (int l in lengths) total += l;
-        var flat = new int[total];
-        var offsets = ValidOffsets(lengths, steps, flat);
-        var valid = new int[total];
-        for (int i = 0; i < total; i++) valid[i] = ids[flat[i]];
-        var rows = tape.Embedding(Table, valid);
+        if (flat.Length < total) { flat = new int[total]; valid = new int[total]; }
+        offsets = ValidOffsets(lengths, steps, flat);
+        return flat.AsSpan(0, total);
+    }
+
+    Variable Mean(Tape tape, ReadOnlySpan<int> ids, ReadOnlySpan<int> lengths, Tensor? since, int steps)
+    {
+        var positions = ValidPositions(lengths, steps, out var offsets);
+        int total = positions.Length;
+        for (int i = 0; i < total; i++) valid[i] = ids[positions[i]];
+        var rows = tape.Embedding(Table, valid.AsSpan(0, total));
         if (options.TimeDecay == 0 || since is null) return tape.BagMean(rows, offsets);
         // Weighted mean: each row scaled by its normalised decay weight, then summed per bag.
         var w = new float[total * Width];
@@ -136,9 +144,9 @@ public sealed class SequenceEncoder : IFeatureModule
         for (int b = 0; b < lengths.Length; b++)
         {
             double sum = 0;
-            for (int n = offsets[b]; n < offsets[b + 1]; n++) sum += Math.Exp(-options.TimeDecay * s[flat[n]]);
+            for (int n = offsets[b]; n < offsets[b + 1]; n++) sum += Math.Exp(-options.TimeDecay * s[positions[n]]);
             for (int n = offsets[b]; n < offsets[b + 1]; n++)
-                w.AsSpan(n * Width, Width).Fill((float)(Math.Exp(-options.TimeDecay * s[flat[n]]) / sum));
+                w.AsSpan(n * Width, Width).Fill((float)(Math.Exp(-options.TimeDecay * s[positions[n]]) / sum));
         }
         return tape.BagSum(tape.Multiply(rows, tape.Constant(w, total, Width)), offsets);
     }
@@ -190,11 +198,8 @@ public sealed class SequenceEncoder : IFeatureModule
         var p = extra;
         var attended = tape.SelfAttention(tape.Reshape(x, count, steps, d), padding, options.Heads, p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]);
         var y = tape.Add(x, tape.Reshape(attended, count * steps, d));
-        int total = 0;
-        foreach (int l in lengths) total += l;
-        var flat = new int[total];
-        var offsets = ValidOffsets(lengths, steps, flat);
-        return tape.BagMean(tape.Embedding(y, flat), offsets);
+        var events = ValidPositions(lengths, steps, out var offsets);
+        return tape.BagMean(tape.Embedding(y, events), offsets);
     }
 
     static float[] Ones(int n)
