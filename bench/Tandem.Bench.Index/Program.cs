@@ -59,15 +59,22 @@ double baseline = RssMb();
 Threads.Count = buildThreads;
 var build = Stopwatch.StartNew();
 double buildCpu = ProcessCpuSeconds();
-VectorIndex built = kind switch
+// --index PATH: load the index from PATH when it exists, else build it and save it there (for quick search-only reruns).
+string? cached = options.GetValueOrDefault("index");
+bool loaded = cached != null && File.Exists(cached);
+VectorIndex built = loaded ? VectorIndex.Load(cached!) : kind switch
 {
     "hnsw" => new HnswIndex(d, Metric.InnerProduct, m: 16, efConstruction: 200),
     "ivfpq" => IvfIndex.WithPq(d, 4000, 16, Metric.InnerProduct),
     "flat" => new FlatIndex(d, Metric.InnerProduct),
     _ => throw new ArgumentException($"unknown case '{kind}'"),
 };
-if (!built.IsTrained) built.Train(items.Span[..(Math.Min(trainSize, n) * d)]);
-built.Add(items.Span, ids);
+if (!loaded)
+{
+    if (!built.IsTrained) built.Train(items.Span[..(Math.Min(trainSize, n) * d)]);
+    built.Add(items.Span, ids);
+    if (cached != null) built.Save(cached);
+}
 double buildSeconds = build.Elapsed.TotalSeconds;
 buildCpu = ProcessCpuSeconds() - buildCpu;
 double memory = RssMb() - baseline;

@@ -19,7 +19,7 @@ public sealed unsafe class FlatIndex : VectorIndex
     internal const string KindTag = "Flat";
     /// <summary>Below this many queries per thread a batch is searched query by query.</summary>
     const int BatchMinimum = 8;
-    const int QueryBlock = 128, ItemBlock = 2048;
+    const int QueryBlock = 128, ItemBlock = 1024;
     /// <summary>Single-query scans split over threads only above this many items.</summary>
     const int ParallelScanMinimum = 1 << 16;
 

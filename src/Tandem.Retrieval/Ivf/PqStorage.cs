@@ -33,7 +33,8 @@ internal sealed unsafe class PqStorage(int dimension, int subQuantizers) : ListS
 
         public override void SetQuery(ReadOnlySpan<float> q)
         {
-            query = q.ToArray();
+            if (query.Length != q.Length) query = new float[q.Length];
+            q.CopyTo(query);
             if (!l2) pq.InnerProductTable(q, table);
         }
 
