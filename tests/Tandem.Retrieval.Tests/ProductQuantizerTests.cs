@@ -30,6 +30,32 @@ public class ProductQuantizerTests
     }
 
     [Fact]
+    public void InnerProductTableMatchesEveryCentroidWithOddSubDimension()
+    {
+        // 15 dimensions in 5 sub-quantisers of 3: an odd width hits the table kernel's remainders.
+        var data = TestData.Clustered(1500, dimension: 15, seed: 84);
+        var pq = new ProductQuantizer(15, 5);
+        pq.Train(data);
+        var query = TestData.Uniform(15, 85);
+        var table = new float[5 * 256];
+        pq.InnerProductTable(query, table);
+        var decoded = new float[15];
+        var code = new byte[5];
+        for (int c = 0; c < 256; c++)
+        {
+            // Code c in every sub-quantiser decodes to centroid c of each codebook.
+            code.AsSpan().Fill((byte)c);
+            pq.Decode(code, decoded);
+            for (int m = 0; m < 5; m++)
+            {
+                double dot = 0;
+                for (int j = 0; j < 3; j++) dot += query[m * 3 + j] * decoded[m * 3 + j];
+                Assert.Equal(-dot, table[m * 256 + c], 1e-5);
+            }
+        }
+    }
+
+    [Fact]
     public void EncodingPicksTheNearestCentroidAndShrinksError()
     {
         var data = TestData.Clustered(3000, dimension: 16, seed: 83);
