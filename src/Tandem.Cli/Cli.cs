@@ -13,6 +13,7 @@ public static class Cli
         error ??= System.Console.Error;
         var root = new RootCommand("Tandem: two-tower retrieval for .NET.");
         root.Subcommands.Add(IndexCommands.Create(output));
+        foreach (var command in ModelCommands.Create(output, error)) root.Subcommands.Add(command);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -23,7 +24,7 @@ public static class Cli
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or InvalidOperationException or NotSupportedException or UnauthorizedAccessException)
+        catch (Exception e) when (e is CliException or Tandem.Data.DataException or Tandem.Models.Persistence.TandemFileException or Tandem.Models.ModelException or ArgumentException or InvalidDataException or IOException or InvalidOperationException or NotSupportedException or UnauthorizedAccessException)
         {
             error.WriteLine($"tandem: {e.Message}");
             return 1;

@@ -31,6 +31,13 @@ public sealed class Trainer(TrainerOptions options)
     /// <summary>A validation metric of the model, higher is better (e.g. Recall@10 on a split carved from training); null: none.</summary>
     public Func<TwoTowerModel, double>? Validation { get; set; }
 
+    /// <summary>
+    /// Called once, after the optimizer is created and before the first step, to restore a run
+    /// (e.g. <c>Checkpoint.Restore</c> into the model's parameters and this optimizer); returns the
+    /// number of epochs already done, and training continues from the next one. Null: start afresh.
+    /// </summary>
+    public Func<Optimizer, int>? Resume { get; set; }
+
     /// <summary>The optimizer of the last <see cref="Fit"/> (for checkpoints and inspection).</summary>
     public Optimizer? Optimizer { get; private set; }
 
@@ -60,7 +67,8 @@ public sealed class Trainer(TrainerOptions options)
         int bestEpoch = -1, sinceBest = 0;
         float[][]? bestValues = null;
         bool cancelled = false, stoppedEarly = false;
-        for (int epoch = 0; epoch < Options.Epochs && !cancelled; epoch++)
+        int firstEpoch = Resume?.Invoke(Optimizer) ?? 0;
+        for (int epoch = firstEpoch; epoch < Options.Epochs && !cancelled; epoch++)
         {
             var clock = Stopwatch.StartNew();
             double lossSum = 0;

@@ -1,0 +1,19 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+
+namespace Tandem.Cli;
+
+/// <summary>A user error the command line reports as one line and exit code 1.</summary>
+public sealed class CliException(string message) : Exception(message);
+
+/// <summary>Throws the command line's user errors.</summary>
+[StackTraceHidden]
+static class CliThrow
+{
+    [DoesNotReturn]
+    internal static void Input(string message) => throw new CliException(message);
+
+    [DoesNotReturn]
+    internal static void Field(string source, string field, object value, string fix) =>
+        throw new CliException($"{source}: field '{field}' is {value}; it {fix}");
+}

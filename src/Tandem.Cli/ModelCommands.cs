@@ -1,0 +1,225 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Tandem.Evaluation.Ranking;
+using Tandem.Models;
+using Tandem.Models.Experiments;
+using Tandem.Models.Persistence;
+using Tandem.Models.Reporting;
+using Tandem.Models.Training;
+
+namespace Tandem.Cli;
+
+/// <summary><c>tandem quickstart</c>, <c>train</c>, <c>evaluate</c> and <c>recommend</c>: MovieLens two-tower models from data to recommendations.</summary>
+static class ModelCommands
+{
+    /// <summary>The model file's name inside an output directory.</summary>
+    public const string ModelFile = "model.tandem", CheckpointFile = "checkpoint.tandem";
+
+    public static IEnumerable<Command> Create(TextWriter output, TextWriter error)
+    {
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding ml-latest-small/ (else TANDEM_DATA, else the download cache)." };
+        var outDir = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => "./tandem-quickstart" };
+        var epochs = new Option<int?>("--epochs") { Description = "Training epochs (default 10)." };
+        var user = new Option<string>("--user") { Description = "userId to recommend for.", DefaultValueFactory = _ => "1" };
+
+        var quickstart = new Command("quickstart", "Train the two-tower on MovieLens ml-latest-small, compare with most-popular and ID-only, write a report and a model, recommend.")
+        { dataDir, outDir, epochs, user };
+        quickstart.SetAction(p => Quickstart(output, error, p.GetValue(dataDir), p.GetValue(outDir)!, p.GetValue(epochs), p.GetValue(user)!));
+
+        var config = new Option<string>("--config") { Description = "JSON config (see examples/).", Required = true };
+        var trainOut = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => "./tandem-model" };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the output directory's checkpoint (same config)." };
+        var train = new Command("train", "Train a model from a JSON config; a checkpoint is written after every epoch.") { config, dataDir, trainOut, resume };
+        train.SetAction(p => Train(output, error, ModelConfig.Read(p.GetValue(config)!), p.GetValue(dataDir), p.GetValue(trainOut)!, p.GetValue(resume)));
+
+        var model = new Option<string>("--model") { Description = "Model file.", Required = true };
+        var evaluate = new Command("evaluate", "Recall/NDCG@K of a model file on its held-out split, beside most-popular.") { model, dataDir };
+        evaluate.SetAction(p => Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir)));
+
+        var recommendUser = new Option<string>("--user") { Description = "userId.", Required = true };
+        var k = new Option<int>("-k") { Description = "How many items.", DefaultValueFactory = _ => 10 };
+        var recommend = new Command("recommend", "Top-K unseen movies for a user.") { model, recommendUser, k, dataDir };
+        recommend.SetAction(p => Recommend(output, p.GetValue(model)!, p.GetValue(recommendUser)!, p.GetValue(k), p.GetValue(dataDir)));
+        return [quickstart, train, evaluate, recommend];
+    }
+
+    static int Quickstart(TextWriter output, TextWriter error, string? dataDir, string outDir, int? epochs, string userId)
+    {
+        if (epochs is < 1) CliThrow.Input($"--epochs is {epochs}; it must be at least 1");
+        var console = Cli.Console(output);
+        var full = new ModelConfig { Epochs = epochs ?? 10 };
+        var ids = full with { IdsOnly = true };
+        output.WriteLine("Loading MovieLens ml-latest-small…");
+        using var session = MovieLensSession.Load(dataDir, full.SplitSeed);
+        int code = session.UserCode(userId);
+        output.WriteLine($"{session.Split.Train.Length:N0} training and {session.Split.Test.Length:N0} test ratings, {session.Holdout.UserCount:N0} users, {session.Holdout.CatalogueItems.Count:N0} catalogue movies.");
+        using var stop = StopRequest.OnCtrlC(error);
+        var (model, history, result) = Fit(output, session, full, dataDir, "two-tower (ids + history + genres)", null, stop.Token);
+        string modelPath = Path.Combine(outDir, ModelFile);
+        if (result.Cancelled || stop.IsRequested)
+        {
+            // Stopped: keep what was trained; skip the baseline and the report.
+            Directory.CreateDirectory(outDir);
+            TwoTowerModelFile.Save(modelPath, model, full with { Epochs = result.Epochs.Count });
+            error.WriteLine($"tandem: stopped (Ctrl+C) after {result.Epochs.Count} epoch(s); wrote {modelPath}, no report.");
+            return 130;
+        }
+        var (baseline, _, baseResult) = Fit(output, session, ids, dataDir, "ID-only two-tower", null, stop.Token);
+        if (baseResult.Cancelled)
+        {
+            TwoTowerModelFile.Save(modelPath, model, full);
+            error.WriteLine($"tandem: stopped (Ctrl+C) while training the ID-only baseline; wrote {modelPath}, no report.");
+            return 130;
+        }
+
+        var report = session.Holdout.Evaluate(model, session.Users, session.Items, full.K);
+        var idReport = session.Holdout.Evaluate(baseline, session.Users, session.Items, full.K);
+        var popular = session.Holdout.Evaluate(session.Holdout.MostPopular(), full.K);
+        console.Write(Table($"Held-out ratings of {report.UsersEvaluated:N0} users, all {report.ItemCount:N0} movies ranked, training items excluded",
+            [("two-tower", report), ("ID-only", idReport), ("most-popular", popular)], full.K));
+
+        Directory.CreateDirectory(outDir);
+        var written = new TrainingReport
+        {
+            Title = "Tandem quickstart: MovieLens ml-latest-small",
+            ModelName = "two-tower",
+            Model = Describe(full),
+            Protocol =
+            [
+                new("split", $"reference 75/25 per user, seed {full.SplitSeed}"),
+                new("train / test ratings", $"{session.Split.Train.Length} / {session.Split.Test.Length}"),
+                new("evaluation", $"full catalogue ({report.ItemCount} items), training items excluded, K = {full.K}"),
+            ],
+            Result = report,
+            Baselines = [("ID-only", idReport), ("most-popular", popular)],
+            History = history,
+        }.WriteTo(outDir);
+        TwoTowerModelFile.Save(modelPath, model, full);
+        output.WriteLine($"Wrote {string.Join(", ", written.Select(Path.GetFileName))} and {ModelFile} to {outDir}");
+        WriteRecommendations(console, session, model, userId, code, 10);
+        return 0;
+    }
+
+    static int Train(TextWriter output, TextWriter error, ModelConfig config, string? dataDir, string outDir, bool resume)
+    {
+        var console = Cli.Console(output);
+        string checkpoint = Path.Combine(outDir, CheckpointFile);
+        if (resume && !File.Exists(checkpoint)) CliThrow.Input($"{checkpoint}: no checkpoint to resume from; train without --resume first");
+        using var session = MovieLensSession.Load(dataDir, config.SplitSeed);
+        Directory.CreateDirectory(outDir);
+        using var stop = StopRequest.OnCtrlC(error);
+        var (model, _, result) = Fit(output, session, config, dataDir, config.IdsOnly ? "ID-only two-tower" : "two-tower", checkpoint, stop.Token, resume);
+        string modelPath = Path.Combine(outDir, ModelFile);
+        TwoTowerModelFile.Save(modelPath, model, config);
+        if (result.Cancelled) output.WriteLine($"Stopped (Ctrl+C) after {result.Epochs.Count} epoch(s).");
+        var report = session.Holdout.Evaluate(model, session.Users, session.Items, config.K);
+        var popular = session.Holdout.Evaluate(session.Holdout.MostPopular(), config.K);
+        console.Write(Table($"Held-out ratings of {report.UsersEvaluated:N0} users, all {report.ItemCount:N0} movies ranked", [("model", report), ("most-popular", popular)], config.K));
+        output.WriteLine($"Wrote {modelPath} and {checkpoint}");
+        return result.Cancelled ? 130 : 0;
+    }
+
+    static int Evaluate(TextWriter output, string modelPath, string? dataDir)
+    {
+        var (session, model, config) = MovieLensSession.LoadModel(modelPath, dataDir);
+        using (session)
+        {
+            var report = session.Holdout.Evaluate(model, session.Users, session.Items, config.K);
+            var popular = session.Holdout.Evaluate(session.Holdout.MostPopular(), config.K);
+            Cli.Console(output).Write(Table($"{Path.GetFileName(modelPath)}: {report.UsersEvaluated:N0} users, {report.ItemCount:N0} movies ranked",
+                [("model", report), ("most-popular", popular)], config.K));
+        }
+        return 0;
+    }
+
+    static int Recommend(TextWriter output, string modelPath, string userId, int k, string? dataDir)
+    {
+        if (k < 1) CliThrow.Input($"-k is {k}; it must be at least 1");
+        var (session, model, _) = MovieLensSession.LoadModel(modelPath, dataDir);
+        using (session) WriteRecommendations(Cli.Console(output), session, model, userId, session.UserCode(userId), k);
+        return 0;
+    }
+
+    /// <summary>Trains one model with a progress display; optionally saves a checkpoint after every epoch.</summary>
+    static (TwoTowerModel Model, List<EpochRecord> History, TrainingResult Result) Fit(TextWriter output, MovieLensSession session, ModelConfig config,
+        string? dataDir, string title, string? checkpoint, CancellationToken cancellation, bool resume = false)
+    {
+        var options = config.Options(dataDir);
+        var model = MovieLensExperiment.Build(session.Fitted, session.Items, options, config.IdsOnly);
+        // As MovieLensExperiment.Run trains its full model: leave-one-out histories (training only).
+        if (!config.IdsOnly && config.LeaveOneOut)
+            model = new TwoTowerModel(model.Features, model.User, model.Item, model.Task, model.ItemFeature) { LeaveOneOutHistories = session.Users };
+        var trainer = new Trainer(options.Training);
+        var history = new List<EpochRecord>();
+        output.WriteLine($"Training {title}: {config.Epochs} epochs");
+        using var progress = new ConsoleProgress(output);
+        int current = -1;
+        long examples = session.Split.Train.Length;
+        trainer.StepCompleted += s =>
+        {
+            if (s.Epoch != current) { current = s.Epoch; progress.OnEpochStart(s.Epoch + 1, config.Epochs, examples); }
+            progress.OnStep(s.Loss, s.Examples);
+        };
+        trainer.EpochCompleted += e =>
+        {
+            var record = new EpochRecord { Epoch = e.Epoch + 1, Loss = e.Loss, Examples = (long)Math.Round(e.ExamplesPerSecond * e.Seconds), Seconds = e.Seconds };
+            history.Add(record);
+            progress.OnEpochEnd(record);
+        };
+        if (checkpoint is not null)
+            trainer.Checkpoint = r => Checkpoint.Save(checkpoint, r.Model.Parameters, r.Optimizer,
+                new TrainerState { Epoch = r.Epoch.Epoch + 1, Step = r.Optimizer.StepCount, History = [.. history] });
+        if (resume && checkpoint is not null)
+            trainer.Resume = optimizer =>
+            {
+                var state = Checkpoint.Restore(checkpoint, model.Parameters, optimizer);
+                output.WriteLine($"Resuming after epoch {state.Epoch} from {checkpoint}");
+                history.AddRange(state.History);
+                return state.Epoch;
+            };
+        var result = trainer.Fit(model, session.Data, session.Split.Train, cancellation);
+        return (model, history, result);
+    }
+
+    /// <summary>One row per metric, one column per model, then the first model's lift over each baseline.</summary>
+    static Table Table(string caption, (string Name, RankingReport Report)[] models, int k)
+    {
+        string[] metrics = [$"Recall@{k}", $"NDCG@{k}", $"HitRate@{k}", $"MAP@{k}", "MRR"];
+        var table = new Table().Title(caption);
+        table.AddColumn("metric");
+        foreach (var (name, _) in models) table.AddColumn(new TableColumn(name).RightAligned());
+        foreach (var (name, _) in models.Skip(1)) table.AddColumn(new TableColumn($"lift vs {name}").RightAligned());
+        foreach (string metric in metrics)
+        {
+            var cells = new List<string> { metric };
+            cells.AddRange(models.Select(m => Format(m.Report[metric])));
+            cells.AddRange(models.Skip(1).Select(m => m.Report[metric] > 0 ? $"{models[0].Report[metric] / m.Report[metric]:0.00}×" : "–"));
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        }
+        return table;
+    }
+
+    static string Format(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    static void WriteRecommendations(IAnsiConsole console, MovieLensSession session, TwoTowerModel model, string userId, int user, int k)
+    {
+        var table = new Table().Title($"Top {k} unseen movies for user {userId}");
+        table.AddColumn(new TableColumn("#").RightAligned());
+        table.AddColumn("movieId");
+        table.AddColumn("title");
+        table.AddColumn(new TableColumn("score").RightAligned());
+        int rank = 0;
+        foreach (var (movie, title, score) in session.Recommend(model, user, k))
+            table.AddRow((++rank).ToString(CultureInfo.InvariantCulture), movie, Markup.Escape(title), Format(score));
+        console.Write(table);
+    }
+
+    static IReadOnlyList<KeyValuePair<string, string>> Describe(ModelConfig c) =>
+    [
+        new("user tower", c.IdsOnly ? $"user id ({c.Dimension})" : $"user id ⊕ mean of last 50 items → 128 ReLU → {c.Dimension} → L2"),
+        new("item tower", c.IdsOnly ? $"item id ({c.Dimension})" : $"item id ⊕ mean genres (16) → 128 ReLU → {c.Dimension} → L2"),
+        new("task", $"in-batch softmax, τ = {c.Temperature}, logQ, accidental hits removed"),
+        new("training", $"Adam, lr {c.LearningRate}, batch {c.BatchSize}, {c.Epochs} epochs, seed {c.Seed}"),
+    ];
+}

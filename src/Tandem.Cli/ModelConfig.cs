@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Tandem.Models.Experiments;
+using Tandem.Models.Training;
+
+namespace Tandem.Cli;
+
+/// <summary>
+/// What <c>tandem train</c> reads (JSON, <c>//</c> comments and trailing commas allowed, field names
+/// camelCase, unknown fields rejected) and what a model file stores to rebuild its architecture.
+/// The features are the MovieLens quickstart schema's (<see cref="MovieLensExperiment.Schema"/>);
+/// <see cref="IdsOnly"/> picks the ID-only towers instead of ids + history + genres.
+/// </summary>
+public sealed record ModelConfig
+{
+    /// <summary>The dataset; only <c>ml-latest-small</c> so far.</summary>
+    public string Dataset { get; init; } = "ml-latest-small";
+    /// <summary>True: user id and item id only (matrix factorisation); false: user id + history, item id + genres.</summary>
+    public bool IdsOnly { get; init; }
+    /// <summary>Train the full model on leave-one-out histories (the user's training history minus the example) rather than causal ones. Default true.</summary>
+    public bool LeaveOneOut { get; init; } = true;
+    /// <summary>Embedding and output width. Default 64.</summary>
+    public int Dimension { get; init; } = 64;
+    /// <summary>Softmax temperature. Default 0.05.</summary>
+    public float Temperature { get; init; } = 0.05f;
+    /// <summary>Seed of the 75/25 split. Default 42.</summary>
+    public ulong SplitSeed { get; init; } = 42;
+    /// <summary>Seed of initialisation and batch order. Default 42.</summary>
+    public int Seed { get; init; } = 42;
+    /// <summary>Training epochs. Default 10.</summary>
+    public int Epochs { get; init; } = 10;
+    /// <summary>Batch size. Default 1024.</summary>
+    public int BatchSize { get; init; } = 1024;
+    /// <summary>Adam learning rate. Default 0.001.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+    /// <summary>Training threads; 0: all cores. Default 0.</summary>
+    public int Threads { get; init; }
+    /// <summary>Ranking cut-off K of evaluation. Default 10.</summary>
+    public int K { get; init; } = 10;
+
+    static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+    };
+
+    /// <summary>The experiment options these settings mean.</summary>
+    public MovieLensOptions Options(string? dataDir) => new()
+    {
+        DataDir = dataDir,
+        SplitSeed = SplitSeed,
+        Seed = Seed,
+        Dimension = Dimension,
+        Temperature = Temperature,
+        LeaveOneOut = LeaveOneOut,
+        K = K,
+        Training = new TrainerOptions { Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Threads = Threads, Seed = Seed },
+    };
+
+    /// <summary>Reads and validates a config file; every error is one line naming the file and the field.</summary>
+    public static ModelConfig Read(string path)
+    {
+        if (!File.Exists(path)) CliThrow.Input($"{path}: config file not found; check the path");
+        ModelConfig? config = null;
+        try { config = JsonSerializer.Deserialize<ModelConfig>(File.ReadAllText(path), Json); }
+        catch (JsonException e)
+        {
+            string reason = e.Message.Split(" Path:")[0].Split(". LineNumber")[0];
+            CliThrow.Input($"{path}: line {e.LineNumber + 1}: {reason}" + (e.Path is { Length: > 2 } p ? $" (field '{p[2..]}')" : ""));
+        }
+        if (config is null) CliThrow.Input($"{path}: the config is null; write a JSON object such as {{ \"epochs\": 10 }}");
+        config.Validate(path);
+        return config;
+    }
+
+    void Validate(string source)
+    {
+        if (Dataset != "ml-latest-small") CliThrow.Field(source, "dataset", Dataset, "only \"ml-latest-small\" is supported");
+        if (Dimension < 1) CliThrow.Field(source, "dimension", Dimension, "must be at least 1");
+        if (!(Temperature > 0)) CliThrow.Field(source, "temperature", Temperature, "must be positive");
+        if (Epochs < 1) CliThrow.Field(source, "epochs", Epochs, "must be at least 1");
+        if (BatchSize < 2) CliThrow.Field(source, "batchSize", BatchSize, "must be at least 2");
+        if (!(LearningRate > 0)) CliThrow.Field(source, "learningRate", LearningRate, "must be positive");
+        if (Threads < 0) CliThrow.Field(source, "threads", Threads, "must be 0 (all cores) or more");
+        if (K < 1) CliThrow.Field(source, "k", K, "must be at least 1");
+    }
+}
