@@ -23,7 +23,8 @@ namespace Tandem.Evaluation.Ranking;
 /// </summary>
 public static class RankingEvaluator
 {
-    const int RecallSum = 0, HitRateSum = 1, NdcgSum = 2, MapSum = 3, MrrSum = 4, SumCount = 5;
+    // Where each per-user metric sits in a user's slice of the per-user values.
+    const int RecallSlot = 0, HitRateSlot = 1, NdcgSlot = 2, MapSlot = 3, MrrSlot = 4, SlotCount = 5;
     const long ScoresPerThread = 4 << 20; // 16 MiB of float scores per thread
 
     /// <summary>
@@ -51,7 +52,7 @@ public static class RankingEvaluator
             EvaluationThrow.Argument($"None of the {heldOut.UserCount} users has a held-out item; there is nothing to evaluate.", nameof(heldOut));
 
         var plan = new Plan(scorer, options);
-        var perUser = new double[heldOut.UserCount * SumCount];
+        var perUser = new double[heldOut.UserCount * SlotCount];
         var ranks = new int[heldOut.TotalCount];
         var covered = new bool[itemCount];
         plan.Run(scorer, excluded, user => heldOut[user].Length > 0, mostHeldOut, (worker, user, row) =>
@@ -66,26 +67,26 @@ public static class RankingEvaluator
             userRanks.Sort();
             Debug.Assert(AgreesWithTop(userRanks, held, worker.Top.AsSpan(0, selected)));
 
-            var values = perUser.AsSpan(user * SumCount, SumCount);
-            values[RecallSum] = Recall.Core(userRanks, held.Length, k);
-            values[HitRateSum] = HitRate.Core(userRanks, held.Length, k);
-            values[NdcgSum] = Ndcg.Core(userRanks, held.Length, k);
-            values[MapSum] = AveragePrecision.Core(userRanks, held.Length, k);
-            values[MrrSum] = ReciprocalRank.Core(userRanks, held.Length);
+            var values = perUser.AsSpan(user * SlotCount, SlotCount);
+            values[RecallSlot] = Recall.Core(userRanks, held.Length, k);
+            values[HitRateSlot] = HitRate.Core(userRanks, held.Length, k);
+            values[NdcgSlot] = Ndcg.Core(userRanks, held.Length, k);
+            values[MapSlot] = AveragePrecision.Core(userRanks, held.Length, k);
+            values[MrrSlot] = ReciprocalRank.Core(userRanks, held.Length);
         });
 
-        var total = new double[SumCount];
+        var total = new double[SlotCount];
         for (int u = 0; u < heldOut.UserCount; u++)
             if (heldOut[u].Length > 0)
-                for (int m = 0; m < SumCount; m++) total[m] += perUser[u * SumCount + m];
+                for (int m = 0; m < SlotCount; m++) total[m] += perUser[u * SlotCount + m];
         Array.Sort(ranks);
         var metrics = new Dictionary<string, double>
         {
-            [MetricNames.Recall(k)] = total[RecallSum] / evaluated,
-            [MetricNames.HitRate(k)] = total[HitRateSum] / evaluated,
-            [MetricNames.Ndcg(k)] = total[NdcgSum] / evaluated,
-            [MetricNames.Map(k)] = total[MapSum] / evaluated,
-            [MetricNames.Mrr] = total[MrrSum] / evaluated,
+            [MetricNames.Recall(k)] = total[RecallSlot] / evaluated,
+            [MetricNames.HitRate(k)] = total[HitRateSlot] / evaluated,
+            [MetricNames.Ndcg(k)] = total[NdcgSlot] / evaluated,
+            [MetricNames.Map(k)] = total[MapSlot] / evaluated,
+            [MetricNames.Mrr] = total[MrrSlot] / evaluated,
             [MetricNames.MeanRank] = RankStatistics.MeanCore(ranks),
             [MetricNames.MedianRank] = RankStatistics.MedianOfSorted(ranks),
             [MetricNames.Coverage(k)] = (double)covered.Count(c => c) / itemCount,
