@@ -146,10 +146,9 @@ static class ModelCommands
         string? dataDir, string title, string? checkpoint, CancellationToken cancellation, bool resume = false)
     {
         var options = config.Options(dataDir);
-        var model = MovieLensExperiment.Build(session.Fitted, session.Items, options, config.IdsOnly);
         // As MovieLensExperiment.Run trains its full model: leave-one-out histories (training only).
-        if (!config.IdsOnly && config.LeaveOneOut)
-            model = new TwoTowerModel(model.Features, model.User, model.Item, model.Task, model.ItemFeature) { LeaveOneOutHistories = session.Users };
+        var model = MovieLensExperiment.Build(session.Fitted, session.Items, options, config.IdsOnly,
+            !config.IdsOnly && config.LeaveOneOut ? session.Users : null);
         var trainer = new Trainer(options.Training);
         var history = new List<EpochRecord>();
         output.WriteLine($"Training {title}: {config.Epochs} epochs");

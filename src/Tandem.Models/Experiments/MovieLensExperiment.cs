@@ -132,8 +132,11 @@ public static class MovieLensExperiment
         };
     }
 
-    /// <summary>The quickstart model (or the ID-only baseline) built for <paramref name="fitted"/>.</summary>
-    public static TwoTowerModel Build(FittedFeatures fitted, ItemCatalogue items, MovieLensOptions options, bool idsOnly)
+    /// <summary>
+    /// The quickstart model (or the ID-only baseline) built for <paramref name="fitted"/>; with
+    /// <paramref name="leaveOneOut"/>, it trains on leave-one-out histories from that catalogue.
+    /// </summary>
+    public static TwoTowerModel Build(FittedFeatures fitted, ItemCatalogue items, MovieLensOptions options, bool idsOnly, UserCatalogue? leaveOneOut = null)
     {
         var rng = new Random(options.Seed);
         int d = options.Dimension;
@@ -152,15 +155,16 @@ public static class MovieLensExperiment
         };
         var task = new RetrievalTask(new RetrievalOptions { Temperature = options.Temperature },
             new LogQFromCounts(items.Counts), new RemoveAccidentalHits());
-        return new TwoTowerModel(fitted, EncoderTower.Create(fitted, Tower.User, user, rng), EncoderTower.Create(fitted, Tower.Item, item, rng), task, "item");
+        return new TwoTowerModel(fitted, EncoderTower.Create(fitted, Tower.User, user, rng), EncoderTower.Create(fitted, Tower.Item, item, rng), task, "item")
+        {
+            LeaveOneOutHistories = leaveOneOut,
+        };
     }
 
     static (TwoTowerModel Model, TrainingResult Result) Train(string name, FittedFeatures fitted, EncodedData data, int[] rows, ItemCatalogue items,
         MovieLensOptions options, bool ids, Action<string, EpochProgress>? progress, CancellationToken cancellation, UserCatalogue? leaveOneOut = null)
     {
-        var model = Build(fitted, items, options, ids);
-        if (leaveOneOut is not null)
-            model = new TwoTowerModel(model.Features, model.User, model.Item, model.Task, model.ItemFeature) { LeaveOneOutHistories = leaveOneOut };
+        var model = Build(fitted, items, options, ids, leaveOneOut);
         var trainer = new Trainer(options.Training with { Seed = options.Seed });
         if (progress is not null) trainer.EpochCompleted += e => progress(name, e);
         return (model, trainer.Fit(model, data, rows, cancellation));
