@@ -69,8 +69,7 @@ public static unsafe class Gemm
     /// How one call is cut into parts: contiguous ranges of whole tiles along M or N. There are
     /// a few more parts than threads, so a thread slowed by other work on the machine hands
     /// parts to the others; parts stay large enough that re-packing the shared operand is cheap.
-    /// When that operand is B and too large to re-pack per part, the threads instead form a team
-    /// that packs each B panel once, together, and splits M.
+    /// When M is split, the threads instead form a team that packs each B panel once, together.
     /// </summary>
     struct Job(GemmOperands g, SimdLevel level)
     {
@@ -115,9 +114,11 @@ public static unsafe class Gemm
             int length = splitM ? g.M : g.N, units = (length + unit - 1) / unit;
             // A large unsplit operand comes from memory again for every part: then one part per thread.
             long repacked = splitM ? (long)g.K * g.N : (long)g.M * g.K;
-            // A large B is instead packed once per panel by all the threads together (a team);
-            // the tower layers' B is small enough to keep the parts, which balance better.
-            sharesB = splitM && threads > 1 && repacked > LargeOperand;
+            // When M is split, B is instead packed once per panel by all the threads together (a
+            // team). Re-packing B per part cost the in-batch logits (1024×64×1024 with Bᵀ, where a
+            // transposed B panel costs as much as a tenth of a part's multiply) more than the parts'
+            // rebalancing won back.
+            sharesB = splitM && threads > 1;
             int most = repacked > LargeOperand ? threads : threads * PartsPerThread;
             int wanted = threads == 1 ? 1 : Math.Clamp(length / MinPartLength, threads, most);
             return parts = Math.Max(1, Math.Min(wanted, units));

@@ -68,7 +68,8 @@ internal static unsafe class GemmBlocked
                     GemmPacking.PackB(g, pc, kc, jc + share0, share1 - share0, nr, packB + (nint)share0 * kc, TKernel.Level);
                 GemmWorkers.Barrier(); // the panel is whole
                 MultiplyPanel<TKernel>(g, blocks, m0, m1, pc, kc, jc, nc, packA, packB);
-                GemmWorkers.Barrier(); // nobody reads the panel any more
+                if (pc + kc < g.K || jc + nc < g.N)
+                    GemmWorkers.Barrier(); // nobody reads the panel any more
             }
         }
     }
