@@ -33,7 +33,7 @@ internal static unsafe class GemmBlocked
     /// <summary>
     /// Member <paramref name="member"/> of a <see cref="GemmWorkers.RunTeam"/> team computes
     /// C[its share of rows) × all columns. The team packs each B panel once, every member a share
-    /// of its Nr-column panels into one shared buffer, and each member multiplies its own
+    /// of its Nr-column panels into a shared buffer, and each member multiplies its own
     /// (privately packed) rows of A against all of it. Sums run in the same order as <see cref="Run"/>.
     /// </summary>
     public static void RunTeamMember<TKernel>(in GemmOperands g, int member, int members)
@@ -48,11 +48,15 @@ internal static unsafe class GemmBlocked
         int mTiles = (g.M + mr - 1) / mr;
         int m0 = Math.Min(mTiles * member / members * mr, g.M), m1 = Math.Min(mTiles * (member + 1) / members * mr, g.M);
         var blocks = new Blocking<TKernel>(g, 0, g.M, 0, g.N);
-        // The shared panel is a pool-wide buffer, grown by one member while the others wait.
-        if (member == 0) GemmBuffers.Team.Reserve(0, blocks.PackedBFloats);
+        // Two panels, used in turn: a member may pack the next panel while the others still
+        // multiply with the current one, so the team meets once per panel, not twice. A panel
+        // is only re-packed after everyone passed the meeting that followed its last use.
+        // The panels are pool-wide buffers, grown by one member while the others wait.
+        nint panelFloats = blocks.PackedBFloats + GemmPacking.Slack;
+        if (member == 0) GemmBuffers.Team.Reserve(0, 2 * panelFloats);
         float* packA = GemmBuffers.ForThisThread(blocks.PackedAFloats, 0).A;
         GemmWorkers.Barrier();
-        float* packB = GemmBuffers.Team.B;
+        float* packB = GemmBuffers.Team.B, nextB = packB + panelFloats;
         // A share of Nr-column panels is packed at its own offset, so no transpose spills into
         // another member's share (only panels narrower than 16 spill, and Nr is at least 16 here).
         System.Diagnostics.Debug.Assert(nr >= 16 || TKernel.Level != SimdLevel.Avx512);
@@ -66,10 +70,11 @@ internal static unsafe class GemmBlocked
                 int kc = Math.Min(blocks.KcMax, g.K - pc);
                 if (share0 < share1)
                     GemmPacking.PackB(g, pc, kc, jc + share0, share1 - share0, nr, packB + (nint)share0 * kc, TKernel.Level);
-                GemmWorkers.Barrier(); // the panel is whole
+                GemmWorkers.Barrier(); // the panel is whole, and nobody reads the other one any more
                 MultiplyPanel<TKernel>(g, blocks, m0, m1, pc, kc, jc, nc, packA, packB);
-                if (pc + kc < g.K || jc + nc < g.N)
-                    GemmWorkers.Barrier(); // nobody reads the panel any more
+                float* used = packB;
+                packB = nextB;
+                nextB = used;
             }
         }
     }

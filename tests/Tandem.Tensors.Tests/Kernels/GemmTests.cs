@@ -81,9 +81,9 @@ public class GemmTests
     [Fact]
     public void ATeamSharingPackedBPanelsGivesTheSameBitsAsOneThread()
     {
-        // B above a million floats (1100·1000 = 1.1M) with N ≤ M: two threads split M and pack each
-        // B panel together. K = 1100 gives 3 Kc slices on AVX-512 (367 each) and 5 on AVX2 (220),
-        // so the shared panel is refilled several times. Non-multiples of Mr and Nr hit the edges.
+        // N ≤ M: two threads split M and pack each B panel together. K = 1100 gives 3 Kc slices
+        // on AVX-512 (367 each) and 5 on AVX2 (220), so each of the two shared panels, used in
+        // turn, is refilled while the other member may still read the other one. Non-multiples of Mr and Nr hit the edges.
         // The scalar kernel takes the same path but is too slow for a quick test at this size.
         const int m = 1030, n = 1000, k = 1100;
         var random = new Random(7);
