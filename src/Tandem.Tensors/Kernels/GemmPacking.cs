@@ -114,47 +114,59 @@ internal static unsafe class GemmPacking
     /// </summary>
     static void TransposeBlocks16(float* src, nint ld, int rows, int lines, float* dst, int width)
     {
-        Vector512<float>* v = stackalloc Vector512<float>[16];
+        // The 16×16 block stays in 32 named registers (the JIT keeps only locals in registers).
         for (int p0 = 0; p0 < lines; p0 += 16)
         {
-            for (int r = 0; r < 16; r++) v[r] = r < rows ? Vector512.Load(src + r * ld + p0) : Vector512<float>.Zero;
-            Transpose16x16(v);
+            var v0 = Row(src, ld, 0, rows, p0); var v1 = Row(src, ld, 1, rows, p0); var v2 = Row(src, ld, 2, rows, p0); var v3 = Row(src, ld, 3, rows, p0);
+            var v4 = Row(src, ld, 4, rows, p0); var v5 = Row(src, ld, 5, rows, p0); var v6 = Row(src, ld, 6, rows, p0); var v7 = Row(src, ld, 7, rows, p0);
+            var v8 = Row(src, ld, 8, rows, p0); var v9 = Row(src, ld, 9, rows, p0); var v10 = Row(src, ld, 10, rows, p0); var v11 = Row(src, ld, 11, rows, p0);
+            var v12 = Row(src, ld, 12, rows, p0); var v13 = Row(src, ld, 13, rows, p0); var v14 = Row(src, ld, 14, rows, p0); var v15 = Row(src, ld, 15, rows, p0);
+            // Interleave pairs of floats, then pairs of pairs, then 128-bit lanes twice.
+            var t0 = Avx512F.UnpackLow(v0, v1); var t1 = Avx512F.UnpackHigh(v0, v1);
+            var t2 = Avx512F.UnpackLow(v2, v3); var t3 = Avx512F.UnpackHigh(v2, v3);
+            var t4 = Avx512F.UnpackLow(v4, v5); var t5 = Avx512F.UnpackHigh(v4, v5);
+            var t6 = Avx512F.UnpackLow(v6, v7); var t7 = Avx512F.UnpackHigh(v6, v7);
+            var t8 = Avx512F.UnpackLow(v8, v9); var t9 = Avx512F.UnpackHigh(v8, v9);
+            var t10 = Avx512F.UnpackLow(v10, v11); var t11 = Avx512F.UnpackHigh(v10, v11);
+            var t12 = Avx512F.UnpackLow(v12, v13); var t13 = Avx512F.UnpackHigh(v12, v13);
+            var t14 = Avx512F.UnpackLow(v14, v15); var t15 = Avx512F.UnpackHigh(v14, v15);
+            v0 = Avx512F.UnpackLow(t0.AsDouble(), t2.AsDouble()).AsSingle(); v1 = Avx512F.UnpackHigh(t0.AsDouble(), t2.AsDouble()).AsSingle();
+            v2 = Avx512F.UnpackLow(t1.AsDouble(), t3.AsDouble()).AsSingle(); v3 = Avx512F.UnpackHigh(t1.AsDouble(), t3.AsDouble()).AsSingle();
+            v4 = Avx512F.UnpackLow(t4.AsDouble(), t6.AsDouble()).AsSingle(); v5 = Avx512F.UnpackHigh(t4.AsDouble(), t6.AsDouble()).AsSingle();
+            v6 = Avx512F.UnpackLow(t5.AsDouble(), t7.AsDouble()).AsSingle(); v7 = Avx512F.UnpackHigh(t5.AsDouble(), t7.AsDouble()).AsSingle();
+            v8 = Avx512F.UnpackLow(t8.AsDouble(), t10.AsDouble()).AsSingle(); v9 = Avx512F.UnpackHigh(t8.AsDouble(), t10.AsDouble()).AsSingle();
+            v10 = Avx512F.UnpackLow(t9.AsDouble(), t11.AsDouble()).AsSingle(); v11 = Avx512F.UnpackHigh(t9.AsDouble(), t11.AsDouble()).AsSingle();
+            v12 = Avx512F.UnpackLow(t12.AsDouble(), t14.AsDouble()).AsSingle(); v13 = Avx512F.UnpackHigh(t12.AsDouble(), t14.AsDouble()).AsSingle();
+            v14 = Avx512F.UnpackLow(t13.AsDouble(), t15.AsDouble()).AsSingle(); v15 = Avx512F.UnpackHigh(t13.AsDouble(), t15.AsDouble()).AsSingle();
+            t0 = Avx512F.Shuffle4x128(v0, v4, 0x88); t4 = Avx512F.Shuffle4x128(v0, v4, 0xDD);
+            t1 = Avx512F.Shuffle4x128(v1, v5, 0x88); t5 = Avx512F.Shuffle4x128(v1, v5, 0xDD);
+            t2 = Avx512F.Shuffle4x128(v2, v6, 0x88); t6 = Avx512F.Shuffle4x128(v2, v6, 0xDD);
+            t3 = Avx512F.Shuffle4x128(v3, v7, 0x88); t7 = Avx512F.Shuffle4x128(v3, v7, 0xDD);
+            t8 = Avx512F.Shuffle4x128(v8, v12, 0x88); t12 = Avx512F.Shuffle4x128(v8, v12, 0xDD);
+            t9 = Avx512F.Shuffle4x128(v9, v13, 0x88); t13 = Avx512F.Shuffle4x128(v9, v13, 0xDD);
+            t10 = Avx512F.Shuffle4x128(v10, v14, 0x88); t14 = Avx512F.Shuffle4x128(v10, v14, 0xDD);
+            t11 = Avx512F.Shuffle4x128(v11, v15, 0x88); t15 = Avx512F.Shuffle4x128(v11, v15, 0xDD);
+            v0 = Avx512F.Shuffle4x128(t0, t8, 0x88); v8 = Avx512F.Shuffle4x128(t0, t8, 0xDD);
+            v1 = Avx512F.Shuffle4x128(t1, t9, 0x88); v9 = Avx512F.Shuffle4x128(t1, t9, 0xDD);
+            v2 = Avx512F.Shuffle4x128(t2, t10, 0x88); v10 = Avx512F.Shuffle4x128(t2, t10, 0xDD);
+            v3 = Avx512F.Shuffle4x128(t3, t11, 0x88); v11 = Avx512F.Shuffle4x128(t3, t11, 0xDD);
+            v4 = Avx512F.Shuffle4x128(t4, t12, 0x88); v12 = Avx512F.Shuffle4x128(t4, t12, 0xDD);
+            v5 = Avx512F.Shuffle4x128(t5, t13, 0x88); v13 = Avx512F.Shuffle4x128(t5, t13, 0xDD);
+            v6 = Avx512F.Shuffle4x128(t6, t14, 0x88); v14 = Avx512F.Shuffle4x128(t6, t14, 0xDD);
+            v7 = Avx512F.Shuffle4x128(t7, t15, 0x88); v15 = Avx512F.Shuffle4x128(t7, t15, 0xDD);
+            // In order: with width < 16 each store spills into the next line's slot.
             float* d = dst + (nint)p0 * width;
-            for (int j = 0; j < 16; j++, d += width) v[j].Store(d);
+            v0.Store(d); v1.Store(d + 1 * width); v2.Store(d + 2 * width); v3.Store(d + 3 * width);
+            v4.Store(d + 4 * width); v5.Store(d + 5 * width); v6.Store(d + 6 * width); v7.Store(d + 7 * width);
+            v8.Store(d + 8 * width); v9.Store(d + 9 * width); v10.Store(d + 10 * width); v11.Store(d + 11 * width);
+            v12.Store(d + 12 * width); v13.Store(d + 13 * width); v14.Store(d + 14 * width); v15.Store(d + 15 * width);
         }
     }
 
-    /// <summary>Transposes 16 rows of 16 floats in place: v[j][r] becomes the old v[r][j].</summary>
+    /// <summary>The 16 floats of row <paramref name="r"/> from column <paramref name="p0"/>, or zeros past <paramref name="rows"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Transpose16x16(Vector512<float>* v)
-    {
-        // Interleave pairs of floats, then pairs of pairs, then 128-bit lanes twice.
-        Vector512<float>* t = stackalloc Vector512<float>[16];
-        for (int i = 0; i < 16; i += 2)
-        {
-            t[i] = Avx512F.UnpackLow(v[i], v[i + 1]);
-            t[i + 1] = Avx512F.UnpackHigh(v[i], v[i + 1]);
-        }
-        for (int i = 0; i < 16; i += 4)
-        {
-            Vector512<double> t0 = t[i].AsDouble(), t1 = t[i + 1].AsDouble(), t2 = t[i + 2].AsDouble(), t3 = t[i + 3].AsDouble();
-            v[i] = Avx512F.UnpackLow(t0, t2).AsSingle();
-            v[i + 1] = Avx512F.UnpackHigh(t0, t2).AsSingle();
-            v[i + 2] = Avx512F.UnpackLow(t1, t3).AsSingle();
-            v[i + 3] = Avx512F.UnpackHigh(t1, t3).AsSingle();
-        }
-        for (int h = 0; h < 16; h += 8)
-            for (int i = 0; i < 4; i++)
-            {
-                t[h + i] = Avx512F.Shuffle4x128(v[h + i], v[h + i + 4], 0x88);
-                t[h + i + 4] = Avx512F.Shuffle4x128(v[h + i], v[h + i + 4], 0xDD);
-            }
-        for (int i = 0; i < 8; i++)
-        {
-            v[i] = Avx512F.Shuffle4x128(t[i], t[i + 8], 0x88);
-            v[i + 8] = Avx512F.Shuffle4x128(t[i], t[i + 8], 0xDD);
-        }
-    }
+    static Vector512<float> Row(float* src, nint ld, int r, int rows, int p0)
+        => r < rows ? Vector512.Load(src + r * ld + p0) : Vector512<float>.Zero;
 }
 
 /// <summary>
