@@ -12,7 +12,8 @@ namespace Tandem.Bench;
 /// <c>--settle-ms 250</c> (pause before each timed block when threads &gt; 1; see <see cref="Settle"/>).
 /// Besides the median ratio it prints best/best, the ratio of the fastest repetitions: on a
 /// shared machine the fastest repetition is the one least disturbed, so it is the steadier
-/// figure for multithreaded runs there.
+/// figure for multithreaded runs there. <c>--rounds 5</c> runs the whole table that many times
+/// and ends with each case's median ratio over the rounds and every round's ratio.
 /// </summary>
 static unsafe class GemmBenchmark
 {
@@ -26,6 +27,7 @@ static unsafe class GemmBenchmark
         int reps = int.Parse(Args.Option(args, "--reps", "11"));
         double minMs = double.Parse(Args.Option(args, "--min-ms", "50"));
         int settleMs = int.Parse(Args.Option(args, "--settle-ms", "250"));
+        int rounds = int.Parse(Args.Option(args, "--rounds", "1"));
         var shapes = args.Contains("--shapes")
             ? Args.Option(args, "--shapes", "").Split(',').Select(ParseShape).ToArray()
             : Shapes;
@@ -43,14 +45,38 @@ static unsafe class GemmBenchmark
         Console.WriteLine();
         Console.WriteLine("| M×K×N | B | threads | Tandem GFLOP/s | OpenBLAS GFLOP/s | Tandem/OpenBLAS | best/best | max rel. diff |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (int threads in threadCounts)
-            foreach (var (m, k, n) in shapes)
-                foreach (bool transB in transposes)
-                    RunCase(m, k, n, transB, threads, reps, minMs, threads > 1 ? settleMs : 0);
+        var cases = (from threads in threadCounts from shape in shapes from transB in transposes select (threads, shape, transB)).ToArray();
+        var ratios = cases.Select(_ => (Median: new List<double>(), Best: new List<double>())).ToArray();
+        for (int round = 0; round < rounds; round++)
+            for (int i = 0; i < cases.Length; i++)
+            {
+                var (threads, (m, k, n), transB) = cases[i];
+                var (median, best) = RunCase(m, k, n, transB, threads, reps, minMs, threads > 1 ? settleMs : 0);
+                ratios[i].Median.Add(median);
+                ratios[i].Best.Add(best);
+            }
+        if (rounds > 1) PrintRounds(cases, ratios);
         return 0;
     }
 
-    static void RunCase(int m, int k, int n, bool transB, int threads, int reps, double minMs, int settleMs)
+    /// <summary>Each case's median over the rounds of its ratio and of its best/best, with every round's ratio.</summary>
+    static void PrintRounds((int Threads, (int M, int K, int N) Shape, bool TransB)[] cases, (List<double> Median, List<double> Best)[] ratios)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Over {ratios[0].Median.Count} rounds:");
+        Console.WriteLine();
+        Console.WriteLine("| M×K×N | B | threads | Tandem/OpenBLAS | best/best | ratios of the rounds |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: | --- |");
+        for (int i = 0; i < cases.Length; i++)
+        {
+            var (threads, (m, k, n), transB) = cases[i];
+            Console.WriteLine($"| {m}×{k}×{n} | {(transB ? "T" : "N")} | {threads} | **{Measure.Median(ratios[i].Median):F2}** | " +
+                $"{Measure.Median(ratios[i].Best):F2} | {string.Join(", ", ratios[i].Median.Select(r => r.ToString("F2")))} |");
+        }
+    }
+
+    /// <summary>Prints one row of the table and returns its ratio and best/best.</summary>
+    static (double Median, double Best) RunCase(int m, int k, int n, bool transB, int threads, int reps, double minMs, int settleMs)
     {
         Threads.Count = threads;
         OpenBlas.SetNumThreads(threads);
@@ -94,8 +120,10 @@ static unsafe class GemmBenchmark
             }
             double flops = 2.0 * m * n * k;
             double tandemGflops = flops / Measure.Median(tandemMs) / 1e6, blasGflops = flops / Measure.Median(blasMs) / 1e6;
+            double median = Measure.Median(ratios), best = blasMs.Min() / tandemMs.Min();
             Console.WriteLine($"| {m}×{k}×{n} | {(transB ? "T" : "N")} | {threads} | {tandemGflops:F1} | {blasGflops:F1} | " +
-                $"{Measure.Median(ratios):F2} | {blasMs.Min() / tandemMs.Min():F2} | {MaxRelativeDifference(cTandem, cBlas):E1} |");
+                $"{median:F2} | {best:F2} | {MaxRelativeDifference(cTandem, cBlas):E1} |");
+            return (median, best);
         }
     }
 
