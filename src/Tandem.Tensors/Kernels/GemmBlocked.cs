@@ -12,6 +12,9 @@ internal static unsafe class GemmBlocked
     // row-major A) costs more than reading A's rows directly.
     const int DirectMaxN = 256;
 
+    // Runs of rows each team member claims, on average, from a one-panel product.
+    const int RunsPerMember = 4;
+
     /// <summary>Computes the block C[m0..m1) × [n0..n1) of the product on the calling thread.</summary>
     public static void Run<TKernel>(in GemmOperands g, int m0, int m1, int n0, int n1)
         where TKernel : IGemmMicroKernel
@@ -35,6 +38,8 @@ internal static unsafe class GemmBlocked
     /// C[its share of rows) × all columns. The team packs each B panel once, every member a share
     /// of its Nr-column panels into a shared buffer, and each member multiplies its own
     /// (privately packed) rows of A against all of it. Sums run in the same order as <see cref="Run"/>.
+    /// When B is one panel (the tower layers), members claim runs of rows as they come rather
+    /// than a fixed half, so a member slowed by other work on the machine takes fewer.
     /// </summary>
     public static void RunTeamMember<TKernel>(in GemmOperands g, int member, int members)
         where TKernel : IGemmMicroKernel
@@ -60,6 +65,8 @@ internal static unsafe class GemmBlocked
         // A share of Nr-column panels is packed at its own offset, so no transpose spills into
         // another member's share (only panels narrower than 16 spill, and Nr is at least 16 here).
         System.Diagnostics.Debug.Assert(nr >= 16 || TKernel.Level != SimdLevel.Avx512);
+        // With one panel in all there is no later panel to keep in step with, so rows can be claimed.
+        bool onePanel = g.N <= blocks.NcMax && g.K <= blocks.KcMax;
         for (int jc = 0; jc < g.N; jc += blocks.NcMax)
         {
             int nc = Math.Min(blocks.NcMax, g.N - jc);
@@ -71,11 +78,29 @@ internal static unsafe class GemmBlocked
                 if (share0 < share1)
                     GemmPacking.PackB(g, pc, kc, jc + share0, share1 - share0, nr, packB + (nint)share0 * kc, TKernel.Level);
                 GemmWorkers.Barrier(); // the panel is whole, and nobody reads the other one any more
-                MultiplyPanel<TKernel>(g, blocks, m0, m1, pc, kc, jc, nc, packA, packB);
+                if (onePanel) MultiplyClaimedRows<TKernel>(g, blocks, members, packA, packB);
+                else MultiplyPanel<TKernel>(g, blocks, m0, m1, pc, kc, jc, nc, packA, packB);
                 float* used = packB;
                 packB = nextB;
                 nextB = used;
             }
+        }
+    }
+
+    /// <summary>
+    /// Multiplies the one B panel of the product by runs of whole Mr-row tiles of A, claimed from
+    /// the team until none is left: a few runs per member, enough to even out, long enough to
+    /// amortise packing their A.
+    /// </summary>
+    static void MultiplyClaimedRows<TKernel>(in GemmOperands g, in Blocking<TKernel> blocks, int members, float* packA, float* packB)
+        where TKernel : IGemmMicroKernel
+    {
+        int mr = TKernel.Mr, mTiles = (g.M + mr - 1) / mr;
+        int tilesPerRun = (mTiles + members * RunsPerMember - 1) / (members * RunsPerMember);
+        for (int run; (run = GemmWorkers.Claim()) * tilesPerRun < mTiles;)
+        {
+            int r0 = run * tilesPerRun * mr;
+            MultiplyPanel<TKernel>(g, blocks, r0, Math.Min(r0 + tilesPerRun * mr, g.M), 0, g.K, 0, g.N, packA, packB);
         }
     }
 

@@ -21,7 +21,7 @@ internal static unsafe class GemmWorkers
     static delegate*<void*, int, int, void> teamBody;
     static void* context;
     static int partCount, nextPart, pending;
-    static int barrierArrived, barrierGeneration;
+    static int barrierArrived, barrierGeneration, teamClaims;
 
     /// <summary>
     /// Runs <c>run(state, part)</c> for every part in [0, <paramref name="parts"/>) on up to
@@ -50,7 +50,7 @@ internal static unsafe class GemmWorkers
     /// Runs <c>run(state, member, members)</c> for every member in [0, members) at the same time,
     /// one per thread, and returns when all have finished. members is <paramref name="threads"/>,
     /// or 1 (on the caller alone) when threads ≤ 1 or the pool is busy; only a team of more than
-    /// one may call <see cref="Barrier"/>. <paramref name="state"/> as for <see cref="Run"/>.
+    /// one may call <see cref="Barrier"/> and <see cref="Claim"/>. <paramref name="state"/> as for <see cref="Run"/>.
     /// </summary>
     public static void RunTeam(int threads, delegate*<void*, int, int, void> run, void* state)
     {
@@ -63,6 +63,7 @@ internal static unsafe class GemmWorkers
         {
             teamBody = run;
             barrierArrived = 0;
+            teamClaims = 0;
             // Every thread claims one part: none can finish its part (and claim another) before
             // all members have reached the first barrier.
             Start(threads, threads, &RunMember, state);
@@ -90,6 +91,12 @@ internal static unsafe class GemmWorkers
         var spinner = new SpinWait();
         while (Volatile.Read(ref barrierGeneration) == generation) spinner.SpinOnce(sleep1Threshold: -1);
     }
+
+    /// <summary>
+    /// The running team's next unclaimed item, counting from 0 for each team: members call it
+    /// until it passes their item count, so a member slowed by other work takes fewer items.
+    /// </summary>
+    public static int Claim() => Interlocked.Increment(ref teamClaims) - 1;
 
     static void RunMember(void* state, int member) => teamBody(state, member, partCount);
 
