@@ -115,9 +115,8 @@ public static unsafe class Gemm
             // A large unsplit operand comes from memory again for every part: then one part per thread.
             long repacked = splitM ? (long)g.K * g.N : (long)g.M * g.K;
             // When M is split, B is instead packed once per panel by all the threads together (a
-            // team). Re-packing B per part cost the in-batch logits (1024×64×1024 with Bᵀ, where a
-            // transposed B panel costs as much as a tenth of a part's multiply) more than the parts'
-            // rebalancing won back.
+            // team) rather than once per part: with parts, each thread transposed all of Bᵀ twice
+            // per call of the in-batch logits (1024×64×1024, B transposed).
             sharesB = splitM && threads > 1;
             int most = repacked > LargeOperand ? threads : threads * PartsPerThread;
             int wanted = threads == 1 ? 1 : Math.Clamp(length / MinPartLength, threads, most);
