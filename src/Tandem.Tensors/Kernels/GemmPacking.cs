@@ -33,27 +33,40 @@ internal static unsafe class GemmPacking
     /// <summary>dst[panel][p*mr + r] = op(A)[i0 + panel*mr + r, p0 + p], zero past <paramref name="rows"/>.</summary>
     public static void PackA(in GemmOperands g, int i0, int rows, int p0, int kc, int mr, float* dst, SimdLevel level)
     {
-        for (int panel = 0; panel < rows; panel += mr, dst += (nint)mr * kc)
-        {
-            int r = Math.Min(mr, rows - panel);
-            if (g.TransA) // stored k×m: each p holds the panel's rows contiguously
-                CopyRows(g.A + (nint)p0 * g.M + i0 + panel, g.M, kc, r, dst, mr, level);
-            else // stored m×k: each row holds the panel's p contiguously
-                Transpose(g.A + (nint)(i0 + panel) * g.K + p0, g.K, r, kc, dst, mr, level);
-        }
+        if (g.TransA) // stored k×m: each p holds the panels' rows contiguously
+            PackPanels(g.A + (nint)p0 * g.M + i0, g.M, true, rows, kc, dst, mr, level);
+        else // stored m×k: each row holds its p contiguously
+            PackPanels(g.A + (nint)i0 * g.K + p0, g.K, false, rows, kc, dst, mr, level);
     }
 
     /// <summary>dst[panel][p*nr + c] = op(B)[p0 + p, j0 + panel*nr + c], zero past <paramref name="cols"/>.</summary>
     public static void PackB(in GemmOperands g, int p0, int kc, int j0, int cols, int nr, float* dst, SimdLevel level)
     {
-        for (int panel = 0; panel < cols; panel += nr, dst += (nint)nr * kc)
+        if (g.TransB) // stored n×k
+            PackPanels(g.B + (nint)j0 * g.K + p0, g.K, false, cols, kc, dst, nr, level);
+        else // stored k×n
+            PackPanels(g.B + (nint)p0 * g.N + j0, g.N, true, cols, kc, dst, nr, level);
+    }
+
+    /// <summary>
+    /// dst[panel][p*width + c] = X[p, panel*width + c] for p &lt; lines, zero past <paramref name="count"/>,
+    /// where X[p, c] is src[p*ld + c] when <paramref name="alongPanels"/>, else src[c*ld + p].
+    /// </summary>
+    static void PackPanels(float* src, nint ld, bool alongPanels, int count, int lines, float* dst, int width, SimdLevel level)
+    {
+        if (!alongPanels)
         {
-            int w = Math.Min(nr, cols - panel);
-            if (g.TransB) // stored n×k
-                Transpose(g.B + (nint)(j0 + panel) * g.K + p0, g.K, w, kc, dst, nr, level);
-            else // stored k×n
-                CopyRows(g.B + (nint)p0 * g.N + j0 + panel, g.N, kc, w, dst, nr, level);
+            for (int panel = 0; panel < count; panel += width)
+                Transpose(src + panel * ld, ld, Math.Min(width, count - panel), lines, dst + (nint)panel * lines, width, level);
+            return;
         }
+        // A few lines at a time across all panels: each source line is read in one sweep rather
+        // than once per panel, a page (or two) apart each time when lines are long.
+        const int Lines = 16;
+        for (int p0 = 0; p0 < lines; p0 += Lines)
+            for (int panel = 0; panel < count; panel += width)
+                CopyRows(src + p0 * ld + panel, ld, Math.Min(Lines, lines - p0), Math.Min(width, count - panel),
+                    dst + (nint)panel * lines + (nint)p0 * width, width, level);
     }
 
     /// <summary>dst[p*width + c] = src[p*ld + c] for c &lt; count, zero for count ≤ c &lt; width.</summary>
