@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Net;
 using Tandem.Data.Datasets;
 
 namespace Tandem.Data.Tests.Datasets;
@@ -8,18 +7,6 @@ namespace Tandem.Data.Tests.Datasets;
 /// <summary>Criteo's public sample (dac_sample.tar.gz): where it is fetched from, how it unpacks, and the local copy first. No network.</summary>
 public class CriteoSampleTests
 {
-    /// <summary>Serves one archive and remembers what was asked for.</summary>
-    sealed class FakeServer(byte[] archive) : HttpMessageHandler
-    {
-        public List<Uri> Requests { get; } = [];
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Requests.Add(request.RequestUri!);
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(archive) });
-        }
-    }
-
     /// <summary>The first 200 rows of the shared criteo-10k sample in the original format (tabs, no header).</summary>
     static string OriginalFormat() =>
         string.Join("\n", File.ReadLines(Path.Combine(TestData.Datasets, "criteo-10k", "criteo_sampled_data_10k.csv")).Skip(1).Take(200).Select(l => l.Replace(',', '\t'))) + "\n";
