@@ -92,7 +92,7 @@ public sealed record ModelConfig
 
     void Validate(string source)
     {
-        if (Schema is null && Dataset != "ml-latest-small") CliThrow.Field(source, "dataset", Dataset, "only \"ml-latest-small\" is supported; for other data name a schema file in \"schema\"");
+        if (Schema is null && Dataset != "ml-latest-small") CliThrow.Field(source, "dataset", Dataset, "only \"ml-latest-small\" is supported");
         if (Schema is null && Data is not null) CliThrow.Field(source, "data", "set", "needs a \"schema\" naming the columns and features of those files");
         if (Data is { Interactions: null }) CliThrow.Field(source, "data.interactions", "missing", "must name the interactions file");
         if (Dimension < 1) CliThrow.Field(source, "dimension", Dimension, "must be at least 1");

@@ -28,6 +28,8 @@ sealed class MovieLensSession : IDisposable
     public required Holdout Holdout { get; init; }
     public required Vocabulary ItemVocabulary { get; init; }
     public required IReadOnlyDictionary<string, string> Titles { get; init; }
+    /// <summary>Where user ids come from, for the error on an unknown user (after "is not in the training data").</summary>
+    public required string UserHint { get; init; }
 
     /// <summary>Loads the data; <paramref name="fitted"/> null fits the features on the training rows.</summary>
     public static MovieLensSession Load(string? dataDir, ulong splitSeed, FittedFeatures? fitted = null, ReadOptions read = default, ReadReport? report = null)
@@ -36,11 +38,12 @@ sealed class MovieLensSession : IDisposable
         if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir))
             CliThrow.Input($"{dataDir}: data directory not found; pass --data-dir with the folder holding ml-latest-small/");
         var log = MovieLens.Load(MovieLensVariant.LatestSmall, MovieLensExperiment.Schema(), dir, read, report);
-        return Create(log, ReferenceSplit.Create(log, splitSeed), "item", fitted, ReadTitles(dir ?? Environment.GetEnvironmentVariable("TANDEM_DATA")));
+        return Create(log, ReferenceSplit.Create(log, splitSeed), "item", fitted, ReadTitles(dir ?? Environment.GetEnvironmentVariable("TANDEM_DATA")),
+            $"of ml-latest-small; use a userId from ratings.csv (1 to {log.UserKeys!.Count})");
     }
 
     /// <summary>A session over any log: items numbered by the id feature <paramref name="itemFeature"/>; <paramref name="fitted"/> null fits on the training rows.</summary>
-    public static MovieLensSession Create(InteractionLog log, Split split, string itemFeature, FittedFeatures? fitted, IReadOnlyDictionary<string, string> titles)
+    public static MovieLensSession Create(InteractionLog log, Split split, string itemFeature, FittedFeatures? fitted, IReadOnlyDictionary<string, string> titles, string userHint)
     {
         fitted ??= FittedFeatures.Fit(log, split.Train);
         var data = fitted.Encode(log, split.Train);
@@ -53,6 +56,7 @@ sealed class MovieLensSession : IDisposable
             Holdout = new Holdout(log, split.Train, split.Test, items, id => vocabulary.Token(id)!),
             ItemVocabulary = vocabulary,
             Titles = titles,
+            UserHint = userHint,
         };
     }
 
@@ -73,7 +77,7 @@ sealed class MovieLensSession : IDisposable
     {
         int code = Log.UserKeys!.CodeOf(userId);
         if (code < 0 || !Users.HasTraining(code))
-            CliThrow.Input($"user '{userId}' is not in the training data; use a user id of the interactions file");
+            CliThrow.Input($"user '{userId}' is not in the training data {UserHint}");
         return code;
     }
 

@@ -86,6 +86,13 @@ public sealed class SchemaTrainingTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("40 users", output);
 
+        (code, output, error) = Run("recommend", "--model", model, "--user", "u3", "-k", "5");
+        Assert.True(code == 0, error);
+        Assert.Contains("Top 5 unseen movies for user u3", output);
+        (code, _, error) = Run("recommend", "--model", model, "--user", "nobody");
+        Assert.Equal(1, code);
+        Assert.Equal($"tandem: user 'nobody' is not in the training data of {InDir("interactions.jsonl")}; use a value of its 'user' column", error.Trim());
+
         (code, output, error) = Run("index", "build", "--model", model, "--spec", "Flat", "--out", InDir("items.idx"));
         Assert.True(code == 0, error);
         var (vectors, ids, _) = ItemEmbeddings.Embed(model, null);
