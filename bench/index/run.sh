@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Vector-index benchmark: Tandem vs FAISS vs hnswlib on the same .npy files, side by side.
-#   bench/index/run.sh                 # 1,000,000 x 64-d items, 1,000 queries (about an hour on 2 busy cores)
-#   N=100000 bench/index/run.sh        # a quicker run
-#   CASES="ivfpq flat" bench/index/run.sh   # only some cases; results of earlier runs of other cases are kept
-# Writes $DIR/results-<case>.jsonl, $DIR/table.md and docs/images/index-recall-qps.png.
+#   bench/index/run.sh 1000000          # the issue's size: 1,000,000 x 64-d items, 1,000 queries (the default size)
+#   bench/index/run.sh 100000           # a quicker run
+#   CASES="ivfpq flat" bench/index/run.sh 100000   # only some cases; results of earlier runs of other cases are kept
+#   bench/index/run.sh 1000000 --data-only         # only write the .npy files and a Tandem HNSW index (for the serving benchmark)
+# Writes $DIR/{items,queries,truth}.npy, $DIR/results-<case>.jsonl, $DIR/table.md and
+# docs/images/index-recall-qps-<N>.png; DIR defaults to /tmp/tandem-bench-index-<N>.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DIR=${DIR:-/tmp/tandem-bench-index}
 N=${N:-1000000}
+DATA_ONLY=0
+for arg in "$@"; do
+  case $arg in
+    --data-only) DATA_ONLY=1 ;;
+    *[!0-9]*|'') echo "run.sh: unknown argument '$arg' (expected a vector count such as 1000000, or --data-only)" >&2; exit 2 ;;
+    *) N=$arg ;;
+  esac
+done
+DIR=${DIR:-/tmp/tandem-bench-index-$N}
 QUERIES=${QUERIES:-1000}
 FLAT_QUERIES=${FLAT_QUERIES:-1000}
 CASES=${CASES:-"hnsw ivfpq flat"}
@@ -18,6 +28,13 @@ dpkg -s python3-faiss python3-hnswlib python3-numpy python3-matplotlib >/dev/nul
 mkdir -p "$DIR"
 if [ ! -f "$DIR/items.npy" ] || [ "$($PY -c "import numpy; print(numpy.load('$DIR/items.npy', mmap_mode='r').shape[0])")" != "$N" ]; then
   $PY bench/index/generate.py --out "$DIR" --n "$N" --queries "$QUERIES"
+fi
+if [ "$DATA_ONLY" = 1 ]; then
+  # The benchmark's HNSW settings (M=16, efConstruction=200), built by the CLI into Tandem's index format.
+  [ -f "$DIR/items.idx" ] || dotnet run -c Release --project src/Tandem.Cli -v q -- index build \
+    --vectors "$DIR/items.npy" --spec HNSW16,efC200 --out "$DIR/items.idx"
+  echo "$DIR: items.npy ($N x 64), queries.npy, truth.npy (exact top-10 ids), items.idx (HNSW16,efC200)"
+  exit 0
 fi
 # A private copy of the Tandem runner, so rebuilding the repository during a long run changes nothing.
 RUNNER="$DIR/runner-$$"
@@ -32,12 +49,13 @@ for case in $CASES; do
   case $case in
     hnsw)  run $REF --lib hnswlib --case hnsw
            run $TANDEM --case hnsw
-           [ "${SKIP_FAISS_HNSW:-0}" = 1 ] || run $REF --lib faiss --case hnsw ;;
+           run $REF --lib faiss --case hnsw ;;
     ivfpq) run $REF --lib faiss --case ivfpq
            run $TANDEM --case ivfpq ;;
     flat)  OPENBLAS_NUM_THREADS=2 run $REF --lib faiss --case flat
            run $TANDEM --case flat ;;
   esac
 done
-$PY bench/index/report.py "$DIR"/results-*.jsonl --table "$DIR/table.md" --plot docs/images/index-recall-qps.png
+rm -rf "$RUNNER"
+$PY bench/index/report.py "$DIR"/results-*.jsonl --table "$DIR/table.md" --plot "docs/images/index-recall-qps-$N.png"
 cat "$DIR/table.md"

@@ -12,7 +12,7 @@ public static class Cli
         output ??= System.Console.Out;
         error ??= System.Console.Error;
         var root = new RootCommand("Tandem: two-tower retrieval for .NET.");
-        root.Subcommands.Add(IndexCommands.Create(output));
+        root.Subcommands.Add(IndexCommands.Create(output, error));
         foreach (var command in ModelCommands.Create(output, error)) root.Subcommands.Add(command);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

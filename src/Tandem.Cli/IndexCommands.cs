@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
+using Tandem.Models.Reporting;
 using Tandem.Retrieval;
 using Tandem.Retrieval.Formats;
 
@@ -10,10 +11,10 @@ namespace Tandem.Cli;
 /// <summary><c>tandem index build | search | bench</c>.</summary>
 internal static class IndexCommands
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var index = new Command("index", "Build, search and benchmark vector indexes.");
-        index.Subcommands.Add(Build(output));
+        index.Subcommands.Add(Build(output, error));
         index.Subcommands.Add(Search(output));
         index.Subcommands.Add(Bench(output));
         return index;
@@ -34,29 +35,49 @@ internal static class IndexCommands
         },
     };
 
-    static Command Build(TextWriter output)
+    static Command Build(TextWriter output, TextWriter error)
     {
-        var vectors = Required("--vectors", "Item vectors, .npy (float32, rows × dimension) or .fvecs; row i gets id i.");
+        var vectors = new Option<string>("--vectors") { Description = "Item vectors, .npy (float32, rows × dimension) or .fvecs; row i gets id i." };
+        var model = new Option<string>("--model") { Description = "A model file: every catalogue item is embedded with its item tower; ids are the item ids (integers)." };
+        var dataDir = new Option<string?>("--data-dir") { Description = "With --model: the folder holding the model's data (else TANDEM_DATA, else the download cache)." };
         var spec = Required("--spec", "Index factory string: Flat, HNSW32, HNSW32,efC200, IVF1024,Flat, IVF1024,PQ16, IVF1024,PQ16,Refine.");
         var outPath = Required("--out", "Index file to write.");
         var metric = MetricOption();
         var trainSize = new Option<int>("--train-size") { Description = "Vectors used for training (IVF, PQ); 0 = all.", DefaultValueFactory = _ => 0 };
-        var command = new Command("build", "Build an index from a vector file.") { vectors, spec, outPath, metric, trainSize };
+        var command = new Command("build", "Build an index from a vector file, or from a model's item embeddings.") { vectors, model, dataDir, spec, outPath, metric, trainSize };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetResult(vectors) is null) == (result.GetResult(model) is null)) result.AddError("give either --vectors or --model");
+        });
         command.SetAction(parse =>
         {
-            var set = VectorFile.Read(parse.GetValue(vectors)!);
+            var (set, ids, source) = parse.GetValue(model) is { } modelPath
+                ? ItemEmbeddings.Embed(modelPath, parse.GetValue(dataDir))
+                : Numbered(VectorFile.Read(parse.GetValue(vectors)!), parse.GetValue(vectors)!);
             using var built = IndexFactory.Create(parse.GetValue(spec)!, set.Dimension, parse.GetValue(metric));
             var clock = Stopwatch.StartNew();
             int train = parse.GetValue(trainSize);
-            if (!built.IsTrained) built.Train(set.Span[..((train > 0 ? Math.Min(train, set.Rows) : set.Rows) * set.Dimension)]);
-            built.Add(set.Span, Enumerable.Range(0, set.Rows).Select(i => (long)i).ToArray());
+            if (!built.IsTrained)
+            {
+                output.WriteLine($"Training {built.Spec} on {(train > 0 ? Math.Min(train, set.Rows) : set.Rows):N0} vectors…");
+                built.Train(set.Span[..((train > 0 ? Math.Min(train, set.Rows) : set.Rows) * set.Dimension)]);
+            }
+            // No notice on the first Ctrl+C: the build stops within one chunk and says so below.
+            using var stop = StopRequest.OnCtrlC();
+            if (!IndexProgress.Add(built, set, ids, output, stop.Token))
+            {
+                error.WriteLine($"tandem: stopped (Ctrl+C) after {built.Count:N0} of {set.Rows:N0} vectors; {parse.GetValue(outPath)} not written.");
+                return 130;
+            }
             double seconds = clock.Elapsed.TotalSeconds;
             built.Save(parse.GetValue(outPath)!);
-            output.WriteLine($"Built {built.Spec} over {set.Rows} {set.Dimension}-d vectors ({built.Metric.Token()}) in {seconds:F1} s; wrote {parse.GetValue(outPath)}.");
+            output.WriteLine($"Built {built.Spec} over {set.Rows} {set.Dimension}-d vectors{source} ({built.Metric.Token()}) in {seconds:F1} s; wrote {parse.GetValue(outPath)}.");
             return 0;
         });
         return command;
     }
+
+    static (VectorSet, long[], string) Numbered(VectorSet set, string path) => (set, Enumerable.Range(0, set.Rows).Select(i => (long)i).ToArray(), "");
 
     static Command Search(TextWriter output)
     {

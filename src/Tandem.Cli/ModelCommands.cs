@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Tandem.Data.IO;
 using Tandem.Evaluation.Ranking;
 using Tandem.Models;
 using Tandem.Models.Experiments;
@@ -30,8 +31,10 @@ static class ModelCommands
         var config = new Option<string>("--config") { Description = "JSON config (see examples/).", Required = true };
         var trainOut = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => "./tandem-model" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the output directory's checkpoint (same config)." };
-        var train = new Command("train", "Train a model from a JSON config; a checkpoint is written after every epoch.") { config, dataDir, trainOut, resume };
-        train.SetAction(p => Train(output, error, ModelConfig.Read(p.GetValue(config)!), p.GetValue(dataDir), p.GetValue(trainOut)!, p.GetValue(resume)));
+        var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip malformed rows, then report how many and the first few (file:line: column)." };
+        var train = new Command("train", "Train a model from a JSON config; a checkpoint is written after every epoch.") { config, dataDir, trainOut, resume, skipBadRows };
+        train.SetAction(p => Train(output, error, ModelConfig.Read(p.GetValue(config)!) is var c && p.GetValue(skipBadRows) ? c with { SkipBadRows = true } : c,
+            p.GetValue(dataDir), p.GetValue(trainOut)!, p.GetValue(resume)));
 
         var model = new Option<string>("--model") { Description = "Model file.", Required = true };
         var evaluate = new Command("evaluate", "Recall/NDCG@K of a model file on its held-out split, beside most-popular.") { model, dataDir };
@@ -106,7 +109,8 @@ static class ModelCommands
         var console = Cli.Console(output);
         string checkpoint = Path.Combine(outDir, CheckpointFile);
         if (resume && !File.Exists(checkpoint)) CliThrow.Input($"{checkpoint}: no checkpoint to resume from; train without --resume first");
-        using var session = MovieLensSession.Load(dataDir, config.SplitSeed);
+        var read = new ReadReport();
+        using var session = TrainingData.Load(config, dataDir, report: read);
         Directory.CreateDirectory(outDir);
         using var stop = StopRequest.OnCtrlC(error);
         var (model, _, result) = Fit(output, session, config, dataDir, config.IdsOnly ? "ID-only two-tower" : "two-tower", checkpoint, stop.Token, resume);
@@ -117,6 +121,7 @@ static class ModelCommands
         var popular = session.Holdout.Evaluate(session.Holdout.MostPopular(), config.K);
         console.Write(Table($"Held-out ratings of {report.UsersEvaluated:N0} users, all {report.ItemCount:N0} movies ranked", [("model", report), ("most-popular", popular)], config.K));
         output.WriteLine($"Wrote {modelPath} and {checkpoint}");
+        TrainingData.WriteSkipped(output, read);
         return result.Cancelled ? 130 : 0;
     }
 
@@ -147,8 +152,7 @@ static class ModelCommands
     {
         var options = config.Options(dataDir);
         // As MovieLensExperiment.Run trains its full model: leave-one-out histories (training only).
-        var model = MovieLensExperiment.Build(session.Fitted, session.Items, options, config.IdsOnly,
-            !config.IdsOnly && config.LeaveOneOut ? session.Users : null);
+        var model = TrainingData.Build(config, session.Fitted, session, dataDir, !config.IdsOnly && config.LeaveOneOut ? session.Users : null);
         var trainer = new Trainer(options.Training);
         var history = new List<EpochRecord>();
         output.WriteLine($"Training {title}: {config.Epochs} epochs");

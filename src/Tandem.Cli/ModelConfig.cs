@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Tandem.Data.Schema;
 using Tandem.Models.Experiments;
 using Tandem.Models.Training;
 
@@ -8,13 +9,20 @@ namespace Tandem.Cli;
 /// <summary>
 /// What <c>tandem train</c> reads (JSON, <c>//</c> comments and trailing commas allowed, field names
 /// camelCase, unknown fields rejected) and what a model file stores to rebuild its architecture.
-/// The features are the MovieLens quickstart schema's (<see cref="MovieLensExperiment.Schema"/>);
-/// <see cref="IdsOnly"/> picks the ID-only towers instead of ids + history + genres.
+/// The features are the MovieLens quickstart schema's (<see cref="MovieLensExperiment.Schema"/>), or,
+/// with <see cref="Schema"/>, those of a schema file (<see cref="SchemaJson"/>) over any data files;
+/// <see cref="IdsOnly"/> picks the ID-only towers instead of all the features.
 /// </summary>
 public sealed record ModelConfig
 {
-    /// <summary>The dataset; only <c>ml-latest-small</c> so far.</summary>
+    /// <summary>The named dataset when there is no <see cref="Schema"/>; only <c>ml-latest-small</c> so far.</summary>
     public string Dataset { get; init; } = "ml-latest-small";
+    /// <summary>A schema file (see <see cref="SchemaJson"/>); relative paths are resolved against the config's folder and stored absolute. Null: the MovieLens quickstart.</summary>
+    public string? Schema { get; init; }
+    /// <summary>Data files (CSV/TSV/JSONL/Parquet) for <see cref="Schema"/>; relative to the config's folder. Null: the schema file's own <c>"data"</c>.</summary>
+    public DataFiles? Data { get; init; }
+    /// <summary>Skip malformed rows, counting them, instead of stopping at the first (the CLI's <c>--skip-bad-rows</c>). Default false.</summary>
+    public bool SkipBadRows { get; init; }
     /// <summary>True: user id and item id only (matrix factorisation); false: user id + history, item id + genres.</summary>
     public bool IdsOnly { get; init; }
     /// <summary>Train the full model on leave-one-out histories (the user's training history minus the example) rather than causal ones. Default true.</summary>
@@ -73,12 +81,20 @@ public sealed record ModelConfig
         }
         if (config is null) CliThrow.Input($"{path}: the config is null; write a JSON object such as {{ \"epochs\": 10 }}");
         config.Validate(path);
-        return config;
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string? Resolve(string? file) => file is null ? null : Path.GetFullPath(file, folder);
+        return config with
+        {
+            Schema = Resolve(config.Schema),
+            Data = config.Data is { } d ? new DataFiles { Interactions = Resolve(d.Interactions), Users = Resolve(d.Users), Items = Resolve(d.Items) } : null,
+        };
     }
 
     void Validate(string source)
     {
-        if (Dataset != "ml-latest-small") CliThrow.Field(source, "dataset", Dataset, "only \"ml-latest-small\" is supported");
+        if (Schema is null && Dataset != "ml-latest-small") CliThrow.Field(source, "dataset", Dataset, "only \"ml-latest-small\" is supported");
+        if (Schema is null && Data is not null) CliThrow.Field(source, "data", "set", "needs a \"schema\" naming the columns and features of those files");
+        if (Data is { Interactions: null }) CliThrow.Field(source, "data.interactions", "missing", "must name the interactions file");
         if (Dimension < 1) CliThrow.Field(source, "dimension", Dimension, "must be at least 1");
         if (!(Temperature > 0)) CliThrow.Field(source, "temperature", Temperature, "must be positive");
         if (Epochs < 1) CliThrow.Field(source, "epochs", Epochs, "must be at least 1");

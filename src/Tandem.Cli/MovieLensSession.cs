@@ -1,6 +1,7 @@
 using Tandem.Data.Batching;
 using Tandem.Data.Datasets;
 using Tandem.Data.Encoders;
+using Tandem.Data.IO;
 using Tandem.Data.Splits;
 using Tandem.Data.Tables;
 using Tandem.Models;
@@ -27,26 +28,35 @@ sealed class MovieLensSession : IDisposable
     public required Holdout Holdout { get; init; }
     public required Vocabulary ItemVocabulary { get; init; }
     public required IReadOnlyDictionary<string, string> Titles { get; init; }
+    /// <summary>Where user ids come from, for the error on an unknown user (after "is not in the training data").</summary>
+    public required string UserHint { get; init; }
 
     /// <summary>Loads the data; <paramref name="fitted"/> null fits the features on the training rows.</summary>
-    public static MovieLensSession Load(string? dataDir, ulong splitSeed, FittedFeatures? fitted = null)
+    public static MovieLensSession Load(string? dataDir, ulong splitSeed, FittedFeatures? fitted = null, ReadOptions read = default, ReadReport? report = null)
     {
         string? dir = MovieLensExperiment.DataDirectory(dataDir);
         if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir))
             CliThrow.Input($"{dataDir}: data directory not found; pass --data-dir with the folder holding ml-latest-small/");
-        var log = MovieLens.Load(MovieLensVariant.LatestSmall, MovieLensExperiment.Schema(), dir);
-        var split = ReferenceSplit.Create(log, splitSeed);
+        var log = MovieLens.Load(MovieLensVariant.LatestSmall, MovieLensExperiment.Schema(), dir, read, report);
+        return Create(log, ReferenceSplit.Create(log, splitSeed), "item", fitted, ReadTitles(dir ?? Environment.GetEnvironmentVariable("TANDEM_DATA")),
+            $"of ml-latest-small; use a userId from ratings.csv (1 to {log.UserKeys!.Count})");
+    }
+
+    /// <summary>A session over any log: items numbered by the id feature <paramref name="itemFeature"/>; <paramref name="fitted"/> null fits on the training rows.</summary>
+    public static MovieLensSession Create(InteractionLog log, Split split, string itemFeature, FittedFeatures? fitted, IReadOnlyDictionary<string, string> titles, string userHint)
+    {
         fitted ??= FittedFeatures.Fit(log, split.Train);
         var data = fitted.Encode(log, split.Train);
-        var items = new ItemCatalogue(data, split.Train, "item");
+        var items = new ItemCatalogue(data, split.Train, itemFeature);
         var users = new UserCatalogue(log, fitted, data, split.Train);
-        var vocabulary = ((CategoricalEncoder)fitted["item"]).Vocabulary!;
+        var vocabulary = ((CategoricalEncoder)fitted[itemFeature]).Vocabulary!;
         return new MovieLensSession
         {
             Log = log, Split = split, Fitted = fitted, Data = data, Items = items, Users = users,
             Holdout = new Holdout(log, split.Train, split.Test, items, id => vocabulary.Token(id)!),
             ItemVocabulary = vocabulary,
-            Titles = ReadTitles(dir ?? Environment.GetEnvironmentVariable("TANDEM_DATA")),
+            Titles = titles,
+            UserHint = userHint,
         };
     }
 
@@ -54,10 +64,10 @@ sealed class MovieLensSession : IDisposable
     public static (MovieLensSession Session, TwoTowerModel Model, ModelConfig Config) LoadModel(string path, string? dataDir)
     {
         MovieLensSession? session = null;
-        var (model, config) = TwoTowerModelFile.Load<ModelConfig>(path, MovieLensExperiment.Schema(), (config, fitted) =>
+        var (model, config) = TwoTowerModelFile.Load<ModelConfig>(path, TrainingData.Schema, (config, fitted) =>
         {
-            session = Load(dataDir, config.SplitSeed, fitted);
-            return MovieLensExperiment.Build(fitted, session.Items, config.Options(dataDir), config.IdsOnly);
+            session = TrainingData.Load(config, dataDir, fitted);
+            return TrainingData.Build(config, fitted, session, dataDir);
         });
         return (session!, model, config);
     }
@@ -67,7 +77,7 @@ sealed class MovieLensSession : IDisposable
     {
         int code = Log.UserKeys!.CodeOf(userId);
         if (code < 0 || !Users.HasTraining(code))
-            CliThrow.Input($"user '{userId}' is not in the training data of ml-latest-small; use a userId from ratings.csv (1 to {Log.UserKeys.Count})");
+            CliThrow.Input($"user '{userId}' is not in the training data {UserHint}");
         return code;
     }
 

@@ -23,7 +23,16 @@ public static class Criteo
     public static DatasetInfo KaggleInfo { get; } = new("criteo-kaggle",
         "https://go.criteo.net/criteo-research-kaggle-display-advertising-challenge-dataset.tar.gz", null, [("train.txt", null)]);
 
-    /// <summary>Folder name of the 10,000-row sample in the project's shared data; it has no public download.</summary>
+    /// <summary>
+    /// Criteo's public sample of the Kaggle training data: <c>dac_sample.tar.gz</c>, holding
+    /// <c>dac_sample.txt</c> in the original tab-separated, headerless format (100,000 rows as
+    /// commonly described; not verified here). Criteo publishes neither a checksum nor the size, so
+    /// the archive's SHA-256 is recorded on first download and checked on later ones.
+    /// </summary>
+    public static DatasetInfo SampleInfo { get; } = new("criteo-dac-sample",
+        "https://labs.criteo.com/wp-content/uploads/2015/04/dac_sample.tar.gz", null, [("dac_sample.txt", null)]);
+
+    /// <summary>Folder name of the 10,000-row sample in the project's shared data (a header+comma copy with no public download of its own; <see cref="SampleInfo"/> is the public sample).</summary>
     public const string Sample10kName = "criteo-10k";
 
     /// <summary>
@@ -67,6 +76,10 @@ public static class Criteo
         DataThrow.FileNotFound(Path.Combine(dataDir ?? "<data-dir>", Sample10kName, "criteo_sampled_data_10k.csv"), "pass --data-dir or set TANDEM_DATA to the folder holding criteo-10k");
         return null;
     }
+
+    /// <summary>Loads Criteo's public sample (<see cref="SampleInfo"/>), downloading it into the cache if no local copy is found.</summary>
+    public static InteractionLog LoadSample(string? dataDir = null, FeatureSchema? schema = null, ReadOptions options = default, HttpClient? http = null, ReadReport? report = null) =>
+        Load(Path.Combine(DatasetFetcher.Locate(SampleInfo, dataDir, http), "dac_sample.txt"), schema, options, report);
 
     /// <summary>Loads the Kaggle release, downloading it into the cache if no local copy is found.</summary>
     public static InteractionLog LoadKaggle(string? dataDir = null, FeatureSchema? schema = null, ReadOptions options = default, HttpClient? http = null) =>

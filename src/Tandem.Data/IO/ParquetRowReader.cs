@@ -1,29 +1,46 @@
 using System.Globalization;
+using Parquet;
 using Parquet.Serialization;
 
 namespace Tandem.Data.IO;
 
 /// <summary>
-/// Parquet through Parquet.Net: the file is read whole (all row groups), then served row by
-/// row like the text formats; values are formatted with the invariant culture, lists joined by
-/// commas. Line numbers are 1-based data rows plus one, so they read like a CSV with a header.
+/// Parquet through Parquet.Net, streamed one row group at a time: only the current group's rows
+/// are in memory, so a file larger than memory reads in bounded space (a writer's row-group size
+/// sets the bound). Rows are served like the text formats; values are formatted with the invariant
+/// culture, lists joined by commas. Line numbers are 1-based data rows plus one, so they read like
+/// a CSV with a header.
 /// </summary>
 public sealed class ParquetRowReader : IRowReader
 {
+    readonly FileStream stream;
     readonly string[] columns;
-    readonly IList<Dictionary<string, object>> rows;
     readonly string[] values;
-    int row = -1;
+    readonly int groups;
+    readonly long totalRows;
+    IList<Dictionary<string, object>> rows = [];
+    int group = -1, inGroup = -1;
+    long row = -1;
 
-    /// <summary>Reads <paramref name="path"/>.</summary>
+    /// <summary>Opens <paramref name="path"/> and reads its footer (schema and row-group sizes).</summary>
     public ParquetRowReader(string path)
     {
         if (!File.Exists(path)) DataThrow.FileNotFound(path, "check the path, --data-dir or TANDEM_DATA");
         Source = path;
-        using var stream = File.OpenRead(path);
-        var result = ParquetSerializer.DeserializeUntypedAsync(stream).GetAwaiter().GetResult();
-        columns = result.Schema.DataFields.Select(f => f.Name).ToArray();
-        rows = result.Data;
+        stream = File.OpenRead(path);
+        try
+        {
+            var footer = Guard(() => ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult(), "");
+            columns = footer.Schema.DataFields.Select(f => f.Name).ToArray();
+            groups = footer.RowGroupCount;
+            totalRows = footer.RowGroups.Sum(g => g.RowCount);
+            footer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
         values = new string[columns.Length];
     }
 
@@ -43,13 +60,38 @@ public sealed class ParquetRowReader : IRowReader
     public ReadOnlySpan<char> this[int ordinal] => values[ordinal];
 
     /// <inheritdoc/>
+    public int RowCountHint => (int)Math.Min(int.MaxValue, totalRows);
+
+    /// <summary>Rows held in memory now: those of the current row group only.</summary>
+    internal int ResidentRows => rows.Count;
+
+    /// <inheritdoc/>
     public bool Read()
     {
-        if (++row >= rows.Count) return false;
-        var r = rows[row];
+        while (++inGroup >= rows.Count)
+        {
+            if (++group >= groups) return false;
+            rows = [];  // let the previous group go before the next one is read
+            stream.Position = 0;
+            rows = Guard(() => ParquetSerializer.DeserializeUntypedAsync(stream, null, group).GetAwaiter().GetResult().Data, $" (row group {group + 1} of {groups})");
+            inGroup = -1;
+        }
+        row++;
+        var r = rows[inGroup];
         for (int i = 0; i < columns.Length; i++)
             values[i] = r.TryGetValue(columns[i], out var v) ? Text(v) : "";
         return true;
+    }
+
+    /// <summary>Runs a Parquet.Net read, turning its failures into one line naming the file.</summary>
+    T Guard<T>(Func<T> read, string where)
+    {
+        try { return read(); }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ParquetException or Parquet.Meta.Proto.ThriftProtocolException)
+        {
+            DataThrow.Data($"{Source}: not a readable Parquet file{where}: {e.Message}");
+            throw;
+        }
     }
 
     static string Text(object? v) => v switch
@@ -62,5 +104,5 @@ public sealed class ParquetRowReader : IRowReader
     };
 
     /// <inheritdoc/>
-    public void Dispose() { }
+    public void Dispose() => stream.Dispose();
 }

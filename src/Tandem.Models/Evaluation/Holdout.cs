@@ -42,13 +42,22 @@ public sealed class Holdout
         var trainUsers = new int[trainRows.Length];
         var trainItems = new int[trainRows.Length];
         for (int k = 0; k < trainRows.Length; k++) (trainUsers[k], trainItems[k]) = (users[trainRows[k]], Index(trainRows[k], false));
-        var testUsers = new int[testRows.Length];
-        var testItems = new int[testRows.Length];
-        for (int k = 0; k < testRows.Length; k++) (testUsers[k], testItems[k]) = (users[testRows[k]], Index(testRows[k], true));
+        // A repeat of a training interaction is not held out: its item is excluded from the user's ranking, so it could never be found.
+        var seen = new HashSet<(int, int)>(trainRows.Length);
+        for (int k = 0; k < trainRows.Length; k++) seen.Add((trainUsers[k], trainItems[k]));
+        var testUsers = new List<int>(testRows.Length);
+        var testItems = new List<int>(testRows.Length);
+        foreach (int row in testRows)
+        {
+            int user = users[row], item = Index(row, true);
+            if (seen.Contains((user, item))) continue;
+            testUsers.Add(user);
+            testItems.Add(item);
+        }
         ColdItems = cold.Count;
         int total = ids.Length + ColdItems;
         Excluded = UserItemSets.FromPairs(trainUsers, trainItems, UserCount, total);
-        HeldOut = UserItemSets.FromPairs(testUsers, testItems, UserCount, total);
+        HeldOut = UserItemSets.FromPairs(testUsers.ToArray(), testItems.ToArray(), UserCount, total);
         TrainCounts = new float[total];
         foreach (int i in trainItems) TrainCounts[i]++;
         for (int i = ids.Length; i < total; i++) TrainCounts[i] = float.NegativeInfinity;

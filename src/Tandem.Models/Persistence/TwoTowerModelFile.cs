@@ -32,16 +32,23 @@ public static class TwoTowerModelFile
     /// copied into it (every name and shape checked first).
     /// </summary>
     /// <exception cref="TandemFileException">The file is missing, corrupt, not a model file, or does not match the built architecture.</exception>
-    public static (TwoTowerModel Model, TConfig Config) Load<TConfig>(string path, FeatureSchema schema, Func<TConfig, FittedFeatures, TwoTowerModel> build)
+    public static (TwoTowerModel Model, TConfig Config) Load<TConfig>(string path, FeatureSchema schema, Func<TConfig, FittedFeatures, TwoTowerModel> build) =>
+        Load(path, _ => schema, build);
+
+    /// <summary>As the overload above, for models whose schema depends on their configuration (a schema file it names).</summary>
+    /// <exception cref="TandemFileException">The file is missing, corrupt, not a model file, or does not match the built architecture.</exception>
+    public static (TwoTowerModel Model, TConfig Config) Load<TConfig>(string path, Func<TConfig, FeatureSchema> schema, Func<TConfig, FittedFeatures, TwoTowerModel> build)
     {
+        ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(build);
         using var reader = TandemFileReader.Open(path, TandemFileKind.Model);
         var config = reader.ReadJson<TConfig>(ConfigSection);
+        var declared = schema(config);
         FittedFeatures features;
         try
         {
             using var stream = new MemoryStream(reader.ReadBytes(FeaturesSection));
-            features = FittedFeatures.Load(stream, schema);
+            features = FittedFeatures.Load(stream, declared);
         }
         catch (Tandem.Data.DataException e)
         {

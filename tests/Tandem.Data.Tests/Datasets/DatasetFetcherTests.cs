@@ -1,23 +1,10 @@
 using System.IO.Compression;
-using System.Net;
 using Tandem.Data.Datasets;
 
 namespace Tandem.Data.Tests.Datasets;
 
 public class DatasetFetcherTests
 {
-    /// <summary>Serves one archive and counts requests; no network.</summary>
-    sealed class FakeServer(byte[] archive) : HttpMessageHandler
-    {
-        public int Requests;
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Requests++;
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(archive) });
-        }
-    }
-
     static byte[] Zip(string folder, params (string Name, string Text)[] files)
     {
         var stream = new MemoryStream();
@@ -45,7 +32,7 @@ public class DatasetFetcherTests
         string recorded = File.ReadAllText(Path.Combine(cache, "ml-test.zip.sha256")).Trim();
         Assert.Equal(DatasetFetcher.Sha256(Path.Combine(cache, "ml-test.zip")), recorded);
         DatasetFetcher.Download(info, http, cache);
-        Assert.Equal(1, server.Requests); // the cached archive is reused
+        Assert.Single(server.Requests); // the cached archive is reused
     }
 
     [Fact]
@@ -79,7 +66,7 @@ public class DatasetFetcherTests
         using var http = new HttpClient(server);
         string dir = DatasetFetcher.Locate(MovieLens.Info(MovieLensVariant.LatestSmall), TestData.Datasets, http, TestData.TempDir());
         Assert.Equal(Path.Combine(TestData.Datasets, "ml-latest-small"), dir);
-        Assert.Equal(0, server.Requests);
+        Assert.Empty(server.Requests);
     }
 
     [Fact]

@@ -1,0 +1,179 @@
+using Tandem.Models.Experiments;
+using Tandem.Retrieval;
+
+namespace Tandem.Cli.Tests;
+
+/// <summary>
+/// <c>tandem train --config</c> with a schema file over data files other than the quickstart's:
+/// generated JSON Lines interactions with a CSV item table, and the real ml-latest-small through
+/// a schema of its own; then <c>tandem index build --model</c> on the trained model.
+/// </summary>
+public sealed class SchemaTrainingTests : IDisposable
+{
+    readonly string directory = Directory.CreateTempSubdirectory("tandem-cli-schema-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    string InDir(string name) => Path.Combine(directory, name);
+
+    static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Cli.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    const string Schema = """
+        {
+          "interactions": { "user": "user", "item": "item", "timestamp": "ts" },
+          "features": [
+            { "name": "user", "column": "user", "kind": "id", "tower": "user" },
+            { "name": "item", "column": "item", "kind": "id", "tower": "item" },
+            { "name": "tags", "column": "tags", "kind": "multi_categorical", "tower": "item", "separator": "|" },
+            { "name": "history", "column": "item", "kind": "sequence", "max_length": 10 }
+          ]
+        }
+        """;
+
+    /// <summary>
+    /// 40 users × 10 distinct items of 60 (item i tagged "t{i % 5}"); each user picks from the 12
+    /// items of one tag. <paramref name="badLine"/> &gt; 0 replaces that line's timestamp with a word.
+    /// </summary>
+    string WriteData(int badLine = 0)
+    {
+        var random = new Random(7);
+        using (var items = new StreamWriter(InDir("items.csv")))
+        {
+            items.WriteLine("item,tags");
+            for (int i = 1; i <= 60; i++) items.WriteLine($"{i},t{i % 5}|all");
+        }
+        using (var log = new StreamWriter(InDir("interactions.jsonl")))
+        {
+            int line = 0;
+            for (int u = 0; u < 40; u++)
+            {
+                var group = Enumerable.Range(0, 12).ToArray();
+                random.Shuffle(group);
+                foreach (int g in group[..10])
+                {
+                    string ts = ++line == badLine ? "\"soon\"" : (1_600_000_000 + line * 60).ToString();
+                    log.WriteLine($$"""{"user": "u{{u}}", "item": {{g * 5 + u % 5 + 1}}, "ts": {{ts}}}""");
+                }
+            }
+        }
+        File.WriteAllText(InDir("schema.json"), Schema);
+        File.WriteAllText(InDir("train.json"), """
+            // The schema file names the features; the data files are named here, relative to this file.
+            { "schema": "schema.json", "data": { "interactions": "interactions.jsonl", "items": "items.csv" }, "epochs": 2, "batchSize": 64, "dimension": 16 }
+            """);
+        return InDir("train.json");
+    }
+
+    [Fact]
+    public void TrainsFromASchemaFileThenEvaluatesAndIndexesTheItems()
+    {
+        string config = WriteData();
+        var (code, output, error) = Run("train", "--config", config, "--out", InDir("model"));
+        Assert.True(code == 0, error);
+        Assert.Contains("Training two-tower: 2 epochs", output);
+        // 10 distinct items per user, floor(0.25 × 10) = 2 held out each: all 40 users are evaluated.
+        Assert.Contains("Held-out ratings of 40 users", output);
+        Assert.DoesNotContain("Skipped", output);
+        string model = Path.Combine(InDir("model"), ModelCommands.ModelFile);
+
+        (code, output, error) = Run("evaluate", "--model", model);
+        Assert.True(code == 0, error);
+        Assert.Contains("40 users", output);
+
+        (code, output, error) = Run("recommend", "--model", model, "--user", "u3", "-k", "5");
+        Assert.True(code == 0, error);
+        Assert.Contains("Top 5 unseen movies for user u3", output);
+        (code, _, error) = Run("recommend", "--model", model, "--user", "nobody");
+        Assert.Equal(1, code);
+        Assert.Equal($"tandem: user 'nobody' is not in the training data of {InDir("interactions.jsonl")}; use a value of its 'user' column", error.Trim());
+
+        (code, output, error) = Run("index", "build", "--model", model, "--spec", "Flat", "--out", InDir("items.idx"));
+        Assert.True(code == 0, error);
+        var (vectors, ids, _) = ItemEmbeddings.Embed(model, null);
+        Assert.Contains($"Built Flat over {ids.Length} 16-d vectors (the item tower of model.tandem)", output);
+        // Ids are the item ids of the data (1..60, each in training), not row numbers.
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i).Order(), ids.Order());
+        using var index = VectorIndex.Load(InDir("items.idx"));
+        Assert.Equal(ids.Length, index.Count);
+        // The tower's output is L2-normalised, so under inner product each item's nearest vector is its own.
+        var scores = new float[1];
+        var found = new long[1];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            index.Search(vectors.Row(i), 1, scores, found);
+            Assert.Equal(ids[i], found[0]);
+            Assert.Equal(1f, scores[0], 1e-4f);
+        }
+    }
+
+    [Fact]
+    public void ABadRowStopsTrainingWithItsLocationUnlessSkipped()
+    {
+        string config = WriteData(badLine: 7);
+        string file = InDir("interactions.jsonl");
+        var (code, _, error) = Run("train", "--config", config, "--out", InDir("model"));
+        Assert.Equal(1, code);
+        Assert.Equal($"tandem: {file}:7: column 'ts': expected a number, found \"soon\"", error.Trim());
+
+        (code, var output, error) = Run("train", "--config", config, "--out", InDir("model"), "--skip-bad-rows");
+        Assert.True(code == 0, error);
+        // 400 interactions and 60 items read, one of them bad.
+        Assert.Contains("Skipped 1 bad row(s) of 460 (--skip-bad-rows); the first 1:", output);
+        Assert.Contains($"  {file}:7: column 'ts': expected a number, found \"soon\"", output);
+    }
+
+    [Fact]
+    public void ASchemaWithoutAnItemIdFeatureIsOneLine()
+    {
+        string config = WriteData();
+        File.WriteAllText(InDir("schema.json"), Schema.Replace("""{ "name": "item", "column": "item", "kind": "id", "tower": "item" },""", ""));
+        var (code, _, error) = Run("train", "--config", config, "--out", InDir("model"));
+        Assert.Equal(1, code);
+        Assert.StartsWith("tandem: ", error);
+        Assert.Contains("training needs an id feature of the item column (item)", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    static string Example(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Tandem.sln"))) return Path.Combine(dir.FullName, "examples", "schema", name);
+        throw new InvalidOperationException("Tandem.sln not found");
+    }
+
+    [Fact]
+    public void TheExampleConfigNamesItsSchemaAndTheSharedMovieLensFiles()
+    {
+        var config = ModelConfig.Read(Example("train.json"));
+        Assert.Equal(Example("movielens.schema.json"), config.Schema);
+        Assert.True(File.Exists(config.Data!.Value.Interactions), config.Data.Value.Interactions);
+        Assert.True(File.Exists(config.Data.Value.Items), config.Data.Value.Items);
+        Assert.Equal(10, config.Epochs);
+    }
+
+    [Fact]
+    public void TrainsOnMovieLensThroughTheExampleSchema()
+    {
+        string data = MovieLensExperiment.DataDirectory(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
+        string dir = Path.Combine(data, "ml-latest-small").Replace("\\", "/");
+        // The example's schema with one epoch instead of ten.
+        File.WriteAllText(InDir("train.json"), $$"""
+            { "schema": "{{Example("movielens.schema.json").Replace("\\", "/")}}", "data": { "interactions": "{{dir}}/ratings.csv", "items": "{{dir}}/movies.csv" }, "epochs": 1 }
+            """);
+        var (code, output, error) = Run("train", "--config", InDir("train.json"), "--out", InDir("model"));
+        Assert.True(code == 0, error);
+        // Every one of the 610 users has at least 20 ratings, so floor(0.25 n) >= 5 are held out for each.
+        Assert.Contains("Held-out ratings of 610 users", output);
+        (code, _, error) = Run("index", "build", "--model", Path.Combine(InDir("model"), ModelCommands.ModelFile), "--spec", "HNSW16", "--out", InDir("movies.idx"));
+        Assert.True(code == 0, error);
+        using var index = VectorIndex.Load(InDir("movies.idx"));
+        // The catalogue is every movie rated in the training 75%: most of the 9,724 rated movies.
+        Assert.InRange(index.Count, 8_000, 9_724);
+    }
+}
