@@ -15,29 +15,46 @@ public static class ReferenceSplit
 {
     /// <summary>The split of every interaction of <paramref name="log"/>.</summary>
     /// <exception cref="ModelException">A user or item key is not an integer.</exception>
-    public static Split Create(InteractionLog log, ulong seed = 42)
+    public static Split Create(InteractionLog log, ulong seed = 42) =>
+        Shuffled(log, Enumerable.Range(0, log.Count).ToArray(), seed, n => (3 * n + 2) / 4);
+
+    /// <summary>
+    /// A validation slice carved from <paramref name="rows"/> (e.g. the training rows) the same
+    /// way: per user, <c>round(fraction · n)</c> of their rows (at most n − 1, so every user keeps
+    /// one) go to <see cref="Split.Test"/>, the rest to <see cref="Split.Train"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fraction"/> is not in [0, 1).</exception>
+    /// <exception cref="ModelException">A user or item key is not an integer.</exception>
+    public static Split Carve(InteractionLog log, ReadOnlySpan<int> rows, double fraction, ulong seed)
+    {
+        if (!(fraction >= 0 && fraction < 1)) throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The validation fraction must be in [0, 1), e.g. 0.1.");
+        return Shuffled(log, rows.ToArray(), seed, n => n - Math.Min(n - 1, (int)Math.Round(fraction * n, MidpointRounding.AwayFromZero)));
+    }
+
+    /// <summary>Each user's <paramref name="rows"/> in item-key order, shuffled; the first <paramref name="trainCount"/>(n) train.</summary>
+    static Split Shuffled(InteractionLog log, int[] rows, ulong seed, Func<int, int> trainCount)
     {
         var users = log.UserCodes;
         var items = log.ItemCodes.ToArray();
         var userKey = Keys(log.UserKeys!, "user");
         var itemKey = Keys(log.ItemKeys!, "item");
         var byUser = new List<int>[userKey.Length];
-        for (int r = 0; r < log.Count; r++) (byUser[users[r]] ??= []).Add(r);
+        foreach (int r in rows) (byUser[users[r]] ??= []).Add(r);
         var order = Enumerable.Range(0, userKey.Length).Where(u => byUser[u] is not null).OrderBy(u => userKey[u]).ToArray();
         var rng = new SplitMix64(seed);
         var train = new List<int>();
         var test = new List<int>();
         foreach (int u in order)
         {
-            var rows = byUser[u].OrderBy(r => itemKey[items[r]]).ToArray();
-            for (int i = rows.Length - 1; i >= 1; i--)
+            var mine = byUser[u].OrderBy(r => itemKey[items[r]]).ToArray();
+            for (int i = mine.Length - 1; i >= 1; i--)
             {
                 int j = (int)(rng.Next() % (ulong)(i + 1));
-                (rows[i], rows[j]) = (rows[j], rows[i]);
+                (mine[i], mine[j]) = (mine[j], mine[i]);
             }
-            int n = rows.Length, nTrain = (3 * n + 2) / 4;
-            train.AddRange(rows.AsSpan(0, nTrain));
-            test.AddRange(rows.AsSpan(nTrain));
+            int nTrain = trainCount(mine.Length);
+            train.AddRange(mine.AsSpan(0, nTrain));
+            test.AddRange(mine.AsSpan(nTrain));
         }
         train.Sort();
         test.Sort();
