@@ -148,7 +148,8 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
         string Config(int epochs)
         {
             string path = Path.Combine(directory, $"ids-{epochs}.json");
-            File.WriteAllText(path, $$"""{ "idsOnly": true, "epochs": {{epochs}}, "threads": 1 }""");
+            // No validation slice: early stopping restores its best epoch, which a resumed run cannot know.
+            File.WriteAllText(path, $$"""{ "idsOnly": true, "epochs": {{epochs}}, "threads": 1, "validationFraction": 0 }""");
             return path;
         }
         string straight = Path.Combine(directory, "straight"), resumed = Path.Combine(directory, "resumed");
@@ -186,7 +187,7 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     public void TheExampleConfigsAreValid()
     {
         foreach (string file in Directory.GetFiles(RepositoryFolder("examples"), "movielens-*.json"))
-            Assert.Equal(10, ModelConfig.Read(file).Epochs);
+            Assert.Equal(new ModelConfig().Epochs, ModelConfig.Read(file).Epochs);
     }
 
     static string RepositoryFolder(string name)
