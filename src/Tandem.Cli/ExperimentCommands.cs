@@ -57,12 +57,12 @@ static class ExperimentCommands
                 if (current != run && current is not null) task.Increment(1);
                 current = run;
                 task.Description = $"{Markup.Escape(run)}: epoch {e.Epoch + 1}, loss {e.Loss:0.000}, validation Recall@{options.K} {e.Validation:0.0000}";
-            }, stop.Token);
+            }, stop.Token, done => WriteAtomically(outFile, Report(done, options, seeds) + "\n(Partial: the runs finished so far; the command has not finished.)\n"));
             task.Value = runs;
         });
         if (stop.IsRequested)
         {
-            error.WriteLine("tandem: stopped (Ctrl+C); no report written.");
+            error.WriteLine($"tandem: stopped (Ctrl+C); {outFile} holds the runs finished so far.");
             return 130;
         }
         string report = Report(table, options, seeds);
@@ -77,7 +77,8 @@ static class ExperimentCommands
     {
         int k = options.K;
         string[] metrics = [$"Recall@{k}", $"NDCG@{k}", $"HitRate@{k}", "MRR"];
-        var checks = table.Margins(MovieLensExperiment.TwoTower, [MovieLensExperiment.IdOnly, MovieLensExperiment.MostPopular], metrics[..2]).ToArray();
+        string[] baselines = [.. new[] { MovieLensExperiment.IdOnly, MovieLensExperiment.MostPopular }.Where(table.Rows.Contains)];
+        var checks = table.Rows.Contains(MovieLensExperiment.TwoTower) ? table.Margins(MovieLensExperiment.TwoTower, baselines, metrics[..2]).ToArray() : [];
         var text = new StringBuilder();
         text.AppendLine($"Seeds {string.Join(", ", seeds)} (initialisation and batch order); split: per-user 75/25, seed {options.SplitSeed}; " +
             $"every rating an implicit positive; full catalogue ranked, training items excluded; K = {k}. " +

@@ -1,3 +1,4 @@
+using static Tandem.Cli.Tests.CliRun;
 using System.Globalization;
 using Tandem.Models.Experiments;
 
@@ -8,14 +9,6 @@ public sealed class ExperimentCommandTests : IDisposable
     readonly string directory = Directory.CreateTempSubdirectory("tandem-cli-experiment-").FullName;
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
-
-    static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Cli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     /// <summary>The Markdown row of <paramref name="model"/> as its cells.</summary>
     static string[] Row(string report, string model) =>

@@ -32,10 +32,11 @@ public static class MovieLensSeeds
     /// each of them) into a table whose rows are the model names and the ablations' names.
     /// <paramref name="progress"/> receives (run description, epoch) after every epoch. Stops after the
     /// current step when <paramref name="cancellation"/> is cancelled; the table then holds the runs
-    /// finished so far.
+    /// finished so far. <paramref name="finished"/>, if given, receives the table after every run
+    /// (e.g. to write a report that survives an interruption).
     /// </summary>
     public static SeedTable Run(MovieLensOptions options, IReadOnlyList<int> seeds, IReadOnlyList<Ablation>? ablations = null,
-        Action<string, EpochProgress>? progress = null, CancellationToken cancellation = default)
+        Action<string, EpochProgress>? progress = null, CancellationToken cancellation = default, Action<SeedTable>? finished = null)
     {
         var table = new SeedTable();
         var runs = new List<(string? Row, MovieLensOptions Options)>();
@@ -49,6 +50,7 @@ public static class MovieLensSeeds
             if (report.Models.Any(m => m.Training?.Cancelled == true)) break;
             if (row is null) foreach (var m in report.Models) table.Add(m.Name, m);
             else table.Add(row, report[MovieLensExperiment.TwoTower]);
+            finished?.Invoke(table);
         }
         return table;
     }

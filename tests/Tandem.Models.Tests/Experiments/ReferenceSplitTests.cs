@@ -1,10 +1,19 @@
 using Tandem.Data.Datasets;
+using Tandem.Data.Tables;
 using Tandem.Models.Experiments;
 
 namespace Tandem.Models.Tests.Experiments;
 
 public class ReferenceSplitTests
 {
+    /// <summary>ml-latest-small with the quickstart schema, or null where the data is not beside the repository.</summary>
+    static InteractionLog? Load()
+    {
+        string? dir = MovieLensExperiment.DataDirectory(null);
+        if (dir is null || !File.Exists(Path.Combine(dir, "ml-latest-small", "ratings.csv"))) return null;
+        return MovieLens.Load(MovieLensVariant.LatestSmall, MovieLensExperiment.Schema(), dir);
+    }
+
     [Fact]
     public void SplitMixMatchesTheReferenceChecks()
     {
@@ -16,9 +25,7 @@ public class ReferenceSplitTests
     [Fact]
     public void MovieLensSplitHasTheReferenceSizes()
     {
-        string? dir = MovieLensExperiment.DataDirectory(null);
-        if (dir is null || !File.Exists(Path.Combine(dir, "ml-latest-small", "ratings.csv"))) return; // data not present on this machine
-        var log = MovieLens.Load(MovieLensVariant.LatestSmall, MovieLensExperiment.Schema(), dir);
+        if (Load() is not { } log) return; // data not present on this machine
         var split = ReferenceSplit.Create(log, 42);
         // The reference's seed-42 split: 75,703 train and 25,133 test interactions.
         Assert.Equal(75_703, split.Train.Length);
@@ -34,9 +41,7 @@ public class ReferenceSplitTests
     [Fact]
     public void CarvedValidationSliceTakesATenthOfEachUsersTrainingRowsAndKeepsOneEach()
     {
-        string? dir = MovieLensExperiment.DataDirectory(null);
-        if (dir is null || !File.Exists(Path.Combine(dir, "ml-latest-small", "ratings.csv"))) return; // data not present on this machine
-        var log = MovieLens.Load(MovieLensVariant.LatestSmall, MovieLensExperiment.Schema(), dir);
+        if (Load() is not { } log) return; // data not present on this machine
         var split = ReferenceSplit.Create(log, 42);
         var carved = ReferenceSplit.Carve(log, split.Train, 0.1, 42);
         // A partition of the training rows: nothing from the test set, nothing lost or doubled.
