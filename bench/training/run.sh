@@ -15,7 +15,7 @@ unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 export OMP_WAIT_POLICY=passive   # PyTorch's fastest setting on a shared machine (bench/reference/README.md)
 dotnet build bench/Tandem.Bench.Training -c Release -v q -nologo >/dev/null
 tandem="dotnet bench/Tandem.Bench.Training/bin/Release/net10.0/Tandem.Bench.Training.dll"
-runs=$(mktemp /tmp/tandem-training-runs.XXXXXX)
+runs=/tmp/tandem-training-runs.txt   # every run's JSON line, kept for inspection
 echo "ml-latest-small, $epochs epochs, 2 threads, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in 1 2 3; do
   $tandem --data-dir "$data" --epochs "$epochs" --threads 2 | sed "s/^/tandem /"
@@ -37,4 +37,4 @@ ratio = t["examples_per_s"] / p["examples_per_s"]
 print(f"ratio tandem/{best} (the faster PyTorch): {ratio:.2f}x examples/s; Recall@10 {t['recall_at_10']:.4f} vs {p['recall_at_10']:.4f}")
 print(f"bar (>= 3x at equal or better Recall@10): {'met' if ratio >= 3 and t['recall_at_10'] >= p['recall_at_10'] else 'NOT met'}")
 PY
-rm -f "$runs"
+echo "runs: $runs"
