@@ -118,10 +118,19 @@ def write_split(path, ratings, split):
     os.replace(tmp, path)
 
 
-class Data:
-    """Vocabularies (index 0 = OOV), training examples with causal histories, test sets."""
+def leave_one_out(idx, k):
+    """The user's HISTORY most recent training items other than the k-th: the history the user
+    has at evaluation, minus the example's own item."""
+    n = len(idx)
+    if k < n - HISTORY:
+        return idx[n - HISTORY:]
+    return idx[max(0, n - HISTORY - 1):k] + idx[k + 1:]
 
-    def __init__(self, ratings, genres, split):
+
+class Data:
+    """Vocabularies (index 0 = OOV), training examples with their histories, test sets."""
+
+    def __init__(self, ratings, genres, split, causal):
         train = sorted((u, t, m) for u, m, t in ratings if split[(u, m)] == "train")
         self.item_ids = sorted({m for _, _, m in train})
         self.user_ids = sorted({u for u, _, _ in train})
@@ -149,9 +158,12 @@ class Data:
         for u, events in per_user.items():   # events already sorted by (timestamp, movieId)
             times = [t for t, _ in events]
             idx = [item_index[m] for _, m in events]
-            for t, m in events:
-                j = bisect_left(times, t)             # strictly earlier timestamps only
-                hists.append(idx[max(0, j - HISTORY):j])
+            for k, (t, m) in enumerate(events):
+                if causal:
+                    j = bisect_left(times, t)         # strictly earlier timestamps only
+                    hists.append(idx[max(0, j - HISTORY):j])
+                else:
+                    hists.append(leave_one_out(idx, k))
                 users.append(user_index[u])
                 items.append(item_index[m])
                 counts[item_index[m]] += 1
@@ -308,6 +320,8 @@ def main():
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--sparse", action="store_true", help="sparse embeddings + SparseAdam")
+    p.add_argument("--causal", action="store_true",
+                   help="train on causal histories (items strictly before the example) instead of leave-one-out")
     p.add_argument("--baseline", choices=["popular"], help="evaluate a baseline, no training")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -316,7 +330,7 @@ def main():
     split = read_split(args.split, ratings) if args.split else split_ratings(ratings, args.split_seed)
     if args.write_split:
         write_split(args.write_split, ratings, split)
-    data = Data(ratings, genres, split)
+    data = Data(ratings, genres, split, args.causal)
     n_test = sum(len(s) for s in data.test_items.values())
     cold = sum(m not in data.item_index for s in data.test_items.values() for m in s)
     result = {"dataset": "ml-latest-small", "train": len(data.items), "test": n_test,
@@ -329,6 +343,7 @@ def main():
         model, losses, eps, seconds = train(data, args)
         recall, ndcg = evaluate(model, data)
         result.update(model="two_tower", optimizer="sparse_adam" if args.sparse else "adam",
+                      histories="causal" if args.causal else "leave_one_out",
                       seed=args.seed, epochs=args.epochs, batch=args.batch, lr=args.lr,
                       examples_per_s=round(eps, 1), train_seconds=round(seconds, 3),
                       loss=[round(x, 4) for x in losses])

@@ -8,6 +8,7 @@ using Tandem.Models.Experiments;
 using Tandem.Models.Persistence;
 using Tandem.Models.Reporting;
 using Tandem.Models.Training;
+using Tandem.Retrieval;
 
 namespace Tandem.Cli;
 
@@ -17,11 +18,14 @@ static class ModelCommands
     /// <summary>The model file's name inside an output directory.</summary>
     public const string ModelFile = "model.tandem", CheckpointFile = "checkpoint.tandem";
 
+    /// <summary>The index that answers recommendations by default.</summary>
+    const string IndexSpec = "HNSW32";
+
     public static IEnumerable<Command> Create(TextWriter output, TextWriter error)
     {
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding ml-latest-small/ (else TANDEM_DATA, else the download cache)." };
         var outDir = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => "./tandem-quickstart" };
-        var epochs = new Option<int?>("--epochs") { Description = "Training epochs (default 10)." };
+        var epochs = new Option<int?>("--epochs") { Description = "Most training epochs (default 20; early stopping on a validation slice keeps the best)." };
         var user = new Option<string>("--user") { Description = "userId to recommend for.", DefaultValueFactory = _ => "1" };
 
         var quickstart = new Command("quickstart", "Train the two-tower on MovieLens ml-latest-small, compare with most-popular and ID-only, write a report and a model, recommend.")
@@ -42,8 +46,9 @@ static class ModelCommands
 
         var recommendUser = new Option<string>("--user") { Description = "userId.", Required = true };
         var k = new Option<int>("-k") { Description = "How many items.", DefaultValueFactory = _ => 10 };
-        var recommend = new Command("recommend", "Top-K unseen movies for a user.") { model, recommendUser, k, dataDir };
-        recommend.SetAction(p => Recommend(output, p.GetValue(model)!, p.GetValue(recommendUser)!, p.GetValue(k), p.GetValue(dataDir)));
+        var index = new Option<string>("--index") { Description = "Index factory string over the item embeddings (HNSW32, Flat, ...).", DefaultValueFactory = _ => IndexSpec };
+        var recommend = new Command("recommend", "Top-K unseen movies for a user, answered by a vector index of the item embeddings.") { model, recommendUser, k, index, dataDir };
+        recommend.SetAction(p => Recommend(output, p.GetValue(model)!, p.GetValue(recommendUser)!, p.GetValue(k), p.GetValue(index)!, p.GetValue(dataDir)));
         return [quickstart, train, evaluate, recommend];
     }
 
@@ -51,7 +56,8 @@ static class ModelCommands
     {
         if (epochs is < 1) CliThrow.Input($"--epochs is {epochs}; it must be at least 1");
         var console = Cli.Console(output);
-        var full = new ModelConfig { Epochs = epochs ?? 10 };
+        var full = new ModelConfig();
+        full = full with { Epochs = epochs ?? full.Epochs };
         var ids = full with { IdsOnly = true };
         output.WriteLine("Loading MovieLens ml-latest-small…");
         using var session = MovieLensSession.Load(dataDir, full.SplitSeed);
@@ -100,7 +106,13 @@ static class ModelCommands
         }.WriteTo(outDir);
         TwoTowerModelFile.Save(modelPath, model, full);
         output.WriteLine($"Wrote {string.Join(", ", written.Select(Path.GetFileName))} and {ModelFile} to {outDir}");
-        WriteRecommendations(console, session, model, userId, code, 10);
+        using var index = session.IndexItems(model, IndexSpec);
+        using var exact = session.IndexItems(model, "Flat");
+        var fromIndex = session.Recommend(model, index, code, 10).Select(r => r.MovieId);
+        int agree = fromIndex.Intersect(session.Recommend(model, exact, code, 10).Select(r => r.MovieId)).Count();
+        output.WriteLine($"Indexed {index.Count:N0} movie embeddings with {index.Spec} (Tandem.Retrieval); the recommendations come from it " +
+            $"({agree} of 10 equal exact search's).");
+        WriteRecommendations(console, session, model, index, userId, code, 10);
         return 0;
     }
 
@@ -138,11 +150,16 @@ static class ModelCommands
         return 0;
     }
 
-    static int Recommend(TextWriter output, string modelPath, string userId, int k, string? dataDir)
+    static int Recommend(TextWriter output, string modelPath, string userId, int k, string spec, string? dataDir)
     {
         if (k < 1) CliThrow.Input($"-k is {k}; it must be at least 1");
         var (session, model, _) = MovieLensSession.LoadModel(modelPath, dataDir);
-        using (session) WriteRecommendations(Cli.Console(output), session, model, userId, session.UserCode(userId), k);
+        using (session)
+        {
+            int code = session.UserCode(userId);
+            using var index = session.IndexItems(model, spec);
+            WriteRecommendations(Cli.Console(output), session, model, index, userId, code, k);
+        }
         return 0;
     }
 
@@ -151,14 +168,19 @@ static class ModelCommands
         string? dataDir, string title, string? checkpoint, CancellationToken cancellation, bool resume = false)
     {
         var options = config.Options(dataDir);
-        // As MovieLensExperiment.Run trains its full model: leave-one-out histories (training only).
-        var model = TrainingData.Build(config, session.Fitted, session, dataDir, !config.IdsOnly && config.LeaveOneOut ? session.Users : null);
-        var trainer = new Trainer(options.Training);
+        // As MovieLensExperiment.Run trains: on the training rows less a validation slice that stops
+        // it early, with leave-one-out histories (training only) for the full model.
+        using var slice = TrainingSlice.Create(session.Log, session.Fitted, session.Data, session.Split.Train, session.Items, session.Users, session.Holdout, options);
+        var model = TrainingData.Build(config, slice.Fitted, slice.Items, dataDir,
+            !config.IdsOnly && config.LeaveOneOut ? slice.Users : null);
+        var trainer = slice.Trainer(options);
         var history = new List<EpochRecord>();
-        output.WriteLine($"Training {title}: {config.Epochs} epochs");
+        output.WriteLine(slice.Validation is null
+            ? $"Training {title}: {config.Epochs} epochs"
+            : $"Training {title}: at most {config.Epochs} epochs, stopping early on Recall@{config.K} of {slice.Validation.HeldOut.TotalCount:N0} held-out training ratings");
         using var progress = new ConsoleProgress(output);
         int current = -1;
-        long examples = session.Split.Train.Length;
+        long examples = slice.Rows.Length;
         trainer.StepCompleted += s =>
         {
             if (s.Epoch != current) { current = s.Epoch; progress.OnEpochStart(s.Epoch + 1, config.Epochs, examples); }
@@ -166,7 +188,11 @@ static class ModelCommands
         };
         trainer.EpochCompleted += e =>
         {
-            var record = new EpochRecord { Epoch = e.Epoch + 1, Loss = e.Loss, Examples = (long)Math.Round(e.ExamplesPerSecond * e.Seconds), Seconds = e.Seconds };
+            var record = new EpochRecord
+            {
+                Epoch = e.Epoch + 1, Loss = e.Loss, Examples = (long)Math.Round(e.ExamplesPerSecond * e.Seconds), Seconds = e.Seconds,
+                Validation = e.Validation is { } v ? new Dictionary<string, double> { [$"Recall@{config.K}"] = v } : new Dictionary<string, double>(),
+            };
             history.Add(record);
             progress.OnEpochEnd(record);
         };
@@ -181,7 +207,13 @@ static class ModelCommands
                 history.AddRange(state.History);
                 return state.Epoch;
             };
-        var result = trainer.Fit(model, session.Data, session.Split.Train, cancellation);
+        var result = trainer.Fit(model, slice.Data, slice.Rows, cancellation);
+        if (slice.Validation is not null && result.Epochs.Count > 0)
+        {
+            var best = result.Epochs[result.BestEpoch - result.Epochs[0].Epoch];
+            output.WriteLine($"Kept epoch {result.BestEpoch + 1} of {result.Epochs[^1].Epoch + 1} (validation Recall@{config.K} {best.Validation:0.0000})" +
+                (result.StoppedEarly ? $"; stopped early after {config.Patience} epochs without improvement." : "."));
+        }
         return (model, history, result);
     }
 
@@ -205,15 +237,15 @@ static class ModelCommands
 
     static string Format(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 
-    static void WriteRecommendations(IAnsiConsole console, MovieLensSession session, TwoTowerModel model, string userId, int user, int k)
+    static void WriteRecommendations(IAnsiConsole console, MovieLensSession session, TwoTowerModel model, IVectorIndex index, string userId, int user, int k)
     {
-        var table = new Table().Title($"Top {k} unseen movies for user {userId}");
+        var table = new Table().Title($"Top {k} unseen movies for user {userId} ({index.Spec} index)");
         table.AddColumn(new TableColumn("#").RightAligned());
         table.AddColumn("movieId");
         table.AddColumn("title");
         table.AddColumn(new TableColumn("score").RightAligned());
         int rank = 0;
-        foreach (var (movie, title, score) in session.Recommend(model, user, k))
+        foreach (var (movie, title, score) in session.Recommend(model, index, user, k))
             table.AddRow((++rank).ToString(CultureInfo.InvariantCulture), movie, Markup.Escape(title), Format(score));
         console.Write(table);
     }
@@ -223,6 +255,7 @@ static class ModelCommands
         new("user tower", c.IdsOnly ? $"user id ({c.Dimension})" : $"user id ⊕ mean of last 50 items → 128 ReLU → {c.Dimension} → L2"),
         new("item tower", c.IdsOnly ? $"item id ({c.Dimension})" : $"item id ⊕ mean genres (16) → 128 ReLU → {c.Dimension} → L2"),
         new("task", $"in-batch softmax, τ = {c.Temperature}, logQ, accidental hits removed"),
-        new("training", $"Adam, lr {c.LearningRate}, batch {c.BatchSize}, {c.Epochs} epochs, seed {c.Seed}"),
+        new("training", $"Adam, lr {c.LearningRate}, batch {c.BatchSize}, at most {c.Epochs} epochs, seed {c.Seed}" +
+            (c.ValidationFraction > 0 ? $"; early stopping (patience {c.Patience}) on Recall@{c.K} of {c.ValidationFraction:0%} of each user's training ratings" : "")),
     ];
 }

@@ -35,8 +35,12 @@ public sealed record ModelConfig
     public ulong SplitSeed { get; init; } = 42;
     /// <summary>Seed of initialisation and batch order. Default 42.</summary>
     public int Seed { get; init; } = 42;
-    /// <summary>Training epochs. Default 10.</summary>
-    public int Epochs { get; init; } = 10;
+    /// <summary>Most training epochs (early stopping may end sooner). Default 20.</summary>
+    public int Epochs { get; init; } = 20;
+    /// <summary>Fraction of each user's training ratings held out for early stopping (never the test set); 0: train on all for exactly <see cref="Epochs"/>. Default 0.1.</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+    /// <summary>Stop when validation Recall@K has not improved for this many epochs, keeping the best epoch; 0: never. Default 3.</summary>
+    public int Patience { get; init; } = 3;
     /// <summary>Batch size. Default 1024.</summary>
     public int BatchSize { get; init; } = 1024;
     /// <summary>Adam learning rate. Default 0.001.</summary>
@@ -65,7 +69,8 @@ public sealed record ModelConfig
         Temperature = Temperature,
         LeaveOneOut = LeaveOneOut,
         K = K,
-        Training = new TrainerOptions { Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Threads = Threads, Seed = Seed },
+        ValidationFraction = ValidationFraction,
+        Training = new TrainerOptions { Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Threads = Threads, Seed = Seed, Patience = Patience },
     };
 
     /// <summary>Reads and validates a config file; every error is one line naming the file and the field.</summary>
@@ -100,6 +105,8 @@ public sealed record ModelConfig
         if (Epochs < 1) CliThrow.Field(source, "epochs", Epochs, "must be at least 1");
         if (BatchSize < 2) CliThrow.Field(source, "batchSize", BatchSize, "must be at least 2");
         if (!(LearningRate > 0)) CliThrow.Field(source, "learningRate", LearningRate, "must be positive");
+        if (!(ValidationFraction >= 0 && ValidationFraction < 1)) CliThrow.Field(source, "validationFraction", ValidationFraction, "must be in [0, 1), e.g. 0.1");
+        if (Patience < 0) CliThrow.Field(source, "patience", Patience, "must be 0 (no early stopping) or more");
         if (Threads < 0) CliThrow.Field(source, "threads", Threads, "must be 0 (all cores) or more");
         if (K < 1) CliThrow.Field(source, "k", K, "must be at least 1");
     }

@@ -8,7 +8,7 @@ using Tandem.Models;
 using Tandem.Models.Evaluation;
 using Tandem.Models.Experiments;
 using Tandem.Models.Persistence;
-using Tandem.Tensors;
+using Tandem.Retrieval;
 
 namespace Tandem.Cli;
 
@@ -67,7 +67,7 @@ sealed class MovieLensSession : IDisposable
         var (model, config) = TwoTowerModelFile.Load<ModelConfig>(path, TrainingData.Schema, (config, fitted) =>
         {
             session = TrainingData.Load(config, dataDir, fitted);
-            return TrainingData.Build(config, fitted, session, dataDir);
+            return TrainingData.Build(config, fitted, session.Items, dataDir);
         });
         return (session!, model, config);
     }
@@ -81,29 +81,44 @@ sealed class MovieLensSession : IDisposable
         return code;
     }
 
-    /// <summary>The <paramref name="k"/> best unseen catalogue items for user code <paramref name="user"/>: movieId, title, score.</summary>
-    public List<(string MovieId, string Title, float Score)> Recommend(TwoTowerModel model, int user, int k)
+    /// <summary>
+    /// A vector index (factory string <paramref name="spec"/>, e.g. <c>HNSW32</c> or <c>Flat</c>) of the
+    /// item tower's embeddings of every catalogue movie; an id is the movie's catalogue position.
+    /// </summary>
+    public VectorIndex IndexItems(TwoTowerModel model, string spec)
     {
-        using var u = TwoTowerModel.Embed(model.User, [Users.Input([user])]);
         var catalogue = Holdout.CatalogueItems;
         using var v = model.EmbedItems(Items, catalogue);
-        int d = model.User.OutputDimension;
-        var seen = new HashSet<int>();
-        var codes = Log.ItemCodes;
-        var userCodes = Log.UserCodes;
-        foreach (int row in Split.Train)
-            if (userCodes[row] == user) seen.Add(codes[row]);
-        var keys = Log.ItemKeys!;
-        var scored = new List<(string MovieId, float Score)>();
-        var query = u.Span[..d];
-        for (int i = 0; i < catalogue.Count; i++)
+        var index = IndexFactory.Create(spec, model.Item.OutputDimension, Metric.InnerProduct);
+        index.Train(v.Span);
+        var ids = new long[catalogue.Count];
+        for (int i = 0; i < ids.Length; i++) ids[i] = i;
+        index.Add(v.Span, ids);
+        return index;
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> best unseen catalogue movies for user code <paramref name="user"/>
+    /// (movieId, title, score), answered by searching <paramref name="index"/> (from
+    /// <see cref="IndexItems"/>) with the user's training movies filtered out.
+    /// </summary>
+    public List<(string MovieId, string Title, float Score)> Recommend(TwoTowerModel model, IVectorIndex index, int user, int k)
+    {
+        using var u = TwoTowerModel.Embed(model.User, [Users.Input([user])]);
+        var seen = new HashSet<long>();
+        foreach (int i in Holdout.Excluded[user]) seen.Add(i);
+        var scores = new float[k];
+        var ids = new long[k];
+        // The filter drops the user's movies from the candidate list, so HNSW's list must be that much longer.
+        var options = new SearchOptions { Filter = IdFilter.Where(id => !seen.Contains(id)), EfSearch = Math.Max(64, k + seen.Count) };
+        index.Search(u.Span[..model.User.OutputDimension], k, scores, ids, options);
+        var result = new List<(string, string, float)>();
+        for (int j = 0; j < k && ids[j] >= 0; j++)
         {
-            string key = ItemVocabulary.Token(catalogue[i])!;
-            if (seen.Contains(keys.CodeOf(key))) continue;
-            scored.Add((key, System.Numerics.Tensors.TensorPrimitives.Dot(query, v.Span.Slice(i * d, d))));
+            string key = ItemVocabulary.Token(Holdout.CatalogueItems[(int)ids[j]])!;
+            result.Add((key, Titles.GetValueOrDefault(key, ""), scores[j]));
         }
-        return scored.OrderByDescending(s => s.Score).ThenBy(s => s.MovieId, StringComparer.Ordinal).Take(k)
-            .Select(s => (s.MovieId, Titles.GetValueOrDefault(s.MovieId, ""), s.Score)).ToList();
+        return result;
     }
 
     static Dictionary<string, string> ReadTitles(string? dir)

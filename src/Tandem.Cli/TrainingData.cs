@@ -44,10 +44,10 @@ static class TrainingData
     /// encode on its side, an embedding per id, one hidden layer of 128, output and embeddings of
     /// <see cref="ModelConfig.Dimension"/>; with <see cref="ModelConfig.IdsOnly"/>, the two id features alone.
     /// </summary>
-    public static TwoTowerModel Build(ModelConfig config, FittedFeatures fitted, MovieLensSession session, string? dataDir, UserCatalogue? leaveOneOut = null)
+    public static TwoTowerModel Build(ModelConfig config, FittedFeatures fitted, ItemCatalogue items, string? dataDir, UserCatalogue? leaveOneOut = null)
     {
         var options = config.Options(dataDir);
-        if (config.Schema is null) return MovieLensExperiment.Build(fitted, session.Items, options, config.IdsOnly, leaveOneOut);
+        if (config.Schema is null) return MovieLensExperiment.Build(fitted, items, options, config.IdsOnly, leaveOneOut);
         var schema = fitted.Schema;
         string item = IdFeature(schema, schema.Interactions.Item, "item");
         var rng = new Random(options.Seed);
@@ -60,7 +60,7 @@ static class TrainingData
         };
         var itemTower = user with { Features = config.IdsOnly ? [item] : null };
         var task = new RetrievalTask(new RetrievalOptions { Temperature = config.Temperature },
-            new LogQFromCounts(session.Items.Counts), new RemoveAccidentalHits());
+            new LogQFromCounts(items.Counts), new RemoveAccidentalHits());
         return new TwoTowerModel(fitted, EncoderTower.Create(fitted, Tower.User, user, rng), EncoderTower.Create(fitted, Tower.Item, itemTower, rng), task, item)
         {
             LeaveOneOutHistories = leaveOneOut,

@@ -1,3 +1,4 @@
+using static Tandem.Cli.Tests.CliRun;
 using Tandem.Models;
 using Tandem.Models.Experiments;
 using Tandem.Models.Persistence;
@@ -33,14 +34,6 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     readonly string directory = Directory.CreateTempSubdirectory("tandem-cli-model-").FullName;
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
-
-    static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Cli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     /// <summary>The table row of <paramref name="metric"/> as its cells.</summary>
     static string[] Row(string output, string metric) =>
@@ -148,7 +141,8 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
         string Config(int epochs)
         {
             string path = Path.Combine(directory, $"ids-{epochs}.json");
-            File.WriteAllText(path, $$"""{ "idsOnly": true, "epochs": {{epochs}}, "threads": 1 }""");
+            // No validation slice: early stopping restores its best epoch, which a resumed run cannot know.
+            File.WriteAllText(path, $$"""{ "idsOnly": true, "epochs": {{epochs}}, "threads": 1, "validationFraction": 0 }""");
             return path;
         }
         string straight = Path.Combine(directory, "straight"), resumed = Path.Combine(directory, "resumed");
@@ -186,7 +180,7 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     public void TheExampleConfigsAreValid()
     {
         foreach (string file in Directory.GetFiles(RepositoryFolder("examples"), "movielens-*.json"))
-            Assert.Equal(10, ModelConfig.Read(file).Epochs);
+            Assert.Equal(new ModelConfig().Epochs, ModelConfig.Read(file).Epochs);
     }
 
     static string RepositoryFolder(string name)

@@ -76,7 +76,7 @@ public sealed class SchemaTrainingTests : IDisposable
         string config = WriteData();
         var (code, output, error) = Run("train", "--config", config, "--out", InDir("model"));
         Assert.True(code == 0, error);
-        Assert.Contains("Training two-tower: 2 epochs", output);
+        Assert.Contains("Training two-tower: at most 2 epochs, stopping early", output);
         // 10 distinct items per user, floor(0.25 × 10) = 2 held out each: all 40 users are evaluated.
         Assert.Contains("Held-out ratings of 40 users", output);
         Assert.DoesNotContain("Skipped", output);

@@ -17,6 +17,7 @@ public sealed class Holdout
     /// <summary>Builds the sets of the training and test rows for <paramref name="catalogue"/>; <paramref name="keyOfItemId"/> gives an item id's key.</summary>
     public Holdout(InteractionLog log, ReadOnlySpan<int> trainRows, ReadOnlySpan<int> testRows, ItemCatalogue catalogue, Func<int, string> keyOfItemId)
     {
+        KeyOf = keyOfItemId;
         var keys = log.ItemKeys!;
         bool numeric = true;
         for (int c = 0; c < keys.Count && numeric; c++) numeric = long.TryParse(keys[c], NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
@@ -63,6 +64,8 @@ public sealed class Holdout
         for (int i = ids.Length; i < total; i++) TrainCounts[i] = float.NegativeInfinity;
     }
 
+    /// <summary>The key of a model item id (as given to the constructor).</summary>
+    public Func<int, string> KeyOf { get; }
     /// <summary>The model item id of each catalogue index 0..N − 1.</summary>
     public IReadOnlyList<int> CatalogueItems { get; }
     /// <summary>Held-out items never seen in training.</summary>

@@ -9,47 +9,68 @@ namespace Tandem.Models.Experiments;
 /// reproduced exactly so both implementations train and test on the same interactions: one
 /// SplitMix64 stream seeded once; users by ascending numeric id; each user's items sorted by
 /// ascending numeric id, then Fisher–Yates shuffled with <c>j = next() % (i + 1)</c>; the first
-/// <c>(3n + 2) / 4</c> train, the rest test. Keys must be integers.
+/// <c>(3n + 2) / 4</c> train, the rest test. Keys that are not all integers (data read through a
+/// schema) order ordinally instead; the reference itself only has integer keys.
 /// </summary>
 public static class ReferenceSplit
 {
     /// <summary>The split of every interaction of <paramref name="log"/>.</summary>
-    /// <exception cref="ModelException">A user or item key is not an integer.</exception>
-    public static Split Create(InteractionLog log, ulong seed = 42)
+    public static Split Create(InteractionLog log, ulong seed = 42) =>
+        Shuffled(log, Enumerable.Range(0, log.Count).ToArray(), seed, n => (3 * n + 2) / 4);
+
+    /// <summary>
+    /// A validation slice carved from <paramref name="rows"/> (e.g. the training rows) the same
+    /// way: per user, <c>round(fraction · n)</c> of their rows (at most n − 1, so every user keeps
+    /// one) go to <see cref="Split.Test"/>, the rest to <see cref="Split.Train"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fraction"/> is not in [0, 1).</exception>
+    public static Split Carve(InteractionLog log, ReadOnlySpan<int> rows, double fraction, ulong seed)
+    {
+        if (!(fraction >= 0 && fraction < 1)) throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The validation fraction must be in [0, 1), e.g. 0.1.");
+        return Shuffled(log, rows.ToArray(), seed, n => n - Math.Min(n - 1, (int)Math.Round(fraction * n, MidpointRounding.AwayFromZero)));
+    }
+
+    /// <summary>Each user's <paramref name="rows"/> in item-key order, shuffled; the first <paramref name="trainCount"/>(n) train.</summary>
+    static Split Shuffled(InteractionLog log, int[] rows, ulong seed, Func<int, int> trainCount)
     {
         var users = log.UserCodes;
         var items = log.ItemCodes.ToArray();
-        var userKey = Keys(log.UserKeys!, "user");
-        var itemKey = Keys(log.ItemKeys!, "item");
+        var userKey = Ranks(log.UserKeys!);
+        var itemKey = Ranks(log.ItemKeys!);
         var byUser = new List<int>[userKey.Length];
-        for (int r = 0; r < log.Count; r++) (byUser[users[r]] ??= []).Add(r);
+        foreach (int r in rows) (byUser[users[r]] ??= []).Add(r);
         var order = Enumerable.Range(0, userKey.Length).Where(u => byUser[u] is not null).OrderBy(u => userKey[u]).ToArray();
         var rng = new SplitMix64(seed);
         var train = new List<int>();
         var test = new List<int>();
         foreach (int u in order)
         {
-            var rows = byUser[u].OrderBy(r => itemKey[items[r]]).ToArray();
-            for (int i = rows.Length - 1; i >= 1; i--)
+            var mine = byUser[u].OrderBy(r => itemKey[items[r]]).ToArray();
+            for (int i = mine.Length - 1; i >= 1; i--)
             {
                 int j = (int)(rng.Next() % (ulong)(i + 1));
-                (rows[i], rows[j]) = (rows[j], rows[i]);
+                (mine[i], mine[j]) = (mine[j], mine[i]);
             }
-            int n = rows.Length, nTrain = (3 * n + 2) / 4;
-            train.AddRange(rows.AsSpan(0, nTrain));
-            test.AddRange(rows.AsSpan(nTrain));
+            int nTrain = trainCount(mine.Length);
+            train.AddRange(mine.AsSpan(0, nTrain));
+            test.AddRange(mine.AsSpan(nTrain));
         }
         train.Sort();
         test.Sort();
         return new Split(train.ToArray(), test.ToArray());
     }
 
-    static long[] Keys(KeyDictionary keys, string what)
+    /// <summary>Each key's sort rank: its numeric value when every key is an integer, else its ordinal position.</summary>
+    static long[] Ranks(KeyDictionary keys)
     {
         var result = new long[keys.Count];
         for (int c = 0; c < result.Length; c++)
             if (!long.TryParse(keys[c], NumberStyles.Integer, CultureInfo.InvariantCulture, out result[c]))
-                ModelThrow.Config($"The reference split orders {what}s by numeric id, but {what} key \"{keys[c]}\" is not an integer.");
+            {
+                var order = Enumerable.Range(0, keys.Count).OrderBy(k => keys[k], StringComparer.Ordinal).ToArray();
+                for (int rank = 0; rank < order.Length; rank++) result[order[rank]] = rank;
+                break;
+            }
         return result;
     }
 }

@@ -17,14 +17,30 @@ public interface ILogitsTweak
 /// </summary>
 public sealed class RemoveAccidentalHits : ILogitsTweak
 {
+    int[] keys = [], columns = [];
+
     /// <inheritdoc/>
+    /// <remarks>Not thread-safe (reuses its sort buffers).</remarks>
     public void Apply(CandidateBatch batch, ReadOnlySpan<float> scores)
     {
-        int n = batch.Columns;
-        var items = batch.Items;
-        for (int r = 0; r < batch.Rows; r++)
-            for (int c = 0; c < n; c++)
-                if (c != r && items[c] == items[r]) batch.Mask[r * n + c] = true;
+        int n = batch.Columns, rows = batch.Rows;
+        if (keys.Length < n) { keys = new int[n]; columns = new int[n]; }
+        // Columns sorted by item: only columns within one run of equal items can collide, so this
+        // costs a sort of N instead of comparing all B·N pairs.
+        batch.Items.AsSpan(0, n).CopyTo(keys);
+        for (int c = 0; c < n; c++) columns[c] = c;
+        Array.Sort(keys, columns, 0, n);
+        for (int start = 0, end; start < n; start = end)
+        {
+            for (end = start + 1; end < n && keys[end] == keys[start]; end++) { }
+            for (int i = start; i < end && end - start > 1; i++)
+            {
+                int r = columns[i];
+                if (r >= rows) continue;
+                for (int j = start; j < end; j++)
+                    if (columns[j] != r) batch.Mask[r * n + columns[j]] = true;
+            }
+        }
     }
 }
 

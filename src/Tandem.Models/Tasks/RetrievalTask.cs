@@ -43,11 +43,12 @@ public sealed class RetrievalTask : ITask
         int rows = batch.Rows, cols = batch.Columns;
         var scores = tape.MatMul(queries, candidates, transB: true);
         foreach (var t in tweaks) t.Apply(batch, scores.Value.Span);
-        var logits = tape.Scale(scores, 1 / options.Temperature);
-        if (batch.LogQ.AsSpan(0, cols).ContainsAnyExcept(0f)) logits = tape.Subtract(logits, tape.Constant(batch.LogQ.AsSpan(0, cols), cols));
         if (targets.Length < rows) targets = Enumerable.Range(0, rows).ToArray();
         var weights = Weights(batch);
-        var loss = tape.SoftmaxCrossEntropy(logits, targets.AsSpan(0, rows), batch.Mask.AsSpan(0, rows * cols), weights);
+        var logQ = batch.LogQ.AsSpan(0, cols);
+        // The loss op divides by τ and subtracts log q itself: no scaled or shifted B×N copies.
+        var loss = tape.SoftmaxCrossEntropy(scores, targets.AsSpan(0, rows), batch.Mask.AsSpan(0, rows * cols), weights,
+            1 / options.Temperature, logQ.ContainsAnyExcept(0f) ? logQ : default);
         if (!options.Symmetric) return loss;
         // Candidate → query on the in-batch block: row c of the transpose ranks the queries for candidate c.
         var back = tape.Scale(tape.MatMul(tape.SliceRows(candidates, 0, rows), queries, transB: true), 1 / options.Temperature);

@@ -99,8 +99,7 @@ public sealed class BagEmbedding : IFeatureModule
     {
         var f = input[Spec.Name];
         var offsets = f.Offsets.AsSpan(0, input.Count + 1);
-        var rows = tape.Embedding(Table, f.Ids.AsSpan(0, offsets[^1]));
-        return pooling == Pooling.Sum ? tape.BagSum(rows, offsets) : tape.BagMean(rows, offsets);
+        return tape.EmbeddingBag(Table, f.Ids.AsSpan(0, offsets[^1]), offsets, mean: pooling != Pooling.Sum);
     }
 }
 

@@ -136,8 +136,8 @@ public sealed class SequenceEncoder : IFeatureModule
         var positions = ValidPositions(lengths, steps, out var offsets);
         int total = positions.Length;
         for (int i = 0; i < total; i++) valid[i] = ids[positions[i]];
+        if (options.TimeDecay == 0 || since is null) return tape.EmbeddingBag(Table, valid.AsSpan(0, total), offsets, mean: true);
         var rows = tape.Embedding(Table, valid.AsSpan(0, total));
-        if (options.TimeDecay == 0 || since is null) return tape.BagMean(rows, offsets);
         // Weighted mean: each row scaled by its normalised decay weight, then summed per bag.
         var w = new float[total * Width];
         var s = since.Span;

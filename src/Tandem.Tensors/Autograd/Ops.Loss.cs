@@ -9,27 +9,33 @@ public static partial class Ops
     /// <paramref name="logits"/> has the correct column <c>targets[b]</c>. Where
     /// <paramref name="mask"/> (B×N, optional) is true the logit is excluded (set to -∞), e.g.
     /// accidental hits. The loss is <c>Σ_b w_b·(-log softmax(row b)[targets[b]]) / B</c> with the
-    /// optional per-row <paramref name="weights"/> (1 when empty), a scalar.
+    /// optional per-row <paramref name="weights"/> (1 when empty), a scalar. The softmax reads
+    /// <c>scale·logits[b, j] − shift[j]</c>: a temperature (<paramref name="scale"/> = 1/τ) and a
+    /// per-column correction such as log q (<paramref name="shift"/>, N values, none when empty)
+    /// fused in, so scores need no scaled and shifted copy (forward and backward) of their own.
     /// </summary>
     /// <exception cref="ArgumentException">Lengths disagree with the logits, or a target is masked.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A target is outside the columns.</exception>
     public static Variable SoftmaxCrossEntropy(this Tape tape, Variable logits, ReadOnlySpan<int> targets,
-        ReadOnlySpan<bool> mask = default, ReadOnlySpan<float> weights = default)
+        ReadOnlySpan<bool> mask = default, ReadOnlySpan<float> weights = default, float scale = 1, ReadOnlySpan<float> shift = default)
     {
         const string op = nameof(SoftmaxCrossEntropy);
         int rows = logits.Rows, cols = logits.Cols;
         if (targets.Length != rows) AutogradThrow.Shape(op, $"{targets.Length} targets for {rows} rows of logits {logits.Value}.");
         if (!mask.IsEmpty && mask.Length != rows * cols) AutogradThrow.Shape(op, $"mask holds {mask.Length} flags, logits {logits.Value} need {rows * cols}.");
         if (!weights.IsEmpty && weights.Length != rows) AutogradThrow.Shape(op, $"{weights.Length} weights for {rows} rows of logits.");
+        if (!shift.IsEmpty && shift.Length != cols) AutogradThrow.Shape(op, $"{shift.Length} shifts for {cols} columns of logits.");
         for (int b = 0; b < rows; b++)
         {
             if ((uint)targets[b] >= (uint)cols) AutogradThrow.Index(op, nameof(targets), b, targets[b], cols);
             if (!mask.IsEmpty && mask[b * cols + targets[b]]) AutogradThrow.Shape(op, $"mask excludes the target logit of row {b} (column {targets[b]}).");
         }
-        // probs holds the masked logits, then their log-softmax, then (kept for backward) the softmax.
+        // probs holds the scaled, shifted and masked logits, then their log-softmax, then (kept for backward) the softmax.
         var probs = tape.Save(rows, cols);
         var p = probs.Span;
-        logits.Value.Span.CopyTo(p);
+        K.Scale(logits.Value.Span, scale, p);
+        if (!shift.IsEmpty)
+            for (int b = 0; b < rows; b++) System.Numerics.Tensors.TensorPrimitives.Subtract(p.Slice(b * cols, cols), shift, p.Slice(b * cols, cols));
         if (!mask.IsEmpty)
             for (int i = 0; i < p.Length; i++) if (mask[i]) p[i] = float.NegativeInfinity;
         K.LogSoftmaxRows(p, cols, p);
@@ -48,10 +54,10 @@ public static partial class Ops
         }
         tape.Record(y, () =>
         {
-            // dlogits[b, j] = g·w_b/B·(p[b, j] - [j = target_b]); masked logits have p = 0.
+            // dlogits[b, j] = g·scale·w_b/B·(p[b, j] - [j = target_b]); masked logits have p = 0.
             using var dx = new GradSink(logits);
             var t = savedTargets.Span;
-            float g = y.Grad[0] / Math.Max(1, rows);
+            float g = y.Grad[0] * scale / Math.Max(1, rows);
             for (int b = 0; b < rows; b++)
             {
                 var d = dx.Span.Slice(b * cols, cols);

@@ -1,10 +1,19 @@
 using Tandem.Data.Datasets;
+using Tandem.Data.Tables;
 using Tandem.Models.Experiments;
 
 namespace Tandem.Models.Tests.Experiments;
 
 public class ReferenceSplitTests
 {
+    /// <summary>ml-latest-small with the quickstart schema, or null where the data is not beside the repository.</summary>
+    static InteractionLog? Load()
+    {
+        string? dir = MovieLensExperiment.DataDirectory(null);
+        if (dir is null || !File.Exists(Path.Combine(dir, "ml-latest-small", "ratings.csv"))) return null;
+        return MovieLens.Load(MovieLensVariant.LatestSmall, MovieLensExperiment.Schema(), dir);
+    }
+
     [Fact]
     public void SplitMixMatchesTheReferenceChecks()
     {
@@ -16,9 +25,7 @@ public class ReferenceSplitTests
     [Fact]
     public void MovieLensSplitHasTheReferenceSizes()
     {
-        string? dir = MovieLensExperiment.DataDirectory(null);
-        if (dir is null || !File.Exists(Path.Combine(dir, "ml-latest-small", "ratings.csv"))) return; // data not present on this machine
-        var log = MovieLens.Load(MovieLensVariant.LatestSmall, MovieLensExperiment.Schema(), dir);
+        if (Load() is not { } log) return; // data not present on this machine
         var split = ReferenceSplit.Create(log, 42);
         // The reference's seed-42 split: 75,703 train and 25,133 test interactions.
         Assert.Equal(75_703, split.Train.Length);
@@ -29,5 +36,27 @@ public class ReferenceSplitTests
         Assert.True(IsTest("1"));
         Assert.False(IsTest("3"));
         Assert.False(IsTest("6"));
+    }
+
+    [Fact]
+    public void CarvedValidationSliceTakesATenthOfEachUsersTrainingRowsAndKeepsOneEach()
+    {
+        if (Load() is not { } log) return; // data not present on this machine
+        var split = ReferenceSplit.Create(log, 42);
+        var carved = ReferenceSplit.Carve(log, split.Train, 0.1, 42);
+        // A partition of the training rows: nothing from the test set, nothing lost or doubled.
+        Assert.Equal(split.Train.Order(), carved.Train.Concat(carved.Test).Order());
+        var perUser = split.Train.GroupBy(r => log.UserCodes[r]).ToDictionary(g => g.Key, g => g.Count());
+        var heldOut = carved.Test.GroupBy(r => log.UserCodes[r]).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var (user, n) in perUser)
+        {
+            // round(0.1·n) half away from zero, e.g. n = 15 → 2 (1.5 rounds up), n = 14 → 1.
+            int expected = (int)Math.Round(0.1 * n, MidpointRounding.AwayFromZero);
+            Assert.Equal(expected, heldOut.GetValueOrDefault(user));
+        }
+        // The same seed carves the same slice; another seed another one.
+        Assert.Equal(carved.Test, ReferenceSplit.Carve(log, split.Train, 0.1, 42).Test);
+        Assert.NotEqual(carved.Test, ReferenceSplit.Carve(log, split.Train, 0.1, 43).Test);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReferenceSplit.Carve(log, split.Train, 1, 42));
     }
 }

@@ -66,6 +66,21 @@ public class RetrievalTaskTests
     }
 
     [Fact]
+    public void AccidentalHitsAmongSampledColumnsAreMaskedToo()
+    {
+        // Rows hold positives 5, 7, 5, 5; sampled columns 4 and 5 hold 7 and 9; the sampled columns are no rows.
+        var batch = new CandidateBatch();
+        batch.Reset(4, 6);
+        int[] items = [5, 7, 5, 5, 7, 9];
+        items.CopyTo(batch.Items, 0);
+        new RemoveAccidentalHits().Apply(batch, new float[24]);
+        var expected = new bool[24];
+        foreach (var (r, c) in new[] { (0, 2), (0, 3), (2, 0), (2, 3), (3, 0), (3, 2) }) expected[r * 6 + c] = true; // the three 5s hit each other
+        expected[1 * 6 + 4] = true; // row 1's 7 was also sampled as column 4
+        Assert.Equal(expected, batch.Mask[..24]);
+    }
+
+    [Fact]
     public void MaskedHitDoesNotEnterTheLoss()
     {
         using var tape = new Tape();

@@ -20,6 +20,40 @@ public class LossOpsTests
     }
 
     [Fact]
+    public void ScaledShiftedSoftmaxCrossEntropyGradientMatchesFiniteDifferences()
+    {
+        using var logits = Leaf(2, [3, 4], lo: -1, hi: 1);
+        int[] targets = [1, 0, 3];
+        var mask = new bool[12];
+        mask[0 * 4 + 3] = mask[2 * 4 + 1] = true;
+        float[] shift = [-1.5f, 0.25f, -3, 0.7f];
+        Check(t => t.SoftmaxCrossEntropy(logits, targets, mask, [1, 2, 0.5f], scale: 4, shift: shift), [logits], rtol: 1e-2, atol: 1e-4);
+    }
+
+    [Fact]
+    public void ScaledShiftedSoftmaxCrossEntropyEqualsScalingAndShiftingTheLogitsFirst()
+    {
+        float[] x = GradCheck.Random(12, 3);
+        float[] shift = [-1.5f, 0.25f, -3, 0.7f];
+        int[] targets = [1, 0, 3];
+        float[] Run(bool fused, out float value)
+        {
+            using var tape = new Tape();
+            using var logits = new Parameter("logits", Tensor.From(x, 3, 4));
+            var loss = fused
+                ? tape.SoftmaxCrossEntropy(logits, targets, scale: 20, shift: shift)
+                : tape.SoftmaxCrossEntropy(tape.Subtract(tape.Scale(logits, 20), tape.Constant(shift, 4)), targets);
+            tape.Backward(loss);
+            value = loss.Value[0];
+            return logits.Grad.Span.ToArray();
+        }
+        var fusedGrad = Run(true, out float fusedLoss);
+        var plainGrad = Run(false, out float plainLoss);
+        Assert.Equal(plainLoss, fusedLoss, 5);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(plainGrad[i], fusedGrad[i], 5);
+    }
+
+    [Fact]
     public void SoftmaxCrossEntropyValueMatchesHandComputed()
     {
         using var tape = new Tape();

@@ -99,6 +99,49 @@ public class ShapeOpsTests
     }
 
     [Fact]
+    public void EmbeddingBagGradientsMatchFiniteDifferencesForDenseAndSparseTables()
+    {
+        using var dense = Leaf(11, [7, 3]);
+        using var sparse = new Parameter("bag", Tensor.From(Random(21, 12), 7, 3), sparse: true);
+        int[] ids = [6, 2, 6, 0, 1, 2];
+        int[] offsets = [0, 3, 3, 6]; // bags {6, 2, 6}, {}, {0, 1, 2}: a repeated id and an empty bag
+        foreach (bool mean in new[] { false, true })
+        {
+            Check(t => t.EmbeddingBag(dense, ids, offsets, mean), [dense], rtol: 1e-3, atol: 1e-4);
+            Check(t => t.Tanh(t.EmbeddingBag(sparse, ids, offsets, mean)), [sparse], rtol: 1e-2, atol: 1e-4);
+        }
+    }
+
+    [Fact]
+    public void EmbeddingBagEqualsEmbeddingThenBagPooling()
+    {
+        var values = Random(9 * 5, 13);
+        int[] ids = [8, 1, 1, 4, 0, 8, 3];
+        int[] offsets = [0, 2, 2, 5, 7];
+        float[] r = Random(4 * 5, 14);
+        foreach (bool mean in new[] { false, true })
+        {
+            using var fusedTable = new Parameter("fused", Tensor.From(values, 9, 5), sparse: true);
+            using var plainTable = new Parameter("plain", Tensor.From(values, 9, 5), sparse: true);
+            using var tape = new Tape();
+            var fused = tape.EmbeddingBag(fusedTable, ids, offsets, mean);
+            var rows = tape.Embedding(plainTable, ids);
+            var plain = mean ? tape.BagMean(rows, offsets) : tape.BagSum(rows, offsets);
+            for (int i = 0; i < r.Length; i++) Assert.Equal(plain.Value.Span[i], fused.Value.Span[i], 6);
+            var weights = tape.Constant(r, 4, 5);
+            tape.Backward(tape.Add(tape.Sum(tape.Multiply(fused, weights)), tape.Sum(tape.Multiply(plain, weights))));
+            Assert.Equal(plainTable.SparseGrad!.Rows.ToArray().Order(), fusedTable.SparseGrad!.Rows.ToArray().Order());
+            var a = DenseGrad(fusedTable);
+            var b = DenseGrad(plainTable);
+            for (int i = 0; i < a.Length; i++) Assert.Equal(b[i], a[i], 6);
+        }
+        using var t2 = new Tape();
+        using var table = new Parameter("t", Tensor.From(values, 9, 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => t2.EmbeddingBag(table, [9], [0, 1], mean: true));
+        Assert.Throws<ArgumentException>(() => t2.EmbeddingBag(table, [1, 2], [0, 1], mean: true));
+    }
+
+    [Fact]
     public void BagMeanAveragesEachBagAndGivesZerosForAnEmptyOne()
     {
         using var tape = new Tape();
