@@ -14,7 +14,7 @@ namespace Tandem.Cli;
 /// <summary>
 /// MovieLens ml-latest-small prepared for one model: the log, the reference split, the fitted
 /// features (fitted on the training rows, or loaded with a model), encoded data, catalogues and
-/// the holdout, plus titles from <c>movies.csv</c> when it is there.
+/// the holdout, plus titles and genres from <c>movies.csv</c> when it is there.
 /// </summary>
 sealed class MovieLensSession : IDisposable
 {
@@ -27,6 +27,7 @@ sealed class MovieLensSession : IDisposable
     public required Holdout Holdout { get; init; }
     public required Vocabulary ItemVocabulary { get; init; }
     public required IReadOnlyDictionary<string, string> Titles { get; init; }
+    public required IReadOnlyDictionary<string, string[]> Genres { get; init; }
 
     /// <summary>Loads the data; <paramref name="fitted"/> null fits the features on the training rows.</summary>
     public static MovieLensSession Load(string? dataDir, ulong splitSeed, FittedFeatures? fitted = null)
@@ -41,12 +42,14 @@ sealed class MovieLensSession : IDisposable
         var items = new ItemCatalogue(data, split.Train, "item");
         var users = new UserCatalogue(log, fitted, data, split.Train);
         var vocabulary = ((CategoricalEncoder)fitted["item"]).Vocabulary!;
+        var (titles, genres) = ReadMovies(dir ?? Environment.GetEnvironmentVariable("TANDEM_DATA"));
         return new MovieLensSession
         {
             Log = log, Split = split, Fitted = fitted, Data = data, Items = items, Users = users,
             Holdout = new Holdout(log, split.Train, split.Test, items, id => vocabulary.Token(id)!),
             ItemVocabulary = vocabulary,
-            Titles = ReadTitles(dir ?? Environment.GetEnvironmentVariable("TANDEM_DATA")),
+            Titles = titles,
+            Genres = genres,
         };
     }
 
@@ -96,11 +99,13 @@ sealed class MovieLensSession : IDisposable
             .Select(s => (s.MovieId, Titles.GetValueOrDefault(s.MovieId, ""), s.Score)).ToList();
     }
 
-    static Dictionary<string, string> ReadTitles(string? dir)
+    /// <summary>Title and genres by movieId ("(no genres listed)" is no genre).</summary>
+    static (Dictionary<string, string> Titles, Dictionary<string, string[]> Genres) ReadMovies(string? dir)
     {
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        var genres = new Dictionary<string, string[]>(StringComparer.Ordinal);
         string path = Path.Combine(dir ?? "", "ml-latest-small", "movies.csv");
-        if (dir is null || !File.Exists(path)) return titles;
+        if (dir is null || !File.Exists(path)) return (titles, genres);
         foreach (string line in File.ReadLines(path).Skip(1))
         {
             int comma = line.IndexOf(',');
@@ -109,8 +114,9 @@ sealed class MovieLensSession : IDisposable
             string title = line[(comma + 1)..last];
             if (title.Length >= 2 && title[0] == '"' && title[^1] == '"') title = title[1..^1].Replace("\"\"", "\"");
             titles[line[..comma]] = title;
+            genres[line[..comma]] = line[(last + 1)..] == "(no genres listed)" ? [] : line[(last + 1)..].Split('|');
         }
-        return titles;
+        return (titles, genres);
     }
 
     public void Dispose()
