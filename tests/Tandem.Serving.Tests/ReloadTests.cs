@@ -35,6 +35,7 @@ public sealed class ReloadTests : IDisposable
 
         var failures = new ConcurrentQueue<string>();
         var versions = new ConcurrentDictionary<string, int>();
+        string[] known = ["1", "2", "3", "32", "50", "110", "260", "296", "318", "356", "480", "589", "593", "1196", "2571"];
         int requests = 0;
         using var stop = new CancellationTokenSource();
         var clients = Enumerable.Range(0, 4).Select(c => Task.Run(async () =>
@@ -42,7 +43,7 @@ public sealed class ReloadTests : IDisposable
             for (int i = 0; !stop.IsCancellationRequested; i++)
             {
                 string body = (i + c) % 3 == 0
-                    ? $$"""{ "features": { "history": ["{{1 + i % 50}}", "50"] }, "k": 10 }"""
+                    ? $$"""{ "features": { "history": ["{{known[i % known.Length]}}", "50"] }, "k": 10 }"""
                     : $$"""{ "user": "{{1 + (i * 7 + c) % 610}}", "k": 10 }""";
                 using var response = await service.PostAsync("/v1/recommend", body);
                 string text = await response.Content.ReadAsStringAsync();

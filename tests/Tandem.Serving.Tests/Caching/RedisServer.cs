@@ -8,6 +8,7 @@ namespace Tandem.Serving.Tests.Caching;
 sealed class RedisServer : IDisposable
 {
     readonly Process process;
+    bool disposed;
 
     public RedisServer()
     {
@@ -45,8 +46,11 @@ sealed class RedisServer : IDisposable
         catch (SocketException) { return false; }
     }
 
+    /// <summary>Stops the server; safe to call twice (a test may stop it early to see the service without it).</summary>
     public void Dispose()
     {
+        if (disposed) return;
+        disposed = true;
         if (!process.HasExited)
         {
             process.Kill();
