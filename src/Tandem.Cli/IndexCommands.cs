@@ -36,20 +36,23 @@ internal static class IndexCommands
 
     static Command Build(TextWriter output)
     {
-        var vectors = Required("--vectors", "Item vectors, .npy (float32, rows × dimension) or .fvecs; row i gets id i.");
+        var vectors = Required("--vectors", "Item vectors, .npy (float32, rows × dimension) or .fvecs; row i gets id i (see --first-id).");
         var spec = Required("--spec", "Index factory string: Flat, HNSW32, HNSW32,efC200, IVF1024,Flat, IVF1024,PQ16, IVF1024,PQ16,Refine.");
         var outPath = Required("--out", "Index file to write.");
         var metric = MetricOption();
         var trainSize = new Option<int>("--train-size") { Description = "Vectors used for training (IVF, PQ); 0 = all.", DefaultValueFactory = _ => 0 };
-        var command = new Command("build", "Build an index from a vector file.") { vectors, spec, outPath, metric, trainSize };
+        var firstId = new Option<long>("--first-id") { Description = "Id of the first row (row i gets id first + i), e.g. to keep synthetic items clear of real item ids.", DefaultValueFactory = _ => 0 };
+        var command = new Command("build", "Build an index from a vector file.") { vectors, spec, outPath, metric, trainSize, firstId };
         command.SetAction(parse =>
         {
+            long first = parse.GetValue(firstId);
+            if (first < 0) throw new ArgumentException($"--first-id must not be negative, got {first}.");
             var set = VectorFile.Read(parse.GetValue(vectors)!);
             using var built = IndexFactory.Create(parse.GetValue(spec)!, set.Dimension, parse.GetValue(metric));
             var clock = Stopwatch.StartNew();
             int train = parse.GetValue(trainSize);
             if (!built.IsTrained) built.Train(set.Span[..((train > 0 ? Math.Min(train, set.Rows) : set.Rows) * set.Dimension)]);
-            built.Add(set.Span, Enumerable.Range(0, set.Rows).Select(i => (long)i).ToArray());
+            built.Add(set.Span, Enumerable.Range(0, set.Rows).Select(i => first + i).ToArray());
             double seconds = clock.Elapsed.TotalSeconds;
             built.Save(parse.GetValue(outPath)!);
             output.WriteLine($"Built {built.Spec} over {set.Rows} {set.Dimension}-d vectors ({built.Metric.Token()}) in {seconds:F1} s; wrote {parse.GetValue(outPath)}.");

@@ -19,6 +19,7 @@ sealed class JsonEndpoint(string name, ServiceMetrics metrics, long maxBodyBytes
         ModelHolder holder, Func<TRequest, ServingModel, ValueTask<TResponse>> handle) => async context =>
     {
         long start = Stopwatch.GetTimestamp();
+        bool failed = true;
         try
         {
             var body = await ReadAsync(context, request);
@@ -26,14 +27,17 @@ sealed class JsonEndpoint(string name, ServiceMetrics metrics, long maxBodyBytes
             var answer = await handle(body, lease.Model);
             context.Response.ContentType = "application/json; charset=utf-8";
             await JsonSerializer.SerializeAsync(context.Response.Body, answer, response, context.RequestAborted);
+            failed = false;
         }
         catch (RequestException e)
         {
             await WriteProblemAsync(context, e);
+            failed = false;
         }
         finally
         {
-            metrics.Observe(name, context.Response.StatusCode, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            // An unexpected exception becomes the framework's 500 after this block: count it as one.
+            metrics.Observe(name, failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode, Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
     };
 

@@ -20,7 +20,7 @@ sealed class ServiceMetrics
     readonly ConcurrentDictionary<string, Histogram.Child> latencyChildren = new();
     string? version;
 
-    public ServiceMetrics(Func<ServingModel> current, Func<long> redisErrorCount)
+    public ServiceMetrics(ModelHolder holder, Func<long> redisErrorCount)
     {
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         requests = factory.CreateCounter("tandem_requests_total", "Requests answered, by endpoint and HTTP status.", "endpoint", "code");
@@ -35,7 +35,8 @@ sealed class ServiceMetrics
         modelInfo = factory.CreateGauge("tandem_model_info", "1 for the model version being served.", "version");
         registry.AddBeforeCollectCallback(() =>
         {
-            var model = current();
+            using var lease = holder.Acquire();
+            var model = lease.Model;
             indexSize.Set(model.Index.Count);
             users.Set(model.Users.Count);
             items.Set(model.Items.Count);

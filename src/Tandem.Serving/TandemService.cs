@@ -50,8 +50,7 @@ public static class TandemService
 
         var memory = new EmbeddingCache(options.CacheCapacity, options.CacheTtl);
         var redis = options.Redis is { } endpoint ? new RedisEmbeddingStore(endpoint, options.CacheTtl) : null;
-        ServingModel Current() { using var lease = holder.Acquire(); return lease.Model; }
-        var metrics = new ServiceMetrics(Current, () => redis?.Errors ?? 0);
+        var metrics = new ServiceMetrics(holder, () => redis?.Errors ?? 0);
         var users = new UserResolver(memory, redis, metrics);
         holder.Swapped += _ => memory.Clear();
         var watcher = options.WatchDirectory is { } watch ? new ModelWatcher(watch, holder, logger) : null;
