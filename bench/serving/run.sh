@@ -21,16 +21,20 @@ CONNECTIONS=${CONNECTIONS:-32}
 
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
 mkdir -p "$DIR"
-dotnet build src/Tandem.Cli -c Release -v q -nologo >/dev/null
-TANDEM="dotnet src/Tandem.Cli/bin/Release/net10.0/tandem.dll"
+# A private copy of the CLI, so rebuilding the repository during a long run changes nothing.
+RUNNER="$DIR/runner-$$"
+dotnet build src/Tandem.Cli -c Release -v q -nologo -o "$RUNNER" >/dev/null
+TANDEM="dotnet $RUNNER/tandem.dll"
 
 if [ ! -f "$DIR/model/model.tandem" ]; then
   echo '{ "epochs": 10 }' > "$DIR/config.json"   # the quickstart model
   $TANDEM train --config "$DIR/config.json" --data-dir "$DATA" --out "$DIR/model" >/dev/null
 fi
 if [[ " $CASES " == *" 1m "* && ! -f "$DIR/items-$N.idx" ]]; then
-  dpkg -s python3-faiss python3-numpy >/dev/null 2>&1 || apt-get install -y python3-faiss python3-numpy >/dev/null
-  /usr/bin/python3 bench/index/generate.py --out "$DIR/vectors" --n "$N" --queries 10
+  if [ ! -f "$DIR/vectors/items.npy" ]; then
+    dpkg -s python3-faiss python3-numpy >/dev/null 2>&1 || apt-get install -y python3-faiss python3-numpy >/dev/null
+    /usr/bin/python3 bench/index/generate.py --out "$DIR/vectors" --n "$N" --queries 10
+  fi
   # Ids from 1,000,000 up: clear of every movieId, so no synthetic item borrows a movie's title.
   $TANDEM index build --vectors "$DIR/vectors/items.npy" --spec HNSW16,efC100 --first-id 1000000 --out "$DIR/items-$N.idx"
 fi
@@ -58,3 +62,4 @@ for case in $CASES; do
   echo "| $case | $items | $CONNECTIONS | $r_seconds | $r_qps | $r_p50_ms | $r_p90_ms | $r_p99_ms | $r_max_ms | $r_non2xx | $r_socket_errors |" >> "$table"
 done
 cat "$table"
+rm -rf "$RUNNER"

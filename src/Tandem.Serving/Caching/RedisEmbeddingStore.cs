@@ -28,8 +28,11 @@ public sealed class RedisEmbeddingStore : IDisposable
             AsyncTimeout = 250,
             ConnectRetry = 1,
         };
-        try { options.EndPoints.Add(endpoint); }
-        catch (ArgumentException e) { throw new ArgumentException($"--redis '{endpoint}' is not HOST:PORT: {e.Message}", e); }
+        int colon = endpoint.LastIndexOf(':');
+        // The client would take a bare name as a host on the default port: insist on both, as documented.
+        if (colon < 1 || !int.TryParse(endpoint.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+            throw new ArgumentException($"--redis '{endpoint}' is not HOST:PORT (e.g. 127.0.0.1:6379)");
+        options.EndPoints.Add(endpoint[..colon], port);
         connection = ConnectionMultiplexer.Connect(options);
         this.ttl = ttl;
         Endpoint = endpoint;
