@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Load benchmark of `tandem serve` with wrk on loopback: POST /v1/recommend, k=10, user by id
 # (the 610 MovieLens users, cycled), for two indexes:
-#   ml  the ml-latest-small model's own item index (9,742 movies, HNSW32)
+#   ml  the ml-latest-small model's own item index (its 8,762 training movies, HNSW32)
 #   1m  1,000,000 clustered 64-d vectors (bench/index/generate.py, the index benchmark's data), HNSW16,efC100
-# Prints QPS, p50, p90, p99, max latency and non-2xx answers per case, and writes $DIR/table.md.
+# Prints QPS, p50, p90, p99, max latency, non-2xx answers and the server's CPU time per request
+# (user + system, from /proc: steadier than latency on a shared machine) per case, and writes $DIR/table.md.
 #   bench/serving/run.sh                        # the published run: 60 s per case
 #   DURATION=10s CASES=1m bench/serving/run.sh  # a quick check
 # The model, vectors and indexes are built on the first run and kept in $DIR.
@@ -40,11 +41,11 @@ if [[ " $CASES " == *" 1m "* && ! -f "$DIR/items-$N.idx" ]]; then
 fi
 
 table="$DIR/table.md"
-printf '| case | items | connections | seconds | QPS | p50 ms | p90 ms | p99 ms | max ms | non-2xx | socket errors |\n|---|---|---|---|---|---|---|---|---|---|---|\n' > "$table"
+printf '| case | indexed items | connections | seconds | QPS | p50 ms | p90 ms | p99 ms | max ms | non-2xx | socket errors | server CPU µs/request |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n' > "$table"
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 for case in $CASES; do
   index=()
-  items=9742
-  [ "$case" = 1m ] && { index=(--index "$DIR/items-$N.idx"); items=$N; }
+  [ "$case" = 1m ] && index=(--index "$DIR/items-$N.idx")
   $TANDEM serve --model "$DIR/model/model.tandem" --data-dir "$DATA" "${index[@]}" --ef "$EF" --urls "http://127.0.0.1:$PORT" > "$DIR/serve-$case.log" 2>&1 &
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
@@ -52,14 +53,18 @@ for case in $CASES; do
     kill -0 $server 2>/dev/null || { cat "$DIR/serve-$case.log" >&2; exit 1; }
     sleep 1
   done
+  items=$(curl -s "http://127.0.0.1:$PORT/healthz" | grep -o '"indexSize":[0-9]*' | cut -d: -f2)
   # Warm-up: the JIT's tiered compilation settles and the connection pool fills before the timed run.
   wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s bench/serving/recommend.lua "http://127.0.0.1:$PORT" >/dev/null
+  before=$(cpu_ticks $server)
   result=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s bench/serving/recommend.lua "http://127.0.0.1:$PORT" | grep '^RESULT')
-  echo "$case: $result"
+  ticks=$(( $(cpu_ticks $server) - before ))
+  echo "$case: $result server_cpu_ticks=$ticks"
   kill $server; wait $server 2>/dev/null || true
   trap - EXIT
   eval "$(echo "${result#RESULT }" | tr ' ' '\n' | sed 's/^/r_/')"
-  echo "| $case | $items | $CONNECTIONS | $r_seconds | $r_qps | $r_p50_ms | $r_p90_ms | $r_p99_ms | $r_max_ms | $r_non2xx | $r_socket_errors |" >> "$table"
+  cpu_us=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$r_requests" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
+  echo "| $case | $items | $CONNECTIONS | $r_seconds | $r_qps | $r_p50_ms | $r_p90_ms | $r_p99_ms | $r_max_ms | $r_non2xx | $r_socket_errors | $cpu_us |" >> "$table"
 done
 cat "$table"
 rm -rf "$RUNNER"
