@@ -13,11 +13,16 @@ sealed class RedisServer : IDisposable
     public RedisServer()
     {
         Port = FreePort();
-        process = Process.Start(new ProcessStartInfo("redis-server", ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("redis-server did not start; install it with apt-get install -y redis-server");
+        };
+        try { process = Process.Start(start)!; }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("redis-server is not installed; apt-get install -y redis-server (.ci/run does)", e);
+        }
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         for (var clock = Stopwatch.StartNew(); !Accepts(Port); Thread.Sleep(50))
