@@ -15,6 +15,7 @@ public static class Cli
         root.Subcommands.Add(IndexCommands.Create(output, error));
         foreach (var command in ModelCommands.Create(output, error)) root.Subcommands.Add(command);
         root.Subcommands.Add(ExperimentCommands.Create(output, error));
+        foreach (var command in ServeCommands.Create(output)) root.Subcommands.Add(command);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -37,23 +37,25 @@ internal static class IndexCommands
 
     static Command Build(TextWriter output, TextWriter error)
     {
-        var vectors = new Option<string>("--vectors") { Description = "Item vectors, .npy (float32, rows × dimension) or .fvecs; row i gets id i." };
+        var vectors = new Option<string>("--vectors") { Description = "Item vectors, .npy (float32, rows × dimension) or .fvecs; row i gets id i (see --first-id)." };
         var model = new Option<string>("--model") { Description = "A model file: every catalogue item is embedded with its item tower; ids are the item ids (integers)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "With --model: the folder holding the model's data (else TANDEM_DATA, else the download cache)." };
         var spec = Required("--spec", "Index factory string: Flat, HNSW32, HNSW32,efC200, IVF1024,Flat, IVF1024,PQ16, IVF1024,PQ16,Refine.");
         var outPath = Required("--out", "Index file to write.");
         var metric = MetricOption();
         var trainSize = new Option<int>("--train-size") { Description = "Vectors used for training (IVF, PQ); 0 = all.", DefaultValueFactory = _ => 0 };
-        var command = new Command("build", "Build an index from a vector file, or from a model's item embeddings.") { vectors, model, dataDir, spec, outPath, metric, trainSize };
+        var firstId = new Option<long>("--first-id") { Description = "With --vectors: id of the first row (row i gets id first + i), e.g. to keep synthetic items clear of real item ids.", DefaultValueFactory = _ => 0 };
+        var command = new Command("build", "Build an index from a vector file, or from a model's item embeddings.") { vectors, model, dataDir, spec, outPath, metric, trainSize, firstId };
         command.Validators.Add(result =>
         {
             if ((result.GetResult(vectors) is null) == (result.GetResult(model) is null)) result.AddError("give either --vectors or --model");
+            if (result.GetValue(firstId) < 0) result.AddError($"--first-id must not be negative, got {result.GetValue(firstId)}");
         });
         command.SetAction(parse =>
         {
             var (set, ids, source) = parse.GetValue(model) is { } modelPath
                 ? ItemEmbeddings.Embed(modelPath, parse.GetValue(dataDir))
-                : Numbered(VectorFile.Read(parse.GetValue(vectors)!), parse.GetValue(vectors)!);
+                : Numbered(VectorFile.Read(parse.GetValue(vectors)!), parse.GetValue(firstId));
             using var built = IndexFactory.Create(parse.GetValue(spec)!, set.Dimension, parse.GetValue(metric));
             var clock = Stopwatch.StartNew();
             int train = parse.GetValue(trainSize);
@@ -77,7 +79,7 @@ internal static class IndexCommands
         return command;
     }
 
-    static (VectorSet, long[], string) Numbered(VectorSet set, string path) => (set, Enumerable.Range(0, set.Rows).Select(i => (long)i).ToArray(), "");
+    static (VectorSet, long[], string) Numbered(VectorSet set, long first) => (set, Enumerable.Range(0, set.Rows).Select(i => first + i).ToArray(), "");
 
     static Command Search(TextWriter output)
     {

@@ -15,7 +15,7 @@ namespace Tandem.Cli;
 /// <summary>
 /// MovieLens ml-latest-small prepared for one model: the log, the reference split, the fitted
 /// features (fitted on the training rows, or loaded with a model), encoded data, catalogues and
-/// the holdout, plus titles from <c>movies.csv</c> when it is there.
+/// the holdout, plus titles and genres from <c>movies.csv</c> when it is there.
 /// </summary>
 sealed class MovieLensSession : IDisposable
 {
@@ -30,6 +30,7 @@ sealed class MovieLensSession : IDisposable
     public required IReadOnlyDictionary<string, string> Titles { get; init; }
     /// <summary>Where user ids come from, for the error on an unknown user (after "is not in the training data").</summary>
     public required string UserHint { get; init; }
+    public required IReadOnlyDictionary<string, string[]> Genres { get; init; }
 
     /// <summary>Loads the data; <paramref name="fitted"/> null fits the features on the training rows.</summary>
     public static MovieLensSession Load(string? dataDir, ulong splitSeed, FittedFeatures? fitted = null, ReadOptions read = default, ReadReport? report = null)
@@ -38,12 +39,14 @@ sealed class MovieLensSession : IDisposable
         if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir))
             CliThrow.Input($"{dataDir}: data directory not found; pass --data-dir with the folder holding ml-latest-small/");
         var log = MovieLens.Load(MovieLensVariant.LatestSmall, MovieLensExperiment.Schema(), dir, read, report);
-        return Create(log, ReferenceSplit.Create(log, splitSeed), "item", fitted, ReadTitles(dir ?? Environment.GetEnvironmentVariable("TANDEM_DATA")),
+        var (titles, genres) = ReadMovies(dir ?? Environment.GetEnvironmentVariable("TANDEM_DATA"));
+        return Create(log, ReferenceSplit.Create(log, splitSeed), "item", fitted, titles, genres,
             $"of ml-latest-small; use a userId from ratings.csv (1 to {log.UserKeys!.Count})");
     }
 
     /// <summary>A session over any log: items numbered by the id feature <paramref name="itemFeature"/>; <paramref name="fitted"/> null fits on the training rows.</summary>
-    public static MovieLensSession Create(InteractionLog log, Split split, string itemFeature, FittedFeatures? fitted, IReadOnlyDictionary<string, string> titles, string userHint)
+    public static MovieLensSession Create(InteractionLog log, Split split, string itemFeature, FittedFeatures? fitted,
+        IReadOnlyDictionary<string, string> titles, IReadOnlyDictionary<string, string[]> genres, string userHint)
     {
         fitted ??= FittedFeatures.Fit(log, split.Train);
         var data = fitted.Encode(log, split.Train);
@@ -57,6 +60,7 @@ sealed class MovieLensSession : IDisposable
             ItemVocabulary = vocabulary,
             Titles = titles,
             UserHint = userHint,
+            Genres = genres,
         };
     }
 
@@ -121,11 +125,13 @@ sealed class MovieLensSession : IDisposable
         return result;
     }
 
-    static Dictionary<string, string> ReadTitles(string? dir)
+    /// <summary>Title and genres by movieId ("(no genres listed)" is no genre).</summary>
+    static (Dictionary<string, string> Titles, Dictionary<string, string[]> Genres) ReadMovies(string? dir)
     {
         var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        var genres = new Dictionary<string, string[]>(StringComparer.Ordinal);
         string path = Path.Combine(dir ?? "", "ml-latest-small", "movies.csv");
-        if (dir is null || !File.Exists(path)) return titles;
+        if (dir is null || !File.Exists(path)) return (titles, genres);
         foreach (string line in File.ReadLines(path).Skip(1))
         {
             int comma = line.IndexOf(',');
@@ -134,8 +140,9 @@ sealed class MovieLensSession : IDisposable
             string title = line[(comma + 1)..last];
             if (title.Length >= 2 && title[0] == '"' && title[^1] == '"') title = title[1..^1].Replace("\"\"", "\"");
             titles[line[..comma]] = title;
+            genres[line[..comma]] = line[(last + 1)..] == "(no genres listed)" ? [] : line[(last + 1)..].Split('|');
         }
-        return titles;
+        return (titles, genres);
     }
 
     public void Dispose()

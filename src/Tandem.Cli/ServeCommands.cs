@@ -1,0 +1,122 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using System.Globalization;
+using System.Numerics.Tensors;
+using Spectre.Console;
+using Tandem.Models;
+using Tandem.Models.Calibration;
+using Tandem.Models.Persistence;
+using Tandem.Serving;
+
+namespace Tandem.Cli;
+
+/// <summary><c>tandem serve</c> (the online service) and <c>tandem calibrate</c> (Platt scaling stored in the model file).</summary>
+static class ServeCommands
+{
+    public static IEnumerable<Command> Create(TextWriter output)
+    {
+        var model = new Option<string>("--model") { Description = "Model file.", Required = true };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding ml-latest-small/ (else TANDEM_DATA, else the download cache)." };
+
+        var index = new Option<string?>("--index") { Description = "Index file to serve (ids = movieIds); default: built from the model's item embeddings." };
+        var spec = new Option<string>("--spec") { Description = "Factory string of the index built from the model.", DefaultValueFactory = _ => "HNSW32" };
+        var ef = new Option<int>("--ef") { Description = "HNSW efSearch per request (0 = the index's).", DefaultValueFactory = _ => 0 };
+        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var redis = new Option<string?>("--redis") { Description = "Redis HOST:PORT shared by replicas as a second embedding cache." };
+        var watch = new Option<string?>("--watch") { Description = "Directory watched for new *.tandem model files, each swapped in when written." };
+        var cacheSize = new Option<int>("--cache-size") { Description = "User embeddings cached in process.", DefaultValueFactory = _ => 100_000 };
+        var cacheTtl = new Option<int>("--cache-ttl") { Description = "Seconds a cached embedding stays valid.", DefaultValueFactory = _ => 600 };
+        var maxBody = new Option<int>("--max-body") { Description = "Largest request body in bytes.", DefaultValueFactory = _ => 64 * 1024 };
+        var serve = new Command("serve", "Serve recommendations over HTTP (POST /v1/recommend, ...; GET /healthz, /metrics, /openapi/v1.json). The admin key of POST /admin/reload is configuration 'Tandem:AdminKey' (appsettings.json or the environment variable Tandem__AdminKey).")
+        { model, dataDir, index, spec, ef, urls, redis, watch, cacheSize, cacheTtl, maxBody };
+        serve.SetAction(p =>
+        {
+            if (p.GetValue(ef) < 0) CliThrow.Input($"--ef is {p.GetValue(ef)}; it must be 0 (the index's) or more");
+            if (p.GetValue(cacheSize) < 1) CliThrow.Input($"--cache-size is {p.GetValue(cacheSize)}; it must be at least 1");
+            if (p.GetValue(cacheTtl) < 1) CliThrow.Input($"--cache-ttl is {p.GetValue(cacheTtl)}; it must be at least 1 second");
+            if (p.GetValue(maxBody) < 1) CliThrow.Input($"--max-body is {p.GetValue(maxBody)}; it must be at least 1 byte");
+            string path = p.GetValue(model)!;
+            var loader = new ServingLoader(p.GetValue(dataDir), p.GetValue(index), p.GetValue(spec)!, p.GetValue(ef));
+            output.WriteLine($"Loading {path}…");
+            var first = loader.Load(path);
+            var app = TandemService.Create(new ServiceOptions
+            {
+                Urls = p.GetValue(urls)!,
+                Redis = p.GetValue(redis),
+                WatchDirectory = p.GetValue(watch),
+                CacheCapacity = p.GetValue(cacheSize),
+                CacheTtl = TimeSpan.FromSeconds(p.GetValue(cacheTtl)),
+                MaxBodyBytes = p.GetValue(maxBody),
+            }, new ModelHolder(first, path, loader.Load));
+            app.Start();
+            output.WriteLine($"Serving {first.Version}: {first.Index.Count:N0} indexed items, {first.Items.Count:N0} catalogue items, {first.Users.Count:N0} users, on {string.Join(", ", app.Urls)} (Ctrl+C stops).");
+            app.WaitForShutdown();
+            return 0;
+        });
+
+        var negatives = new Option<int>("--negatives") { Description = "Random unseen items per held-out interaction.", DefaultValueFactory = _ => 4 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the negatives.", DefaultValueFactory = _ => 42 };
+        var calibrate = new Command("calibrate", "Fit a Platt scaling (score → click probability) on the model's held-out interactions plus random unseen items, and store it in the model file.")
+        { model, dataDir, negatives, seed };
+        calibrate.SetAction(p => Calibrate(output, p.GetValue(model)!, p.GetValue(dataDir), p.GetValue(negatives), p.GetValue(seed)));
+        return [serve, calibrate];
+    }
+
+    static int Calibrate(TextWriter output, string path, string? dataDir, int negatives, int seed)
+    {
+        if (negatives < 1) CliThrow.Input($"--negatives is {negatives}; it must be at least 1");
+        var (session, model, _) = MovieLensSession.LoadModel(path, dataDir);
+        var (scores, labels) = Sample(session, model, negatives, seed);
+        session.Dispose();
+        var platt = PlattScaling.Fit(scores, labels);
+        double rate = (double)platt.Positives / platt.Examples;
+        double calibrated = 0, constant = 0;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            double pr = Math.Clamp(platt.Probability(scores[i]), 1e-12, 1 - 1e-12);
+            calibrated -= labels[i] != 0 ? Math.Log(pr) : Math.Log(1 - pr);
+            constant -= labels[i] != 0 ? Math.Log(rate) : Math.Log(1 - rate);
+        }
+        TwoTowerModelFile.WriteCalibration(path, platt);
+        var table = new Table().AddColumns("held-out pairs", "positives", "A", "B", "log loss", "log loss of the base rate");
+        table.AddRow(platt.Examples.ToString("N0", CultureInfo.InvariantCulture), platt.Positives.ToString("N0", CultureInfo.InvariantCulture),
+            platt.A.ToString("G5", CultureInfo.InvariantCulture), platt.B.ToString("G5", CultureInfo.InvariantCulture),
+            (calibrated / scores.Length).ToString("F4", CultureInfo.InvariantCulture), (constant / scores.Length).ToString("F4", CultureInfo.InvariantCulture));
+        Cli.Console(output).Write(table);
+        output.WriteLine($"Wrote the calibration into {path}: p(click) = σ(A·score + B).");
+        return 0;
+    }
+
+    /// <summary>Each held-out (user, catalogue item) pair scored as a positive, and <paramref name="negatives"/> random items the user has neither trained nor held out on as negatives.</summary>
+    static (float[] Scores, byte[] Labels) Sample(MovieLensSession session, TwoTowerModel model, int negatives, int seed)
+    {
+        var holdout = session.Holdout;
+        int n = holdout.CatalogueItems.Count, d = model.User.OutputDimension;
+        using var items = model.EmbedItems(session.Items, holdout.CatalogueItems);
+        var rng = new Random(seed);
+        var scores = new List<float>();
+        var labels = new List<byte>();
+        for (int user = 0; user < holdout.UserCount; user++)
+        {
+            if (!session.Users.HasTraining(user) || holdout.HeldOut[user].IsEmpty) continue;
+            using var u = TwoTowerModel.Embed(model.User, [session.Users.Input([user])]);
+            var known = new HashSet<int>(holdout.Excluded[user].ToArray().Concat(holdout.HeldOut[user].ToArray()));
+            float Score(int item) => TensorPrimitives.Dot(u.Span[..d], items.Span.Slice(item * d, d));
+            foreach (int item in holdout.HeldOut[user])
+            {
+                // Held-out items never seen in training have no embedding (indices past the catalogue).
+                if (item >= n) continue;
+                scores.Add(Score(item));
+                labels.Add(1);
+                for (int j = 0; j < negatives; j++)
+                {
+                    int negative;
+                    do negative = rng.Next(n); while (known.Contains(negative));
+                    scores.Add(Score(negative));
+                    labels.Add(0);
+                }
+            }
+        }
+        return ([.. scores], [.. labels]);
+    }
+}

@@ -1,0 +1,17 @@
+using Tandem.Serving.Api;
+
+namespace Tandem.Serving;
+
+/// <summary>The user tower applied to raw features. Implementations must be safe from several threads.</summary>
+public interface IUserEncoder
+{
+    /// <summary>The names of the features the tower reads.</summary>
+    IReadOnlyList<string> Features { get; }
+
+    /// <summary>The features whose values are item ids (histories): items a user has seen.</summary>
+    IReadOnlyList<string> ItemFeatures { get; }
+
+    /// <summary>The embedding of a user given by id and/or raw features and context.</summary>
+    /// <exception cref="RequestException">A feature is unknown to the tower or holds an unknown value.</exception>
+    float[] Embed(string? user, RawFeatures? features, RawFeatures? context);
+}

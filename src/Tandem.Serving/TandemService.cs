@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tandem.Serving.Api;
+using Tandem.Serving.Caching;
+
+namespace Tandem.Serving;
+
+/// <summary>
+/// The online service (ASP.NET Core on Kestrel): <c>/v1/recommend</c>, <c>/v1/similar-items</c>,
+/// <c>/v1/score</c>, <c>/v1/embed/user</c>, <c>/v1/embed/item</c>, <c>/healthz</c>, <c>/metrics</c>,
+/// <c>/admin/reload</c> and the OpenAPI document at <c>/openapi/v1.json</c>.
+/// </summary>
+public static class TandemService
+{
+    /// <summary>The configuration key of the admin API key; without one, <c>/admin/reload</c> always answers 401.</summary>
+    public const string AdminKeySetting = "Tandem:AdminKey";
+
+    /// <summary>The header that carries the admin API key.</summary>
+    public const string AdminKeyHeader = "X-Api-Key";
+
+    /// <summary>Builds the service around <paramref name="holder"/> (which it then owns); start it with <c>RunAsync</c> or <c>StartAsync</c>.</summary>
+    /// <exception cref="ArgumentException">An option is invalid (e.g. the Redis endpoint).</exception>
+    /// <exception cref="DirectoryNotFoundException">The watched directory does not exist.</exception>
+    public static WebApplication Create(ServiceOptions options, ModelHolder holder)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxBodyBytes);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
+        if (options.Settings is { } settings) builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+        // Per-request logs at Information would cost more than the requests: keep the framework to warnings.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Api));
+        builder.Services.AddOpenApi();
+        var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tandem.Serving");
+
+        var memory = new EmbeddingCache(options.CacheCapacity, options.CacheTtl);
+        var redis = options.Redis is { } endpoint ? new RedisEmbeddingStore(endpoint, options.CacheTtl) : null;
+        var metrics = new ServiceMetrics(holder, () => redis?.Errors ?? 0);
+        var users = new UserResolver(memory, redis, metrics);
+        holder.Swapped += _ => memory.Clear();
+        var watcher = options.WatchDirectory is { } watch ? new ModelWatcher(watch, holder, logger) : null;
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            watcher?.Dispose();
+            redis?.Dispose();
+            holder.Dispose();
+        });
+
+        var json = ApiJson.Api;
+        JsonEndpoint Endpoint(string name) => new(name, metrics, options.MaxBodyBytes);
+        Post(app, "/v1/recommend", Endpoint("recommend").For(json.RecommendRequest, json.ItemsResponse, holder,
+                async (r, m) => Recommender.Recommend(r, await users.ResolveAsync(r, m), m)))
+            .Accepts<RecommendRequest>("application/json").Produces<ItemsResponse>().ProducesProblem(400);
+        Post(app, "/v1/similar-items", Endpoint("similar-items").For(json.SimilarItemsRequest, json.ItemsResponse, holder,
+                (r, m) => ValueTask.FromResult(Recommender.SimilarItems(r, m))))
+            .Accepts<SimilarItemsRequest>("application/json").Produces<ItemsResponse>().ProducesProblem(400).ProducesProblem(404);
+        Post(app, "/v1/score", Endpoint("score").For(json.ScoreRequest, json.ScoreResponse, holder,
+                async (r, m) => Recommender.Score(r, await users.ResolveAsync(r, m), m)))
+            .Accepts<ScoreRequest>("application/json").Produces<ScoreResponse>().ProducesProblem(400).ProducesProblem(404);
+        Post(app, "/v1/embed/user", Endpoint("embed-user").For(json.EmbedUserRequest, json.UserEmbedding, holder,
+                async (r, m) => Recommender.EmbedUser(r, await users.ResolveAsync(r, m), m)))
+            .Accepts<EmbedUserRequest>("application/json").Produces<UserEmbedding>().ProducesProblem(400).ProducesProblem(404);
+        Post(app, "/v1/embed/item", Endpoint("embed-item").For(json.EmbedItemsRequest, json.ItemEmbeddings, holder,
+                (r, m) => ValueTask.FromResult(Recommender.EmbedItems(r, m))))
+            .Accepts<EmbedItemsRequest>("application/json").Produces<ItemEmbeddings>().ProducesProblem(400);
+        app.MapGet("/healthz", () => { using var lease = holder.Acquire(); return TypedResults.Json(Describe(lease.Model), json.Health); });
+        app.MapGet("/metrics", async context =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await metrics.WriteAsync(context.Response.Body, context.RequestAborted);
+        }).ExcludeFromDescription();
+
+        var reload = Endpoint("admin-reload");
+        var adminKey = Encoding.UTF8.GetBytes(app.Configuration[AdminKeySetting] ?? "");
+        Post(app, "/admin/reload", async context =>
+        {
+            string given = context.Request.Headers[AdminKeyHeader].ToString();
+            // No key configured: the endpoint is closed. Constant-time comparison: the key is a secret.
+            if (adminKey.Length == 0 || !CryptographicOperations.FixedTimeEquals(adminKey, Encoding.UTF8.GetBytes(given)))
+            {
+                await JsonEndpoint.WriteProblemAsync(context, new RequestException(AdminKeyHeader, $"the {AdminKeyHeader} header does not hold the admin key (configuration '{AdminKeySetting}')", 401));
+                return;
+            }
+            await reload.For(json.ReloadRequest, json.Health, holder, async (r, _) =>
+            {
+                if (r.Model is { } path && !File.Exists(path)) RequestThrow.Field("model", $"'{path}' does not exist");
+                try
+                {
+                    var model = await holder.ReloadAsync(r.Model, context.RequestAborted);
+                    logger.LogInformation("Serving {Version} from {Path} (admin reload).", model.Version, holder.Path);
+                    return Describe(model);
+                }
+                catch (Exception e) when (e is not RequestException and not OperationCanceledException)
+                {
+                    throw new RequestException("model", $"cannot be loaded, still serving the previous model: {e.Message}");
+                }
+            })(context);
+        }).Accepts<ReloadRequest>("application/json").Produces<Health>().ProducesProblem(401);
+        app.MapOpenApi();
+        return app;
+    }
+
+    static Health Describe(ServingModel m) => new("ok", m.Version, m.Index.Count, m.Items.Count, m.Users.Count, m.Calibration is not null);
+
+    /// <summary>A POST route whose handler reads the context itself, with route-handler metadata for the OpenAPI document.</summary>
+    static RouteHandlerBuilder Post(WebApplication app, string pattern, RequestDelegate handler) =>
+        app.MapPost(pattern, (Delegate)((HttpContext context) => handler(context)));
+}
