@@ -85,7 +85,8 @@ public sealed class EncoderTower
     /// <summary>
     /// Builds the tower of <paramref name="side"/> from fitted features: an embedding table per
     /// id/categorical feature, a pooled bag per multi-categorical, a projection per numeric or
-    /// vector feature and a <see cref="SequenceEncoder"/> per history.
+    /// vector feature, a <see cref="SequenceEncoder"/> per history and a <see cref="TextBag"/> or
+    /// <see cref="TextTransformer"/> per text feature.
     /// </summary>
     /// <exception cref="ModelException">A named feature is unknown, of the other side, or of a kind towers cannot read yet.</exception>
     public static EncoderTower Create(FittedFeatures fitted, Side side, TowerOptions options, Random rng)
@@ -120,6 +121,7 @@ public sealed class EncoderTower
     {
         int dim = options.Dimensions is { } d && d.TryGetValue(spec.Name, out int w) ? w : options.EmbeddingDimension;
         int Cardinality() => ((CategoricalEncoder)fitted[spec.Name]).Cardinality;
+        int TextCardinality() => ((TextEncoder)fitted[spec.Name]).Tokenizer.Cardinality;
         bool sparse = options.SparseEmbeddings;
         float std = options.EmbeddingStd;
         return spec.Kind switch
@@ -130,6 +132,8 @@ public sealed class EncoderTower
             FeatureKind.Numeric when spec.Transform == NumericTransform.Quantile => new IdEmbedding(spec, spec.Bins + 1, dim, rng, sparse, std),
             FeatureKind.Numeric => new NumericProjection(spec, 1, dim, rng),
             FeatureKind.Vector => new NumericProjection(spec, spec.Dimension, dim, rng),
+            FeatureKind.Text when options.Text.Encoding == TextEncoding.Transformer => new TextTransformer(spec, TextCardinality(), dim, options.Text, rng, sparse, std),
+            FeatureKind.Text => new TextBag(spec, TextCardinality(), dim, rng, sparse, std),
             _ => throw new ModelException($"Feature '{spec.Name}' is {spec.Kind}; towers do not encode {spec.Kind} features yet. Leave it out of the tower's features."),
         };
     }
@@ -142,7 +146,7 @@ public sealed class EncoderTower
     }
 
     static bool Supported(FeatureKind kind) => kind is FeatureKind.Id or FeatureKind.Categorical or FeatureKind.MultiCategorical
-        or FeatureKind.Sequence or FeatureKind.Numeric or FeatureKind.Vector;
+        or FeatureKind.Sequence or FeatureKind.Numeric or FeatureKind.Vector or FeatureKind.Text;
 
     static bool OnSide(FeatureSpec spec, Side side) => side == Side.Item ? spec.Tower == Side.Item : spec.Tower != Side.Item;
 
