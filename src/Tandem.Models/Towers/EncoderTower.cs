@@ -7,8 +7,8 @@ using Side = Tandem.Data.Schema.Tower;
 namespace Tandem.Models.Towers;
 
 /// <summary>
-/// Turns a batch of encoded features into embeddings: one module per feature, concatenated,
-/// an MLP (hidden layers with normalisation, activation and dropout), a final projection to
+/// Turns a batch of encoded features into embeddings: one module per feature, fused
+/// (concatenated, or gated with missing-modality masks: <see cref="FusionOptions"/>), an MLP (hidden layers with normalisation, activation and dropout), a final projection to
 /// the output width and optional L2 normalisation. A tower only encodes; the task owns the loss.
 /// A user tower reads only user and context features, an item tower only item features.
 /// Not thread-safe: one training thread; evaluation under the caller's tape.
@@ -16,6 +16,7 @@ namespace Tandem.Models.Towers;
 public sealed class EncoderTower
 {
     readonly IFeatureModule[] modules;
+    readonly Fusion fusion;
     readonly Dense[] hidden;
     readonly (Parameter Gamma, Parameter Beta, Tensor Mean, Tensor Var)[] norms;
     readonly Dense output;
@@ -36,7 +37,8 @@ public sealed class EncoderTower
         this.options = options;
         dropoutRng = new Random(rng.Next());
         string prefix = Name(side);
-        int width = modules.Sum(m => m.Width);
+        fusion = new Fusion(prefix, this.modules, options.Fusion, options.EmbeddingDimension, rng);
+        int width = fusion.Width;
         hidden = new Dense[options.Hidden.Count];
         norms = new (Parameter, Parameter, Tensor, Tensor)[options.Hidden.Count];
         for (int l = 0; l < hidden.Length; l++)
@@ -59,6 +61,7 @@ public sealed class EncoderTower
     /// <summary>Every trainable parameter, in a fixed order.</summary>
     public IEnumerable<Parameter> Parameters =>
         modules.SelectMany(m => m.Parameters)
+            .Concat(fusion.Parameters)
             .Concat(hidden.SelectMany(h => h.Parameters))
             .Concat(norms.Where(n => n.Gamma is not null).SelectMany(n => new[] { n.Gamma, n.Beta }))
             .Concat(output.Parameters);
@@ -68,7 +71,7 @@ public sealed class EncoderTower
     {
         var parts = new Variable[modules.Length];
         for (int i = 0; i < parts.Length; i++) parts[i] = modules[i].Encode(tape, input, training);
-        var x = parts.Length == 1 ? parts[0] : tape.Concat(parts);
+        var x = fusion.Apply(tape, input, parts, training);
         for (int l = 0; l < hidden.Length; l++)
         {
             x = hidden[l].Apply(tape, x);

@@ -7,7 +7,7 @@ namespace Tandem.Models.Towers;
 /// A text feature as the mean of its token embeddings (fastText's sentence vector; zero for an
 /// empty text). Order-free and cheap. Not thread-safe.
 /// </summary>
-public sealed class TextBag : ITokenModule
+public sealed class TextBag : ITokenModule, IModalityMask
 {
     readonly TokenEmbedding tokens;
 
@@ -32,6 +32,13 @@ public sealed class TextBag : ITokenModule
     {
         var (vectors, offsets) = EncodeTokens(tape, input, training);
         return tape.BagMean(vectors, offsets);
+    }
+
+    /// <inheritdoc/>
+    public void Present(TowerInput input, Span<bool> present)
+    {
+        var lengths = input[Spec.Name].Lengths;
+        for (int b = 0; b < input.Count; b++) present[b] = lengths[b] > 0;
     }
 
     /// <inheritdoc/>

@@ -9,7 +9,7 @@ namespace Tandem.Models.Towers;
 /// (<c>x = LN(x + SelfAttention(x))</c>, <c>x = LN(x + W₂·GELU(W₁·x))</c>) with padding masked,
 /// pooled by the mean of the tokens or the first token. An empty text gives zeros. Not thread-safe.
 /// </summary>
-public sealed class TextTransformer : ITokenModule
+public sealed class TextTransformer : ITokenModule, IModalityMask
 {
     readonly TokenEmbedding tokens;
     readonly Parameter positions;
@@ -52,6 +52,13 @@ public sealed class TextTransformer : ITokenModule
             if (examples[b + 1] > examples[b]) keep.AsSpan(b * Width, Width).Fill(1);
         }
         return tape.Multiply(tape.Embedding(x, first), tape.Constant(keep, count, Width));
+    }
+
+    /// <inheritdoc/>
+    public void Present(TowerInput input, Span<bool> present)
+    {
+        var lengths = input[Spec.Name].Lengths;
+        for (int b = 0; b < input.Count; b++) present[b] = lengths[b] > 0;
     }
 
     /// <inheritdoc/>
