@@ -1,6 +1,6 @@
-using Tandem.Models.Experiments;
 using Tandem.Models.Images;
 using Tandem.Models.Tests.Persistence;
+using static Tandem.Models.Tests.Images.ImageFixtures;
 
 namespace Tandem.Models.Tests.Images;
 
@@ -8,21 +8,6 @@ namespace Tandem.Models.Tests.Images;
 public class ImageStoreTests
 {
     static readonly ImageOptions Small = new() { Size = 16 };
-
-    static string Dataset(string name)
-    {
-        string? dir = MovieLensExperiment.DataDirectory(null);
-        string path = dir is null ? "" : Path.Combine(dir, name);
-        if (!Directory.Exists(path)) throw new DirectoryNotFoundException($"{name} is missing; set TANDEM_DATA to the shared datasets directory.");
-        return path;
-    }
-
-    static ImageSource[] RealImages()
-    {
-        var photos = Directory.GetFiles(Path.Combine(Dataset("flickr8k-1k"), "images"), "*.jpg").Order().Take(4);
-        var posters = Directory.GetFiles(Dataset("ml-latest-small-posters"), "*.jpg").Order().Take(4);
-        return photos.Concat(posters).Select(p => new ImageSource(Path.GetFileNameWithoutExtension(p), p)).ToArray();
-    }
 
     [Fact]
     public void RealJpegsDecodeIntoNormalisedDistinctImages()
