@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
 {
     ["gemm"] = GemmBenchmark.Run,
     ["mlp"] = MlpBenchmark.Run,
+    ["images"] = ImageBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
