@@ -14,6 +14,7 @@ public static class Cli
         var root = new RootCommand("Tandem: two-tower retrieval for .NET.");
         root.Subcommands.Add(IndexCommands.Create(output));
         foreach (var command in ModelCommands.Create(output, error)) root.Subcommands.Add(command);
+        root.Subcommands.Add(ExperimentCommands.Create(output, error));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
