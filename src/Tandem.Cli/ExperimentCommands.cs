@@ -3,6 +3,7 @@ using System.Globalization;
 using Tandem.Models.Experiments;
 using Tandem.Models.Images;
 using Tandem.Models.Reporting;
+using Tandem.Models.Towers;
 
 namespace Tandem.Cli;
 
@@ -18,14 +19,17 @@ static class ExperimentCommands
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds, one run each.", DefaultValueFactory = _ => "42,43,44" };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs per seed.", DefaultValueFactory = _ => new Flickr8kOptions().Epochs };
         var size = new Option<int>("--image-size") { Description = "Photos are resized to this square.", DefaultValueFactory = _ => new Flickr8kOptions().ImageSize };
+        var text = new Option<string>("--text") { Description = "Text tower: bag (mean of word embeddings) or transformer (2 self-attention blocks).", DefaultValueFactory = _ => "bag" };
+        text.AcceptOnlyFromAmong("bag", "transformer");
         var outDir = new Option<string>("--out") { Description = "Output directory for the report, chart and decoded-image cache.", DefaultValueFactory = _ => "./tandem-flickr8k" };
         var flickr = new Command("flickr8k", "Cross-modal retrieval on flickr8k-1k: text and image towers trained with symmetric InfoNCE; caption→image and image→caption Recall@1/5/10, mean rank, NDCG@10 vs chance.")
-        { dataDir, seeds, epochs, size, outDir };
-        flickr.SetAction(p => Flickr8k(output, error, p.GetValue(dataDir), p.GetValue(seeds)!, p.GetValue(epochs), p.GetValue(size), p.GetValue(outDir)!));
+        { dataDir, seeds, epochs, size, text, outDir };
+        flickr.SetAction(p => Flickr8k(output, error, p.GetValue(dataDir), p.GetValue(seeds)!, p.GetValue(epochs), p.GetValue(size),
+            p.GetValue(text) == "transformer" ? TextEncoding.Transformer : TextEncoding.Bag, p.GetValue(outDir)!));
         return new Command("experiment", "Run one of the documented experiments.") { flickr };
     }
 
-    static int Flickr8k(TextWriter output, TextWriter error, string? dataDir, string seedList, int epochs, int size, string outDir)
+    static int Flickr8k(TextWriter output, TextWriter error, string? dataDir, string seedList, int epochs, int size, TextEncoding text, string outDir)
     {
         var seeds = seedList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(ParseSeed).ToArray();
@@ -33,7 +37,8 @@ static class ExperimentCommands
         if (epochs < 1) CliThrow.Input($"--epochs is {epochs}; it must be at least 1");
         if (size < 8) CliThrow.Input($"--image-size is {size}; it must be at least 8 for the CNN's three 2x2 pools");
         Directory.CreateDirectory(outDir);
-        var options = new Flickr8kOptions { DataDir = dataDir, Seeds = seeds, Epochs = epochs, ImageSize = size, ImageCache = Path.Combine(outDir, CacheFile) };
+        var options = new Flickr8kOptions { DataDir = dataDir, Seeds = seeds, Epochs = epochs, ImageSize = size,
+            Text = new TextOptions { Encoding = text }, ImageCache = Path.Combine(outDir, CacheFile) };
         using var stop = StopRequest.OnCtrlC(error);
         try
         {

@@ -37,12 +37,17 @@ public sealed class Vocabulary
     /// <summary>Fits on <paramref name="counts"/>[code] occurrences of each key of <paramref name="keys"/>.</summary>
     public static Vocabulary Fit(KeyDictionary keys, ReadOnlySpan<int> counts, int minCount)
     {
-        var kept = new List<int>();
-        for (int code = 0; code < counts.Length; code++)
-            if (counts[code] >= minCount) kept.Add(code);
-        var countArray = counts.ToArray();
-        kept.Sort((a, b) => countArray[a] != countArray[b] ? countArray[b].CompareTo(countArray[a]) : string.CompareOrdinal(keys[a], keys[b]));
-        return new Vocabulary(kept.Select(c => keys[c]).ToArray());
+        var byValue = new Dictionary<string, int>(counts.Length, StringComparer.Ordinal);
+        for (int code = 0; code < counts.Length; code++) byValue[keys[code]] = counts[code];
+        return Fit(byValue, minCount);
+    }
+
+    /// <summary>Fits on <paramref name="counts"/>, the training occurrences of each value.</summary>
+    public static Vocabulary Fit(IReadOnlyDictionary<string, int> counts, int minCount)
+    {
+        var kept = counts.Where(c => c.Value >= minCount).ToList();
+        kept.Sort((a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key, b.Key));
+        return new Vocabulary(kept.Select(c => c.Key).ToArray());
     }
 
     /// <summary>Writes the tokens.</summary>

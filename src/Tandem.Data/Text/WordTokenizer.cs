@@ -1,52 +1,101 @@
+using System.Globalization;
 using Tandem.Data.Encoders;
-using Tandem.Data.Tables;
 
 namespace Tandem.Data.Text;
 
 /// <summary>
-/// The simplest text tokenizer: lower-cased runs of letters and digits, each a word, with ids
-/// from a <see cref="Vocabulary"/> fitted on training text (unseen or rare words map to id 0).
-/// Immutable after fitting; safe from several threads.
+/// Lower-cased words (runs of letters and digits) looked up in a vocabulary fitted on the
+/// training text, each token carrying, when <see cref="CharNGrams"/> ≥ 3, fastText's hashed
+/// character n-grams of <c>&lt;word&gt;</c> (n = 3..CharNGrams), so an unseen word still
+/// shares vectors with words spelled alike. Ids: 0 the out-of-vocabulary word, 1..V the
+/// words, then <see cref="Buckets"/> n-gram buckets.
 /// </summary>
-public sealed class WordTokenizer
+public sealed class WordTokenizer : TextTokenizer
 {
-    readonly Vocabulary vocabulary;
+    internal const byte Kind = 1;
 
-    WordTokenizer(Vocabulary vocabulary) => this.vocabulary = vocabulary;
-
-    /// <summary>Ids, including the out-of-vocabulary id 0.</summary>
-    public int Size => vocabulary.Size;
-
-    /// <summary>Fits the vocabulary on the words of <paramref name="texts"/> seen at least <paramref name="minCount"/> times.</summary>
-    public static WordTokenizer Fit(IEnumerable<string> texts, int minCount = 1)
+    WordTokenizer(Vocabulary words, int charNGrams, int buckets)
     {
-        var keys = new KeyDictionary();
-        var counts = new List<int>();
+        Words = words;
+        CharNGrams = charNGrams;
+        Buckets = charNGrams >= 3 ? buckets : 0;
+    }
+
+    /// <summary>The word vocabulary (id 0: out of vocabulary).</summary>
+    public Vocabulary Words { get; }
+    /// <summary>Longest n-gram; 0 for none.</summary>
+    public int CharNGrams { get; }
+    /// <summary>n-gram hash buckets; 0 without n-grams.</summary>
+    public int Buckets { get; }
+
+    /// <inheritdoc/>
+    public override int Cardinality => Words.Size + Buckets;
+
+    /// <summary>Fits the word vocabulary on <paramref name="texts"/>: words seen at least <paramref name="minCount"/> times.</summary>
+    public static WordTokenizer Fit(IEnumerable<string> texts, int minCount, int charNGrams, int buckets)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> buffer = stackalloc char[256];
         foreach (var text in texts)
-            foreach (var word in Words(text))
+            for (int start = 0; NextWord(text, ref start, buffer, out var word);)
             {
-                int code = keys.Intern(word);
-                if (code == counts.Count) counts.Add(0);
-                counts[code]++;
+                lookup.TryGetValue(word, out int c);
+                lookup[word] = c + 1;
             }
-        return new WordTokenizer(Vocabulary.Fit(keys, counts.ToArray(), minCount));
+        return new WordTokenizer(Vocabulary.Fit(counts, minCount), charNGrams, buckets);
     }
 
-    /// <summary>Appends the ids of <paramref name="text"/>'s words to <paramref name="ids"/>.</summary>
-    public void Encode(string text, List<int> ids)
+    /// <inheritdoc/>
+    public override int Tokenize(string text, int maxTokens, List<int> ids, List<int> tokenEnds)
     {
-        foreach (var word in Words(text)) ids.Add(vocabulary[word]);
-    }
-
-    /// <summary>The lower-cased words of <paramref name="text"/>.</summary>
-    public static IEnumerable<string> Words(string text)
-    {
-        for (int i = 0; i < text.Length;)
+        Span<char> buffer = stackalloc char[256];
+        Span<char> marked = stackalloc char[258];
+        int tokens = 0;
+        for (int start = 0; tokens < maxTokens && NextWord(text, ref start, buffer, out var word); tokens++)
         {
-            while (i < text.Length && !char.IsLetterOrDigit(text[i])) i++;
-            int start = i;
-            while (i < text.Length && char.IsLetterOrDigit(text[i])) i++;
-            if (i > start) yield return text[start..i].ToLowerInvariant();
+            ids.Add(Words[word]);
+            if (Buckets > 0)
+            {
+                marked[0] = '<';
+                word.CopyTo(marked[1..]);
+                marked[word.Length + 1] = '>';
+                var w = marked[..(word.Length + 2)];
+                for (int n = 3; n <= CharNGrams; n++)
+                    for (int i = 0; i + n <= w.Length; i++)
+                        ids.Add(Words.Size + (int)(StableHash.Fnv1a(w.Slice(i, n)) % (uint)Buckets));
+            }
+            tokenEnds.Add(ids.Count);
         }
+        return tokens;
+    }
+
+    /// <summary>The next lower-cased word at or after <paramref name="start"/> (truncated to the buffer), advancing past it.</summary>
+    static bool NextWord(string text, ref int start, Span<char> buffer, out ReadOnlySpan<char> word)
+    {
+        while (start < text.Length && !char.IsLetterOrDigit(text[start])) start++;
+        int end = start;
+        while (end < text.Length && char.IsLetterOrDigit(text[end])) end++;
+        int length = Math.Min(end - start, buffer.Length);
+        text.AsSpan(start, length).ToLower(buffer, CultureInfo.InvariantCulture);
+        word = buffer[..length];
+        start = end;
+        return length > 0;
+    }
+
+    /// <inheritdoc/>
+    public override void Save(BinaryWriter writer)
+    {
+        writer.Write(Kind);
+        writer.Write(CharNGrams);
+        writer.Write(Buckets);
+        Words.Save(writer);
+    }
+
+    internal static WordTokenizer Load(BinaryReader reader)
+    {
+        int n = reader.ReadInt32(), buckets = reader.ReadInt32();
+        if (n is < 0 or 1 or 2 || buckets < 0) DataThrow.Corrupt("word tokenizer", $"char n-grams {n}, buckets {buckets}");
+        return new WordTokenizer(Vocabulary.Load(reader), n, buckets);
     }
 }

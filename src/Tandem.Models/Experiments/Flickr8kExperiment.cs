@@ -33,6 +33,8 @@ public readonly record struct Flickr8kOptions
     public int ImageSize { get; init; } = 32;
     /// <summary>The image tower's CNN (its projection width is the tower's input). Default 16, 32, 64 channels.</summary>
     public ImageCnnOptions Cnn { get; init; } = new();
+    /// <summary>The text tower's encoder: a bag of word embeddings (default) or a small transformer.</summary>
+    public TextOptions Text { get; init; } = new();
     /// <summary>Width of the shared embedding space and of the word embeddings. Default 64.</summary>
     public int Dimension { get; init; } = 64;
     /// <summary>Where decoded photos are cached between runs; null keeps them in memory only.</summary>
@@ -47,8 +49,8 @@ public sealed record Flickr8kResult(IReadOnlyList<Flickr8kRun> Runs, CrossModalM
 
 /// <summary>
 /// Issue 7, experiment 1: cross-modal retrieval on flickr8k-1k. Per seed, a seeded 800/100/100 photo
-/// split; a text tower (mean of word embeddings over a vocabulary fitted on the training captions →
-/// linear → L2) and an image tower (<see cref="ImageCnn"/> → linear → L2) trained together with
+/// split; a text tower (<see cref="TextBag"/> or <see cref="TextTransformer"/> over words of a vocabulary
+/// fitted on the training captions → linear → L2) and an image tower (<see cref="ImageCnn"/> → linear → L2) trained together with
 /// symmetric InfoNCE over in-batch negatives (<see cref="RetrievalTask"/>); then every test caption
 /// ranks the test photos and every test photo ranks the test captions.
 /// Not thread-safe: one experiment per thread.
@@ -96,9 +98,12 @@ public static class Flickr8kExperiment
         var clock = Stopwatch.StartNew();
         var (train, _, test) = data.Split(seed);
         var rng = new Random(seed);
-        var tokenizer = WordTokenizer.Fit(train.SelectMany(i => data.Captions[i]));
+        var tokenizer = WordTokenizer.Fit(train.SelectMany(i => data.Captions[i]), minCount: 1, charNGrams: 0, buckets: 0);
         var tower = new TowerOptions { Hidden = [], OutputDimension = options.Dimension, L2Normalize = true };
-        var text = new EncoderTower(Side.User, [new BagEmbedding(Caption, tokenizer.Size, options.Dimension, Pooling.Mean, rng, sparse: false)], tower, rng);
+        IFeatureModule words = options.Text.Encoding == TextEncoding.Transformer
+            ? new TextTransformer(Caption, tokenizer.Cardinality, options.Dimension, options.Text, rng, sparse: false)
+            : new TextBag(Caption, tokenizer.Cardinality, options.Dimension, rng, sparse: false);
+        var text = new EncoderTower(Side.User, [words], tower, rng);
         var vision = new EncoderTower(Side.Item, [new ImageCnn(Photo, images, options.Cnn, rng)], tower, rng);
         var task = new RetrievalTask(new RetrievalOptions { Temperature = options.Temperature, Symmetric = true });
         using var adam = new Adam(text.Parameters.Concat(vision.Parameters), options.LearningRate);
@@ -167,16 +172,14 @@ public static class Flickr8kExperiment
         return result;
     }
 
+    /// <summary>The captions as a text feature: per-caption token counts, token boundaries into the ids, the ids.</summary>
     static TowerInput TextInput(WordTokenizer tokenizer, string[] captions)
     {
         var ids = new List<int>();
-        var offsets = new int[captions.Length + 1];
-        for (int i = 0; i < captions.Length; i++)
-        {
-            tokenizer.Encode(captions[i], ids);
-            offsets[i + 1] = ids.Count;
-        }
-        return new TowerInput(captions.Length, new() { [Caption.Name] = new FeatureInput { Ids = [.. ids], Offsets = offsets } });
+        var ends = new List<int> { 0 };
+        var lengths = new int[captions.Length];
+        for (int i = 0; i < captions.Length; i++) lengths[i] = tokenizer.Tokenize(captions[i], Caption.MaxLength, ids, ends);
+        return new TowerInput(captions.Length, new() { [Caption.Name] = new FeatureInput { Ids = [.. ids], Offsets = [.. ends], Lengths = lengths } });
     }
 
     static TowerInput ImageInput(ReadOnlySpan<int> photos) =>

@@ -17,7 +17,7 @@ public static class Flickr8kReport
         var text = new StringBuilder();
         text.AppendLine(Invariant($"Test: {result.TestImages} photos and their {result.TestCaptions} captions; seeds {string.Join(", ", result.Runs.Select(r => r.Seed))}; ")
             + Invariant($"{options.Epochs} epochs, batch {options.BatchSize}, Adam lr {options.LearningRate}, τ = {options.Temperature}, photos {options.ImageSize}×{options.ImageSize}, ")
-            + Invariant($"CNN channels {string.Join("-", options.Cnn.Channels)}, embeddings {options.Dimension}-d."));
+            + Invariant($"CNN channels {string.Join("-", options.Cnn.Channels)}, text {options.Text.Encoding.ToString().ToLowerInvariant()}, embeddings {options.Dimension}-d."));
         text.AppendLine();
         text.AppendLine("| metric | caption → image | chance | image → caption | chance |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
