@@ -1,91 +1,121 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
+using Spectre.Console;
 using Tandem.Models.Experiments;
-using Tandem.Models.Images;
 using Tandem.Models.Reporting;
-using Tandem.Models.Towers;
 
 namespace Tandem.Cli;
 
-/// <summary><c>tandem experiment flickr8k</c>: the issue's experiments, each reproducible with one command.</summary>
+/// <summary><c>tandem experiment movielens-multimodal</c> (the multi-modal item tower experiment) and <c>flickr8k</c> (<see cref="Flickr8kCommand"/>): results as Markdown and a PNG.</summary>
 static class ExperimentCommands
 {
-    /// <summary>The report and chart names inside the output directory.</summary>
-    public const string ReportFile = "flickr8k.md", PlotFile = "flickr8k.png", CacheFile = "flickr8k-images.tandem";
-
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding flickr8k-1k/ (else TANDEM_DATA, else the cache folder)." };
-        var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds, one run each.", DefaultValueFactory = _ => "42,43,44" };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs per seed.", DefaultValueFactory = _ => new Flickr8kOptions().Epochs };
-        var size = new Option<int>("--image-size") { Description = "Photos are resized to this square.", DefaultValueFactory = _ => new Flickr8kOptions().ImageSize };
-        var text = new Option<string>("--text") { Description = "Text tower: bag (mean of word embeddings) or transformer (2 self-attention blocks).", DefaultValueFactory = _ => "bag" };
-        text.AcceptOnlyFromAmong("bag", "transformer");
-        var outDir = new Option<string>("--out") { Description = "Output directory for the report, chart and decoded-image cache.", DefaultValueFactory = _ => "./tandem-flickr8k" };
-        var flickr = new Command("flickr8k", "Cross-modal retrieval on flickr8k-1k: text and image towers trained with symmetric InfoNCE; caption→image and image→caption Recall@1/5/10, mean rank, NDCG@10 vs chance.")
-        { dataDir, seeds, epochs, size, text, outDir };
-        flickr.SetAction(p => Flickr8k(output, error, p.GetValue(dataDir), p.GetValue(seeds)!, p.GetValue(epochs), p.GetValue(size),
-            p.GetValue(text) == "transformer" ? TextEncoding.Transformer : TextEncoding.Bag, p.GetValue(outDir)!));
-        return new Command("experiment", "Run one of the documented experiments.") { flickr };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding ml-latest-small/ and ml-latest-small-posters/." };
+        var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds.", DefaultValueFactory = _ => "42,43,44" };
+        var arms = new Option<string?>("--arms") { Description = $"Comma-separated arms (default all): {string.Join(", ", ItemArm.All.Select(a => a.Name))}." };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 10 };
+        var imageSize = new Option<int>("--image-size") { Description = "Poster side in pixels after resizing.", DefaultValueFactory = _ => new MultiModalOptions().ImageSize };
+        var outDir = new Option<string>("--out") { Description = "Output directory for results.md and multimodal.png.", DefaultValueFactory = _ => "./tandem-multimodal" };
+        var multimodal = new Command("movielens-multimodal", "Multi-modal vs unimodal item towers on ml-latest-small with posters: warm and cold-start Recall/NDCG@10 over seeds.")
+            { dataDir, seeds, arms, epochs, imageSize, outDir };
+        multimodal.SetAction(p => MultiModal(output, error, p.GetValue(dataDir), p.GetValue(seeds)!, p.GetValue(arms), p.GetValue(epochs), p.GetValue(imageSize), p.GetValue(outDir)!));
+        return new Command("experiment", "Run a documented experiment end to end.") { multimodal, Flickr8kCommand.Create(output, error) };
     }
 
-    static int Flickr8k(TextWriter output, TextWriter error, string? dataDir, string seedList, int epochs, int size, TextEncoding text, string outDir)
+    static int MultiModal(TextWriter output, TextWriter error, string? dataDir, string seedList, string? armList, int epochs, int imageSize, string outDir)
     {
-        var seeds = seedList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(ParseSeed).ToArray();
-        if (seeds.Length == 0) CliThrow.Input("--seeds is empty; give one or more seeds, e.g. 42,43,44");
         if (epochs < 1) CliThrow.Input($"--epochs is {epochs}; it must be at least 1");
-        if (size < 8) CliThrow.Input($"--image-size is {size}; it must be at least 8 for the CNN's three 2x2 pools");
+        if (imageSize < 4) CliThrow.Input($"--image-size is {imageSize}; it must be at least 4 (two 2x2 pools)");
+        var seeds = Seeds(seedList);
+        var chosen = armList is null ? ItemArm.All : armList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n =>
+            ItemArm.All.FirstOrDefault(a => a.Name == n) ?? CliThrow.Input<ItemArm>($"--arms: unknown arm \"{n}\"; expected {string.Join(", ", ItemArm.All.Select(a => a.Name))}")).ToArray();
         Directory.CreateDirectory(outDir);
-        var options = new Flickr8kOptions { DataDir = dataDir, Seeds = seeds, Epochs = epochs, ImageSize = size,
-            Text = new TextOptions { Encoding = text }, ImageCache = Path.Combine(outDir, CacheFile) };
+        var options = new MultiModalOptions
+        {
+            DataDir = dataDir,
+            Seeds = seeds,
+            Arms = chosen,
+            Training = new MultiModalOptions().Training with { Epochs = epochs },
+            ImageSize = imageSize,
+            ImageCache = Path.Combine(outDir, "posters.tndi"),
+        };
         using var stop = StopRequest.OnCtrlC(error);
+        MultiModalReport report;
         try
         {
-            output.WriteLine($"Loading flickr8k-1k and decoding its photos to {size}x{size} (cached in {options.ImageCache})…");
-            var (data, images) = Flickr8kExperiment.Prepare(options, cancel: stop.Token);
-            output.WriteLine($"{data.Images.Count} photos, {data.Captions.Sum(c => c.Length)} captions{(images.FromCache ? ", photos from the cache" : "")}.");
-            var runs = new List<Flickr8kRun>();
-            foreach (int seed in seeds)
-            {
-                output.WriteLine($"Seed {seed}: training the text and image towers for {epochs} epochs");
-                using var progress = new ConsoleProgress(output);
-                var run = Flickr8kExperiment.RunSeed(data, images, options, seed, progress, stop.Token);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Seed {seed}: caption→image R@10 {run.CaptionToImage.RecallAt10:0.000}, image→caption R@10 {run.ImageToCaption.RecallAt10:0.000} ({run.Seconds:0} s)"));
-                runs.Add(run);
-            }
-            var result = Flickr8kExperiment.Summarise(data, options, runs);
-            string markdown = Flickr8kReport.Markdown(result, options);
-            output.WriteLine();
-            output.Write(markdown);
-            string report = Path.Combine(outDir, ReportFile), plot = Path.Combine(outDir, PlotFile);
-            WriteAtomically(report, markdown);
-            Flickr8kReport.Plot(result, plot);
-            output.WriteLine($"Wrote {report} and {plot}");
-            return 0;
+            report = MultiModalExperiment.Run(options, (name, trainer, rows) => Watch(output, name, trainer, rows, epochs), output.WriteLine, stop.Token);
         }
-        catch (OperationCanceledException) when (stop.IsRequested)
+        catch (OperationCanceledException)
         {
-            error.WriteLine("tandem: stopped (Ctrl+C); no report written.");
+            error.WriteLine("tandem: stopped (Ctrl+C); no results written.");
             return 130;
         }
-        catch (ImageException e)
+        string[] names = [MultiModalExperiment.MostPopular, .. chosen.Select(a => a.Name)];
+        string markdown = Markdown(report, names, seeds);
+        output.WriteLine(markdown);
+        WriteAtomically(Path.Combine(outDir, "results.md"), markdown);
+        ExperimentPlots.Bars(names, [$"warm Recall@{report.K}", $"cold Recall@{report.K}"],
+            names.Select(n => new[] { report.Summary(n, $"Recall@{report.K}", cold: false), report.Summary(n, $"Recall@{report.K}", cold: true) }).ToArray(),
+            $"MovieLens item towers: Recall@{report.K}, mean ± std over {seeds.Length} seeds", Path.Combine(outDir, "multimodal.png"));
+        output.WriteLine($"Wrote results.md and multimodal.png to {outDir}");
+        return 0;
+    }
+
+    static void Watch(TextWriter output, string name, Tandem.Models.Training.Trainer trainer, int rows, int epochs)
+    {
+        output.WriteLine($"Training {name}: {epochs} epochs");
+        var progress = new ConsoleProgress(output);
+        int current = -1;
+        trainer.StepCompleted += s =>
         {
-            throw new CliException(e.Message);
+            if (s.Epoch != current) { current = s.Epoch; progress.OnEpochStart(s.Epoch + 1, epochs, rows); }
+            progress.OnStep(s.Loss, s.Examples);
+        };
+        trainer.EpochCompleted += e =>
+        {
+            progress.OnEpochEnd(new EpochRecord { Epoch = e.Epoch + 1, Loss = e.Loss, Examples = (long)Math.Round(e.ExamplesPerSecond * e.Seconds), Seconds = e.Seconds });
+            if (e.Epoch + 1 == epochs) progress.Dispose();
+        };
+    }
+
+    /// <summary>Mean ± std over seeds of warm and cold Recall and NDCG at K, one row per arm.</summary>
+    static string Markdown(MultiModalReport report, string[] names, int[] seeds)
+    {
+        string k = report.K.ToString(CultureInfo.InvariantCulture);
+        var b = new StringBuilder();
+        b.AppendLine($"| item tower | warm Recall@{k} | warm NDCG@{k} | cold Recall@{k} | cold NDCG@{k} | train s/run |");
+        b.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var n in names)
+        {
+            string Cell(string metric, bool cold)
+            {
+                var (mean, std) = report.Summary(n, metric, cold);
+                return string.Create(CultureInfo.InvariantCulture, $"{mean:0.0000} ± {std:0.0000}");
+            }
+            double seconds = report.Results.Where(r => r.Arm == n).Average(r => r.Seconds);
+            string label = n == MultiModalExperiment.MostPopular ? "most-popular (cold: random order)" : n;
+            b.AppendLine($"| {label} | {Cell($"Recall@{k}", false)} | {Cell($"NDCG@{k}", false)} | {Cell($"Recall@{k}", true)} | {Cell($"NDCG@{k}", true)} | {seconds.ToString("0", CultureInfo.InvariantCulture)} |");
         }
+        b.AppendLine();
+        b.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Seeds {string.Join(", ", seeds)}; cold movies per seed {string.Join(", ", report.ColdItems)}; {report.Posters} movies have a poster; {report.Seconds / 60:0.0} min in all."));
+        return b.ToString();
     }
 
-    static int ParseSeed(string text)
+    /// <summary>The seeds of a <c>--seeds</c> list such as <c>42,43,44</c>.</summary>
+    /// <exception cref="CliException">An entry is not an integer, or there is none.</exception>
+    internal static int[] Seeds(string list)
     {
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed))
-            CliThrow.Input($"--seeds: '{text}' is not a whole number; give comma-separated seeds, e.g. 42,43,44");
-        return seed;
+        var seeds = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s =>
+            int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : CliThrow.Input<int>($"--seeds: \"{s}\" is not an integer")).ToArray();
+        if (seeds.Length == 0) CliThrow.Input("--seeds names no seed");
+        return seeds;
     }
 
-    static void WriteAtomically(string path, string text)
+    internal static void WriteAtomically(string path, string text)
     {
-        string temp = path + $".{Guid.NewGuid():N}.tmp";
+        string temp = path + ".tmp";
         File.WriteAllText(temp, text);
         File.Move(temp, path, overwrite: true);
     }

@@ -24,17 +24,17 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("1000 photos, 5000 captions", output);
         Assert.Contains("| Recall@10 |", output);
-        string report = File.ReadAllText(Path.Combine(directory, ExperimentCommands.ReportFile));
+        string report = File.ReadAllText(Path.Combine(directory, Flickr8kCommand.ReportFile));
         Assert.Contains("| metric | caption → image | chance | image → caption | chance |", report);
         Assert.Contains("| Recall@10 | ", report);
         Assert.Contains("| 0.100 |", report); // chance Recall@10 over 100 test photos
-        var png = File.ReadAllBytes(Path.Combine(directory, ExperimentCommands.PlotFile));
+        var png = File.ReadAllBytes(Path.Combine(directory, Flickr8kCommand.PlotFile));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
-        Assert.True(File.Exists(Path.Combine(directory, ExperimentCommands.CacheFile)));
+        Assert.True(File.Exists(Path.Combine(directory, Flickr8kCommand.CacheFile)));
     }
 
     [Theory]
-    [InlineData("--seeds", "4x", "'4x' is not a whole number")]
+    [InlineData("--seeds", "4x", "\"4x\" is not an integer")]
     [InlineData("--epochs", "0", "--epochs is 0")]
     [InlineData("--image-size", "4", "--image-size is 4")]
     public void BadOptionsAreOneLineErrors(string option, string value, string message)

@@ -4,7 +4,7 @@ using Microsoft.ML.Tokenizers;
 namespace Tandem.Data.Text;
 
 /// <summary>
-/// A given WordPiece vocabulary (BERT's uncased <c>vocab.txt</c>) run by Microsoft.ML.Tokenizers'
+/// A given WordPiece vocabulary (BERT's uncased <c>vocab.txt</c>: lower-cased, accents stripped) run by Microsoft.ML.Tokenizers'
 /// <see cref="BertTokenizer"/>: <c>[CLS]</c>, the pieces, <c>[SEP]</c>, each piece one token
 /// whose id is its line in the vocabulary, so a pretrained model reads the same ids. Nothing
 /// is fitted; the vocabulary itself is saved, so a model does not depend on the file later.
@@ -21,6 +21,8 @@ public sealed class WordPieceTextTokenizer : TextTokenizer
         this.pieces = pieces;
         try
         {
+            // Uncased BERT lower-cases and strips accents ("Amélie" → "amelie"); accents are folded
+            // before the tokenizer sees the text (AccentFolding says why).
             bert = BertTokenizer.Create(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', pieces))));
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
@@ -57,7 +59,7 @@ public sealed class WordPieceTextTokenizer : TextTokenizer
     /// <inheritdoc/>
     public override int Tokenize(string text, int maxTokens, List<int> ids, List<int> tokenEnds)
     {
-        var all = bert.EncodeToIds(text);
+        var all = bert.EncodeToIds(AccentFolding.Fold(text));
         int kept = Math.Min(all.Count, maxTokens);
         for (int i = 0; i < kept; i++)
         {

@@ -37,11 +37,18 @@ public static class Flickr8kReport
     {
         var (c2i, c2iStd) = CrossModalMetrics.Summarise(result.Runs.Select(r => r.CaptionToImage).ToArray());
         var (i2c, i2cStd) = CrossModalMetrics.Summarise(result.Runs.Select(r => r.ImageToCaption).ToArray());
-        double[] Recalls(CrossModalMetrics a, CrossModalMetrics b) => [a.RecallAt1, a.RecallAt5, a.RecallAt10, b.RecallAt1, b.RecallAt5, b.RecallAt10];
-        TrainingPlots.Bars($"Flickr8k-1k cross-modal retrieval, {result.TestImages} test photos, {result.Runs.Count} seed(s)", "recall",
-            ["caption→image R@1", "R@5", "R@10", "image→caption R@1", "R@5", "R@10"],
-            [("two towers (mean ± std over seeds)", Recalls(c2i, i2c), Recalls(c2iStd, i2cStd)), ("chance", Recalls(result.ChanceCaptionToImage, result.ChanceImageToCaption), null)],
-            path);
+        (double, double)[] Pair(double model, double spread, double chance) => [(model, spread), (chance, 0)];
+        ExperimentPlots.Bars(["caption→image R@1", "R@5", "R@10", "image→caption R@1", "R@5", "R@10"],
+            ["two towers (mean ± std over seeds)", "chance"],
+            [
+                Pair(c2i.RecallAt1, c2iStd.RecallAt1, result.ChanceCaptionToImage.RecallAt1),
+                Pair(c2i.RecallAt5, c2iStd.RecallAt5, result.ChanceCaptionToImage.RecallAt5),
+                Pair(c2i.RecallAt10, c2iStd.RecallAt10, result.ChanceCaptionToImage.RecallAt10),
+                Pair(i2c.RecallAt1, i2cStd.RecallAt1, result.ChanceImageToCaption.RecallAt1),
+                Pair(i2c.RecallAt5, i2cStd.RecallAt5, result.ChanceImageToCaption.RecallAt5),
+                Pair(i2c.RecallAt10, i2cStd.RecallAt10, result.ChanceImageToCaption.RecallAt10),
+            ],
+            $"Flickr8k-1k cross-modal retrieval: recall, {result.TestImages} test photos, {result.Runs.Count} seed(s)", path);
     }
 
     static string Value(CrossModalMetrics m, int metric) => metric switch

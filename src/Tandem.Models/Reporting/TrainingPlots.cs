@@ -33,41 +33,6 @@ public static class TrainingPlots
         Save(Line(x, y, $"Validation {metric} per epoch", metric), path);
     }
 
-    /// <summary>
-    /// Draws grouped bars to <paramref name="path"/>: for each group (e.g. a metric) one bar per series
-    /// (e.g. model, chance), with optional error bars (e.g. the standard deviation over seeds).
-    /// </summary>
-    /// <exception cref="ArgumentException">A series does not have one value per group.</exception>
-    public static void Bars(string title, string yLabel, IReadOnlyList<string> groups, IReadOnlyList<(string Name, double[] Values, double[]? Errors)> series, string path)
-    {
-        foreach (var s in series)
-            if (s.Values.Length != groups.Count || s.Errors is { } e && e.Length != groups.Count)
-                throw new ArgumentException($"Series '{s.Name}' needs one value per group ({groups.Count}).", nameof(series));
-        var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        double width = 0.8 / series.Count;
-        for (int k = 0; k < series.Count; k++)
-        {
-            var color = palette.GetColor(k);
-            var bars = groups.Select((_, g) => new Bar
-            {
-                Position = g + (k - (series.Count - 1) / 2.0) * width,
-                Value = series[k].Values[g],
-                Error = series[k].Errors?[g] ?? 0,
-                Size = width * 0.9,
-                FillColor = color,
-            }).ToList();
-            plot.Add.Bars(bars);
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[k].Name, FillColor = color });
-        }
-        plot.Axes.Bottom.TickGenerator = new NumericManual(groups.Select((_, g) => (double)g).ToArray(), groups.ToArray());
-        plot.Axes.Margins(bottom: 0);
-        plot.Title(title);
-        plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperLeft);
-        Save(plot, path);
-    }
-
     static Plot Line(double[] x, double[] y, string title, string yLabel)
     {
         var plot = new Plot();
@@ -83,7 +48,7 @@ public static class TrainingPlots
         return plot;
     }
 
-    static void Save(Plot plot, string path)
+    internal static void Save(Plot plot, string path)
     {
         byte[] png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
         string full = Path.GetFullPath(path);

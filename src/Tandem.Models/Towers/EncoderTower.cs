@@ -91,8 +91,9 @@ public sealed class EncoderTower
     /// vector feature, a <see cref="SequenceEncoder"/> per history and a <see cref="TextBag"/> or
     /// <see cref="TextTransformer"/> per text feature.
     /// </summary>
+    /// <remarks>Image features need <paramref name="images"/>, which builds their module (e.g. an <see cref="ImageFeature"/>) from the spec and the tower's generator.</remarks>
     /// <exception cref="ModelException">A named feature is unknown, of the other side, or of a kind towers cannot read yet.</exception>
-    public static EncoderTower Create(FittedFeatures fitted, Side side, TowerOptions options, Random rng)
+    public static EncoderTower Create(FittedFeatures fitted, Side side, TowerOptions options, Random rng, Func<FeatureSpec, Random, IFeatureModule>? images = null)
     {
         var schema = fitted.Schema;
         var names = options.Features ?? schema.Features.Where(f => OnSide(f, side) && Supported(f.Kind)).Select(f => f.Name).ToArray();
@@ -104,7 +105,7 @@ public sealed class EncoderTower
             if (spec is null) ModelThrow.Config($"The {Name(side)} tower names feature '{name}', which the schema does not declare; declared: {string.Join(", ", schema.Features.Select(f => f.Name))}.");
             CheckSide(side, spec);
             if (ancestors.Contains(name)) continue;
-            var module = Module(fitted, spec, options, rng);
+            var module = spec.Kind == FeatureKind.Image && images is not null ? images(spec, rng) : Module(fitted, spec, options, rng);
             if (options.Hierarchies is { } h && h.TryGetValue(name, out var up))
                 module = new HierarchicalIdEmbedding([module, .. up.Select(a => Module(fitted, Spec(schema, a, side), options with { Dimensions = null, EmbeddingDimension = module.Width }, rng))]);
             modules.Add(module);

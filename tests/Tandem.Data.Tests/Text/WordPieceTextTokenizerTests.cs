@@ -20,6 +20,14 @@ public class WordPieceTextTokenizerTests
     }
 
     [Fact]
+    public void AccentsAreStrippedAsUncasedBertDoes()
+    {
+        var t = Tokenizer();
+        // "Stôriés" folds to "stories": st + ##or + ##ies.
+        Assert.Equal([2, 7, 8, 9, 3], t.Ids("Stôriés"));
+    }
+
+    [Fact]
     public void TruncationKeepsTheSeparatorLast()
     {
         Assert.Equal([2, 5, 7, 3], Tokenizer().Ids("Toy Stories (1995)", maxTokens: 4));
