@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Tandem.Data.Schema;
 using Tandem.Models.Images;
 using Tandem.Models.Towers;
@@ -90,15 +88,8 @@ static class ImageBenchmark
     /// <summary>One reference measurement in a child process.</summary>
     static (double[] Rates, string Versions) Reference(string python, string script, string images, int count, int threads, int steps)
     {
-        var info = new ProcessStartInfo(python, [script, "--images", images, "--count", $"{count}", "--size", $"{Size}", "--batch", $"{Batch}",
-            "--threads", $"{threads}", "--steps", $"{steps}"]) { RedirectStandardOutput = true };
-        // PyTorch's OpenMP workers spin by default, which on a shared 2-core machine starves them.
-        info.Environment["OMP_WAIT_POLICY"] = "passive";
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {python}");
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{script} exited with {process.ExitCode}");
-        using var json = JsonDocument.Parse(output);
+        using var json = Measure.Python(python, script, "--images", images, "--count", $"{count}", "--size", $"{Size}", "--batch", $"{Batch}",
+            "--threads", $"{threads}", "--steps", $"{steps}");
         var r = json.RootElement;
         return ([r.GetProperty("decode").GetDouble(), r.GetProperty("encode").GetDouble(), r.GetProperty("train").GetDouble()],
             $"PyTorch {r.GetProperty("torch").GetString()}, Pillow {r.GetProperty("pillow").GetString()}");

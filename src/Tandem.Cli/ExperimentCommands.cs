@@ -7,7 +7,7 @@ using Tandem.Models.Reporting;
 
 namespace Tandem.Cli;
 
-/// <summary><c>tandem experiment movielens-multimodal</c>: the multi-modal item tower experiment, results as Markdown and a PNG.</summary>
+/// <summary><c>tandem experiment movielens-multimodal</c> (the multi-modal item tower experiment) and <c>flickr8k</c> (<see cref="Flickr8kCommand"/>): results as Markdown and a PNG.</summary>
 static class ExperimentCommands
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -21,16 +21,14 @@ static class ExperimentCommands
         var multimodal = new Command("movielens-multimodal", "Multi-modal vs unimodal item towers on ml-latest-small with posters: warm and cold-start Recall/NDCG@10 over seeds.")
             { dataDir, seeds, arms, epochs, imageSize, outDir };
         multimodal.SetAction(p => MultiModal(output, error, p.GetValue(dataDir), p.GetValue(seeds)!, p.GetValue(arms), p.GetValue(epochs), p.GetValue(imageSize), p.GetValue(outDir)!));
-        return new Command("experiment", "Run a documented experiment end to end.") { multimodal };
+        return new Command("experiment", "Run a documented experiment end to end.") { multimodal, Flickr8kCommand.Create(output, error) };
     }
 
     static int MultiModal(TextWriter output, TextWriter error, string? dataDir, string seedList, string? armList, int epochs, int imageSize, string outDir)
     {
         if (epochs < 1) CliThrow.Input($"--epochs is {epochs}; it must be at least 1");
         if (imageSize < 4) CliThrow.Input($"--image-size is {imageSize}; it must be at least 4 (two 2x2 pools)");
-        var seeds = seedList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s =>
-            int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : CliThrow.Input<int>($"--seeds: \"{s}\" is not an integer")).ToArray();
-        if (seeds.Length == 0) CliThrow.Input("--seeds names no seed");
+        var seeds = Seeds(seedList);
         var chosen = armList is null ? ItemArm.All : armList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n =>
             ItemArm.All.FirstOrDefault(a => a.Name == n) ?? CliThrow.Input<ItemArm>($"--arms: unknown arm \"{n}\"; expected {string.Join(", ", ItemArm.All.Select(a => a.Name))}")).ToArray();
         Directory.CreateDirectory(outDir);
@@ -105,7 +103,17 @@ static class ExperimentCommands
         return b.ToString();
     }
 
-    static void WriteAtomically(string path, string text)
+    /// <summary>The seeds of a <c>--seeds</c> list such as <c>42,43,44</c>.</summary>
+    /// <exception cref="CliException">An entry is not an integer, or there is none.</exception>
+    internal static int[] Seeds(string list)
+    {
+        var seeds = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s =>
+            int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : CliThrow.Input<int>($"--seeds: \"{s}\" is not an integer")).ToArray();
+        if (seeds.Length == 0) CliThrow.Input("--seeds names no seed");
+        return seeds;
+    }
+
+    internal static void WriteAtomically(string path, string text)
     {
         string temp = path + ".tmp";
         File.WriteAllText(temp, text);

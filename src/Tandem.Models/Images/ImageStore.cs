@@ -136,8 +136,8 @@ public sealed class ImageStore
         var text = new StringBuilder($"size={options.Size};mean={string.Join(',', options.Mean)};std={string.Join(',', options.Std)};missing={options.Missing}\n");
         foreach (var (item, path) in sources)
         {
-            var info = path is null ? null : new FileInfo(path);
-            text.Append(item).Append('\t').Append(path).Append('\t')
+            var info = path is null ? null : new FileInfo(Path.GetFullPath(path));
+            text.Append(item).Append('\t').Append(path is null ? null : Path.GetFullPath(path)).Append('\t')
                 .Append(info is { Exists: true } ? $"{info.Length}\t{info.LastWriteTimeUtc.Ticks}" : "absent").Append('\n');
         }
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
