@@ -44,4 +44,16 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Contains(message, error);
         Assert.Single(error.TrimEnd().Split('\n'));
     }
+
+    [Theory]
+    [InlineData("--arms", "ids,posters", "--arms: unknown arm \"posters\"")]
+    [InlineData("--seeds", "1,b", "\"b\" is not an integer")]
+    [InlineData("--image-size", "2", "--image-size is 2")]
+    public void MultiModalBadOptionsAreOneLineErrors(string option, string value, string message)
+    {
+        var (code, _, error) = Run("experiment", "movielens-multimodal", "--data-dir", directory, option, value, "--out", directory);
+        Assert.Equal(1, code);
+        Assert.Contains(message, error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
 }

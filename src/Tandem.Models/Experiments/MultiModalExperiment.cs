@@ -195,7 +195,7 @@ public static class MultiModalExperiment
     }
 
     /// <summary>Training rows, warm test rows (the reference split without cold movies) and the cold movies' rows.</summary>
-    static (int[] Train, int[] WarmTest, int[] ColdTest) Split(InteractionLog log, int seed, double fraction)
+    internal static (int[] Train, int[] WarmTest, int[] ColdTest) Split(InteractionLog log, int seed, double fraction)
     {
         var itemCodes = log.ItemCodes.ToArray();
         var rated = itemCodes.Distinct().Order().ToArray();
