@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.ML.Tokenizers;
+using Tandem.Data.Encoders;
 
 namespace Tandem.Data.Text;
 
@@ -74,16 +75,9 @@ public sealed class WordPieceTextTokenizer : TextTokenizer
     public override void Save(BinaryWriter writer)
     {
         writer.Write(Kind);
-        writer.Write(pieces.Length);
-        foreach (var p in pieces) writer.Write(p);
+        Vocabulary.WriteStrings(writer, pieces);
     }
 
-    internal static WordPieceTextTokenizer Load(BinaryReader reader)
-    {
-        int n = reader.ReadInt32();
-        if (n < 1 || n > reader.BaseStream.Length) DataThrow.Corrupt("WordPiece tokenizer", $"{n} pieces");
-        var pieces = new string[n];
-        for (int i = 0; i < n; i++) pieces[i] = reader.ReadString();
-        return new WordPieceTextTokenizer(pieces, "the saved WordPiece vocabulary");
-    }
+    internal static WordPieceTextTokenizer Load(BinaryReader reader) =>
+        new(Vocabulary.ReadStrings(reader, "WordPiece tokenizer"), "the saved WordPiece vocabulary");
 }

@@ -79,11 +79,7 @@ public class TextModuleTests
         var w = new float[y.Value.Length];
         for (int i = 0; i < w.Length; i++) w[i] = 0.3f + 0.1f * i;
         tape.Backward(tape.Sum(tape.Multiply(y, tape.Constant(w, y.Value.Shape.ToArray()))));
-        foreach (var p in module.Parameters)
-        {
-            bool any = p.IsSparse ? p.SparseGrad!.Count > 0 : p.Grad.Span.ContainsAnyExcept(0f);
-            Assert.True(any, $"{p.Name} got no gradient");
-        }
+        Gradients.AssertEveryParameterGetsOne(module.Parameters);
     }
 
     [Fact]
@@ -104,21 +100,7 @@ public class TextModuleTests
             tape.Backward(tape.Sum(tape.Multiply(y, tape.Constant(w, 3, Dim))));
         }
         // A few entries of every parameter, by central differences in float (tolerance for that).
-        foreach (var p in module.Parameters)
-        {
-            var values = p.Value.Span;
-            var grad = p.Grad.Span.ToArray();
-            for (int i = 0; i < values.Length; i += Math.Max(1, values.Length / 5))
-            {
-                float keep = values[i], h = 1e-2f;
-                values[i] = keep + h;
-                float up = Loss();
-                values[i] = keep - h;
-                float down = Loss();
-                values[i] = keep;
-                Assert.True(MathF.Abs((up - down) / (2 * h) - grad[i]) < 2e-2f + 0.05f * MathF.Abs(grad[i]), $"{p.Name}[{i}]: numeric {(up - down) / (2 * h)}, analytic {grad[i]}");
-            }
-        }
+        Gradients.AssertMatchFiniteDifferences(module.Parameters, Loss, samples: 5, absolute: 2e-2f, relative: 0.05f);
     }
 
     [Fact]
