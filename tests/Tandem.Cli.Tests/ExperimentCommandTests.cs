@@ -1,3 +1,4 @@
+using static Tandem.Cli.Tests.CliRunner;
 using Tandem.Models.Experiments;
 
 namespace Tandem.Cli.Tests;
@@ -7,14 +8,6 @@ public sealed class ExperimentCommandTests : IDisposable
     readonly string directory = Directory.CreateTempSubdirectory("tandem-cli-experiment-").FullName;
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
-
-    static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Cli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public void Flickr8kWritesTheTableAndChartFromTheRealPhotos()

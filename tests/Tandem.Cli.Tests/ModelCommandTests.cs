@@ -1,3 +1,4 @@
+using static Tandem.Cli.Tests.CliRunner;
 using Tandem.Models;
 using Tandem.Models.Experiments;
 using Tandem.Models.Persistence;
@@ -33,14 +34,6 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     readonly string directory = Directory.CreateTempSubdirectory("tandem-cli-model-").FullName;
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
-
-    static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Cli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     /// <summary>The table row of <paramref name="metric"/> as its cells.</summary>
     static string[] Row(string output, string metric) =>

@@ -10,13 +10,16 @@ namespace Tandem.Models.Experiments;
 /// </summary>
 public sealed record CrossModalMetrics(double RecallAt1, double RecallAt5, double RecallAt10, double MeanRank, double NdcgAt10)
 {
-    /// <summary>The metrics of queries whose relevant candidates sit at <paramref name="ranks"/> (each ascending, 1-based), <paramref name="relevant"/> per query.</summary>
-    public static CrossModalMetrics FromRanks(IReadOnlyList<int[]> ranks, int relevant) => new(
-        ranks.Average(r => HitRate.FromRanks(r, relevant, 1)),
-        ranks.Average(r => HitRate.FromRanks(r, relevant, 5)),
-        ranks.Average(r => HitRate.FromRanks(r, relevant, 10)),
+    /// <summary>
+    /// The metrics of queries whose relevant candidates sit at <paramref name="ranks"/> (each ascending, 1-based):
+    /// in a full ranking every relevant candidate has a rank, so each query's relevant count is its number of ranks.
+    /// </summary>
+    public static CrossModalMetrics FromRanks(IReadOnlyList<int[]> ranks) => new(
+        ranks.Average(r => HitRate.FromRanks(r, r.Length, 1)),
+        ranks.Average(r => HitRate.FromRanks(r, r.Length, 5)),
+        ranks.Average(r => HitRate.FromRanks(r, r.Length, 10)),
         ranks.Average(r => (double)r[0]),
-        ranks.Average(r => Ndcg.FromRanks(r, relevant, 10)));
+        ranks.Average(r => Ndcg.FromRanks(r, r.Length, 10)));
 
     /// <summary>
     /// The expectation under a random ranking of <paramref name="candidates"/> with <paramref name="relevant"/>

@@ -83,12 +83,13 @@ public static class Flickr8kExperiment
         return (data, images);
     }
 
-    /// <summary>The runs with what a random ranking scores on the same test sizes.</summary>
+    /// <summary>The runs with what a random ranking scores on the same test set (image → caption: averaged over the photos' caption counts).</summary>
     public static Flickr8kResult Summarise(Flickr8kData data, Flickr8kOptions options, IReadOnlyList<Flickr8kRun> runs)
     {
         var (_, _, test) = data.Split(options.Seeds[0]);
         int captions = test.Sum(i => data.Captions[i].Length);
-        return new Flickr8kResult(runs, CrossModalMetrics.Chance(test.Length, 1), CrossModalMetrics.Chance(captions, data.Captions[test[0]].Length), test.Length, captions);
+        var toCaption = CrossModalMetrics.Summarise(test.Select(i => CrossModalMetrics.Chance(captions, data.Captions[i].Length)).ToArray()).Mean;
+        return new Flickr8kResult(runs, CrossModalMetrics.Chance(test.Length, 1), toCaption, test.Length, captions);
     }
 
     /// <summary>Trains and evaluates one seed's towers; <paramref name="observer"/> sees its epochs and steps.</summary>
@@ -167,7 +168,7 @@ public static class Flickr8kExperiment
             for (int c = 0; c < captions.Count; c++) column[c] = scores[c, i];
             toCaption.Add(CrossModalMetrics.Ranks(column, Enumerable.Range(0, captions.Count).Where(c => owner[c] == i).ToArray()));
         }
-        var result = (CrossModalMetrics.FromRanks(toImage, 1), CrossModalMetrics.FromRanks(toCaption, data.Captions[test[0]].Length));
+        var result = (CrossModalMetrics.FromRanks(toImage), CrossModalMetrics.FromRanks(toCaption));
         tape.Reset();
         return result;
     }
