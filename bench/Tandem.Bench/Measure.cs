@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 
 namespace Tandem.Bench;
 
@@ -35,6 +36,21 @@ static partial class Measure
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < iterations; i++) action();
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    /// <summary>
+    /// Runs a Python reference script in a child process and parses the one JSON line it prints.
+    /// PyTorch's OpenMP workers spin by default, which on a shared 2-core machine starves them: passive.
+    /// </summary>
+    public static JsonDocument Python(string python, string script, params string[] args)
+    {
+        var info = new ProcessStartInfo(python, [script, .. args]) { RedirectStandardOutput = true };
+        info.Environment["OMP_WAIT_POLICY"] = "passive";
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {python}");
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{script} exited with {process.ExitCode}");
+        return JsonDocument.Parse(output);
     }
 
     public static double Median(List<double> values)

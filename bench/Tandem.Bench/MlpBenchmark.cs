@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Tandem.Tensors;
 using Tandem.Tensors.Autograd;
 using Tandem.Tensors.Optimizers;
@@ -72,17 +70,7 @@ static class MlpBenchmark
     /// <summary>One PyTorch measurement in a child process: median ms per step and the torch version.</summary>
     static (double Ms, string Version) Torch(string python, string script, int threads, int steps)
     {
-        var info = new ProcessStartInfo(python, [script, "--threads", $"{threads}", "--steps", $"{steps}", "--reps", "3"])
-        {
-            RedirectStandardOutput = true,
-        };
-        // PyTorch's OpenMP workers spin by default, which on a shared 2-core machine starves them.
-        info.Environment["OMP_WAIT_POLICY"] = "passive";
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {python}");
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{script} exited with {process.ExitCode}");
-        using var json = JsonDocument.Parse(output);
+        using var json = Measure.Python(python, script, "--threads", $"{threads}", "--steps", $"{steps}", "--reps", "3");
         return (json.RootElement.GetProperty("ms_per_step").GetDouble(), json.RootElement.GetProperty("torch").GetString() ?? "?");
     }
 

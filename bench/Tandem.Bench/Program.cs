@@ -6,6 +6,8 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
 {
     ["gemm"] = GemmBenchmark.Run,
     ["mlp"] = MlpBenchmark.Run,
+    ["images"] = ImageBenchmark.Run,
+    ["text"] = TextBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -12,7 +12,9 @@ namespace Tandem.Data.Batching;
 /// <item>sequences: <see cref="Ids"/> is [batch, MaxLength] row-major, most recent event first, padded with 0
 ///   after <see cref="Lengths"/>[b] events; position j is the event's recency rank; <see cref="Values"/>
 ///   holds log(1 + hours) between each event and the example (0 in padding);</item>
-/// <item>text and images: <see cref="Texts"/>[b].</item>
+/// <item>text: example b has <see cref="Lengths"/>[b] tokens, in reading order and example after example;
+///   token t's ids (a word and its n-grams, or one word piece) are <c>Ids[Offsets[t]..Offsets[t + 1]]</c>;</item>
+/// <item>images: <see cref="Texts"/>[b], the path.</item>
 /// </list>
 /// Buffers are reused from batch to batch and may be longer than needed; read only the counted part.
 /// </summary>
@@ -40,10 +42,10 @@ public sealed class BatchFeature
     /// <summary>How many of <see cref="Ids"/> are used.</summary>
     public int IdCount { get; internal set; }
 
-    /// <summary>Bag offsets, batch + 1 of them.</summary>
+    /// <summary>Bag offsets, batch + 1 of them; for text, token offsets, tokens + 1 of them.</summary>
     public int[] Offsets { get; internal set; } = [];
 
-    /// <summary>Sequence lengths, one per example.</summary>
+    /// <summary>Sequence lengths or tokens of text, one per example.</summary>
     public int[] Lengths { get; internal set; } = [];
 
     /// <summary>Numbers, vectors, or a sequence's time since each event.</summary>

@@ -99,6 +99,44 @@ sealed class TextFeature(string name, FeatureSpec spec, int[]? rowMap, string[] 
     }
 }
 
+/// <summary>
+/// Tokens per row (<c>rowTokens[r]..rowTokens[r + 1]</c>), each a bag of ids
+/// (<c>ids[tokenEnds[t]..tokenEnds[t + 1]]</c>): gathered as token lengths, token offsets and ids.
+/// </summary>
+sealed class TokenFeature(string name, FeatureSpec spec, int[]? rowMap, int[] rowTokens, int[] tokenEnds, int[] ids, int cardinality)
+    : EncodedFeature(name, spec, rowMap, cardinality)
+{
+    internal override void Gather(ReadOnlySpan<int> interactions, BatchFeature d)
+    {
+        var lengths = d.Lengths = BatchFeature.Ensure(d.Lengths, interactions.Length);
+        int tokens = 0, total = 0;
+        for (int b = 0; b < interactions.Length; b++)
+        {
+            int row = RowOf(interactions[b]);
+            lengths[b] = row < 0 ? 0 : rowTokens[row + 1] - rowTokens[row];
+            tokens += lengths[b];
+            if (row >= 0) total += tokenEnds[rowTokens[row + 1]] - tokenEnds[rowTokens[row]];
+        }
+        var off = d.Offsets = BatchFeature.Ensure(d.Offsets, tokens + 1);
+        var dest = d.Ids = BatchFeature.Ensure(d.Ids, total);
+        int t = 0, n = 0;
+        off[0] = 0;
+        for (int b = 0; b < interactions.Length; b++)
+        {
+            int row = RowOf(interactions[b]);
+            if (row < 0) continue;
+            for (int token = rowTokens[row]; token < rowTokens[row + 1]; token++)
+            {
+                var src = ids.AsSpan(tokenEnds[token], tokenEnds[token + 1] - tokenEnds[token]);
+                src.CopyTo(dest.AsSpan(n));
+                n += src.Length;
+                off[++t] = n;
+            }
+        }
+        d.IdCount = total;
+    }
+}
+
 /// <summary>The user's causal history, most recent first, from a <see cref="HistoryIndex"/>.</summary>
 sealed class SequenceFeature(string name, FeatureSpec spec, HistoryIndex history, int[] idOfCode, int[] users, int[] codes, long[] timestamps, int cardinality)
     : EncodedFeature(name, spec, null, cardinality)

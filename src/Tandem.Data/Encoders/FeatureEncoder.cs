@@ -34,6 +34,7 @@ public abstract class FeatureEncoder(FeatureSpec spec)
         FeatureKind.Id or FeatureKind.Categorical or FeatureKind.MultiCategorical or FeatureKind.Sequence => CategoricalEncoder.Fit(spec, log, trainRows),
         FeatureKind.Numeric => NumericEncoder.Fit(spec, log, trainRows),
         FeatureKind.Timestamp => TimestampEncoder.Fit(spec, log, trainRows),
+        FeatureKind.Text => TextEncoder.Fit(spec, log, trainRows),
         _ => new PassThroughEncoder(spec),
     };
 
@@ -48,6 +49,7 @@ public abstract class FeatureEncoder(FeatureSpec spec)
                 FeatureKind.Id or FeatureKind.Categorical or FeatureKind.MultiCategorical or FeatureKind.Sequence => CategoricalEncoder.Load(spec, reader),
                 FeatureKind.Numeric => NumericEncoder.Load(spec, reader),
                 FeatureKind.Timestamp => TimestampEncoder.Load(spec, reader),
+                FeatureKind.Text => TextEncoder.Load(spec, reader),
                 _ => PassThroughEncoder.Load(spec, reader),
             };
         }

@@ -16,7 +16,7 @@ public sealed class FittedFeatures
     public const int Magic = 0x46444E54;
 
     /// <summary>The format version written by <see cref="Save"/>.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     FittedFeatures(FeatureSchema schema, IReadOnlyList<FeatureEncoder> encoders, long referenceTime)
     {

@@ -6,8 +6,8 @@ using Tandem.Data.Tables;
 namespace Tandem.Data.Encoders;
 
 /// <summary>
-/// Text, image paths and precomputed vectors: nothing to fit. Text is tokenised later by the
-/// text encoder; vectors were validated (dimension, finiteness) when read.
+/// Image paths and precomputed vectors: nothing to fit; vectors were validated (dimension,
+/// finiteness) when read.
 /// </summary>
 public sealed class PassThroughEncoder(FeatureSpec spec) : FeatureEncoder(spec)
 {

@@ -37,29 +37,40 @@ public sealed class Vocabulary
     /// <summary>Fits on <paramref name="counts"/>[code] occurrences of each key of <paramref name="keys"/>.</summary>
     public static Vocabulary Fit(KeyDictionary keys, ReadOnlySpan<int> counts, int minCount)
     {
-        var kept = new List<int>();
-        for (int code = 0; code < counts.Length; code++)
-            if (counts[code] >= minCount) kept.Add(code);
-        var countArray = counts.ToArray();
-        kept.Sort((a, b) => countArray[a] != countArray[b] ? countArray[b].CompareTo(countArray[a]) : string.CompareOrdinal(keys[a], keys[b]));
-        return new Vocabulary(kept.Select(c => keys[c]).ToArray());
+        var byValue = new Dictionary<string, int>(counts.Length, StringComparer.Ordinal);
+        for (int code = 0; code < counts.Length; code++) byValue[keys[code]] = counts[code];
+        return Fit(byValue, minCount);
+    }
+
+    /// <summary>Fits on <paramref name="counts"/>, the training occurrences of each value.</summary>
+    public static Vocabulary Fit(IReadOnlyDictionary<string, int> counts, int minCount)
+    {
+        var kept = counts.Where(c => c.Value >= minCount).ToList();
+        kept.Sort((a, b) => a.Value != b.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key, b.Key));
+        return new Vocabulary(kept.Select(c => c.Key).ToArray());
     }
 
     /// <summary>Writes the tokens.</summary>
-    public void Save(BinaryWriter writer)
-    {
-        writer.Write(tokens.Length);
-        foreach (var t in tokens) writer.Write(t);
-    }
+    public void Save(BinaryWriter writer) => WriteStrings(writer, tokens);
 
     /// <summary>Reads what <see cref="Save"/> wrote.</summary>
     /// <exception cref="DataException">The stream is truncated or holds an impossible length.</exception>
-    public static Vocabulary Load(BinaryReader reader)
+    public static Vocabulary Load(BinaryReader reader) => new(ReadStrings(reader, "vocabulary"));
+
+    /// <summary>A count, then each string: the saved form of a list of tokens.</summary>
+    internal static void WriteStrings(BinaryWriter writer, IReadOnlyList<string> strings)
+    {
+        writer.Write(strings.Count);
+        foreach (var t in strings) writer.Write(t);
+    }
+
+    /// <summary>Reads what <see cref="WriteStrings"/> wrote, checking the count against the stream (<paramref name="what"/> names it in errors).</summary>
+    internal static string[] ReadStrings(BinaryReader reader, string what)
     {
         int n = reader.ReadInt32();
-        if (n < 0 || n > reader.BaseStream.Length) DataThrow.Corrupt("vocabulary", $"{n} tokens");
-        var tokens = new string[n];
-        for (int i = 0; i < n; i++) tokens[i] = reader.ReadString();
-        return new Vocabulary(tokens);
+        if (n < 0 || n > reader.BaseStream.Length) DataThrow.Corrupt(what, $"{n} tokens");
+        var strings = new string[n];
+        for (int i = 0; i < n; i++) strings[i] = reader.ReadString();
+        return strings;
     }
 }

@@ -34,9 +34,25 @@ public sealed record FeatureSpec(string Name, string Column, FeatureKind Kind, T
     /// <summary>Timestamp: which context features to derive. Default all.</summary>
     public TimestampParts Parts { get; init; } = TimestampParts.All;
 
-    /// <summary>Sequence: the most recent events kept. Default 50.</summary>
+    /// <summary>Sequence: the most recent events kept; text: the first tokens kept. Default 50.</summary>
     public int MaxLength { get; init; } = 50;
 
     /// <summary>Vector: floats per value (required for vectors).</summary>
     public int Dimension { get; init; }
+
+    /// <summary>
+    /// Text (words): the longest hashed character n-gram of each word (n from 3, fastText's
+    /// <c>&lt;word&gt;</c> with boundary marks), so unseen and rare words still share sub-word
+    /// vectors; 0 for words only. Default 0.
+    /// </summary>
+    public int CharNGrams { get; init; }
+
+    /// <summary>Text (words) with <see cref="CharNGrams"/>: the hash buckets of the n-grams. Default 32768.</summary>
+    public int NGramBuckets { get; init; } = 32768;
+
+    /// <summary>
+    /// Text: a WordPiece vocabulary file (BERT's <c>vocab.txt</c>, one piece a line) to tokenise
+    /// with instead of fitting a word vocabulary; its contents are saved with the fitted state. Default null.
+    /// </summary>
+    public string? VocabularyFile { get; init; }
 }

@@ -72,8 +72,13 @@ public sealed class SchemaBuilder
     public SchemaBuilder Sequence(string name, string column, int maxLength = 50, int minCount = 1) =>
         Add(new(name, column, FeatureKind.Sequence, Tower.User) { MaxLength = maxLength, MinCount = minCount });
 
-    /// <summary>Free text for the text encoder.</summary>
-    public SchemaBuilder Text(string name, string column, Tower tower) => Add(new(name, column, FeatureKind.Text, tower));
+    /// <summary>
+    /// Free text, tokenised into at most <paramref name="maxLength"/> tokens: words seen at least
+    /// <paramref name="minCount"/> times in training plus hashed character n-grams up to
+    /// <paramref name="charNGrams"/> long, or the pieces of a WordPiece <paramref name="vocabularyFile"/>.
+    /// </summary>
+    public SchemaBuilder Text(string name, string column, Tower tower, int maxLength = 50, int minCount = 1, int charNGrams = 0, string? vocabularyFile = null) =>
+        Add(new(name, column, FeatureKind.Text, tower) { MaxLength = maxLength, MinCount = minCount, CharNGrams = charNGrams, VocabularyFile = vocabularyFile });
 
     /// <summary>A path to an image file.</summary>
     public SchemaBuilder Image(string name, string column, Tower tower) => Add(new(name, column, FeatureKind.Image, tower));
@@ -109,8 +114,11 @@ public sealed class SchemaBuilder
                 case FeatureKind.Sequence when interactions.User is null:
                     DataThrow.Config(source, $"{where}: a sequence needs the interactions' user column; set \"user\" under \"interactions\"");
                     break;
-                case FeatureKind.Sequence when f.MaxLength < 1:
+                case FeatureKind.Sequence or FeatureKind.Text when f.MaxLength < 1:
                     DataThrow.Config(source, $"{where}: max_length is {f.MaxLength}; it must be at least 1");
+                    break;
+                case FeatureKind.Text when f.CharNGrams is < 0 or 1 or 2 || f.CharNGrams > 0 && f.NGramBuckets < 1:
+                    DataThrow.Config(source, $"{where}: char_ngrams {f.CharNGrams} with ngram_buckets {f.NGramBuckets}; n-grams run from 3 to char_ngrams (0 for none) into at least 1 bucket");
                     break;
                 case FeatureKind.Vector when f.Dimension < 1:
                     DataThrow.Config(source, $"{where}: a vector needs \"dimension\" of at least 1, found {f.Dimension}");

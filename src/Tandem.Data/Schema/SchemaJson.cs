@@ -75,19 +75,19 @@ public static class SchemaJson
             if (root.TryGetProperty("features", out var features))
             {
                 Expect(features, JsonValueKind.Array, source, "\"features\"");
-                foreach (var f in features.EnumerateArray()) builder.Add(Feature(f, source));
+                foreach (var f in features.EnumerateArray()) builder.Add(Feature(f, source, baseDirectory));
             }
             return builder.Build(source);
         }
     }
 
-    static FeatureSpec Feature(JsonElement f, string source)
+    static FeatureSpec Feature(JsonElement f, string source, string? baseDirectory)
     {
         Expect(f, JsonValueKind.Object, source, "a feature");
         string name = String(f, "name", source, "a feature") ?? Fail<string>(source, "a feature has no \"name\"");
         string where = $"feature '{name}'";
         Known(f, source, where, "name", "column", "kind", "tower", "min_count", "hash_buckets", "separator", "pooling",
-            "transform", "bins", "missing", "parts", "max_length", "dimension");
+            "transform", "bins", "missing", "parts", "max_length", "dimension", "char_ngrams", "ngram_buckets", "vocabulary_file");
         var kind = Enum<FeatureKind>(String(f, "kind", source, where) ?? Fail<string>(source, $"{where} has no \"kind\""), source, where, "kind");
         var defaultTower = kind is FeatureKind.Timestamp ? Tower.Context : kind is FeatureKind.Sequence ? Tower.User : Tower.Context;
         var spec = new FeatureSpec(name, String(f, "column", source, where) ?? name, kind,
@@ -101,6 +101,9 @@ public static class SchemaJson
         if (f.TryGetProperty("missing", out v)) spec = spec with { Missing = Enum<MissingPolicy>(Str(v, source, where, "missing"), source, where, "missing") };
         if (f.TryGetProperty("max_length", out v)) spec = spec with { MaxLength = Int(v, source, where, "max_length") };
         if (f.TryGetProperty("dimension", out v)) spec = spec with { Dimension = Int(v, source, where, "dimension") };
+        if (f.TryGetProperty("char_ngrams", out v)) spec = spec with { CharNGrams = Int(v, source, where, "char_ngrams") };
+        if (f.TryGetProperty("ngram_buckets", out v)) spec = spec with { NGramBuckets = Int(v, source, where, "ngram_buckets") };
+        if (f.TryGetProperty("vocabulary_file", out v)) spec = spec with { VocabularyFile = Resolve(Str(v, source, where, "vocabulary_file"), baseDirectory) };
         if (f.TryGetProperty("parts", out v))
         {
             Expect(v, JsonValueKind.Array, source, $"{where}: \"parts\"");

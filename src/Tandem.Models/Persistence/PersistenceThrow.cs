@@ -61,6 +61,7 @@ static class PersistenceThrow
     {
         TandemFileKind.Model => "model",
         TandemFileKind.Checkpoint => "checkpoint",
+        TandemFileKind.ImageCache => "image cache",
         _ => "index",
     };
 

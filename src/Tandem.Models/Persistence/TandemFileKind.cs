@@ -11,4 +11,7 @@ public enum TandemFileKind
 
     /// <summary>A vector index (<c>TNDX</c>).</summary>
     Index,
+
+    /// <summary>Decoded, resized and normalised images (<c>TNDI</c>), a cache rebuilt when its sources change.</summary>
+    ImageCache,
 }

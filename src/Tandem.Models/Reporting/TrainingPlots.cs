@@ -48,7 +48,7 @@ public static class TrainingPlots
         return plot;
     }
 
-    static void Save(Plot plot, string path)
+    internal static void Save(Plot plot, string path)
     {
         byte[] png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
         string full = Path.GetFullPath(path);

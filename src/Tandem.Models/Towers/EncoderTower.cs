@@ -7,8 +7,8 @@ using Side = Tandem.Data.Schema.Tower;
 namespace Tandem.Models.Towers;
 
 /// <summary>
-/// Turns a batch of encoded features into embeddings: one module per feature, concatenated,
-/// an MLP (hidden layers with normalisation, activation and dropout), a final projection to
+/// Turns a batch of encoded features into embeddings: one module per feature, fused
+/// (concatenated, or gated with missing-modality masks: <see cref="FusionOptions"/>), an MLP (hidden layers with normalisation, activation and dropout), a final projection to
 /// the output width and optional L2 normalisation. A tower only encodes; the task owns the loss.
 /// A user tower reads only user and context features, an item tower only item features.
 /// Not thread-safe: one training thread; evaluation under the caller's tape.
@@ -16,6 +16,7 @@ namespace Tandem.Models.Towers;
 public sealed class EncoderTower
 {
     readonly IFeatureModule[] modules;
+    readonly Fusion fusion;
     readonly Dense[] hidden;
     readonly (Parameter Gamma, Parameter Beta, Tensor Mean, Tensor Var)[] norms;
     readonly Dense output;
@@ -36,7 +37,8 @@ public sealed class EncoderTower
         this.options = options;
         dropoutRng = new Random(rng.Next());
         string prefix = Name(side);
-        int width = modules.Sum(m => m.Width);
+        fusion = new Fusion(prefix, this.modules, options.Fusion, options.EmbeddingDimension, rng);
+        int width = fusion.Width;
         hidden = new Dense[options.Hidden.Count];
         norms = new (Parameter, Parameter, Tensor, Tensor)[options.Hidden.Count];
         for (int l = 0; l < hidden.Length; l++)
@@ -59,6 +61,7 @@ public sealed class EncoderTower
     /// <summary>Every trainable parameter, in a fixed order.</summary>
     public IEnumerable<Parameter> Parameters =>
         modules.SelectMany(m => m.Parameters)
+            .Concat(fusion.Parameters)
             .Concat(hidden.SelectMany(h => h.Parameters))
             .Concat(norms.Where(n => n.Gamma is not null).SelectMany(n => new[] { n.Gamma, n.Beta }))
             .Concat(output.Parameters);
@@ -68,7 +71,7 @@ public sealed class EncoderTower
     {
         var parts = new Variable[modules.Length];
         for (int i = 0; i < parts.Length; i++) parts[i] = modules[i].Encode(tape, input, training);
-        var x = parts.Length == 1 ? parts[0] : tape.Concat(parts);
+        var x = fusion.Apply(tape, input, parts, training);
         for (int l = 0; l < hidden.Length; l++)
         {
             x = hidden[l].Apply(tape, x);
@@ -85,10 +88,12 @@ public sealed class EncoderTower
     /// <summary>
     /// Builds the tower of <paramref name="side"/> from fitted features: an embedding table per
     /// id/categorical feature, a pooled bag per multi-categorical, a projection per numeric or
-    /// vector feature and a <see cref="SequenceEncoder"/> per history.
+    /// vector feature, a <see cref="SequenceEncoder"/> per history and a <see cref="TextBag"/> or
+    /// <see cref="TextTransformer"/> per text feature.
     /// </summary>
+    /// <remarks>Image features need <paramref name="images"/>, which builds their module (e.g. an <see cref="ImageFeature"/>) from the spec and the tower's generator.</remarks>
     /// <exception cref="ModelException">A named feature is unknown, of the other side, or of a kind towers cannot read yet.</exception>
-    public static EncoderTower Create(FittedFeatures fitted, Side side, TowerOptions options, Random rng)
+    public static EncoderTower Create(FittedFeatures fitted, Side side, TowerOptions options, Random rng, Func<FeatureSpec, Random, IFeatureModule>? images = null)
     {
         var schema = fitted.Schema;
         var names = options.Features ?? schema.Features.Where(f => OnSide(f, side) && Supported(f.Kind)).Select(f => f.Name).ToArray();
@@ -100,7 +105,7 @@ public sealed class EncoderTower
             if (spec is null) ModelThrow.Config($"The {Name(side)} tower names feature '{name}', which the schema does not declare; declared: {string.Join(", ", schema.Features.Select(f => f.Name))}.");
             CheckSide(side, spec);
             if (ancestors.Contains(name)) continue;
-            var module = Module(fitted, spec, options, rng);
+            var module = spec.Kind == FeatureKind.Image && images is not null ? images(spec, rng) : Module(fitted, spec, options, rng);
             if (options.Hierarchies is { } h && h.TryGetValue(name, out var up))
                 module = new HierarchicalIdEmbedding([module, .. up.Select(a => Module(fitted, Spec(schema, a, side), options with { Dimensions = null, EmbeddingDimension = module.Width }, rng))]);
             modules.Add(module);
@@ -120,6 +125,7 @@ public sealed class EncoderTower
     {
         int dim = options.Dimensions is { } d && d.TryGetValue(spec.Name, out int w) ? w : options.EmbeddingDimension;
         int Cardinality() => ((CategoricalEncoder)fitted[spec.Name]).Cardinality;
+        int TextCardinality() => ((TextEncoder)fitted[spec.Name]).Tokenizer.Cardinality;
         bool sparse = options.SparseEmbeddings;
         float std = options.EmbeddingStd;
         return spec.Kind switch
@@ -130,6 +136,8 @@ public sealed class EncoderTower
             FeatureKind.Numeric when spec.Transform == NumericTransform.Quantile => new IdEmbedding(spec, spec.Bins + 1, dim, rng, sparse, std),
             FeatureKind.Numeric => new NumericProjection(spec, 1, dim, rng),
             FeatureKind.Vector => new NumericProjection(spec, spec.Dimension, dim, rng),
+            FeatureKind.Text when options.Text.Encoding == TextEncoding.Transformer => new TextTransformer(spec, TextCardinality(), dim, options.Text, rng, sparse, std),
+            FeatureKind.Text => new TextBag(spec, TextCardinality(), dim, rng, sparse, std),
             _ => throw new ModelException($"Feature '{spec.Name}' is {spec.Kind}; towers do not encode {spec.Kind} features yet. Leave it out of the tower's features."),
         };
     }
@@ -142,7 +150,7 @@ public sealed class EncoderTower
     }
 
     static bool Supported(FeatureKind kind) => kind is FeatureKind.Id or FeatureKind.Categorical or FeatureKind.MultiCategorical
-        or FeatureKind.Sequence or FeatureKind.Numeric or FeatureKind.Vector;
+        or FeatureKind.Sequence or FeatureKind.Numeric or FeatureKind.Vector or FeatureKind.Text;
 
     static bool OnSide(FeatureSpec spec, Side side) => side == Side.Item ? spec.Tower == Side.Item : spec.Tower != Side.Item;
 

@@ -5,8 +5,8 @@ namespace Tandem.Models.Towers;
 
 /// <summary>
 /// One encoded feature of a tower's batch, laid out as <see cref="BatchFeature"/> describes
-/// (ids; bags by offsets; sequences as [count, MaxLength] ids with lengths; numbers as a
-/// [count, width] tensor). Buffers may be longer than needed; only the counted part is read.
+/// (ids; bags by offsets; sequences as [count, MaxLength] ids with lengths; text as tokens;
+/// numbers as a [count, width] tensor; image paths). Buffers may be longer than needed; only the counted part is read.
 /// </summary>
 public sealed class FeatureInput
 {
@@ -18,10 +18,12 @@ public sealed class FeatureInput
     public int[] Lengths { get; init; } = [];
     /// <summary>Numbers, or a sequence's log(1 + hours) since each event.</summary>
     public Tensor? Values { get; init; }
+    /// <summary>Image paths ("" for none), one per example.</summary>
+    public string[] Texts { get; init; } = [];
 
     /// <summary>The input of a batch's feature, sharing its buffers (valid as long as the batch is).</summary>
     public static FeatureInput From(BatchFeature f) =>
-        new() { Ids = f.Ids, Offsets = f.Offsets, Lengths = f.Lengths, Values = f.Values };
+        new() { Ids = f.Ids, Offsets = f.Offsets, Lengths = f.Lengths, Values = f.Values, Texts = f.Texts };
 }
 
 /// <summary>The features of a batch of <see cref="Count"/> examples, by name: what a tower reads.</summary>

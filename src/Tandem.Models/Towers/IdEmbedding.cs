@@ -6,9 +6,10 @@ namespace Tandem.Models.Towers;
 /// <summary>
 /// An embedding table for an id or categorical feature: row <c>ids[b]</c> per example. Row 0 is
 /// the out-of-vocabulary row. The table is a sparse <see cref="Parameter"/> when asked, so a step
-/// updates only the rows its batch touched.
+/// updates only the rows its batch touched. For fusion, an out-of-vocabulary id (a cold item)
+/// is a missing modality unless the feature is hashed (bucket 0 is then a real value).
 /// </summary>
-public sealed class IdEmbedding : IFeatureModule
+public sealed class IdEmbedding : IFeatureModule, IModalityMask
 {
     /// <summary>A table of <paramref name="cardinality"/> × <paramref name="dimension"/>, N(0, std²).</summary>
     public IdEmbedding(FeatureSpec spec, int cardinality, int dimension, Random rng, bool sparse = true, float std = 0.1f)
@@ -29,6 +30,13 @@ public sealed class IdEmbedding : IFeatureModule
     /// <inheritdoc/>
     public Variable Encode(Tape tape, TowerInput input, bool training) =>
         tape.Embedding(Table, input[Spec.Name].Ids.AsSpan(0, input.Count));
+
+    /// <inheritdoc/>
+    public void Present(TowerInput input, Span<bool> present)
+    {
+        var ids = input[Spec.Name].Ids;
+        for (int b = 0; b < input.Count; b++) present[b] = Spec.HashBuckets > 0 || ids[b] != 0;
+    }
 }
 
 /// <summary>

@@ -43,6 +43,10 @@ public readonly record struct TowerOptions
     public int OutputDimension { get; init; } = 64;
     /// <summary>Scale each output to unit L2 norm. Default true.</summary>
     public bool L2Normalize { get; init; } = true;
+    /// <summary>How the features' vectors are fused before the MLP (gated fusion projects each to <see cref="EmbeddingDimension"/>). Default concatenation.</summary>
+    public FusionOptions Fusion { get; init; } = new();
+    /// <summary>How text features are encoded. Default a bag of tokens.</summary>
+    public TextOptions Text { get; init; } = new();
     /// <summary>How sequence features (histories) are encoded. Default mean pooling.</summary>
     public SequenceOptions Sequence { get; init; } = new();
     /// <summary>

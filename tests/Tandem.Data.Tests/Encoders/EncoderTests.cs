@@ -137,10 +137,14 @@ public class EncoderTests
     }
 
     [Fact]
-    public void TextAndVectorsPassThrough()
+    public void TextIsTokenisedAndVectorsPassThrough()
     {
         var (_, _, data) = Fit(new SchemaBuilder().Text("note", "note", Tower.Context).Vector("emb", "emb", Tower.Context, 2));
-        Assert.Equal(["hello", "", "hi"], Gather(data, "note", 0, 1, 2).Texts[..3]);
+        // Training notes "hello", "", "hi", "": each word once, so ordinal order: hello 1, hi 2.
+        var note = Gather(data, "note", 0, 1, 2);
+        Assert.Equal([1, 0, 1], note.Lengths[..3]);
+        Assert.Equal([0, 1, 2], note.Offsets[..3]);
+        Assert.Equal([1, 2], note.Ids[..note.IdCount]);
         Assert.Equal([5f, 6f, 11f, 12f], Gather(data, "emb", 2, 5).Values!.Span.ToArray());
     }
 

@@ -18,7 +18,8 @@ public class SchemaJsonTests
             { "name": "rating_q", "column": "rating", "kind": "numeric", "transform": "quantile", "bins": 4 },
             { "name": "time", "column": "timestamp", "kind": "timestamp", "parts": ["hour_of_day", "day_of_week"] },
             { "name": "history", "column": "movieId", "kind": "sequence", "max_length": 20 },
-            { "name": "title", "column": "title", "kind": "text", "tower": "item" },
+            { "name": "title", "column": "title", "kind": "text", "tower": "item", "char_ngrams": 5, "ngram_buckets": 1000 },
+            { "name": "pieces", "column": "title", "kind": "text", "tower": "item", "vocabulary_file": "vocab.txt", "max_length": 32 },
             { "name": "poster", "column": "poster", "kind": "image", "tower": "item" },
             { "name": "emb", "column": "emb", "kind": "vector", "tower": "item", "dimension": 8 },
             { "name": "bucketed", "column": "userId", "kind": "categorical", "tower": "user", "hash_buckets": 1000 }
@@ -42,6 +43,8 @@ public class SchemaJsonTests
         Assert.Equal(TimestampParts.HourOfDay | TimestampParts.DayOfWeek, schema["time"].Parts);
         Assert.Equal(Tower.Context, schema["time"].Tower);
         Assert.Equal(new FeatureSpec("history", "movieId", FeatureKind.Sequence, Tower.User) { MaxLength = 20 }, schema["history"]);
+        Assert.Equal(new FeatureSpec("title", "title", FeatureKind.Text, Tower.Item) { CharNGrams = 5, NGramBuckets = 1000 }, schema["title"]);
+        Assert.Equal(new FeatureSpec("pieces", "title", FeatureKind.Text, Tower.Item) { VocabularyFile = Path.Combine("/data", "vocab.txt"), MaxLength = 32 }, schema["pieces"]);
         Assert.Equal(FeatureKind.Image, schema["poster"].Kind);
         Assert.Equal(8, schema["emb"].Dimension);
         Assert.Equal(1000, schema["bucketed"].HashBuckets);
@@ -67,7 +70,7 @@ public class SchemaJsonTests
     [InlineData("""{ "features": [ { "name": "g", "kind": "id", "tower": "query" } ] }""",
         "movielens.json: feature 'g': unknown tower \"query\"; expected one of user, item, context")]
     [InlineData("""{ "features": [ { "name": "g", "kind": "id", "minimum": 3 } ] }""",
-        "movielens.json: feature 'g': unknown property \"minimum\"; expected one of name, column, kind, tower, min_count, hash_buckets, separator, pooling, transform, bins, missing, parts, max_length, dimension")]
+        "movielens.json: feature 'g': unknown property \"minimum\"; expected one of name, column, kind, tower, min_count, hash_buckets, separator, pooling, transform, bins, missing, parts, max_length, dimension, char_ngrams, ngram_buckets, vocabulary_file")]
     [InlineData("""{ "features": [ { "name": "g", "kind": "id", "min_count": "2" } ] }""",
         "movielens.json: feature 'g': \"min_count\" must be an integer, found \"2\"")]
     [InlineData("""{ "features": [ { "name": "v", "kind": "vector" } ] }""",

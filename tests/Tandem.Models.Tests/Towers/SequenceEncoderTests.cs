@@ -68,10 +68,6 @@ public class SequenceEncoderTests
         var w = new float[y.Value.Length];
         for (int i = 0; i < w.Length; i++) w[i] = 0.3f + 0.1f * i;
         tape.Backward(tape.Sum(tape.Multiply(y, tape.Constant(w, y.Value.Shape.ToArray()))));
-        foreach (var p in encoder.Parameters)
-        {
-            bool any = p.IsSparse ? p.SparseGrad!.Count > 0 : p.Grad.Span.ContainsAnyExcept(0f);
-            Assert.True(any, $"{p.Name} got no gradient");
-        }
+        Gradients.AssertEveryParameterGetsOne(encoder.Parameters);
     }
 }
