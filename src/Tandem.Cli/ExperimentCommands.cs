@@ -24,14 +24,4 @@ static class ExperimentCommands
         if (seeds.Distinct().Count() != seeds.Length) CliThrow.Input($"--seeds: '{text}' repeats a seed; each seed once");
         return seeds;
     }
-
-    /// <summary>Writes <paramref name="text"/> to a temporary file and renames it over <paramref name="path"/>.</summary>
-    internal static void WriteAtomically(string path, string text)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, full, overwrite: true);
-    }
 }

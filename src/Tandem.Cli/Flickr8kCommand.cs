@@ -59,7 +59,7 @@ static class Flickr8kCommand
             output.WriteLine();
             output.Write(markdown);
             string report = Path.Combine(outDir, ReportFile), plot = Path.Combine(outDir, PlotFile);
-            ExperimentCommands.WriteAtomically(report, markdown);
+            AtomicText.Write(report, markdown);
             Flickr8kReport.Plot(result, plot);
             output.WriteLine($"Wrote {report} and {plot}");
             return 0;

@@ -55,7 +55,7 @@ static class MultiModalCommand
         string[] names = [MultiModalExperiment.MostPopular, .. chosen.Select(a => a.Name)];
         string markdown = Markdown(report, names, seeds);
         output.WriteLine(markdown);
-        ExperimentCommands.WriteAtomically(Path.Combine(outDir, "results.md"), markdown);
+        AtomicText.Write(Path.Combine(outDir, "results.md"), markdown);
         ExperimentPlots.Bars(names, [$"warm Recall@{report.K}", $"cold Recall@{report.K}"],
             names.Select(n => new[] { report.Summary(n, $"Recall@{report.K}", cold: false), report.Summary(n, $"Recall@{report.K}", cold: true) }).ToArray(),
             $"MovieLens item towers: Recall@{report.K}, mean ± std over {seeds.Length} seeds", Path.Combine(outDir, "multimodal.png"));

@@ -1,3 +1,4 @@
+using static Tandem.Cli.Tests.CliRun;
 using Tandem.Retrieval.Formats;
 
 namespace Tandem.Cli.Tests;
@@ -9,14 +10,6 @@ public sealed class IndexCommandTests : IDisposable
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     string File(string name) => Path.Combine(directory, name);
-
-    (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Cli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     string WriteVectors(string name, int rows, int seed)
     {

@@ -55,8 +55,8 @@ public sealed record TrainingReport
         bool validationPlot = ValidationMetric is not null && history.Series(ValidationMetric).Epochs.Length > 0;
         if (lossPlot) TrainingPlots.Loss(history, Add(LossPlotFile));
         if (validationPlot) TrainingPlots.Validation(history, ValidationMetric!, Add(ValidationPlotFile));
-        WriteText(Add(MarkdownFile), ToMarkdown(lossPlot, validationPlot));
-        WriteText(Add(JsonFile), ToJson());
+        AtomicText.Write(Add(MarkdownFile), ToMarkdown(lossPlot, validationPlot));
+        AtomicText.Write(Add(JsonFile), ToJson());
         return written;
 
         string Add(string name)
@@ -165,11 +165,4 @@ public sealed record TrainingReport
         ["heldOutItems"] = report.HeldOutItems,
         ["metrics"] = Numbers(MetricNames.All(report.K).Select(m => KeyValuePair.Create(m, report[m]))),
     };
-
-    static void WriteText(string path, string text)
-    {
-        string temp = path + $".{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temp, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        File.Move(temp, path, overwrite: true);
-    }
 }
