@@ -15,13 +15,22 @@ internal static unsafe class GemmWorkers
     const int SpinCount = 1000;
 
     static readonly object gate = new();
-    static readonly ManualResetEventSlim done = new(false, SpinCount);
+    static readonly ManualResetEventSlim done = WithLock(new(false, SpinCount));
     static Worker[] workers = [];
     static delegate*<void*, int, void> body;
     static delegate*<void*, int, int, void> teamBody;
     static void* context;
     static int partCount, nextPart, pending;
     static int barrierArrived, barrierGeneration, teamClaims;
+
+    // ManualResetEventSlim allocates its lock object the first time a waiter blocks: block once
+    // here (1 ms, at type initialisation) so that never happens inside a kernel call, which must
+    // not allocate (it made the allocation-free test fail now and then).
+    static ManualResetEventSlim WithLock(ManualResetEventSlim signal)
+    {
+        signal.Wait(1);
+        return signal;
+    }
 
     /// <summary>
     /// Runs <c>run(state, part)</c> for every part in [0, <paramref name="parts"/>) on up to
