@@ -13,9 +13,18 @@ static partial class Measure
     /// </summary>
     public static bool ThreadCpuClock { get; set; }
 
-    /// <summary>Iterations of <paramref name="action"/> that take at least <paramref name="minMs"/> milliseconds.</summary>
+    /// <summary>How long <see cref="IterationsFor"/> runs an action before counting.</summary>
+    public const double WarmUpMs = 500;
+
+    /// <summary>
+    /// Iterations of <paramref name="action"/> that take at least <paramref name="minMs"/> milliseconds,
+    /// counted after the action ran for <see cref="WarmUpMs"/>: tiered compilation replaces the
+    /// first, slower code only after a while, and a count taken on that code gives blocks too
+    /// short to time the optimised code well.
+    /// </summary>
     public static int IterationsFor(Action action, double minMs)
     {
+        for (long start = Stopwatch.GetTimestamp(); Stopwatch.GetElapsedTime(start).TotalMilliseconds < WarmUpMs;) action();
         for (int iterations = 1; ; iterations *= 2)
         {
             double ms = Milliseconds(action, iterations);

@@ -56,12 +56,14 @@ public static unsafe class Gemm
             long work = (long)m * n * k;
             int useful = (int)Math.Clamp(work / MinWorkPerThread, 1, Math.Max(threads, 1));
             int parts = job.Plan(useful);
-            if (job.SharesB) GemmWorkers.RunTeam(useful, &RunMember, &job);
+            if (job.SharesB) GemmWorkers.RunTeam(useful, &PrepareTeam, &RunMember, &job);
             else GemmWorkers.Run(useful, parts, &RunPart, &job);
         }
     }
 
     static void RunPart(void* state, int part) => ((Job*)state)->Run(part);
+
+    static void PrepareTeam(void* state) => ((Job*)state)->PrepareTeam();
 
     static void RunMember(void* state, int member, int members) => ((Job*)state)->RunMember(member, members);
 
@@ -135,6 +137,13 @@ public static unsafe class Gemm
             else if (level == SimdLevel.Avx512) GemmBlocked.Run<Avx512MicroKernel>(g, m0, m1, n0, n1);
             else if (level == SimdLevel.Avx2) GemmBlocked.Run<Avx2MicroKernel>(g, m0, m1, n0, n1);
             else GemmBlocked.Run<ScalarMicroKernel>(g, m0, m1, n0, n1);
+        }
+
+        public readonly void PrepareTeam()
+        {
+            if (level == SimdLevel.Avx512) GemmBlocked.PrepareTeam<Avx512MicroKernel>(g);
+            else if (level == SimdLevel.Avx2) GemmBlocked.PrepareTeam<Avx2MicroKernel>(g);
+            else GemmBlocked.PrepareTeam<ScalarMicroKernel>(g);
         }
 
         public readonly void RunMember(int member, int members)

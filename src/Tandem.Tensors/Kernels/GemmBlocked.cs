@@ -33,13 +33,27 @@ internal static unsafe class GemmBlocked
         }
     }
 
+    // The team's Claim counters: B panels to pack, B panels packed, runs of A rows.
+    const int PackClaims = 0, Packed = 1, RowClaims = 2;
+
+    // Chunks of B panels each team member packs, on average, in a one-panel product.
+    const int ChunksPerMember = 4;
+
+    /// <summary>Sizes the team's shared B buffer; runs before the members of <see cref="RunTeamMember"/> start.</summary>
+    public static void PrepareTeam<TKernel>(in GemmOperands g) where TKernel : IGemmMicroKernel
+    {
+        var blocks = new Blocking<TKernel>(g, 0, g.M, 0, g.N);
+        GemmBuffers.Team.Reserve(0, 2 * (blocks.PackedBFloats + GemmPacking.Slack));
+    }
+
     /// <summary>
     /// Member <paramref name="member"/> of a <see cref="GemmWorkers.RunTeam"/> team computes
     /// C[its share of rows) × all columns. The team packs each B panel once, every member a share
     /// of its Nr-column panels into a shared buffer, and each member multiplies its own
     /// (privately packed) rows of A against all of it. Sums run in the same order as <see cref="Run"/>.
-    /// When B is one panel (the tower layers), members claim runs of rows as they come rather
-    /// than a fixed half, so a member slowed by other work on the machine takes fewer.
+    /// When B is one panel (the tower layers, the in-batch logits), members instead claim chunks
+    /// of B to pack and then runs of rows as they come, so a member that starts late or is slowed
+    /// by other work on the machine takes fewer, and one that never comes is not waited for.
     /// </summary>
     public static void RunTeamMember<TKernel>(in GemmOperands g, int member, int members)
         where TKernel : IGemmMicroKernel
@@ -49,24 +63,25 @@ internal static unsafe class GemmBlocked
             Run<TKernel>(g, 0, g.M, 0, g.N);
             return;
         }
+        var blocks = new Blocking<TKernel>(g, 0, g.M, 0, g.N);
+        float* packA = GemmBuffers.ForThisThread(blocks.PackedAFloats, 0).A;
+        float* packB = GemmBuffers.Team.B;
+        if (g.N <= blocks.NcMax && g.K <= blocks.KcMax)
+        {
+            PackClaimedPanels<TKernel>(g, members, packB);
+            MultiplyClaimedRows<TKernel>(g, blocks, members, packA, packB);
+            return;
+        }
         int mr = TKernel.Mr, nr = TKernel.Nr;
         int mTiles = (g.M + mr - 1) / mr;
         int m0 = Math.Min(mTiles * member / members * mr, g.M), m1 = Math.Min(mTiles * (member + 1) / members * mr, g.M);
-        var blocks = new Blocking<TKernel>(g, 0, g.M, 0, g.N);
         // Two panels, used in turn: a member may pack the next panel while the others still
         // multiply with the current one, so the team meets once per panel, not twice. A panel
         // is only re-packed after everyone passed the meeting that followed its last use.
-        // The panels are pool-wide buffers, grown by one member while the others wait.
-        nint panelFloats = blocks.PackedBFloats + GemmPacking.Slack;
-        if (member == 0) GemmBuffers.Team.Reserve(0, 2 * panelFloats);
-        float* packA = GemmBuffers.ForThisThread(blocks.PackedAFloats, 0).A;
-        GemmWorkers.Barrier();
-        float* packB = GemmBuffers.Team.B, nextB = packB + panelFloats;
+        float* nextB = packB + blocks.PackedBFloats + GemmPacking.Slack;
         // A share of Nr-column panels is packed at its own offset, so no transpose spills into
         // another member's share (only panels narrower than 16 spill, and Nr is at least 16 here).
         System.Diagnostics.Debug.Assert(nr >= 16 || TKernel.Level != SimdLevel.Avx512);
-        // With one panel in all there is no later panel to keep in step with, so rows can be claimed.
-        bool onePanel = g.N <= blocks.NcMax && g.K <= blocks.KcMax;
         for (int jc = 0; jc < g.N; jc += blocks.NcMax)
         {
             int nc = Math.Min(blocks.NcMax, g.N - jc);
@@ -78,13 +93,31 @@ internal static unsafe class GemmBlocked
                 if (share0 < share1)
                     GemmPacking.PackB(g, pc, kc, jc + share0, share1 - share0, nr, packB + (nint)share0 * kc, TKernel.Level);
                 GemmWorkers.Barrier(); // the panel is whole, and nobody reads the other one any more
-                if (onePanel) MultiplyClaimedRows<TKernel>(g, blocks, members, packA, packB);
-                else MultiplyPanel<TKernel>(g, blocks, m0, m1, pc, kc, jc, nc, packA, packB);
+                MultiplyPanel<TKernel>(g, blocks, m0, m1, pc, kc, jc, nc, packA, packB);
                 float* used = packB;
                 packB = nextB;
                 nextB = used;
             }
         }
+    }
+
+    /// <summary>
+    /// Packs all of B (one panel) into <paramref name="packB"/> by chunks of Nr-column panels
+    /// claimed from the team, then waits for the chunks the other members claimed.
+    /// </summary>
+    static void PackClaimedPanels<TKernel>(in GemmOperands g, int members, float* packB)
+        where TKernel : IGemmMicroKernel
+    {
+        int nr = TKernel.Nr, panels = (g.N + nr - 1) / nr;
+        int panelsPerChunk = (panels + members * ChunksPerMember - 1) / (members * ChunksPerMember);
+        int chunks = (panels + panelsPerChunk - 1) / panelsPerChunk;
+        for (int chunk; (chunk = GemmWorkers.Claim(PackClaims)) < chunks;)
+        {
+            int j0 = chunk * panelsPerChunk * nr;
+            GemmPacking.PackB(g, 0, g.K, j0, Math.Min(panelsPerChunk * nr, g.N - j0), nr, packB + (nint)j0 * g.K, TKernel.Level);
+            GemmWorkers.Claim(Packed);
+        }
+        GemmWorkers.Await(Packed, chunks);
     }
 
     /// <summary>
@@ -97,7 +130,7 @@ internal static unsafe class GemmBlocked
     {
         int mr = TKernel.Mr, mTiles = (g.M + mr - 1) / mr;
         int tilesPerRun = (mTiles + members * RunsPerMember - 1) / (members * RunsPerMember);
-        for (int run; (run = GemmWorkers.Claim()) * tilesPerRun < mTiles;)
+        for (int run; (run = GemmWorkers.Claim(RowClaims)) * tilesPerRun < mTiles;)
         {
             int r0 = run * tilesPerRun * mr;
             MultiplyPanel<TKernel>(g, blocks, r0, Math.Min(r0 + tilesPerRun * mr, g.M), 0, g.K, 0, g.N, packA, packB);

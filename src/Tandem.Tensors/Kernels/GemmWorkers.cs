@@ -3,10 +3,11 @@ namespace Tandem.Tensors.Kernels;
 /// <summary>
 /// A small persistent pool that runs the parts of one kernel call on the caller and background
 /// threads woken by an event, so a call allocates nothing (unlike Parallel.For). Threads claim
-/// parts one at a time from a shared counter, so when one thread is slowed (a busy machine) the
-/// others take its share. One call uses the pool at a time; a concurrent caller runs its parts
-/// itself. A team call instead runs one member per thread, all at once, so members can meet at
-/// <see cref="Barrier"/> (to share a packed operand).
+/// parts one at a time from a shared ticket, and the caller waits only for parts that were
+/// claimed: a worker that wakes late (asleep after a pause, or preempted) finds the parts taken
+/// by the caller and is never waited for. One call uses the pool at a time; a concurrent caller
+/// runs its parts itself. A team call runs members that may meet at <see cref="Barrier"/>
+/// (to share a packed operand) or share work through <see cref="Claim"/> counters.
 /// </summary>
 internal static unsafe class GemmWorkers
 {
@@ -14,14 +15,25 @@ internal static unsafe class GemmWorkers
     // without a kernel wake-up, which costs tens of microseconds.
     const int SpinCount = 1000;
 
+    /// <summary>How many <see cref="Claim"/> counters a team call has.</summary>
+    public const int Counters = 3;
+
     static readonly object gate = new();
     static readonly ManualResetEventSlim done = WithLock(new(false, SpinCount));
     static Worker[] workers = [];
     static delegate*<void*, int, void> body;
     static delegate*<void*, int, int, void> teamBody;
     static void* context;
-    static int partCount, nextPart, pending;
-    static int barrierArrived, barrierGeneration, teamClaims;
+    // The call's generation (high 32 bits), part count (16 bits) and next unclaimed part (low 16
+    // bits) in one word: a late worker's claim on a finished call fails its compare-exchange,
+    // so it can never run a part of one call with another call's body.
+    static long ticket;
+    static int generation, partCount, finished;
+    static int barrierArrived, barrierGeneration;
+    static Counts counts;
+
+    [System.Runtime.CompilerServices.InlineArray(Counters)]
+    struct Counts { int first; }
 
     // ManualResetEventSlim allocates its lock object the first time a waiter blocks: block once
     // here (1 ms, at type initialisation) so that never happens inside a kernel call, which must
@@ -56,12 +68,15 @@ internal static unsafe class GemmWorkers
     }
 
     /// <summary>
-    /// Runs <c>run(state, member, members)</c> for every member in [0, members) at the same time,
-    /// one per thread, and returns when all have finished. members is <paramref name="threads"/>,
-    /// or 1 (on the caller alone) when threads ≤ 1 or the pool is busy; only a team of more than
-    /// one may call <see cref="Barrier"/> and <see cref="Claim"/>. <paramref name="state"/> as for <see cref="Run"/>.
+    /// Runs <c>run(state, member, members)</c> for every member in [0, members) and returns when
+    /// all have finished; members is <paramref name="threads"/>, or 1 (on the caller alone) when
+    /// threads ≤ 1 or the pool is busy. <c>prepare(state)</c> runs first, on the caller, while it
+    /// holds the pool (to size shared buffers). Members that meet at <see cref="Barrier"/> run
+    /// at the same time, one per thread; members that only <see cref="Claim"/> work may run one
+    /// after another on the same thread, so they must not wait for each other except for work
+    /// another member has claimed. <paramref name="state"/> as for <see cref="Run"/>.
     /// </summary>
-    public static void RunTeam(int threads, delegate*<void*, int, int, void> run, void* state)
+    public static void RunTeam(int threads, delegate*<void*, void> prepare, delegate*<void*, int, int, void> run, void* state)
     {
         if (threads <= 1 || !Monitor.TryEnter(gate))
         {
@@ -70,11 +85,12 @@ internal static unsafe class GemmWorkers
         }
         try
         {
+            prepare(state);
             teamBody = run;
             barrierArrived = 0;
-            teamClaims = 0;
-            // Every thread claims one part: none can finish its part (and claim another) before
-            // all members have reached the first barrier.
+            ((Span<int>)counts).Clear();
+            // A member claims one part; none can finish its part (and claim another) before
+            // all members have reached a barrier, so members that meet run on distinct threads.
             Start(threads, threads, &RunMember, state);
         }
         finally
@@ -102,10 +118,18 @@ internal static unsafe class GemmWorkers
     }
 
     /// <summary>
-    /// The running team's next unclaimed item, counting from 0 for each team: members call it
-    /// until it passes their item count, so a member slowed by other work takes fewer items.
+    /// Counter <paramref name="counter"/>'s next value, from 0 for each team call: members call
+    /// it for their next item until it passes the item count, so a member slowed by other work
+    /// (or not started yet) takes fewer items.
     /// </summary>
-    public static int Claim() => Interlocked.Increment(ref teamClaims) - 1;
+    public static int Claim(int counter) => Interlocked.Increment(ref counts[counter]) - 1;
+
+    /// <summary>Spins until counter <paramref name="counter"/> has reached <paramref name="value"/>.</summary>
+    public static void Await(int counter, int value)
+    {
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref counts[counter]) < value) spinner.SpinOnce(sleep1Threshold: -1);
+    }
 
     static void RunMember(void* state, int member) => teamBody(state, member, partCount);
 
@@ -115,9 +139,10 @@ internal static unsafe class GemmWorkers
         body = run;
         context = state;
         partCount = parts;
-        nextPart = 0;
-        pending = threads - 1;
+        finished = 0;
         done.Reset();
+        generation++;
+        Volatile.Write(ref ticket, (long)generation << 32 | (long)parts << 16);
         for (int i = 0; i < threads - 1; i++) workers[i].Wake();
         ClaimParts();
         done.Wait();
@@ -125,8 +150,17 @@ internal static unsafe class GemmWorkers
 
     static void ClaimParts()
     {
-        for (int part; (part = Interlocked.Increment(ref nextPart) - 1) < partCount;)
+        while (true)
+        {
+            long current = Volatile.Read(ref ticket);
+            int parts = (int)(current >> 16) & 0xFFFF, part = (int)current & 0xFFFF;
+            if (part >= parts) return;
+            if (Interlocked.CompareExchange(ref ticket, current + 1, current) != current) continue;
+            // The claim succeeded on this call's ticket, and the call cannot end before this
+            // part does, so body and context are this call's.
             body(context, part);
+            if (Interlocked.Increment(ref finished) == parts) done.Set();
+        }
     }
 
     static void Grow(int count)
@@ -150,9 +184,10 @@ internal static unsafe class GemmWorkers
             while (true)
             {
                 wake.Wait();
+                // Reset before claiming: a wake-up for the next call, arriving while this
+                // worker still claims, stays set.
                 wake.Reset();
                 ClaimParts();
-                if (Interlocked.Decrement(ref pending) == 0) done.Set();
             }
         }
     }

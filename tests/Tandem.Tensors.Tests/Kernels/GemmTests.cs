@@ -118,6 +118,47 @@ public class GemmTests
             }
     }
 
+    [Fact]
+    public void CallsStayExactWhenWorkersComeLateOrNotAtAll()
+    {
+        // Team products with one B panel (the in-batch logits, tower layers) and split-N parts,
+        // called back to back, after pauses (workers asleep) and beside busy threads (workers
+        // preempted), from two callers at once (one finds the pool busy): whoever claims a
+        // part computes it, a late worker finds nothing left, and every result has one thread's bits.
+        (int M, int N, int K, bool TransB)[] shapes = [(333, 200, 64, true), (300, 130, 100, false), (40, 700, 90, true)];
+        var random = new Random(11);
+        var cases = shapes.Select(s =>
+        {
+            float[] a = RandomValues(random, s.M * s.K), b = RandomValues(random, s.K * s.N), expected = new float[s.M * s.N];
+            Gemm.Multiply(a, b, expected, s.M, s.N, s.K, false, s.TransB, 1f, false, Simd.Best, threads: 1);
+            return (s, a, b, expected);
+        }).ToArray();
+        bool stop = false;
+        var busy = Enumerable.Range(0, 2).Select(_ => new Thread(() => { while (!Volatile.Read(ref stop)) Thread.SpinWait(5000); })).ToArray();
+        foreach (var thread in busy) thread.Start();
+        void Call(int seed)
+        {
+            var local = new Random(seed);
+            for (int call = 0; call < 150; call++)
+            {
+                var (s, a, b, expected) = cases[call % cases.Length];
+                var c = new float[s.M * s.N];
+                if (local.Next(8) == 0) Thread.Sleep(local.Next(2));
+                Gemm.Multiply(a, b, c, s.M, s.N, s.K, false, s.TransB, 1f, false, Simd.Best, threads: 2);
+                Assert.Equal(expected, c);
+            }
+        }
+        try
+        {
+            Parallel.Invoke(() => Call(1), () => Call(2));
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            foreach (var thread in busy) thread.Join();
+        }
+    }
+
     [Theory]
     [InlineData(300, 200, 100, 1)]
     [InlineData(300, 200, 100, 2)]
