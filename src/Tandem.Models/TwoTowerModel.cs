@@ -52,8 +52,8 @@ public sealed class TwoTowerModel
     public ItemCatalogue? Catalogue { get; init; }
 
     /// <summary>
-    /// If set, training batches' histories are each user's training history minus the example
-    /// (<see cref="UserCatalogue.LeaveOneOutHistories"/>) instead of the causal one. Default null.
+    /// If set, the trainer's batches hold each user's training history minus the example
+    /// (<see cref="UserCatalogue.LeaveOneOutGathers"/>) instead of the causal one. Default null.
     /// </summary>
     public UserCatalogue? LeaveOneOutHistories { get; init; }
 
@@ -64,7 +64,6 @@ public sealed class TwoTowerModel
     public Variable Loss(Tape tape, Batch batch, long step)
     {
         var input = TowerInput.From(batch);
-        LeaveOneOutHistories?.LeaveOneOutHistories(input, batch.Rows.AsSpan(0, batch.Count));
         int rows = batch.Count, extra = ExtraNegatives;
         var queries = User.Forward(tape, input, training: true);
         var positives = Item.Forward(tape, input, training: true);

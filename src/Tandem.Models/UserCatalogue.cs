@@ -88,26 +88,27 @@ public sealed class UserCatalogue : IDisposable
     }
 
     /// <summary>
-    /// Replaces each history feature of <paramref name="input"/> (the training batch of interactions
-    /// <paramref name="rows"/>) by the user's most recent training events other than that row's own
-    /// event: the same history a user has at evaluation, minus the target. Under a random (not
-    /// temporal) split this matches what the model sees at test time, where causal histories teach
-    /// it to predict the user's later training items instead (see docs/models.md).
+    /// Gathers for each history feature of training batches: the user's most recent training
+    /// events other than the example's own event, i.e. the history a user has at evaluation,
+    /// minus the target, with no times since (events after the example have none). Under a random
+    /// (not temporal) split this matches what the model sees at test time, where causal histories
+    /// teach it to predict the user's later training items instead (see docs/models.md). The
+    /// batcher runs them on its own thread, in place of gathering the causal histories.
     /// </summary>
-    public void LeaveOneOutHistories(TowerInput input, ReadOnlySpan<int> rows)
+    public IReadOnlyDictionary<string, IFeatureGather> LeaveOneOutGathers => field ??=
+        sequences.ToDictionary(s => s.Spec.Name, s => (IFeatureGather)new LeaveOneOut(this, s.IdOfCode, s.Codes), StringComparer.Ordinal);
+
+    sealed class LeaveOneOut(UserCatalogue users, int[] idOfCode, int[] codes) : IFeatureGather
     {
-        foreach (var (spec, idOfCode, codes) in sequences)
+        public void Gather(ReadOnlySpan<int> rows, BatchFeature feature)
         {
-            int max = spec.MaxLength;
-            var f = input[spec.Name];
-            var ids = f.Ids;
-            var lengths = f.Lengths;
-            ids.AsSpan(0, rows.Length * max).Clear();
-            // Events after the example have no "time since"; leave-one-out histories carry none.
-            f.Values?.Span[..(rows.Length * max)].Clear();
+            int max = feature.Spec.MaxLength;
+            feature.ClearSequence(rows.Length);
+            var ids = feature.Ids;
+            var lengths = feature.Lengths;
             for (int b = 0; b < rows.Length; b++)
             {
-                var events = history.Before(userOfRow[rows[b]], long.MaxValue);
+                var events = users.history.Before(users.userOfRow[rows[b]], long.MaxValue);
                 int n = 0;
                 for (int e = events.Length - 1; e >= 0 && n < max; e--)
                     if (events[e] != rows[b]) ids[b * max + n++] = idOfCode[codes[events[e]]];

@@ -54,6 +54,21 @@ public sealed class BatchFeature
     /// <summary>Text or image paths.</summary>
     public string[] Texts { get; internal set; } = [];
 
+    /// <summary>
+    /// Sizes a sequence feature's buffers for <paramref name="rows"/> examples, every one empty
+    /// (ids, lengths and times since all 0), for an <see cref="IFeatureGather"/> to fill.
+    /// </summary>
+    public void ClearSequence(int rows)
+    {
+        int max = Spec.MaxLength;
+        Ids = Ensure(Ids, rows * max);
+        Lengths = Ensure(Lengths, rows);
+        Ids.AsSpan(0, rows * max).Clear();
+        Lengths.AsSpan(0, rows).Clear();
+        EnsureValues(rows, max).Span.Clear();
+        IdCount = rows * max;
+    }
+
     /// <summary>Makes <see cref="Values"/> exactly [rows, width], reusing it if it already is.</summary>
     internal Tensor EnsureValues(int rows, int width)
     {

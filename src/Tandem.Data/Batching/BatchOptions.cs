@@ -20,4 +20,7 @@ public readonly record struct BatchOptions
 
     /// <summary>Batches prepared ahead by the background thread. Default 2.</summary>
     public int Prefetch { get; init; } = 2;
+
+    /// <summary>Features filled by their own gather instead of the encoded one, by feature name. Default none.</summary>
+    public IReadOnlyDictionary<string, IFeatureGather>? Gathers { get; init; }
 }

@@ -23,6 +23,8 @@ public sealed class Batcher : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Prefetch, 1, nameof(options));
         foreach (int r in rows)
             if ((uint)r >= (uint)data.Count) throw new ArgumentOutOfRangeException(nameof(rows), r, $"Row {r} is outside data of {data.Count} interactions.");
+        foreach (var name in options.Gathers?.Keys ?? [])
+            if (!data.Features.Any(f => f.Name == name)) throw new ArgumentException($"A gather is given for feature '{name}', which the data does not have.", nameof(options));
         this.data = data;
         this.rows = rows.ToArray();
         order = new int[this.rows.Length];
@@ -78,7 +80,7 @@ public sealed class Batcher : IDisposable
                 int count = Math.Min(size, order.Length - start);
                 if (count < size && options.DropLast) break;
                 if (!free.Take(out var batch)) return;
-                data.Fill(batch, order.AsSpan(start, count));
+                data.Fill(batch, order.AsSpan(start, count), options.Gathers);
                 if (!ready.Add(batch)) return;
             }
         }

@@ -28,8 +28,11 @@ public sealed class EncodedData
     /// <summary>A batch with buffers for these features.</summary>
     public Batch CreateBatch() => new(Features.Select(f => f.CreateBatchFeature()));
 
-    /// <summary>Fills <paramref name="batch"/> with the examples <paramref name="rows"/>.</summary>
-    public void Fill(Batch batch, ReadOnlySpan<int> rows)
+    /// <summary>
+    /// Fills <paramref name="batch"/> with the examples <paramref name="rows"/>; features named in
+    /// <paramref name="gathers"/> by those gathers instead of their encoded values.
+    /// </summary>
+    public void Fill(Batch batch, ReadOnlySpan<int> rows, IReadOnlyDictionary<string, IFeatureGather>? gathers = null)
     {
         batch.Resize(rows.Length);
         rows.CopyTo(batch.Rows);
@@ -40,6 +43,10 @@ public sealed class EncodedData
             labels[b] = Labels[rows[b]];
             weights[b] = Weights[rows[b]];
         }
-        for (int f = 0; f < Features.Count; f++) Features[f].Gather(rows, batch.Features[f]);
+        for (int f = 0; f < Features.Count; f++)
+        {
+            if (gathers is not null && gathers.TryGetValue(Features[f].Name, out var gather)) gather.Gather(rows, batch.Features[f]);
+            else Features[f].Gather(rows, batch.Features[f]);
+        }
     }
 }

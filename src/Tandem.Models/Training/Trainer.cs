@@ -57,7 +57,13 @@ public sealed class Trainer(TrainerOptions options)
     TrainingResult Run(TwoTowerModel model, EncodedData data, ReadOnlySpan<int> rows, CancellationToken cancellation)
     {
         var parameters = model.Parameters.ToArray();
-        using var batcher = new Batcher(data, rows, new BatchOptions { BatchSize = Options.BatchSize, Seed = Options.Seed, Shuffle = true });
+        using var batcher = new Batcher(data, rows, new BatchOptions
+        {
+            BatchSize = Options.BatchSize,
+            Seed = Options.Seed,
+            Shuffle = true,
+            Gathers = model.LeaveOneOutHistories?.LeaveOneOutGathers,
+        });
         int stepsPerEpoch = batcher.BatchesPerEpoch;
         Optimizer = CreateOptimizer(parameters, (long)stepsPerEpoch * Options.Epochs);
         using var tape = new Tape();

@@ -16,12 +16,11 @@ public class LeaveOneOutTests
         using var users = new UserCatalogue(log, fitted, data, split.Train);
         var rows = split.Train.Where(r => log.UserCodes[r] == 0).ToArray(); // user 0's 6 training rows
         var batch = data.CreateBatch();
-        data.Fill(batch, rows);
+        data.Fill(batch, rows, users.LeaveOneOutGathers);
         var input = TowerInput.From(batch);
         var own = batch["item"].Ids.Take(rows.Length).ToArray();
         var vocabulary = ((CategoricalEncoder)fitted["history"]).Vocabulary!;
         var itemVocabulary = ((CategoricalEncoder)fitted["item"]).Vocabulary!;
-        users.LeaveOneOutHistories(input, rows);
         var h = input["history"];
         for (int b = 0; b < rows.Length; b++)
         {
