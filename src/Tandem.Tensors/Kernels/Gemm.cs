@@ -56,8 +56,8 @@ public static unsafe class Gemm
             long work = (long)m * n * k;
             int useful = (int)Math.Clamp(work / MinWorkPerThread, 1, Math.Max(threads, 1));
             int parts = job.Plan(useful);
-            if (job.SharesB) GemmWorkers.RunTeam(useful, &PrepareTeam, &RunMember, &job);
-            else GemmWorkers.Run(useful, parts, &RunPart, &job);
+            if (job.SharesB) Workers.RunTeam(useful, &PrepareTeam, &RunMember, &job);
+            else Workers.Run(useful, parts, &RunPart, &job);
         }
     }
 

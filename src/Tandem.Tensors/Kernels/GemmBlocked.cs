@@ -47,7 +47,7 @@ internal static unsafe class GemmBlocked
     }
 
     /// <summary>
-    /// Member <paramref name="member"/> of a <see cref="GemmWorkers.RunTeam"/> team computes
+    /// Member <paramref name="member"/> of a <see cref="Workers.RunTeam"/> team computes
     /// C[its share of rows) × all columns. The team packs each B panel once, every member a share
     /// of its Nr-column panels into a shared buffer, and each member multiplies its own
     /// (privately packed) rows of A against all of it. Sums run in the same order as <see cref="Run"/>.
@@ -92,7 +92,7 @@ internal static unsafe class GemmBlocked
                 int kc = Math.Min(blocks.KcMax, g.K - pc);
                 if (share0 < share1)
                     GemmPacking.PackB(g, pc, kc, jc + share0, share1 - share0, nr, packB + (nint)share0 * kc, TKernel.Level);
-                GemmWorkers.Barrier(); // the panel is whole, and nobody reads the other one any more
+                Workers.Barrier(); // the panel is whole, and nobody reads the other one any more
                 MultiplyPanel<TKernel>(g, blocks, m0, m1, pc, kc, jc, nc, packA, packB);
                 float* used = packB;
                 packB = nextB;
@@ -111,13 +111,13 @@ internal static unsafe class GemmBlocked
         int nr = TKernel.Nr, panels = (g.N + nr - 1) / nr;
         int panelsPerChunk = (panels + members * ChunksPerMember - 1) / (members * ChunksPerMember);
         int chunks = (panels + panelsPerChunk - 1) / panelsPerChunk;
-        for (int chunk; (chunk = GemmWorkers.Claim(PackClaims)) < chunks;)
+        for (int chunk; (chunk = Workers.Claim(PackClaims)) < chunks;)
         {
             int j0 = chunk * panelsPerChunk * nr;
             GemmPacking.PackB(g, 0, g.K, j0, Math.Min(panelsPerChunk * nr, g.N - j0), nr, packB + (nint)j0 * g.K, TKernel.Level);
-            GemmWorkers.Claim(Packed);
+            Workers.Claim(Packed);
         }
-        GemmWorkers.Await(Packed, chunks);
+        Workers.Await(Packed, chunks);
     }
 
     /// <summary>
@@ -130,7 +130,7 @@ internal static unsafe class GemmBlocked
     {
         int mr = TKernel.Mr, mTiles = (g.M + mr - 1) / mr;
         int tilesPerRun = (mTiles + members * RunsPerMember - 1) / (members * RunsPerMember);
-        for (int run; (run = GemmWorkers.Claim(RowClaims)) * tilesPerRun < mTiles;)
+        for (int run; (run = Workers.Claim(RowClaims)) * tilesPerRun < mTiles;)
         {
             int r0 = run * tilesPerRun * mr;
             MultiplyPanel<TKernel>(g, blocks, r0, Math.Min(r0 + tilesPerRun * mr, g.M), 0, g.K, 0, g.N, packA, packB);

@@ -194,7 +194,7 @@ internal sealed unsafe class GemmBuffers
     nint aLength, bLength;
 
     /// <summary>
-    /// Buffers shared by the members of a <see cref="GemmWorkers.RunTeam"/> team: only the team
+    /// Buffers shared by the members of a <see cref="Workers.RunTeam"/> team: only the team
     /// holding the pool uses them, so they need no lock.
     /// </summary>
     public static readonly GemmBuffers Team = new();

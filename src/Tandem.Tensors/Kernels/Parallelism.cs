@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tandem.Tensors.Kernels;
 
 /// <summary>A piece of a kernel's work: items <c>start..end</c> (exclusive) of some count.</summary>
@@ -27,12 +29,24 @@ internal static class Parallelism
         else Split(count, threads, body);
     }
 
-    // Apart from For, so the closure is allocated only when work is actually split.
-    static void Split<TBody>(int count, int threads, TBody body) where TBody : struct, IRangeBody
+    static unsafe void Split<TBody>(int count, int threads, TBody body) where TBody : struct, IRangeBody
     {
         // A few chunks per thread keeps the threads busy when rows cost unequal amounts.
-        int chunks = Math.Min(count, threads * 4);
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            c => body.Invoke((int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks)));
+        var split = new Chunks<TBody>(body, count, Math.Min(count, threads * 4));
+        // The workers read split through the pointer only while this frame waits for them.
+        Workers.Run(threads, split.Count, &Chunks<TBody>.Run, Unsafe.AsPointer(ref split));
+    }
+
+    readonly struct Chunks<TBody>(TBody body, int items, int count) where TBody : struct, IRangeBody
+    {
+        readonly TBody body = body;
+        readonly int items = items;
+        public readonly int Count = count;
+
+        public static unsafe void Run(void* state, int chunk)
+        {
+            ref var split = ref Unsafe.AsRef<Chunks<TBody>>(state);
+            split.body.Invoke((int)((long)split.items * chunk / split.Count), (int)((long)split.items * (chunk + 1) / split.Count));
+        }
     }
 }

@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
+using Tandem.Tensors.Kernels;
+
 namespace Tandem.Tensors.Optimizers;
 
 /// <summary>The driver for <see cref="IFusedUpdate"/> ops: SIMD dispatch, remainder and threading.</summary>
@@ -27,20 +29,32 @@ static class FusedUpdate
             RunParallel(op, value, grad, s1, s2, Threads.Count);
     }
 
-    static void RunParallel<TOp>(TOp op, Tensor value, Tensor grad, Tensor? s1, Tensor? s2, int threads)
+    static unsafe void RunParallel<TOp>(TOp op, Tensor value, Tensor grad, Tensor? s1, Tensor? s2, int threads)
         where TOp : struct, IFusedUpdate
     {
         int n = value.Length;
-        // Spans cannot enter the lambda, tensors can. Chunks are whole 512-bit vectors.
-        int chunk = ((n + threads - 1) / threads + 15) & ~15;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        // Chunks are whole 512-bit vectors.
+        var split = new Chunks<TOp>(op, value, grad, s1, s2, ((n + threads - 1) / threads + 15) & ~15);
+        // The workers read split through the pointer only while this frame waits for them.
+        Workers.Run(threads, threads, &Chunks<TOp>.Run, Unsafe.AsPointer(ref split));
+    }
+
+    readonly struct Chunks<TOp>(TOp op, Tensor value, Tensor grad, Tensor? s1, Tensor? s2, int chunk) where TOp : struct, IFusedUpdate
+    {
+        readonly TOp op = op;
+        readonly Tensor value = value, grad = grad;
+        readonly Tensor? s1 = s1, s2 = s2;
+        readonly int chunk = chunk;
+
+        public static unsafe void Run(void* state, int part)
         {
-            int start = t * chunk, length = Math.Min(chunk, n - start);
+            ref var c = ref Unsafe.AsRef<Chunks<TOp>>(state);
+            int start = part * c.chunk, length = Math.Min(c.chunk, c.value.Length - start);
             if (length <= 0) return;
-            Apply(op, value.Span.Slice(start, length), grad.Span.Slice(start, length),
-                s1 is null ? default : s1.Span.Slice(start, length),
-                s2 is null ? default : s2.Span.Slice(start, length), Simd.Best);
-        });
+            Apply(c.op, c.value.Span.Slice(start, length), c.grad.Span.Slice(start, length),
+                c.s1 is null ? default : c.s1.Span.Slice(start, length),
+                c.s2 is null ? default : c.s2.Span.Slice(start, length), Simd.Best);
+        }
     }
 
     /// <summary>

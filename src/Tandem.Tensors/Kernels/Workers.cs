@@ -1,15 +1,17 @@
 namespace Tandem.Tensors.Kernels;
 
 /// <summary>
-/// A small persistent pool that runs the parts of one kernel call on the caller and background
-/// threads woken by an event, so a call allocates nothing (unlike Parallel.For). Threads claim
+/// A small persistent pool that runs the parts of one kernel call (GEMM, row and element-wise
+/// kernels, optimizer updates) on the caller and background threads woken by an event, so a call
+/// allocates nothing and hands work to threads that are still spinning from the previous call
+/// (Parallel.For allocates, and wakes thread-pool threads that compete with these). Threads claim
 /// parts one at a time from a shared ticket, and the caller waits only for parts that were
 /// claimed: a worker that wakes late (asleep after a pause, or preempted) finds the parts taken
-/// by the caller and is never waited for. One call uses the pool at a time; a concurrent caller
-/// runs its parts itself. A team call runs members that may meet at <see cref="Barrier"/>
+/// by the caller and is never waited for. One call uses the pool at a time; a concurrent (or
+/// nested) caller runs its parts itself. A team call runs members that may meet at <see cref="Barrier"/>
 /// (to share a packed operand) or share work through <see cref="Claim"/> counters.
 /// </summary>
-internal static unsafe class GemmWorkers
+internal static unsafe class Workers
 {
     // Spin this many iterations before sleeping: back-to-back kernel calls then hand work over
     // without a kernel wake-up, which costs tens of microseconds.
@@ -18,7 +20,7 @@ internal static unsafe class GemmWorkers
     /// <summary>How many <see cref="Claim"/> counters a team call has.</summary>
     public const int Counters = 3;
 
-    static readonly object gate = new();
+    static int busy; // 1 while a call holds the pool; a flag, not a lock, so a nested call cannot re-enter
     static readonly ManualResetEventSlim done = WithLock(new(false, SpinCount));
     static Worker[] workers = [];
     static delegate*<void*, int, void> body;
@@ -52,7 +54,7 @@ internal static unsafe class GemmWorkers
     public static void Run(int threads, int parts, delegate*<void*, int, void> run, void* state)
     {
         threads = Math.Min(threads, parts);
-        if (threads <= 1 || !Monitor.TryEnter(gate))
+        if (threads <= 1 || !TryHold())
         {
             for (int part = 0; part < parts; part++) run(state, part);
             return;
@@ -63,7 +65,7 @@ internal static unsafe class GemmWorkers
         }
         finally
         {
-            Monitor.Exit(gate);
+            Volatile.Write(ref busy, 0);
         }
     }
 
@@ -78,7 +80,7 @@ internal static unsafe class GemmWorkers
     /// </summary>
     public static void RunTeam(int threads, delegate*<void*, void> prepare, delegate*<void*, int, int, void> run, void* state)
     {
-        if (threads <= 1 || !Monitor.TryEnter(gate))
+        if (threads <= 1 || !TryHold())
         {
             run(state, 0, 1);
             return;
@@ -95,9 +97,11 @@ internal static unsafe class GemmWorkers
         }
         finally
         {
-            Monitor.Exit(gate);
+            Volatile.Write(ref busy, 0);
         }
     }
+
+    static bool TryHold() => Interlocked.CompareExchange(ref busy, 1, 0) == 0;
 
     /// <summary>
     /// Returns once every member of the running team has called it as often as the caller.
@@ -135,6 +139,7 @@ internal static unsafe class GemmWorkers
 
     static void Start(int threads, int parts, delegate*<void*, int, void> run, void* state)
     {
+        System.Diagnostics.Debug.Assert(parts <= 0xFFFF, "the ticket holds 16 bits of part count");
         if (workers.Length < threads - 1) Grow(threads - 1);
         body = run;
         context = state;
@@ -175,7 +180,7 @@ internal static unsafe class GemmWorkers
     {
         readonly ManualResetEventSlim wake = new(false, SpinCount);
 
-        public Worker() => new Thread(Loop) { IsBackground = true, Name = "Tandem GEMM worker" }.Start();
+        public Worker() => new Thread(Loop) { IsBackground = true, Name = "Tandem worker" }.Start();
 
         public void Wake() => wake.Set();
 
