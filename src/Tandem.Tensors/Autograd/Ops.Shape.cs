@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using K = Tandem.Tensors.Kernels.Kernels;
 
@@ -166,38 +167,25 @@ public static partial class Ops
             if ((uint)ids[i] >= (uint)rows) AutogradThrow.Index(nameof(EmbeddingBag), nameof(ids), i, ids[i], rows);
         CheckOffsets(nameof(EmbeddingBag), offsets, ids.Length, "ids");
         int bags = offsets.Length - 1;
-        var y = tape.Output(Tensor.Zeros(bags, cols), table.RequiresGrad);
-        var t = table.Value.Span;
-        var ys = y.Value.Span;
-        for (int b = 0; b < bags; b++)
-        {
-            var row = ys.Slice(b * cols, cols);
-            for (int j = offsets[b]; j < offsets[b + 1]; j++) TensorPrimitives.Add(row, t.Slice(ids[j] * cols, cols), row);
-            if (mean && offsets[b + 1] > offsets[b]) TensorPrimitives.Multiply(row, 1f / (offsets[b + 1] - offsets[b]), row);
-        }
+        var y = tape.Output(Tensor.Empty(bags, cols), table.RequiresGrad);
+        K.EmbeddingBag(table.Value.Span, cols, ids, offsets, mean, y.Value.Span);
         if (!y.RequiresGrad) return y;
         var savedIds = tape.Save(ids);
         var savedOffsets = tape.Save(offsets);
         tape.Record(y, () =>
         {
             // d table[ids[j]] += s_b · dy[b] for each j of bag b, s_b = 1 (sum) or 1/|bag| (mean).
-            var dy = y.Grad.Span;
             var id = savedIds.Span;
-            var at = savedOffsets.Span;
-            var sparse = (table as Parameter)?.SparseGrad;
-            var dense = sparse is null ? table.Grad.Span : default;
-            for (int b = 0; b + 1 < at.Length; b++)
+            if ((table as Parameter)?.SparseGrad is not { } sparse)
             {
-                int n = at[b + 1] - at[b];
-                if (n == 0) continue;
-                var g = dy.Slice(b * cols, cols);
-                float s = mean ? 1f / n : 1f;
-                for (int j = at[b]; j < at[b + 1]; j++)
-                {
-                    var target = sparse is not null ? sparse.Slot(id[j]) : dense.Slice(id[j] * cols, cols);
-                    TensorPrimitives.MultiplyAdd(g, s, target, target);
-                }
+                K.EmbeddingBagBackward(y.Grad.Span, cols, savedOffsets.Span, id, mean, table.Grad.Span);
+                return;
             }
+            // Every slot is created first (creating one may move the values), then filled.
+            int[] slots = ArrayPool<int>.Shared.Rent(id.Length);
+            for (int j = 0; j < id.Length; j++) slots[j] = sparse.SlotOf(id[j]);
+            K.EmbeddingBagBackward(y.Grad.Span, cols, savedOffsets.Span, slots.AsSpan(0, id.Length), mean, sparse.AllValues);
+            ArrayPool<int>.Shared.Return(slots);
         });
         return y;
     }

@@ -36,6 +36,13 @@ public sealed class SparseGrad : IDisposable
     /// <summary>The slot accumulating table row <paramref name="row"/>, created zeroed if new.</summary>
     public Span<float> Slot(int row)
     {
+        int slot = SlotOf(row); // first: creating the slot may replace the values array
+        return values.AsSpan(slot * Cols, Cols);
+    }
+
+    /// <summary>The index of the slot accumulating table row <paramref name="row"/>, created zeroed if new.</summary>
+    internal int SlotOf(int row)
+    {
         int slot = slotOfRow[row];
         if (slot < 0)
         {
@@ -45,8 +52,11 @@ public sealed class SparseGrad : IDisposable
             slotOfRow[row] = slot;
             values.AsSpan(slot * Cols, Cols).Clear();
         }
-        return values.AsSpan(slot * Cols, Cols);
+        return slot;
     }
+
+    /// <summary>Every slot's values, slot after slot; valid until a new slot is created.</summary>
+    internal Span<float> AllValues => values.AsSpan(0, Count * Cols);
 
     /// <summary>Adds <paramref name="gradient"/> into table row <paramref name="row"/>.</summary>
     public void Accumulate(int row, ReadOnlySpan<float> gradient)

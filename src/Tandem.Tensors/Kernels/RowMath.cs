@@ -124,6 +124,24 @@ internal static unsafe class RowMath
         for (; i < n; i++) y[i] = MathF.FusedMultiplyAdd(x[i], scale, shift);
     }
 
+    /// <summary><c>y[i] = x[i] · scale</c>, rounded once (a product, not a fused multiply-add).</summary>
+    public static void Scale<TSimd, TVec>(float* x, float scale, float* y, int n) where TSimd : ISimd<TVec> where TVec : struct
+    {
+        int w = TSimd.Count, i = 0;
+        TVec s = TSimd.Splat(scale);
+        for (; i <= n - w; i += w) TSimd.Store(TSimd.Multiply(TSimd.Load(x + i), s), y + i);
+        for (; i < n; i++) y[i] = x[i] * scale;
+    }
+
+    /// <summary><c>y[i] = x[i] · scale + b[i]</c>, product and sum rounded apart (as TensorPrimitives.MultiplyAdd); y may be b.</summary>
+    public static void MultiplyAdd<TSimd, TVec>(float* x, float scale, float* b, float* y, int n) where TSimd : ISimd<TVec> where TVec : struct
+    {
+        int w = TSimd.Count, i = 0;
+        TVec s = TSimd.Splat(scale);
+        for (; i <= n - w; i += w) TSimd.Store(TSimd.Add(TSimd.Multiply(TSimd.Load(x + i), s), TSimd.Load(b + i)), y + i);
+        for (; i < n; i++) y[i] = x[i] * scale + b[i];
+    }
+
     /// <summary><c>y[i] = a[i] + b[i]</c>; y may be a or b.</summary>
     public static void Add<TSimd, TVec>(float* a, float* b, float* y, int n) where TSimd : ISimd<TVec> where TVec : struct
     {

@@ -41,13 +41,6 @@ public sealed class Adagrad : Optimizer
         FusedUpdate.Run(Op(lr), parameter.Value, parameter.Grad, sums[index], null);
 
     /// <inheritdoc/>
-    protected override void UpdateRows(int index, Parameter parameter, SparseGrad grad, float lr)
-    {
-        var op = Op(lr);
-        for (int slot = 0; slot < grad.Count; slot++)
-        {
-            int row = grad.Rows[slot];
-            FusedUpdate.Apply(op, parameter.Value.RowSpan(row), grad.Values(slot), sums[index].RowSpan(row), default, Simd.Best);
-        }
-    }
+    protected override void UpdateRows(int index, Parameter parameter, SparseGrad grad, float lr) =>
+        FusedUpdate.RunRows<AdagradUpdate, SameUpdate<AdagradUpdate>>(new(Op(lr)), parameter.Value, grad, sums[index], null);
 }

@@ -27,6 +27,10 @@ public class Adam : Optimizer
     readonly bool decoupled;
     readonly Tensor[] m, v;
     readonly Tensor?[] rowSteps;
+    // 1 - β1^t and √(1 - β2^t) by t, computed once each: two Math.Pow per touched row and step
+    // were a tenth of a training step's time.
+    double[] bias1 = [];
+    float[] sqrtBias2 = [];
 
     /// <summary>Adam with a constant learning rate.</summary>
     public Adam(IEnumerable<Parameter> parameters, float learningRate, AdamOptions? options = null)
@@ -60,29 +64,47 @@ public class Adam : Optimizer
     }
 
     /// <summary>The update for bias-correction step <paramref name="t"/>; the corrections are computed in double as PyTorch does.</summary>
-    AdamUpdate Op(float lr, long t)
+    AdamUpdate Op(float lr, long t) => decoupled
+        ? new(beta1, beta2, epsilon, l2: 0, decay: (float)(1 - (double)lr * weightDecay), (float)(lr / bias1[t]), sqrtBias2[t])
+        : new(beta1, beta2, epsilon, l2: weightDecay, decay: 1, (float)(lr / bias1[t]), sqrtBias2[t]);
+
+    /// <summary>Fills the bias corrections up to step <paramref name="t"/>.</summary>
+    void CorrectionsUpTo(long t)
     {
-        double bias1 = 1 - Math.Pow(beta1, t), bias2 = 1 - Math.Pow(beta2, t);
-        return decoupled
-            ? new(beta1, beta2, epsilon, l2: 0, decay: (float)(1 - (double)lr * weightDecay), (float)(lr / bias1), (float)Math.Sqrt(bias2))
-            : new(beta1, beta2, epsilon, l2: weightDecay, decay: 1, (float)(lr / bias1), (float)Math.Sqrt(bias2));
+        if (t < bias1.Length) return;
+        int from = bias1.Length, length = (int)Math.Max(t + 1, 2L * bias1.Length);
+        Array.Resize(ref bias1, length);
+        Array.Resize(ref sqrtBias2, length);
+        for (int s = from; s < length; s++)
+        {
+            bias1[s] = 1 - Math.Pow(beta1, s);
+            sqrtBias2[s] = (float)Math.Sqrt(1 - Math.Pow(beta2, s));
+        }
     }
 
     /// <inheritdoc/>
-    protected override void UpdateDense(int index, Parameter parameter, float lr) =>
+    protected override void UpdateDense(int index, Parameter parameter, float lr)
+    {
+        CorrectionsUpTo(StepCount);
         FusedUpdate.Run(Op(lr, StepCount), parameter.Value, parameter.Grad, m[index], v[index]);
+    }
 
     /// <inheritdoc/>
     protected override void UpdateRows(int index, Parameter parameter, SparseGrad grad, float lr)
     {
         var steps = rowSteps[index]!.Span;
-        for (int slot = 0; slot < grad.Count; slot++)
+        foreach (int row in grad.Rows)
         {
-            int row = grad.Rows[slot];
-            float t = steps[row] + 1;
-            Debug.Assert(t <= 1 << 24, "A row's step count is no longer exact in float.");
-            steps[row] = t;
-            FusedUpdate.Apply(Op(lr, (long)t), parameter.Value.RowSpan(row), grad.Values(slot), m[index].RowSpan(row), v[index].RowSpan(row), Simd.Best);
+            Debug.Assert(steps[row] < 1 << 24, "A row's step count is no longer exact in float.");
+            steps[row]++;
         }
+        CorrectionsUpTo(StepCount); // no row has taken more steps than the optimizer
+        FusedUpdate.RunRows<AdamUpdate, RowUpdates>(new(this, lr, rowSteps[index]!), parameter.Value, grad, m[index], v[index]);
+    }
+
+    /// <summary>Each row's update, bias-corrected by the row's own step count.</summary>
+    readonly struct RowUpdates(Adam adam, float lr, Tensor steps) : IRowUpdates<AdamUpdate>
+    {
+        public AdamUpdate ForRow(int row) => adam.Op(lr, (long)steps.Span[row]);
     }
 }

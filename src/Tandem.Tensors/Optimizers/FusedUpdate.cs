@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
+using Tandem.Tensors.Autograd;
 using Tandem.Tensors.Kernels;
 
 namespace Tandem.Tensors.Optimizers;
@@ -54,6 +55,34 @@ static class FusedUpdate
             Apply(c.op, c.value.Span.Slice(start, length), c.grad.Span.Slice(start, length),
                 c.s1 is null ? default : c.s1.Span.Slice(start, length),
                 c.s2 is null ? default : c.s2.Span.Slice(start, length), Simd.Best);
+        }
+    }
+
+    /// <summary>
+    /// Applies <c>ops.ForRow(row)</c> to each table row a sparse gradient touched (the row of
+    /// <paramref name="value"/>, the slot of <paramref name="grad"/>, the rows of the states),
+    /// splitting the rows over <see cref="Threads.Count"/> threads when there are many: touched
+    /// rows are distinct, so their updates are independent and the thread count changes nothing.
+    /// </summary>
+    public static unsafe void RunRows<TOp, TRows>(TRows ops, Tensor value, SparseGrad grad, Tensor? s1, Tensor? s2)
+        where TOp : struct, IFusedUpdate where TRows : struct, IRowUpdates<TOp>
+    {
+        var body = new TouchedRows<TOp, TRows>(ops, value, grad, s1, s2);
+        Parallelism.For(grad.Count, (long)grad.Count * grad.Cols * 4, body);
+    }
+
+    readonly struct TouchedRows<TOp, TRows>(TRows ops, Tensor value, SparseGrad grad, Tensor? s1, Tensor? s2) : IRangeBody
+        where TOp : struct, IFusedUpdate where TRows : struct, IRowUpdates<TOp>
+    {
+        public void Invoke(int start, int end)
+        {
+            var rows = grad.Rows;
+            for (int slot = start; slot < end; slot++)
+            {
+                int row = rows[slot];
+                Apply(ops.ForRow(row), value.RowSpan(row), grad.Values(slot),
+                    s1 is null ? default : s1.RowSpan(row), s2 is null ? default : s2.RowSpan(row), Simd.Best);
+            }
         }
     }
 

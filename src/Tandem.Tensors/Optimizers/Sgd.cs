@@ -41,14 +41,6 @@ public sealed class Sgd : Optimizer
         FusedUpdate.Run(Op(lr), parameter.Value, parameter.Grad, velocity[index], null);
 
     /// <inheritdoc/>
-    protected override void UpdateRows(int index, Parameter parameter, SparseGrad grad, float lr)
-    {
-        var op = Op(lr);
-        var b = velocity[index];
-        for (int slot = 0; slot < grad.Count; slot++)
-        {
-            int row = grad.Rows[slot];
-            FusedUpdate.Apply(op, parameter.Value.RowSpan(row), grad.Values(slot), b is null ? default : b.RowSpan(row), default, Simd.Best);
-        }
-    }
+    protected override void UpdateRows(int index, Parameter parameter, SparseGrad grad, float lr) =>
+        FusedUpdate.RunRows<SgdUpdate, SameUpdate<SgdUpdate>>(new(Op(lr)), parameter.Value, grad, velocity[index], null);
 }
