@@ -56,6 +56,7 @@ public static partial class Kernels
     }
 }
 
+/// <summary>Bag b sums (or averages) rows ids[j] of the table for j in its offsets; null ids mean rows j themselves (segments).</summary>
 internal readonly unsafe struct EmbeddingBagRowOperator(float* table, int* ids, int* offsets, float* y, int cols, bool mean) : IRowOperator
 {
     public void Invoke<TSimd, TVec>(int bag) where TSimd : ISimd<TVec> where TVec : struct
@@ -67,10 +68,12 @@ internal readonly unsafe struct EmbeddingBagRowOperator(float* table, int* ids, 
             new Span<float>(yr, cols).Clear();
             return;
         }
-        new ReadOnlySpan<float>(table + (nint)ids[first] * cols, cols).CopyTo(new Span<float>(yr, cols));
-        for (int j = first + 1; j < end; j++) RowMath.Add<TSimd, TVec>(yr, table + (nint)ids[j] * cols, yr, cols);
+        new ReadOnlySpan<float>(Row(first), cols).CopyTo(new Span<float>(yr, cols));
+        for (int j = first + 1; j < end; j++) RowMath.Add<TSimd, TVec>(yr, Row(j), yr, cols);
         if (mean && end - first > 1) RowMath.Scale<TSimd, TVec>(yr, 1f / (end - first), yr, cols);
     }
+
+    float* Row(int j) => table + (nint)(ids == null ? j : ids[j]) * cols;
 }
 
 /// <summary>"Row" p of this operator is the p-th of <c>parts</c> even ranges of destination rows.</summary>

@@ -21,23 +21,6 @@ public static partial class Kernels
         Validate.Length(y.Length, (long)bags * cols, nameof(y), "offsets.Length - 1 rows of cols values");
         fixed (float* px = x, py = y)
         fixed (int* po = offsets)
-            RowDriver.Run(new SegmentRowOperator(px, po, py, cols, mean), bags, x.Length + y.Length, level);
-    }
-}
-
-internal readonly unsafe struct SegmentRowOperator(float* x, int* offsets, float* y, int cols, bool mean) : IRowOperator
-{
-    public void Invoke<TSimd, TVec>(int bag) where TSimd : ISimd<TVec> where TVec : struct
-    {
-        float* yr = y + (nint)bag * cols;
-        int first = offsets[bag], end = offsets[bag + 1];
-        if (first == end)
-        {
-            new Span<float>(yr, cols).Clear();
-            return;
-        }
-        new ReadOnlySpan<float>(x + (nint)first * cols, cols).CopyTo(new Span<float>(yr, cols));
-        for (int r = first + 1; r < end; r++) RowMath.Add<TSimd, TVec>(yr, x + (nint)r * cols, yr, cols);
-        if (mean && end - first > 1) RowMath.ScaleShift<TSimd, TVec>(yr, yr, cols, 1f / (end - first), 0f);
+            RowDriver.Run(new EmbeddingBagRowOperator(px, null, po, py, cols, mean), bags, x.Length + y.Length, level);
     }
 }
