@@ -15,10 +15,14 @@ namespace Tandem.Tensors.Optimizers;
 /// </code>
 /// computed as <c>p - (γ/(1-β1^t))·m / (√v/√(1-β2^t) + ε)</c>, PyTorch's order of operations.
 /// <para>
-/// Sparse parameters are updated lazily, like TensorFlow's LazyAdam: only touched rows change
-/// their m, v and value, and each row keeps its own step count (<c>row_step</c>, the number of
-/// steps that touched it), which is the t of its bias correction. Untouched rows get no decay
-/// and no momentum. When every row is touched at every step this equals dense Adam exactly.
+/// Sparse parameters are updated lazily, as by TensorFlow's LazyAdam and PyTorch's SparseAdam:
+/// only touched rows change their m, v and value; untouched rows get no decay and no momentum.
+/// Unlike those two, which bias-correct every row by the global step, each row keeps its own
+/// step count (<c>row_step</c>, the number of steps that touched it) as the t of its bias
+/// correction, so a rarely seen row's first updates are corrected as a fresh parameter's are.
+/// On MovieLens (docs/benchmarks.md) this trains the loss more slowly than the global rule but
+/// ranks better (Recall@10 0.1229 against 0.1204 over five seeds). When every row is touched at
+/// every step both equal dense Adam exactly.
 /// </para>
 /// </summary>
 public class Adam : Optimizer
