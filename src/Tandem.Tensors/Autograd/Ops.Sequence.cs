@@ -67,6 +67,9 @@ public static partial class Ops
             Gemm.Multiply(before, w.Span[..(hidden * hidden)], r, batch, hidden, hidden);
             Gemm.Multiply(before, w.Span.Slice(hidden * hidden, hidden * hidden), z, batch, hidden, hidden);
             Gemm.Multiply(before, w.Span.Slice(2 * hidden * hidden, hidden * hidden), hn, batch, hidden, hidden);
+            K.AddBias(r, bias[..hidden], r);
+            K.AddBias(z, bias.Slice(hidden, hidden), z);
+            K.AddBias(hn, bias.Slice(2 * hidden, hidden), hn);
             var inputs = xp.Value.Span;
             for (int b = 0; b < batch; b++)
             {
@@ -74,11 +77,7 @@ public static partial class Ops
                 var rb = r.Slice(b * hidden, hidden);
                 var zb = z.Slice(b * hidden, hidden);
                 TensorPrimitives.Add(rb, xr[..hidden], rb);
-                TensorPrimitives.Add(rb, bias[..hidden], rb);
                 TensorPrimitives.Add(zb, xr.Slice(hidden, hidden), zb);
-                TensorPrimitives.Add(zb, bias.Slice(hidden, hidden), zb);
-                var hnb = hn.Slice(b * hidden, hidden);
-                TensorPrimitives.Add(hnb, bias.Slice(2 * hidden, hidden), hnb);
                 xr.Slice(2 * hidden, hidden).CopyTo(n.Slice(b * hidden, hidden));
             }
             TensorPrimitives.Sigmoid(r, r);
@@ -183,12 +182,13 @@ public static partial class Ops
                     Gemm.Multiply(before, dz, dw.Slice(square, square), hidden, hidden, batch, transA: true, accumulate: true);
                     Gemm.Multiply(before, dn, dw.Slice(2 * square, square), hidden, hidden, batch, transA: true, accumulate: true);
                 }
-                for (int b = 0; b < batch && bh.RequiresGrad; b++)
-                {
-                    TensorPrimitives.Add(db[..hidden], dr.Slice(b * hidden, hidden), db[..hidden]);
-                    TensorPrimitives.Add(db.Slice(hidden, hidden), dz.Slice(b * hidden, hidden), db.Slice(hidden, hidden));
-                    TensorPrimitives.Add(db.Slice(2 * hidden, hidden), dn.Slice(b * hidden, hidden), db.Slice(2 * hidden, hidden));
-                }
+                if (bh.RequiresGrad)
+                    for (int g = 0; g < 3; g++)
+                    {
+                        var part = db.Slice(g * hidden, hidden);
+                        K.SumColumns(g == 0 ? dr : g == 1 ? dz : dn, hidden, tmp[..hidden]);
+                        TensorPrimitives.Add(part, tmp[..hidden], part);
+                    }
                 dhPrev.CopyTo(dh);
             }
             if (wh.RequiresGrad)
