@@ -27,34 +27,25 @@ static class FusedUpdate
         if (Threads.Count == 1 || value.Length < ParallelThreshold)
             Apply(op, value.Span, grad.Span, s1 is null ? default : s1.Span, s2 is null ? default : s2.Span, Simd.Best);
         else
-            RunParallel(op, value, grad, s1, s2, Threads.Count);
+            RunParallel(op, value, grad, s1, s2);
     }
 
-    static unsafe void RunParallel<TOp>(TOp op, Tensor value, Tensor grad, Tensor? s1, Tensor? s2, int threads)
+    // Blocks of whole 512-bit vectors, split over the worker pool like any row kernel.
+    const int Block = 16;
+
+    static void RunParallel<TOp>(TOp op, Tensor value, Tensor grad, Tensor? s1, Tensor? s2)
+        where TOp : struct, IFusedUpdate =>
+        Parallelism.For((value.Length + Block - 1) / Block, value.Length, new DenseBlocks<TOp>(op, value, grad, s1, s2));
+
+    readonly struct DenseBlocks<TOp>(TOp op, Tensor value, Tensor grad, Tensor? s1, Tensor? s2) : IRangeBody
         where TOp : struct, IFusedUpdate
     {
-        int n = value.Length;
-        // Chunks are whole 512-bit vectors.
-        var split = new Chunks<TOp>(op, value, grad, s1, s2, ((n + threads - 1) / threads + 15) & ~15);
-        // The workers read split through the pointer only while this frame waits for them.
-        Workers.Run(threads, threads, &Chunks<TOp>.Run, Unsafe.AsPointer(ref split));
-    }
-
-    readonly struct Chunks<TOp>(TOp op, Tensor value, Tensor grad, Tensor? s1, Tensor? s2, int chunk) where TOp : struct, IFusedUpdate
-    {
-        readonly TOp op = op;
-        readonly Tensor value = value, grad = grad;
-        readonly Tensor? s1 = s1, s2 = s2;
-        readonly int chunk = chunk;
-
-        public static unsafe void Run(void* state, int part)
+        public void Invoke(int first, int end)
         {
-            ref var c = ref Unsafe.AsRef<Chunks<TOp>>(state);
-            int start = part * c.chunk, length = Math.Min(c.chunk, c.value.Length - start);
-            if (length <= 0) return;
-            Apply(c.op, c.value.Span.Slice(start, length), c.grad.Span.Slice(start, length),
-                c.s1 is null ? default : c.s1.Span.Slice(start, length),
-                c.s2 is null ? default : c.s2.Span.Slice(start, length), Simd.Best);
+            int start = first * Block, length = Math.Min(end * Block, value.Length) - start;
+            Apply(op, value.Span.Slice(start, length), grad.Span.Slice(start, length),
+                s1 is null ? default : s1.Span.Slice(start, length),
+                s2 is null ? default : s2.Span.Slice(start, length), Simd.Best);
         }
     }
 

@@ -18,30 +18,28 @@ public class DeterminismTests
     // Above FusedUpdate.ParallelThreshold so the dense update really splits; odd to leave a remainder.
     const int Length = 300_001;
 
-    static float[] Run(int threads, string kind)
+    static float[] OnThreads(int threads, Func<float[]> run)
     {
-        int saved = Threads.Count;
-        Threads.Count = threads;
-        try
-        {
-            var rng = new Random(7);
-            using var w = new Parameter("w", Tensor.From(Random(rng, Length), Length));
-            using Optimizer opt = kind == "adam"
-                ? new Adam([w], LearningRateSchedule.Cosine(0.01f, 10, warmupSteps: 2), new AdamOptions { WeightDecay = 1e-3f })
-                : new Sgd([w], 0.01f, new SgdOptions { Momentum = 0.9f, Nesterov = true });
-            for (int step = 0; step < 4; step++)
-            {
-                Random(rng, Length, scale: 3).CopyTo(w.Grad.Span);
-                opt.ClipGradNorm(100);
-                opt.Step();
-            }
-            return w.Value.Span.ToArray();
-        }
-        finally
-        {
-            Threads.Count = saved;
-        }
+        float[] result = [];
+        TestData.WithThreads(threads, () => result = run());
+        return result;
     }
+
+    static float[] Run(int threads, string kind) => OnThreads(threads, () =>
+    {
+        var rng = new Random(7);
+        using var w = new Parameter("w", Tensor.From(Random(rng, Length), Length));
+        using Optimizer opt = kind == "adam"
+            ? new Adam([w], LearningRateSchedule.Cosine(0.01f, 10, warmupSteps: 2), new AdamOptions { WeightDecay = 1e-3f })
+            : new Sgd([w], 0.01f, new SgdOptions { Momentum = 0.9f, Nesterov = true });
+        for (int step = 0; step < 4; step++)
+        {
+            Random(rng, Length, scale: 3).CopyTo(w.Grad.Span);
+            opt.ClipGradNorm(100);
+            opt.Step();
+        }
+        return w.Value.Span.ToArray();
+    });
 
     [Theory]
     [InlineData("adam")]
@@ -57,9 +55,7 @@ public class DeterminismTests
     static float[] RunSparse(int threads, string kind)
     {
         const int rows = 3000, cols = 64;
-        int saved = Threads.Count;
-        Threads.Count = threads;
-        try
+        return OnThreads(threads, () =>
         {
             var rng = new Random(8);
             using var table = new Parameter("table", Tensor.From(Random(rng, rows * cols), rows, cols), sparse: true);
@@ -79,11 +75,7 @@ public class DeterminismTests
                 opt.Step();
             }
             return table.Value.Span.ToArray();
-        }
-        finally
-        {
-            Threads.Count = saved;
-        }
+        });
     }
 
     [Theory]
