@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Tandem.Models.Experiments;
+using Tandem.Experiments;
+using Tandem.Data.Splits;
 using Tandem.Models.Training;
 
 // Tandem's side of bench/training/run.sh: trains the quickstart two-tower (the model of

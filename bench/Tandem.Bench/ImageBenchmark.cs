@@ -1,5 +1,6 @@
-using Tandem.Data.Schema;
 using Tandem.Models.Images;
+using Tandem.Data.Schema;
+using Tandem.Data.Images;
 using Tandem.Models.Towers;
 using Tandem.Tensors;
 using Tandem.Tensors.Autograd;

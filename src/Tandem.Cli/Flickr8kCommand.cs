@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using Tandem.Models.Experiments;
-using Tandem.Models.Images;
+using Tandem.Experiments;
+using Tandem.Data.Splits;
+using Tandem.Models.Training;
+using Tandem.Data.Images;
 using Tandem.Models.Reporting;
 using Tandem.Models.Towers;
 

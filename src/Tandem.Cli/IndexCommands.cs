@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 using Tandem.Models.Reporting;
+using Tandem.Experiments;
+using Tandem.Models.Training;
 using Tandem.Retrieval;
 using Tandem.Retrieval.Formats;
 

@@ -4,10 +4,11 @@ using Spectre.Console;
 using Tandem.Data.IO;
 using Tandem.Evaluation.Ranking;
 using Tandem.Models;
-using Tandem.Models.Experiments;
+using Tandem.Experiments;
+using Tandem.Data.Splits;
+using Tandem.Models.Training;
 using Tandem.Models.Persistence;
 using Tandem.Models.Reporting;
-using Tandem.Models.Training;
 using Tandem.Retrieval;
 
 namespace Tandem.Cli;
@@ -170,10 +171,10 @@ static class ModelCommands
         var options = config.Options(dataDir);
         // As MovieLensExperiment.Run trains: on the training rows less a validation slice that stops
         // it early, with leave-one-out histories (training only) for the full model.
-        using var slice = TrainingSlice.Create(session.Log, session.Fitted, session.Data, session.Split.Train, session.Items, session.Users, session.Holdout, options);
+        using var slice = TrainingSlice.Create(session.Log, session.Fitted, session.Data, session.Split.Train, session.Items, session.Users, session.Holdout, options.ValidationFraction, options.SplitSeed);
         var model = TrainingData.Build(config, slice.Fitted, slice.Items, dataDir,
             !config.IdsOnly && config.LeaveOneOut ? slice.Users : null);
-        var trainer = slice.Trainer(options);
+        var trainer = slice.Trainer(options.Training with { Seed = options.Seed }, options.K);
         var history = new List<EpochRecord>();
         output.WriteLine(slice.Validation is null
             ? $"Training {title}: {config.Epochs} epochs"

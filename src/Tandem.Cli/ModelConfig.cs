@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Tandem.Data.Schema;
-using Tandem.Models.Experiments;
+using Tandem.Experiments;
+using Tandem.Data.Splits;
 using Tandem.Models.Training;
 
 namespace Tandem.Cli;

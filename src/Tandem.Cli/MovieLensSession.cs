@@ -6,7 +6,8 @@ using Tandem.Data.Splits;
 using Tandem.Data.Tables;
 using Tandem.Models;
 using Tandem.Models.Evaluation;
-using Tandem.Models.Experiments;
+using Tandem.Experiments;
+using Tandem.Models.Training;
 using Tandem.Models.Persistence;
 using Tandem.Retrieval;
 
@@ -35,7 +36,7 @@ sealed class MovieLensSession : IDisposable
     /// <summary>Loads the data; <paramref name="fitted"/> null fits the features on the training rows.</summary>
     public static MovieLensSession Load(string? dataDir, ulong splitSeed, FittedFeatures? fitted = null, ReadOptions read = default, ReadReport? report = null)
     {
-        string? dir = MovieLensExperiment.DataDirectory(dataDir);
+        string? dir = DataDirectory.Resolve(dataDir);
         if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir))
             CliThrow.Input($"{dataDir}: data directory not found; pass --data-dir with the folder holding ml-latest-small/");
         var log = MovieLens.Load(MovieLensVariant.LatestSmall, MovieLensExperiment.Schema(), dir, read, report);

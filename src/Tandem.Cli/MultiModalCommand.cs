@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Spectre.Console;
-using Tandem.Models.Experiments;
+using Tandem.Experiments;
+using Tandem.Data.Splits;
+using Tandem.Models.Training;
 using Tandem.Models.Reporting;
 
 namespace Tandem.Cli;

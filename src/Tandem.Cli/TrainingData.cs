@@ -4,7 +4,8 @@ using Tandem.Data.Schema;
 using Tandem.Data.Splits;
 using Tandem.Data.Tables;
 using Tandem.Models;
-using Tandem.Models.Experiments;
+using Tandem.Experiments;
+using Tandem.Models.Training;
 using Tandem.Models.Tasks;
 using Tandem.Models.Towers;
 

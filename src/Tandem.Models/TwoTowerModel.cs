@@ -119,7 +119,8 @@ public sealed class TwoTowerModel
     public Tensor EmbedItems(ItemCatalogue catalogue, IReadOnlyList<int> items, int batchSize = 1024) =>
         Embed(Item, Chunks(items.Count, batchSize).Select(c => catalogue.Input(items.Skip(c.Start).Take(c.Count).ToArray())));
 
-    internal static IEnumerable<(int Start, int Count)> Chunks(int total, int size)
+    /// <summary>Consecutive (start, count) chunks of at most <paramref name="size"/> covering 0..<paramref name="total"/>.</summary>
+    public static IEnumerable<(int Start, int Count)> Chunks(int total, int size)
     {
         for (int s = 0; s < total; s += size) yield return (s, Math.Min(size, total - s));
     }

@@ -1,4 +1,4 @@
-using Tandem.Models.Images;
+using Tandem.Data.Images;
 using Tandem.Tensors;
 
 namespace Tandem.Pretrained;

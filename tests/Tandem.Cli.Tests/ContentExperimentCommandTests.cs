@@ -1,5 +1,8 @@
+using Tandem.Data.Datasets;
 using static Tandem.Cli.Tests.CliRun;
-using Tandem.Models.Experiments;
+using Tandem.Experiments;
+using Tandem.Data.Splits;
+using Tandem.Models.Training;
 
 namespace Tandem.Cli.Tests;
 
@@ -12,7 +15,7 @@ public sealed class ContentExperimentCommandTests : IDisposable
     [Fact]
     public void Flickr8kWritesTheTableAndChartFromTheRealPhotos()
     {
-        string data = MovieLensExperiment.DataDirectory(null) ?? throw new InvalidOperationException("shared datasets not found beside the repository");
+        string data = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("shared datasets not found beside the repository");
         var (code, output, error) = Run("experiment", "flickr8k", "--data-dir", data, "--seeds", "7", "--epochs", "1", "--image-size", "16", "--out", directory);
         Assert.True(code == 0, error);
         Assert.Contains("1000 photos, 5000 captions", output);

@@ -1,6 +1,9 @@
+using Tandem.Data.Datasets;
 using static Tandem.Cli.Tests.CliRun;
 using System.Globalization;
-using Tandem.Models.Experiments;
+using Tandem.Experiments;
+using Tandem.Data.Splits;
+using Tandem.Models.Training;
 
 namespace Tandem.Cli.Tests;
 
@@ -18,7 +21,7 @@ public sealed class ExperimentCommandTests : IDisposable
     [Fact]
     public void TwoSeedsGiveMeanAndRangePerModelAndTheMarginVerdicts()
     {
-        string dataDir = MovieLensExperiment.DataDirectory(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
+        string dataDir = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
         string path = Path.Combine(directory, "report.md");
         var (code, output, error) = Run("experiment", "movielens", "--data-dir", dataDir, "--seeds", "1,2", "--epochs", "1", "--out", path);
         Assert.True(code == 0, error);

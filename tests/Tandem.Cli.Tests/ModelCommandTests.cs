@@ -1,8 +1,10 @@
+using Tandem.Data.Datasets;
 using static Tandem.Cli.Tests.CliRun;
 using Tandem.Models;
-using Tandem.Models.Experiments;
-using Tandem.Models.Persistence;
+using Tandem.Experiments;
+using Tandem.Data.Splits;
 using Tandem.Models.Training;
+using Tandem.Models.Persistence;
 
 namespace Tandem.Cli.Tests;
 
@@ -11,7 +13,7 @@ public sealed class QuickstartFixture : IDisposable
 {
     public QuickstartFixture()
     {
-        DataDir = MovieLensExperiment.DataDirectory(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
+        DataDir = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
         var output = new StringWriter();
         var error = new StringWriter();
         Code = Cli.Run(["quickstart", "--data-dir", DataDir, "--out", Directory, "--epochs", "1"], output, error);

@@ -1,4 +1,7 @@
-using Tandem.Models.Experiments;
+using Tandem.Data.Datasets;
+using Tandem.Experiments;
+using Tandem.Data.Splits;
+using Tandem.Models.Training;
 using Tandem.Retrieval;
 
 namespace Tandem.Cli.Tests;
@@ -160,7 +163,7 @@ public sealed class SchemaTrainingTests : IDisposable
     [Fact]
     public void TrainsOnMovieLensThroughTheExampleSchema()
     {
-        string data = MovieLensExperiment.DataDirectory(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
+        string data = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
         string dir = Path.Combine(data, "ml-latest-small").Replace("\\", "/");
         // The example's schema with one epoch instead of ten.
         File.WriteAllText(InDir("train.json"), $$"""

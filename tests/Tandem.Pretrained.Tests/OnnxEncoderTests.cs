@@ -1,5 +1,5 @@
 using Tandem.Data.Text;
-using Tandem.Models.Images;
+using Tandem.Data.Images;
 using Tandem.Retrieval.Formats;
 
 namespace Tandem.Pretrained.Tests;

@@ -1,5 +1,8 @@
+using Tandem.Data.Datasets;
 using Tandem.Cli;
-using Tandem.Models.Experiments;
+using Tandem.Experiments;
+using Tandem.Data.Splits;
+using Tandem.Models.Training;
 
 namespace Tandem.Serving.Tests;
 
@@ -14,7 +17,7 @@ public sealed class TrainedModel
     TrainedModel()
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.Directory.Delete(Directory, recursive: true);
-        DataDir = MovieLensExperiment.DataDirectory(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
+        DataDir = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
         string config = System.IO.Path.Combine(Directory, "config.json");
         File.WriteAllText(config, """{ "epochs": 1 }""");
         var error = new StringWriter();

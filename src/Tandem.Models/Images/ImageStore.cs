@@ -3,10 +3,9 @@ using System.Text;
 using Tandem.Models.Persistence;
 using Tandem.Tensors;
 
-namespace Tandem.Models.Images;
+using Tandem.Data.Images;
 
-/// <summary>An item and the path of its image file, or null when it has none.</summary>
-public readonly record struct ImageSource(string Item, string? Path);
+namespace Tandem.Models.Images;
 
 /// <summary>
 /// Every item's image decoded, resized and normalised once (<see cref="ImageDecoder"/>) and held in

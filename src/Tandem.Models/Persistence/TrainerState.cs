@@ -1,4 +1,4 @@
-using Tandem.Models.Reporting;
+using Tandem.Models.Training;
 
 namespace Tandem.Models.Persistence;
 

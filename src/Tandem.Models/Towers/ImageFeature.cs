@@ -1,4 +1,5 @@
 using Tandem.Data.Schema;
+using Tandem.Data.Images;
 using Tandem.Models.Images;
 using Tandem.Tensors.Autograd;
 

@@ -1,6 +1,6 @@
 using Tandem.Models.Calibration;
 using Tandem.Models.Persistence;
-using Tandem.Models.Tests.Persistence;
+using Tandem.Tests;
 
 namespace Tandem.Models.Tests.Calibration;
 

@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Tandem.Models.Persistence;
-using Tandem.Models.Reporting;
+using Tandem.Models.Training;
 using Tandem.Tensors;
 using Tandem.Tensors.Autograd;
 using Tandem.Tensors.Optimizers;
+
+using Tandem.Tests;
 
 namespace Tandem.Models.Tests.Persistence;
 

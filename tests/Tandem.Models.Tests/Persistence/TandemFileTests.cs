@@ -6,6 +6,8 @@ using Tandem.Data.Schema;
 using Tandem.Models.Persistence;
 using Tandem.Tensors;
 
+using Tandem.Tests;
+
 namespace Tandem.Models.Tests.Persistence;
 
 public class TandemFileTests : IDisposable

@@ -1,6 +1,7 @@
-using Tandem.Data.Schema;
 using Tandem.Models.Images;
-using Tandem.Models.Tests.Images;
+using Tandem.Data.Schema;
+using Tandem.Data.Images;
+using Tandem.Tests;
 using Tandem.Models.Towers;
 using Tandem.Tensors.Autograd;
 

@@ -1,12 +1,13 @@
-using Tandem.Data.Schema;
 using Tandem.Models.Images;
-using Tandem.Models.Tests.Persistence;
+using Tandem.Data.Schema;
+using Tandem.Data.Images;
+using Tandem.Tests;
 using Tandem.Models.Towers;
 using Tandem.Retrieval.Formats;
 using Tandem.Tensors;
 using Tandem.Tensors.Autograd;
 using Tandem.Tensors.Optimizers;
-using static Tandem.Models.Tests.Images.ImageFixtures;
+using static Tandem.Tests.ImageFixtures;
 
 namespace Tandem.Models.Tests.Towers;
 

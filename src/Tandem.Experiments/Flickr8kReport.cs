@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+using Tandem.Models.Reporting;
+using Tandem.Experiments;
+using Tandem.Models.Training;
+
+namespace Tandem.Experiments;
+
+/// <summary>The Flickr8k experiment's results as a Markdown table and a PNG bar chart.</summary>
+public static class Flickr8kReport
+{
+    static readonly string[] Metrics = ["Recall@1", "Recall@5", "Recall@10", "mean rank", "NDCG@10"];
+
+    /// <summary>A Markdown section: setup, then one row per metric with both directions' mean ± std over seeds beside chance, then per-seed rows.</summary>
+    public static string Markdown(Flickr8kResult result, Flickr8kOptions options)
+    {
+        var (c2i, c2iStd) = CrossModalMetrics.Summarise(result.Runs.Select(r => r.CaptionToImage).ToArray());
+        var (i2c, i2cStd) = CrossModalMetrics.Summarise(result.Runs.Select(r => r.ImageToCaption).ToArray());
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"Test: {result.TestImages} photos and their {result.TestCaptions} captions; seeds {string.Join(", ", result.Runs.Select(r => r.Seed))}; ")
+            + Invariant($"{options.Epochs} epochs, batch {options.BatchSize}, Adam lr {options.LearningRate}, τ = {options.Temperature}, photos {options.ImageSize}×{options.ImageSize}, ")
+            + Invariant($"CNN channels {string.Join("-", options.Cnn.Channels)}, text {options.Text.Encoding.ToString().ToLowerInvariant()}, embeddings {options.Dimension}-d."));
+        text.AppendLine();
+        text.AppendLine("| metric | caption → image | chance | image → caption | chance |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        for (int m = 0; m < Metrics.Length; m++)
+            text.AppendLine(Invariant($"| {Metrics[m]} | {Value(c2i, m)} ± {Value(c2iStd, m)} | {Value(result.ChanceCaptionToImage, m)} | {Value(i2c, m)} ± {Value(i2cStd, m)} | {Value(result.ChanceImageToCaption, m)} |"));
+        text.AppendLine();
+        text.AppendLine("| seed | c→i R@1 | c→i R@5 | c→i R@10 | c→i mean rank | i→c R@1 | i→c R@5 | i→c R@10 | i→c mean rank | final loss | seconds |");
+        text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in result.Runs)
+            text.AppendLine(Invariant($"| {r.Seed} | {Value(r.CaptionToImage, 0)} | {Value(r.CaptionToImage, 1)} | {Value(r.CaptionToImage, 2)} | {Value(r.CaptionToImage, 3)} | ")
+                + Invariant($"{Value(r.ImageToCaption, 0)} | {Value(r.ImageToCaption, 1)} | {Value(r.ImageToCaption, 2)} | {Value(r.ImageToCaption, 3)} | {r.EpochLoss[^1]:0.000} | {r.Seconds:0} |"));
+        return text.ToString();
+    }
+
+    /// <summary>Recall@1/5/10 of both directions (mean over seeds, standard deviation as error bars) beside chance, to <paramref name="path"/>.</summary>
+    public static void Plot(Flickr8kResult result, string path)
+    {
+        var (c2i, c2iStd) = CrossModalMetrics.Summarise(result.Runs.Select(r => r.CaptionToImage).ToArray());
+        var (i2c, i2cStd) = CrossModalMetrics.Summarise(result.Runs.Select(r => r.ImageToCaption).ToArray());
+        (double, double)[] Pair(double model, double spread, double chance) => [(model, spread), (chance, 0)];
+        ExperimentPlots.Bars(["caption→image R@1", "R@5", "R@10", "image→caption R@1", "R@5", "R@10"],
+            ["two towers (mean ± std over seeds)", "chance"],
+            [
+                Pair(c2i.RecallAt1, c2iStd.RecallAt1, result.ChanceCaptionToImage.RecallAt1),
+                Pair(c2i.RecallAt5, c2iStd.RecallAt5, result.ChanceCaptionToImage.RecallAt5),
+                Pair(c2i.RecallAt10, c2iStd.RecallAt10, result.ChanceCaptionToImage.RecallAt10),
+                Pair(i2c.RecallAt1, i2cStd.RecallAt1, result.ChanceImageToCaption.RecallAt1),
+                Pair(i2c.RecallAt5, i2cStd.RecallAt5, result.ChanceImageToCaption.RecallAt5),
+                Pair(i2c.RecallAt10, i2cStd.RecallAt10, result.ChanceImageToCaption.RecallAt10),
+            ],
+            $"Flickr8k-1k cross-modal retrieval: recall, {result.TestImages} test photos, {result.Runs.Count} seed(s)", path);
+    }
+
+    static string Value(CrossModalMetrics m, int metric) => metric switch
+    {
+        0 => Invariant($"{m.RecallAt1:0.000}"),
+        1 => Invariant($"{m.RecallAt5:0.000}"),
+        2 => Invariant($"{m.RecallAt10:0.000}"),
+        3 => Invariant($"{m.MeanRank:0.0}"),
+        _ => Invariant($"{m.NdcgAt10:0.000}"),
+    };
+
+    static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

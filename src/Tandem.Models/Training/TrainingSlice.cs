@@ -1,0 +1,73 @@
+using Tandem.Data.Splits;
+using Tandem.Data.Batching;
+using Tandem.Data.Encoders;
+using Tandem.Data.Tables;
+using Tandem.Models.Evaluation;
+using Tandem.Models.Training;
+
+namespace Tandem.Models.Training;
+
+/// <summary>
+/// What a model trains on: the training rows less a per-user validation slice, with the
+/// catalogues of those rows (logQ counts, leave-one-out histories), and the validation holdout
+/// whose Recall@K stops training early. The test set is never read. With a fraction of 0 it is
+/// every training row, the given catalogues, and no validation.
+/// </summary>
+public sealed class TrainingSlice : IDisposable
+{
+    readonly bool owns;
+
+    TrainingSlice(FittedFeatures fitted, EncodedData data, int[] rows, ItemCatalogue items, UserCatalogue users, Holdout? validation, ItemCatalogue catalogue, bool owns)
+    {
+        (Fitted, Data, Rows, Items, Users, Validation, Catalogue) = (fitted, data, rows, items, users, validation, catalogue);
+        this.owns = owns;
+    }
+
+    /// <summary>The fitted features (fitted on every training row).</summary>
+    public FittedFeatures Fitted { get; }
+    /// <summary>The encoded log.</summary>
+    public EncodedData Data { get; }
+    /// <summary>The rows trained on.</summary>
+    public int[] Rows { get; }
+    /// <summary>The catalogue of <see cref="Rows"/>: logQ counts and sampled negatives.</summary>
+    public ItemCatalogue Items { get; }
+    /// <summary>The users' histories from <see cref="Rows"/>: leave-one-out training histories and validation queries.</summary>
+    public UserCatalogue Users { get; }
+    /// <summary>The validation holdout (<see cref="Rows"/> excluded, the slice held out, the full training catalogue ranked); null without validation.</summary>
+    public Holdout? Validation { get; }
+    /// <summary>The full training catalogue the validation ranks.</summary>
+    public ItemCatalogue Catalogue { get; }
+
+    /// <summary>
+    /// Carves the slice from <paramref name="trainRows"/> with <see cref="ReferenceSplit.Carve"/>
+    /// (seeded by the split seed); <paramref name="items"/>, <paramref name="users"/> and
+    /// <paramref name="holdout"/> are those of every training row.
+    /// </summary>
+    public static TrainingSlice Create(InteractionLog log, FittedFeatures fitted, EncodedData data, int[] trainRows,
+        ItemCatalogue items, UserCatalogue users, Holdout holdout, double validationFraction, ulong splitSeed)
+    {
+        if (validationFraction <= 0) return new TrainingSlice(fitted, data, trainRows, items, users, null, items, owns: false);
+        var carved = ReferenceSplit.Carve(log, trainRows, validationFraction, splitSeed);
+        var fitItems = new ItemCatalogue(data, carved.Train, items.ItemFeature);
+        var fitUsers = new UserCatalogue(log, fitted, data, carved.Train);
+        var validation = new Holdout(log, carved.Train, carved.Test, items, holdout.KeyOf);
+        return new TrainingSlice(fitted, data, carved.Train, fitItems, fitUsers, validation, items, owns: true);
+    }
+
+    /// <summary>A trainer with <paramref name="options"/> that stops early on this slice's validation Recall@<paramref name="k"/>.</summary>
+    public Trainer Trainer(TrainerOptions options, int k)
+    {
+        var trainer = new Trainer(options with { Patience = Validation is null ? 0 : options.Patience });
+        if (Validation is { } v)
+            trainer.Validation = m => v.Evaluate(m, Users, Catalogue, k)[$"Recall@{k}"];
+        return trainer;
+    }
+
+    /// <summary>Disposes the catalogues this slice built.</summary>
+    public void Dispose()
+    {
+        if (!owns) return;
+        Items.Dispose();
+        Users.Dispose();
+    }
+}
