@@ -115,7 +115,7 @@ public static class MovieLensExperiment
     public static ExperimentReport Run(MovieLensOptions options, Action<string, EpochProgress>? progress = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        var log = MovieLens.Load(MovieLensVariant.LatestSmall, Schema(), DataDirectory(options.DataDir));
+        var log = NamedDataset.Find("ml-latest-small").Load(DataDirectory(options.DataDir), Schema());
         var split = ReferenceSplit.Create(log, options.SplitSeed);
         var fitted = FittedFeatures.Fit(log, split.Train);
         var data = fitted.Encode(log, split.Train);

@@ -11,7 +11,7 @@ public class ReferenceSplitTests
     {
         string? dir = MovieLensExperiment.DataDirectory(null);
         if (dir is null || !File.Exists(Path.Combine(dir, "ml-latest-small", "ratings.csv"))) return null;
-        return MovieLens.Load(MovieLensVariant.LatestSmall, MovieLensExperiment.Schema(), dir);
+        return NamedDataset.Find("ml-latest-small").Load(dir, MovieLensExperiment.Schema());
     }
 
     [Fact]
