@@ -88,11 +88,10 @@ public sealed record ModelConfig
         if (config is null) CliThrow.Input($"{path}: the config is null; write a JSON object such as {{ \"epochs\": 10 }}");
         config.Validate(path);
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string? Resolve(string? file) => file is null ? null : Path.GetFullPath(file, folder);
         return config with
         {
-            Schema = Resolve(config.Schema),
-            Data = config.Data is { } d ? new DataFiles { Interactions = Resolve(d.Interactions), Users = Resolve(d.Users), Items = Resolve(d.Items) } : null,
+            Schema = config.Schema is null ? null : Path.GetFullPath(config.Schema, folder),
+            Data = config.Data?.Resolve(folder),
         };
     }
 

@@ -39,7 +39,7 @@ sealed class MovieLensSession : IDisposable
         string? dir = DataDirectory.Resolve(dataDir);
         if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir))
             CliThrow.Input($"{dataDir}: data directory not found; pass --data-dir with the folder holding ml-latest-small/");
-        var log = MovieLens.Load(MovieLensVariant.LatestSmall, MovieLensExperiment.Schema(), dir, read, report);
+        var log = NamedDataset.Find("ml-latest-small").Load(dir, MovieLensExperiment.Schema(), read, report);
         var (titles, genres) = ReadMovies(dir ?? Environment.GetEnvironmentVariable("TANDEM_DATA"));
         return Create(log, ReferenceSplit.Create(log, splitSeed), "item", fitted, titles, genres,
             $"of ml-latest-small; use a userId from ratings.csv (1 to {log.UserKeys!.Count})");

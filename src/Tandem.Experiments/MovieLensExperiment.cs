@@ -117,7 +117,11 @@ public static class MovieLensExperiment
     public static ExperimentReport Run(MovieLensOptions options, Action<string, EpochProgress>? progress = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        var log = MovieLens.Load(MovieLensVariant.LatestSmall, Schema(), DataDirectory.Resolve(options.DataDir));
+<<<<<<< HEAD:src/Tandem.Experiments/MovieLensExperiment.cs
+        var log = NamedDataset.Find("ml-latest-small").Load(DataDirectory.Resolve(options.DataDir), Schema());
+=======
+        var log = NamedDataset.Find("ml-latest-small").Load(DataDirectory(options.DataDir), Schema());
+>>>>>>> datasets:src/Tandem.Models/Experiments/MovieLensExperiment.cs
         var split = ReferenceSplit.Create(log, options.SplitSeed);
         var fitted = FittedFeatures.Fit(log, split.Train);
         var data = fitted.Encode(log, split.Train);

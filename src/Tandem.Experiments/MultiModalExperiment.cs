@@ -139,7 +139,7 @@ public static class MultiModalExperiment
     public static MultiModalReport Run(MultiModalOptions options, Action<string, Trainer, int>? observe = null, Action<string>? status = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        string dir = DatasetFetcher.Locate(MovieLens.Info(MovieLensVariant.LatestSmall), DataDirectory.Resolve(options.DataDir));
+        string dir = NamedDataset.Find("ml-latest-small").Locate(DataDirectory.Resolve(options.DataDir));
         string posters = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dir))!, "ml-latest-small-posters");
         status?.Invoke("Loading ratings, movies and posters…");
         InteractionLog log;

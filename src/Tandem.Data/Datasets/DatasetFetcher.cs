@@ -32,12 +32,17 @@ public static class DatasetFetcher
     {
         foreach (var dir in Candidates(info.Name, dataDir))
             if (info.Files.All(f => File.Exists(Path.Combine(dir, f.Path)))) return dir;
+        if (info.Url is null)
+            DataThrow.Data($"{info.Name} not found in {string.Join(", ", Candidates(info.Name, dataDir))} and it has no public download; "
+                + $"put {string.Join(", ", info.Files.Select(f => f.Path))} in {info.Name}/ under --data-dir or TANDEM_DATA");
         return Download(info, http, cacheDir ?? CacheDirectory);
     }
 
     /// <summary>Downloads, checks and unpacks <paramref name="info"/> into <paramref name="cacheDir"/>; returns the dataset folder.</summary>
+    /// <exception cref="DataException">The dataset has no URL, the download failed, or a checksum did not match.</exception>
     public static string Download(DatasetInfo info, HttpClient? http, string cacheDir)
     {
+        if (info.Url is null) DataThrow.Data($"{info.Name} has no public download; put it in {info.Name}/ under --data-dir or TANDEM_DATA");
         Directory.CreateDirectory(cacheDir);
         string archive = Path.Combine(cacheDir, Path.GetFileName(new Uri(info.Url).AbsolutePath));
         string recorded = archive + ".sha256";

@@ -1,31 +1,13 @@
-using System.Text;
 using Tandem.Data.IO;
 using Tandem.Data.Schema;
-using Tandem.Data.Tables;
 
 namespace Tandem.Data.Datasets;
 
-/// <summary>The MovieLens releases, each in its own format.</summary>
-public enum MovieLensVariant
-{
-    /// <summary><c>ml-latest-small</c>: CSV with headers, 100,836 ratings (2018 release).</summary>
-    LatestSmall,
-    /// <summary><c>ml-latest</c>: the full, periodically regenerated release, same CSV format.</summary>
-    Latest,
-    /// <summary><c>ml-100k</c>: tab-separated <c>u.data</c>, pipe-separated <c>u.item</c> (19 genre flags) and <c>u.user</c>, Latin-1.</summary>
-    Ml100k,
-    /// <summary><c>ml-1m</c>: <c>::</c>-separated <c>ratings.dat</c>, <c>movies.dat</c>, <c>users.dat</c>, Latin-1.</summary>
-    Ml1m,
-    /// <summary><c>ml-20m</c>: CSV with headers.</summary>
-    Ml20m,
-    /// <summary><c>ml-25m</c>: CSV with headers.</summary>
-    Ml25m,
-}
-
 /// <summary>
-/// Loads MovieLens under one set of column names whatever the release: interactions
-/// <c>userId, movieId, rating, timestamp</c>; items <c>movieId, title, genres</c> (genres
-/// <c>|</c>-separated); users (ml-100k, ml-1m) <c>userId, gender, age, occupation, zip</c>.
+/// The MovieLens releases as <see cref="NamedDataset"/>s, read under one set of column names
+/// whatever the format: interactions <c>userId, movieId, rating, timestamp</c>; items
+/// <c>movieId, title, genres</c> (genres <c>|</c>-separated); users (ml-100k, ml-1m)
+/// <c>userId, gender, age, occupation, zip</c>.
 /// </summary>
 public static class MovieLens
 {
@@ -42,97 +24,89 @@ public static class MovieLens
         ("links.csv", "97ad18e4e56a09363c65676b6cb3482ce3e2cea2372a24620c1599c843325f31"),
     ];
 
-    static readonly string[] Ml100kGenres =
+    /// <summary>The 19 genres of ml-100k's <c>u.item</c> flags, in file order (its <c>u.genre</c>).</summary>
+    public static IReadOnlyList<string> Ml100kGenres { get; } =
     [
         "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
         "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
     ];
 
-    /// <summary>Name, URL and files of a release.</summary>
-    public static DatasetInfo Info(MovieLensVariant variant) => variant switch
-    {
-        MovieLensVariant.LatestSmall => new("ml-latest-small", Base + "ml-latest-small.zip", null, LatestSmallFiles),
-        MovieLensVariant.Latest => new("ml-latest", Base + "ml-latest.zip", null, [("ratings.csv", null), ("movies.csv", null)]),
-        MovieLensVariant.Ml100k => new("ml-100k", Base + "ml-100k.zip", null, [("u.data", null), ("u.item", null), ("u.user", null)]),
-        MovieLensVariant.Ml1m => new("ml-1m", Base + "ml-1m.zip", null, [("ratings.dat", null), ("movies.dat", null), ("users.dat", null)]),
-        MovieLensVariant.Ml20m => new("ml-20m", Base + "ml-20m.zip", null, [("ratings.csv", null), ("movies.csv", null)]),
-        MovieLensVariant.Ml25m => new("ml-25m", Base + "ml-25m.zip", null, [("ratings.csv", null), ("movies.csv", null)]),
-        _ => throw new ArgumentOutOfRangeException(nameof(variant)),
-    };
+    static readonly string[] RatingColumns = ["userId", "movieId", "rating", "timestamp"];
+    static readonly string[] Display = ["title", "genres"];
+
+    /// <summary>The releases, smallest first.</summary>
+    internal static IEnumerable<NamedDataset> Releases() =>
+    [
+        Ml100k(),
+        Ml1m(),
+        Csv("ml-latest-small", "MovieLens 2018 small release: 100,836 ratings of 9,742 movies by 610 users (CSV)", LatestSmallFiles),
+        Csv("ml-latest", "MovieLens full current release, regenerated over time, so not for reproducible results (CSV)", [("ratings.csv", null), ("movies.csv", null)]),
+        Csv("ml-20m", "MovieLens 20M: 20,000,263 ratings of 27,278 movies by 138,493 users (CSV)", [("ratings.csv", null), ("movies.csv", null)]),
+        Csv("ml-25m", "MovieLens 25M: 25,000,095 ratings of 62,423 movies by 162,541 users (CSV)", [("ratings.csv", null), ("movies.csv", null)]),
+    ];
 
     /// <summary>
-    /// The default retrieval schema: user and item ids, genres (mean-pooled), title text,
-    /// hour/day/age of the rating, and the user's last 50 movies; implicit feedback, weight 1.
+    /// The features every release's default schema has: user and item ids, genres (mean-pooled), title
+    /// text, hour/day/age of the rating, and the user's last 50 movies; implicit feedback, weight 1.
     /// </summary>
-    public static FeatureSchema DefaultSchema() => new SchemaBuilder()
+    static SchemaBuilder Features() => new SchemaBuilder()
         .Interactions(user: "userId", item: "movieId", timestamp: "timestamp", rating: "rating")
         .Id("user", "userId", Tower.User)
         .Id("item", "movieId", Tower.Item)
         .MultiCategorical("genres", "genres", Tower.Item)
         .Text("title", "title", Tower.Item)
         .Timestamp("time", "timestamp")
-        .Sequence("history", "movieId", maxLength: 50)
-        .Build("MovieLens");
+        .Sequence("history", "movieId", maxLength: 50);
 
-    /// <summary>Loads a release with <paramref name="schema"/> (the default one if null) from the first folder that has it.</summary>
-    /// <exception cref="DataException">Not found locally and not downloadable, or a bad row (unless skipped).</exception>
-    public static InteractionLog Load(MovieLensVariant variant, FeatureSchema? schema = null, string? dataDir = null, ReadOptions options = default, ReadReport? report = null, HttpClient? http = null)
-    {
-        schema ??= DefaultSchema();
-        string dir = DatasetFetcher.Locate(Info(variant), dataDir, http);
-        var latin1 = Encoding.Latin1;
-        string[] ratingColumns = ["userId", "movieId", "rating", "timestamp"];
-        string[] userColumns = ["userId", "gender", "age", "occupation", "zip"];
-        switch (variant)
+    static NamedDataset Csv(string name, string description, IReadOnlyList<(string, string?)> files) =>
+        new(new DatasetInfo(name, Base + name + ".zip", null, files), description,
+            new DataFiles { Interactions = "ratings.csv", Items = "movies.csv" }, Features, Display);
+
+    /// <summary>
+    /// ml-100k: tab-separated <c>u.data</c>; pipe-separated Latin-1 <c>u.item</c> whose 19 genre flags
+    /// become <c>genres</c>; pipe-separated <c>u.user</c> with the raw age (a number), gender,
+    /// occupation and zip code.
+    /// </summary>
+    static NamedDataset Ml100k() => new(
+        new DatasetInfo("ml-100k", Base + "ml-100k.zip", null, [("u.data", null), ("u.item", null), ("u.user", null)]),
+        "MovieLens 100K: 100,000 ratings of 1,682 movies by 943 users, with user age, gender, occupation and zip (1998)",
+        new DataFiles
         {
-            case MovieLensVariant.Ml1m:
-                using (var ratings = new SeparatorRowReader(Path.Combine(dir, "ratings.dat"), "::", ratingColumns))
-                using (var movies = new SeparatorRowReader(Path.Combine(dir, "movies.dat"), "::", ["movieId", "title", "genres"], latin1))
-                using (var users = new SeparatorRowReader(Path.Combine(dir, "users.dat"), "::", userColumns))
-                    return InteractionLog.Load(schema, ratings, Uses(schema, Tower.User, users), movies, options, report);
-            case MovieLensVariant.Ml100k:
-                using (var ratings = new SeparatorRowReader(Path.Combine(dir, "u.data"), "\t", ratingColumns))
-                using (var movies = new Ml100kItems(new SeparatorRowReader(Path.Combine(dir, "u.item"), "|", Ml100kItemColumns(), latin1)))
-                using (var users = new SeparatorRowReader(Path.Combine(dir, "u.user"), "|", ["userId", "age", "gender", "occupation", "zip"]))
-                    return InteractionLog.Load(schema, ratings, Uses(schema, Tower.User, users), movies, options, report);
-            default:
-                using (var ratings = new CsvRowReader(Path.Combine(dir, "ratings.csv")))
-                using (var movies = new CsvRowReader(Path.Combine(dir, "movies.csv")))
-                    return InteractionLog.Load(schema, ratings, null, movies, options, report);
-        }
-    }
+            Interactions = new DataFile("u.data") { Header = false, Columns = RatingColumns, Separator = "\t" },
+            Items = new DataFile("u.item")
+            {
+                Header = false,
+                Separator = "|",
+                Encoding = "latin1",
+                Columns = ["movieId", "title", "release_date", "video_release_date", "imdb_url", .. Ml100kGenres],
+                Flags = new Dictionary<string, IReadOnlyList<string>> { ["genres"] = Ml100kGenres },
+            },
+            Users = new DataFile("u.user") { Header = false, Columns = ["userId", "age", "gender", "occupation", "zip"], Separator = "|" },
+        },
+        () => Features()
+            .Numeric("age", "age", Tower.User)
+            .Categorical("gender", "gender", Tower.User)
+            .Categorical("occupation", "occupation", Tower.User)
+            .Categorical("zip", "zip", Tower.User, minCount: 2),
+        Display);
 
-    /// <summary>The side table only if the schema has a user feature it could hold.</summary>
-    static IRowReader? Uses(FeatureSchema schema, Tower tower, IRowReader side) =>
-        schema.Features.Any(f => f.Tower == tower && f.Column != schema.Interactions.User && side.Columns.Contains(f.Column)) ? side : null;
-
-    static string[] Ml100kItemColumns() =>
-        ["movieId", "title", "release_date", "video_release_date", "imdb_url", .. Ml100kGenres.Select(g => "genre:" + g)];
-
-    /// <summary>ml-100k's u.item with its 19 genre flags folded into one <c>genres</c> column like the other releases.</summary>
-    sealed class Ml100kItems(SeparatorRowReader inner) : IRowReader
-    {
-        readonly StringBuilder genres = new();
-        string current = "";
-
-        public string Source => inner.Source;
-        public IReadOnlyList<string> Columns { get; } = ["movieId", "title", "release_date", "genres"];
-        public long Line => inner.Line;
-        public int FieldCount => inner.FieldCount == 5 + Ml100kGenres.Length ? Columns.Count : inner.FieldCount;
-
-        public ReadOnlySpan<char> this[int ordinal] => ordinal == 3 ? current : inner[ordinal];
-
-        public bool Read()
+    /// <summary>
+    /// ml-1m: <c>::</c>-separated <c>ratings.dat</c>, Latin-1 <c>movies.dat</c> and <c>users.dat</c>
+    /// (age as one of seven bracket codes, so categorical; occupation as a code 0 to 20).
+    /// </summary>
+    static NamedDataset Ml1m() => new(
+        new DatasetInfo("ml-1m", Base + "ml-1m.zip", null, [("ratings.dat", null), ("movies.dat", null), ("users.dat", null)]),
+        "MovieLens 1M: 1,000,209 ratings of about 3,900 movies by 6,040 users, with user gender, age bracket, occupation and zip (2003)",
+        new DataFiles
         {
-            if (!inner.Read()) return false;
-            genres.Clear();
-            if (inner.FieldCount == 5 + Ml100kGenres.Length)
-                for (int g = 0; g < Ml100kGenres.Length; g++)
-                    if (inner[5 + g] is "1") genres.Append(genres.Length == 0 ? "" : "|").Append(Ml100kGenres[g]);
-            current = genres.ToString();
-            return true;
-        }
-
-        public void Dispose() => inner.Dispose();
-    }
+            Interactions = new DataFile("ratings.dat") { Header = false, Columns = RatingColumns, Separator = "::" },
+            Items = new DataFile("movies.dat") { Header = false, Columns = ["movieId", "title", "genres"], Separator = "::", Encoding = "latin1" },
+            Users = new DataFile("users.dat") { Header = false, Columns = ["userId", "gender", "age", "occupation", "zip"], Separator = "::" },
+        },
+        () => Features()
+            .Categorical("gender", "gender", Tower.User)
+            .Categorical("age", "age", Tower.User)
+            .Categorical("occupation", "occupation", Tower.User)
+            .Categorical("zip", "zip", Tower.User, minCount: 2),
+        Display);
 }

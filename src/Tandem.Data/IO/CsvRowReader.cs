@@ -14,9 +14,9 @@ public sealed class CsvRowReader : IRowReader
     readonly string[] columns;
     readonly bool hasHeader;
 
-    /// <summary>Opens <paramref name="path"/>; <paramref name="columns"/> names the columns of a headerless file.</summary>
-    public CsvRowReader(string path, char delimiter = ',', string[]? columns = null)
-        : this(OpenText(path), path, delimiter, columns) => RowCountHint = EstimateRows(path);
+    /// <summary>Opens <paramref name="path"/>; <paramref name="columns"/> names the columns of a headerless file; <paramref name="encoding"/> null is UTF-8.</summary>
+    public CsvRowReader(string path, char delimiter = ',', string[]? columns = null, System.Text.Encoding? encoding = null)
+        : this(OpenText(path, encoding), path, delimiter, columns) => RowCountHint = EstimateRows(path);
 
     /// <summary>Reads delimited text from <paramref name="text"/>; <paramref name="source"/> names it in errors.</summary>
     public CsvRowReader(TextReader text, string source, char delimiter = ',', string[]? columns = null)

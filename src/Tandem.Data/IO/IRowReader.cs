@@ -25,6 +25,12 @@ public interface IRowReader : IDisposable
     /// <summary>The text of field <paramref name="ordinal"/> of the current row, unquoted.</summary>
     ReadOnlySpan<char> this[int ordinal] { get; }
 
+    /// <summary>
+    /// How many of <see cref="Columns"/> (the last ones) are computed from the others rather than
+    /// read from the file; field counts in error messages leave them out. Default 0.
+    /// </summary>
+    int ComputedColumns => 0;
+
     /// <summary>An estimate of the rows left, used to size columns up front; 0 if unknown.</summary>
     int RowCountHint => 0;
 }

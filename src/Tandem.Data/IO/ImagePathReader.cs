@@ -37,6 +37,8 @@ public sealed class ImagePathReader : IRowReader
     /// <inheritdoc/>
     public int FieldCount => inner.FieldCount + 1;
     /// <inheritdoc/>
+    public int ComputedColumns => inner.ComputedColumns + 1;
+    /// <inheritdoc/>
     public int RowCountHint => inner.RowCountHint;
     /// <inheritdoc/>
     public ReadOnlySpan<char> this[int ordinal] => ordinal == inner.FieldCount ? current : inner[ordinal];

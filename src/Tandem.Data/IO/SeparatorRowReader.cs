@@ -1,8 +1,8 @@
 namespace Tandem.Data.IO;
 
 /// <summary>
-/// Rows split on a literal separator string with no quoting: MovieLens' <c>::</c> files
-/// (<c>ml-1m</c>, <c>ml-10m</c>) and the pipe- and tab-separated <c>ml-100k</c> files.
+/// Rows split on a literal separator string of any length, with no quoting: MovieLens' <c>::</c>
+/// files (<c>ml-1m</c>) and the pipe-separated <c>ml-100k</c> files.
 /// </summary>
 public sealed class SeparatorRowReader : IRowReader
 {
@@ -15,7 +15,7 @@ public sealed class SeparatorRowReader : IRowReader
 
     /// <summary>Opens <paramref name="path"/>; without <paramref name="columns"/> the first line is the header.</summary>
     public SeparatorRowReader(string path, string separator, string[]? columns = null, System.Text.Encoding? encoding = null)
-        : this(CsvRowReader.OpenText(path, encoding), path, separator, columns) { }
+        : this(CsvRowReader.OpenText(path, encoding), path, separator, columns) => RowCountHint = CsvRowReader.EstimateRows(path);
 
     /// <summary>Reads from <paramref name="text"/>; <paramref name="source"/> names it in errors.</summary>
     public SeparatorRowReader(TextReader text, string source, string separator, string[]? columns = null)
@@ -35,6 +35,9 @@ public sealed class SeparatorRowReader : IRowReader
 
     /// <inheritdoc/>
     public string Source { get; }
+
+    /// <inheritdoc/>
+    public int RowCountHint { get; }
 
     /// <inheritdoc/>
     public IReadOnlyList<string> Columns => columns;

@@ -1,3 +1,5 @@
+using Tandem.Data.IO;
+
 namespace Tandem.Data.Schema;
 
 /// <summary>
@@ -24,7 +26,7 @@ public sealed class FeatureSchema
     /// <summary>How implicit-feedback examples are weighted.</summary>
     public Weighting Weighting { get; }
 
-    /// <summary>The data files named by a JSON config (paths relative to the config file); empty when built in C#.</summary>
+    /// <summary>The data files: those a JSON config names (resolved against its folder), a named dataset's, or those given to <see cref="SchemaBuilder.Files"/>; else empty.</summary>
     public DataFiles Files { get; }
 
     /// <summary>The feature called <paramref name="name"/>.</summary>
@@ -32,15 +34,23 @@ public sealed class FeatureSchema
         ?? throw new KeyNotFoundException($"No feature '{name}'; features: {string.Join(", ", Features.Select(f => f.Name))}.");
 }
 
-/// <summary>The files a config names.</summary>
+/// <summary>The files a config names, or a named dataset's (<see cref="Datasets.NamedDataset.Files"/>).</summary>
 public readonly record struct DataFiles
 {
     /// <summary>The interactions file.</summary>
-    public string? Interactions { get; init; }
+    public DataFile? Interactions { get; init; }
 
     /// <summary>The users side table, keyed by the user column.</summary>
-    public string? Users { get; init; }
+    public DataFile? Users { get; init; }
 
-    /// <summary>The items side table, keyed by the item column.</summary>
-    public string? Items { get; init; }
+    /// <summary>The items side table, keyed by the item column; it also holds what to show of an item (titles, genres).</summary>
+    public DataFile? Items { get; init; }
+
+    /// <summary>These files with relative paths resolved against <paramref name="folder"/>.</summary>
+    public DataFiles Resolve(string folder) => new()
+    {
+        Interactions = Interactions?.Resolve(folder),
+        Users = Users?.Resolve(folder),
+        Items = Items?.Resolve(folder),
+    };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tandem.Data.IO;
 
 namespace Tandem.Data.Schema;
 
@@ -8,6 +9,7 @@ namespace Tandem.Data.Schema;
 /// <code>
 /// {
 ///   "data": { "interactions": "ratings.csv", "items": "movies.csv" },
+///   // or, for a file without a header: "interactions": { "path": "u.data", "header": false, "columns": ["userId", "movieId", "rating", "timestamp"], "separator": "\t" }
 ///   "interactions": { "user": "userId", "item": "movieId", "timestamp": "timestamp", "rating": "rating" },
 ///   "weighting": { "kind": "recency", "half_life_days": 90 },
 ///   "features": [
@@ -26,8 +28,8 @@ public static class SchemaJson
     /// <exception cref="DataException">The file is missing, not JSON, or declares something invalid.</exception>
     public static FeatureSchema Load(string path)
     {
-        if (!File.Exists(path)) DataThrow.FileNotFound(path, "pass the path of a JSON config");
-        return Parse(File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path)));
+        if (!System.IO.File.Exists(path)) DataThrow.FileNotFound(path, "pass the path of a JSON config");
+        return Parse(System.IO.File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path)));
     }
 
     /// <summary>Parses <paramref name="json"/>; <paramref name="source"/> names it in errors.</summary>
@@ -52,12 +54,8 @@ public static class SchemaJson
             if (root.TryGetProperty("data", out var data))
             {
                 Known(data, source, "\"data\"", "interactions", "users", "items");
-                builder.Files(new DataFiles
-                {
-                    Interactions = Resolve(String(data, "interactions", source, "\"data\""), baseDirectory),
-                    Users = Resolve(String(data, "users", source, "\"data\""), baseDirectory),
-                    Items = Resolve(String(data, "items", source, "\"data\""), baseDirectory),
-                });
+                DataFile? Entry(string name) => data.TryGetProperty(name, out var f) ? File(f, source, $"\"data\": \"{name}\"", baseDirectory) : null;
+                builder.Files(new DataFiles { Interactions = Entry("interactions"), Users = Entry("users"), Items = Entry("items") });
             }
             if (root.TryGetProperty("interactions", out var ic))
             {
@@ -112,6 +110,45 @@ public static class SchemaJson
             spec = spec with { Parts = parts };
         }
         return spec;
+    }
+
+    /// <summary>
+    /// A data file: a path, or an object naming how to read it (<see cref="DataFile"/>):
+    /// <c>{ "path": "u.data", "header": false, "columns": [...], "separator": "\t", "encoding": "latin1", "flags": { "genres": [...] } }</c>.
+    /// A relative path is resolved against <paramref name="baseDirectory"/> when given.
+    /// </summary>
+    internal static DataFile File(JsonElement e, string source, string where, string? baseDirectory)
+    {
+        if (e.ValueKind is not JsonValueKind.String and not JsonValueKind.Object)
+            DataThrow.Config(source, $"{where}: expected a path or an object such as {{ \"path\": \"u.data\", \"header\": false, \"columns\": [...] }}, found {e.GetRawText()}");
+        var file = e.ValueKind == JsonValueKind.String ? new DataFile(e.GetString()!) : FileObject(e, source, where);
+        return baseDirectory is null ? file : file.Resolve(baseDirectory);
+    }
+
+    static DataFile FileObject(JsonElement e, string source, string where)
+    {
+        Known(e, source, where, "path", "header", "columns", "separator", "encoding", "flags");
+        var file = new DataFile(String(e, "path", source, where) ?? Fail<string>(source, $"{where} has no \"path\""));
+        if (e.TryGetProperty("header", out var v))
+        {
+            if (v.ValueKind is not JsonValueKind.True and not JsonValueKind.False) DataThrow.Config(source, $"{where}: \"header\" must be true or false, found {v.GetRawText()}");
+            file = file with { Header = v.GetBoolean() };
+        }
+        if (e.TryGetProperty("columns", out v)) file = file with { Columns = Strings(v, source, where, "columns") };
+        if (e.TryGetProperty("separator", out v)) file = file with { Separator = Str(v, source, where, "separator") };
+        if (e.TryGetProperty("encoding", out v)) file = file with { Encoding = Str(v, source, where, "encoding") };
+        if (e.TryGetProperty("flags", out v))
+        {
+            Expect(v, JsonValueKind.Object, source, $"{where}: \"flags\"");
+            file = file with { Flags = v.EnumerateObject().ToDictionary(p => p.Name, IReadOnlyList<string> (p) => Strings(p.Value, source, where, $"flags.{p.Name}")) };
+        }
+        return file;
+    }
+
+    static string[] Strings(JsonElement v, string source, string where, string property)
+    {
+        Expect(v, JsonValueKind.Array, source, $"{where}: \"{property}\"");
+        return v.EnumerateArray().Select(s => Str(s, source, where, property)).ToArray();
     }
 
     /// <summary>snake_case to the enum member: "multi_categorical" → MultiCategorical, "zscore" → ZScore.</summary>

@@ -89,7 +89,7 @@ public sealed class InteractionLog
         throw new ArgumentException("The table is not part of this log.", nameof(table));
     }
 
-    /// <summary>Reads the files a JSON config names under <c>"data"</c> (see <see cref="FeatureSchema.Files"/>).</summary>
+    /// <summary>Reads the schema's files (<see cref="FeatureSchema.Files"/>: a JSON config's <c>"data"</c>, or a named dataset's).</summary>
     /// <exception cref="DataException">The config names no interactions file, or reading fails.</exception>
     public static InteractionLog Load(FeatureSchema schema, ReadOptions options = default, ReadReport? report = null)
     {
@@ -98,9 +98,9 @@ public sealed class InteractionLog
         return Load(schema, schema.Files.Interactions, schema.Files.Users, schema.Files.Items, options, report);
     }
 
-    /// <summary>Reads a log from files; <paramref name="users"/> and <paramref name="items"/> are optional side tables.</summary>
+    /// <summary>Reads a log from files (paths, or <see cref="DataFile"/>s saying how to read them); <paramref name="users"/> and <paramref name="items"/> are optional side tables.</summary>
     /// <exception cref="DataException">A file or column is missing, or a row is bad and bad rows are not skipped.</exception>
-    public static InteractionLog Load(FeatureSchema schema, string interactions, string? users = null, string? items = null, ReadOptions options = default, ReadReport? report = null)
+    public static InteractionLog Load(FeatureSchema schema, DataFile interactions, DataFile? users = null, DataFile? items = null, ReadOptions options = default, ReadReport? report = null)
     {
         using var i = RowReaders.Open(interactions);
         using var u = users is null ? null : RowReaders.Open(users);

@@ -53,7 +53,7 @@ public static class TableLoader
             {
                 if (reader.FieldCount != expectedFields)
                 {
-                    Bad(DataThrow.FieldCountMessage(reader.Source, reader.Line, expectedFields, reader.FieldCount));
+                    Bad(DataThrow.FieldCountMessage(reader.Source, reader.Line, expectedFields - reader.ComputedColumns, reader.FieldCount - reader.ComputedColumns));
                     continue;
                 }
                 string? error = chunk.Stage(reader, requests, ordinals);
@@ -88,10 +88,10 @@ public static class TableLoader
         }
     }
 
-    /// <summary>Opens <paramref name="path"/> by extension and reads <paramref name="requests"/>.</summary>
-    public static Table Load(string path, IReadOnlyList<ColumnRequest> requests, ReadOptions options = default, ReadReport? report = null)
+    /// <summary>Opens <paramref name="file"/> (<see cref="RowReaders.Open"/>) and reads <paramref name="requests"/>.</summary>
+    public static Table Load(DataFile file, IReadOnlyList<ColumnRequest> requests, ReadOptions options = default, ReadReport? report = null)
     {
-        using var reader = RowReaders.Open(path);
+        using var reader = RowReaders.Open(file);
         return Load(reader, requests, options, report);
     }
 

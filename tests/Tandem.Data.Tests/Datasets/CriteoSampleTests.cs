@@ -28,24 +28,32 @@ public class CriteoSampleTests
     {
         var server = new FakeServer(TarGz("dac_sample.txt", OriginalFormat()));
         using var http = new HttpClient(server);
-        string dir = DatasetFetcher.Download(Criteo.SampleInfo, http, TestData.TempDir());
+        var criteo = NamedDataset.Find("criteo");
+        string dir = DatasetFetcher.Download(criteo.Source, http, TestData.TempDir());
         Assert.Equal([new Uri("https://labs.criteo.com/wp-content/uploads/2015/04/dac_sample.tar.gz")], server.Requests);
-        var log = Criteo.Load(Path.Combine(dir, "dac_sample.txt"));
+        // Found where it was unpacked (the cache folder is a data folder like any other), so no second request.
+        var log = criteo.Load(Path.GetDirectoryName(dir), http: http);
+        Assert.Single(server.Requests);
         Assert.Equal(200, log.Count);
         // Same rows as the shared header+comma copy: the labels agree one by one.
-        Assert.Equal(Criteo.LoadSample10k(TestData.Datasets).Labels!.Take(200), log.Labels!);
+        Assert.Equal(NamedDataset.Find("criteo-10k").Load(TestData.Datasets).Labels!.Take(200), log.Labels!);
     }
 
     [Fact]
     public void ALocalCopyIsUsedWithoutDownloading()
     {
         string data = TestData.TempDir();
-        Directory.CreateDirectory(Path.Combine(data, "criteo-dac-sample"));
-        File.WriteAllText(Path.Combine(data, "criteo-dac-sample", "dac_sample.txt"), OriginalFormat());
+        Directory.CreateDirectory(Path.Combine(data, "criteo"));
+        File.WriteAllText(Path.Combine(data, "criteo", "dac_sample.txt"), OriginalFormat());
         var server = new FakeServer([]);
         using var http = new HttpClient(server);
-        var log = Criteo.LoadSample(data, http: http);
+        var criteo = NamedDataset.Find("criteo");
+        var log = criteo.Load(data, http: http);
         Assert.Equal(200, log.Count);
         Assert.Empty(server.Requests);
+        var file = criteo.Files(data).Interactions!;
+        Assert.False(file.Header);
+        Assert.Equal(Criteo.Columns, file.Columns);
+        Assert.Equal("\t", file.Separator);
     }
 }

@@ -8,7 +8,7 @@ public class CriteoTests
     [Fact]
     public void SampleWithHeaderLoads()
     {
-        var log = Criteo.LoadSample10k(TestData.Datasets);
+        var log = NamedDataset.Find("criteo-10k").Load(TestData.Datasets);
         string path = Path.Combine(TestData.Datasets, "criteo-10k", "criteo_sampled_data_10k.csv");
         int lines = File.ReadLines(path).Count();
         Assert.Equal(lines - 1, log.Count);
@@ -44,6 +44,20 @@ public class CriteoTests
     }
 
     [Fact]
+    public void Criteo10kIsLocalOnlyAndItsSchemaNamesTheFile()
+    {
+        var criteo = NamedDataset.Find("criteo-10k");
+        Assert.Null(criteo.Source.Url);
+        var e = Assert.Throws<DataException>(() => DatasetFetcher.Download(criteo.Source, null, TestData.TempDir()));
+        Assert.Equal("criteo-10k has no public download; put it in criteo-10k/ under --data-dir or TANDEM_DATA", e.Message);
+        var schema = criteo.Schema(TestData.Datasets);
+        Assert.Equal(Path.Combine(TestData.Datasets, "criteo-10k", "criteo_sampled_data_10k.csv"), schema.Files.Interactions!.Path);
+        Assert.Equal("label", schema.Interactions.Label);
+        Assert.Equal(39, schema.Features.Count);
+        Assert.Empty(criteo.DisplayColumns);
+    }
+
+    [Fact]
     public void ShortRowInOriginalFormatIsAnError()
     {
         string tsv = TestData.File("train.txt", "0\t1\t2\n");
@@ -54,7 +68,7 @@ public class CriteoTests
     [Fact]
     public void SampleEncodesIntoCtrBatches()
     {
-        var log = Criteo.LoadSample10k(TestData.Datasets, Criteo.DefaultSchema(minCount: 5));
+        var log = NamedDataset.Find("criteo-10k").Load(TestData.Datasets, Criteo.DefaultSchema(minCount: 5));
         var train = Enumerable.Range(0, 8000).ToArray();
         var data = Tandem.Data.Encoders.FittedFeatures.Fit(log, train).Encode(log, train);
         using var batcher = new Tandem.Data.Batching.Batcher(data, Enumerable.Range(8000, log.Count - 8000).ToArray(), new() { BatchSize = 512 });

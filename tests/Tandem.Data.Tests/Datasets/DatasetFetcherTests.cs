@@ -64,7 +64,7 @@ public class DatasetFetcherTests
     {
         var server = new FakeServer([]);
         using var http = new HttpClient(server);
-        string dir = DatasetFetcher.Locate(MovieLens.Info(MovieLensVariant.LatestSmall), TestData.Datasets, http, TestData.TempDir());
+        string dir = DatasetFetcher.Locate(NamedDataset.Find("ml-latest-small").Source, TestData.Datasets, http, TestData.TempDir());
         Assert.Equal(Path.Combine(TestData.Datasets, "ml-latest-small"), dir);
         Assert.Empty(server.Requests);
     }

@@ -119,7 +119,7 @@ public class BadInputTests
     {
         string path = TestData.File("r.xlsx", "");
         var e = Assert.Throws<DataException>(() => Load(path));
-        Assert.Equal($"{path}: unknown file type \".xlsx\"; expected .csv, .tsv, .txt, .dat, .jsonl, .ndjson or .parquet", e.Message);
+        Assert.Equal($"{path}: unknown file type \".xlsx\"; expected .csv, .tsv, .txt, .dat, .jsonl, .ndjson or .parquet, or name the separator of delimited text", e.Message);
     }
 
     [Fact]

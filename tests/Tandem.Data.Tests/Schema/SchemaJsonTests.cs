@@ -1,3 +1,4 @@
+using Tandem.Data.IO;
 using Tandem.Data.Schema;
 
 namespace Tandem.Data.Tests.Schema;
@@ -33,8 +34,8 @@ public class SchemaJsonTests
         var schema = SchemaJson.Parse(MovieLensConfig, "movielens.json", "/data");
         Assert.Equal(new InteractionColumns { User = "userId", Item = "movieId", Timestamp = "timestamp", Rating = "rating" }, schema.Interactions);
         Assert.Equal(new Weighting(WeightingKind.Recency, 90), schema.Weighting);
-        Assert.Equal(Path.Combine("/data", "ratings.csv"), schema.Files.Interactions);
-        Assert.Equal(Path.Combine("/data", "movies.csv"), schema.Files.Items);
+        Assert.Equal(new DataFile(Path.Combine("/data", "ratings.csv")), schema.Files.Interactions);
+        Assert.Equal(new DataFile(Path.Combine("/data", "movies.csv")), schema.Files.Items);
         Assert.Null(schema.Files.Users);
         Assert.Equal(new FeatureSpec("user", "userId", FeatureKind.Id, Tower.User) { MinCount = 2 }, schema["user"]);
         Assert.Equal(new FeatureSpec("genres", "genres", FeatureKind.MultiCategorical, Tower.Item) { Pooling = Pooling.Sum }, schema["genres"]);
@@ -85,10 +86,41 @@ public class SchemaJsonTests
         "movielens.json: the config: unknown property \"feature\"; expected one of data, interactions, weighting, features")]
     [InlineData("""{ "features": [ { "name": "n", "kind": "numeric", "missing": "drop" } ] }""",
         "movielens.json: feature 'n': unknown missing \"drop\"; expected one of reject, impute_mean")]
+    [InlineData("""{ "data": { "interactions": { "header": false } } }""",
+        "movielens.json: \"data\": \"interactions\" has no \"path\"")]
+    [InlineData("""{ "data": { "items": { "path": "u.item", "header": "no" } } }""",
+        "movielens.json: \"data\": \"items\": \"header\" must be true or false, found \"no\"")]
+    [InlineData("""{ "data": { "items": { "path": "u.item", "quote": "'" } } }""",
+        "movielens.json: \"data\": \"items\": unknown property \"quote\"; expected one of path, header, columns, separator, encoding, flags")]
+    [InlineData("""{ "data": { "users": 3 } }""",
+        "movielens.json: \"data\": \"users\": expected a path or an object such as { \"path\": \"u.data\", \"header\": false, \"columns\": [...] }, found 3")]
+    [InlineData("""{ "data": { "users": { "path": "u.user", "header": false, "columns": "userId" } } }""",
+        "movielens.json: \"data\": \"users\": \"columns\": expected a JSON array, found string")]
     public void InvalidConfigsGiveOneClearLine(string json, string message)
     {
         var e = Assert.Throws<DataException>(() => SchemaJson.Parse(json, "movielens.json"));
         Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void DataFilesMayBeHeaderlessObjects()
+    {
+        var schema = SchemaJson.Parse("""
+            { "data": {
+                "interactions": { "path": "u.data", "header": false, "columns": ["userId", "movieId", "rating", "timestamp"], "separator": "\t" },
+                "items": { "path": "u.item", "header": false, "separator": "|", "encoding": "latin1",
+                           "columns": ["movieId", "title", "Action", "Comedy"], "flags": { "genres": ["Action", "Comedy"] } },
+                "users": "users.csv" } }
+            """, "ml.json", "/data");
+        Assert.Equal(new DataFile(Path.Combine("/data", "u.data")) { Header = false, Columns = ["userId", "movieId", "rating", "timestamp"], Separator = "\t" }, schema.Files.Interactions);
+        var items = schema.Files.Items!;
+        Assert.Equal(Path.Combine("/data", "u.item"), items.Path);
+        Assert.False(items.Header);
+        Assert.Equal("|", items.Separator);
+        Assert.Equal("latin1", items.Encoding);
+        Assert.Equal(["movieId", "title", "Action", "Comedy"], items.Columns!);
+        Assert.Equal(["Action", "Comedy"], items.Flags!["genres"]);
+        Assert.Equal(new DataFile(Path.Combine("/data", "users.csv")), schema.Files.Users);
     }
 
     [Fact]
@@ -103,7 +135,7 @@ public class SchemaJsonTests
     {
         string path = TestData.File("movielens.json", MovieLensConfig);
         var schema = SchemaJson.Load(path);
-        Assert.Equal(Path.Combine(Path.GetDirectoryName(path)!, "ratings.csv"), schema.Files.Interactions);
+        Assert.Equal(Path.Combine(Path.GetDirectoryName(path)!, "ratings.csv"), schema.Files.Interactions!.Path);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public class ReferenceSplitTests
     {
         string? dir = DataDirectory.Resolve(null);
         if (dir is null || !File.Exists(Path.Combine(dir, "ml-latest-small", "ratings.csv"))) return null;
-        return MovieLens.Load(MovieLensVariant.LatestSmall, new SchemaBuilder().Interactions(user: "userId", item: "movieId", timestamp: "timestamp").Id("user", "userId", Tower.User).Id("item", "movieId", Tower.Item).Build("ratings"), dir);
+        return NamedDataset.Find("ml-latest-small").Load(dir);
     }
 
     [Fact]
