@@ -41,13 +41,12 @@ internal static class IndexCommands
     {
         var vectors = new Option<string>("--vectors") { Description = "Item vectors, .npy (float32, rows × dimension) or .fvecs; row i gets id i (see --first-id)." };
         var model = new Option<string>("--model") { Description = "A model file: every catalogue item is embedded with its item tower; ids are the item ids (integers)." };
-        var dataDir = new Option<string?>("--data-dir") { Description = "With --model: the folder holding the model's data (else TANDEM_DATA, else the download cache)." };
         var spec = Required("--spec", "Index factory string: Flat, HNSW32, HNSW32,efC200, IVF1024,Flat, IVF1024,PQ16, IVF1024,PQ16,Refine.");
         var outPath = Required("--out", "Index file to write.");
         var metric = MetricOption();
         var trainSize = new Option<int>("--train-size") { Description = "Vectors used for training (IVF, PQ); 0 = all.", DefaultValueFactory = _ => 0 };
         var firstId = new Option<long>("--first-id") { Description = "With --vectors: id of the first row (row i gets id first + i), e.g. to keep synthetic items clear of real item ids.", DefaultValueFactory = _ => 0 };
-        var command = new Command("build", "Build an index from a vector file, or from a model's item embeddings.") { vectors, model, dataDir, spec, outPath, metric, trainSize, firstId };
+        var command = new Command("build", "Build an index from a vector file, or from a model's item embeddings.") { vectors, model, spec, outPath, metric, trainSize, firstId };
         command.Validators.Add(result =>
         {
             if ((result.GetResult(vectors) is null) == (result.GetResult(model) is null)) result.AddError("give either --vectors or --model");
@@ -56,7 +55,7 @@ internal static class IndexCommands
         command.SetAction(parse =>
         {
             var (set, ids, source) = parse.GetValue(model) is { } modelPath
-                ? ItemEmbeddings.Embed(modelPath, parse.GetValue(dataDir))
+                ? ItemEmbeddings.Embed(modelPath)
                 : Numbered(VectorFile.Read(parse.GetValue(vectors)!), parse.GetValue(firstId));
             using var built = IndexFactory.Create(parse.GetValue(spec)!, set.Dimension, parse.GetValue(metric));
             var clock = Stopwatch.StartNew();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Tandem.Data.IO;
+using Tandem.Data.Schema;
 using Tandem.Evaluation.Ranking;
 using Tandem.Models;
 using Tandem.Experiments;
@@ -9,6 +10,8 @@ using Tandem.Data.Splits;
 using Tandem.Models.Training;
 using Tandem.Models.Persistence;
 using Tandem.Models.Reporting;
+using Tandem.Models.Recipes;
+using Tandem.Models.Towers;
 using Tandem.Retrieval;
 
 namespace Tandem.Cli;
@@ -38,7 +41,7 @@ static class ModelCommands
         var resume = new Option<bool>("--resume") { Description = "Continue from the output directory's checkpoint (same config)." };
         var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip malformed rows, then report how many and the first few (file:line: column)." };
         var train = new Command("train", "Train a model from a JSON config; a checkpoint is written after every epoch.") { config, dataDir, trainOut, resume, skipBadRows };
-        train.SetAction(p => Train(output, error, ModelConfig.Read(p.GetValue(config)!) is var c && p.GetValue(skipBadRows) ? c with { SkipBadRows = true } : c,
+        train.SetAction(p => Train(output, error, ModelRecipe.Read(p.GetValue(config)!) is var r && p.GetValue(skipBadRows) ? r with { Data = r.Data with { SkipBadRows = true } } : r,
             p.GetValue(dataDir), p.GetValue(trainOut)!, p.GetValue(resume)));
 
         var model = new Option<string>("--model") { Description = "Model file.", Required = true };
@@ -57,96 +60,98 @@ static class ModelCommands
     {
         if (epochs is < 1) CliThrow.Input($"--epochs is {epochs}; it must be at least 1");
         var console = Cli.Console(output);
-        var full = new ModelConfig();
-        full = full with { Epochs = epochs ?? full.Epochs };
-        var ids = full with { IdsOnly = true };
+        var recipe = MovieLensExperiment.Recipe(new MovieLensOptions());
+        recipe = recipe with { Training = recipe.Training with { Epochs = epochs ?? recipe.Training.Epochs } };
         output.WriteLine("Loading MovieLens ml-latest-small…");
-        using var session = MovieLensSession.Load(dataDir, full.SplitSeed);
-        int code = session.UserCode(userId);
-        output.WriteLine($"{session.Split.Train.Length:N0} training and {session.Split.Test.Length:N0} test ratings, {session.Holdout.UserCount:N0} users, {session.Holdout.CatalogueItems.Count:N0} catalogue movies.");
+        using var data = ModelData.Load(recipe, dataDir);
+        int code = data.UserCode(userId);
+        output.WriteLine($"{data.Split.Train.Length:N0} training and {data.Split.Test.Length:N0} test ratings, {data.Holdout.UserCount:N0} users, {data.Holdout.CatalogueItems.Count:N0} catalogue movies.");
         using var stop = StopRequest.OnCtrlC(error);
-        var (model, history, result) = Fit(output, session, full, dataDir, "two-tower (ids + history + genres)", null, stop.Token);
+        var (model, history, result) = Fit(output, data, recipe, "two-tower (ids + history + genres)", null, stop.Token);
         string modelPath = Path.Combine(outDir, ModelFile);
         if (result.Cancelled || stop.IsRequested)
         {
             // Stopped: keep what was trained; skip the baseline and the report.
-            Directory.CreateDirectory(outDir);
-            TwoTowerModelFile.Save(modelPath, model, full with { Epochs = result.Epochs.Count });
+            model.Save(modelPath, EmbeddedCatalogue.Create(model, data));
             error.WriteLine($"tandem: stopped (Ctrl+C) after {result.Epochs.Count} epoch(s); wrote {modelPath}, no report.");
             return 130;
         }
-        var (baseline, _, baseResult) = Fit(output, session, ids, dataDir, "ID-only two-tower", null, stop.Token);
+        var (baseline, _, baseResult) = Fit(output, data, recipe.IdsOnly(data.Fitted.Schema), "ID-only two-tower", null, stop.Token);
+        var catalogue = EmbeddedCatalogue.Create(model, data);
         if (baseResult.Cancelled)
         {
-            TwoTowerModelFile.Save(modelPath, model, full);
+            model.Save(modelPath, catalogue);
             error.WriteLine($"tandem: stopped (Ctrl+C) while training the ID-only baseline; wrote {modelPath}, no report.");
             return 130;
         }
 
-        var report = session.Holdout.Evaluate(model, session.Users, session.Items, full.K);
-        var idReport = session.Holdout.Evaluate(baseline, session.Users, session.Items, full.K);
-        var popular = session.Holdout.Evaluate(session.Holdout.MostPopular(), full.K);
+        int k = recipe.K;
+        var report = data.Holdout.Evaluate(model, data.Users, data.Items, k);
+        var idReport = data.Holdout.Evaluate(baseline, data.Users, data.Items, k);
+        var popular = data.Holdout.Evaluate(data.Holdout.MostPopular(), k);
         console.Write(Table($"Held-out ratings of {report.UsersEvaluated:N0} users, all {report.ItemCount:N0} movies ranked, training items excluded",
-            [("two-tower", report), ("ID-only", idReport), ("most-popular", popular)], full.K));
+            [("two-tower", report), ("ID-only", idReport), ("most-popular", popular)], k));
 
-        Directory.CreateDirectory(outDir);
         var written = new TrainingReport
         {
             Title = "Tandem quickstart: MovieLens ml-latest-small",
             ModelName = "two-tower",
-            Model = Describe(full),
+            Model = Describe(recipe),
             Protocol =
             [
-                new("split", $"reference 75/25 per user, seed {full.SplitSeed}"),
-                new("train / test ratings", $"{session.Split.Train.Length} / {session.Split.Test.Length}"),
-                new("evaluation", $"full catalogue ({report.ItemCount} items), training items excluded, K = {full.K}"),
+                new("split", $"reference 75/25 per user, seed {recipe.Split.Seed}"),
+                new("train / test ratings", $"{data.Split.Train.Length} / {data.Split.Test.Length}"),
+                new("evaluation", $"full catalogue ({report.ItemCount} items), training items excluded, K = {k}"),
             ],
             Result = report,
             Baselines = [("ID-only", idReport), ("most-popular", popular)],
             History = history,
         }.WriteTo(outDir);
-        TwoTowerModelFile.Save(modelPath, model, full);
+        model.Save(modelPath, catalogue);
         output.WriteLine($"Wrote {string.Join(", ", written.Select(Path.GetFileName))} and {ModelFile} to {outDir}");
-        using var index = session.IndexItems(model, IndexSpec);
-        using var exact = session.IndexItems(model, "Flat");
-        var fromIndex = session.Recommend(model, index, code, 10).Select(r => r.MovieId);
-        int agree = fromIndex.Intersect(session.Recommend(model, exact, code, 10).Select(r => r.MovieId)).Count();
+        using var index = catalogue.Index(IndexSpec);
+        using var exact = catalogue.Index("Flat");
+        int user = catalogue.UserOf(userId);
+        var fromIndex = catalogue.Recommend(index, user, 10).Select(r => r.Item);
+        int agree = fromIndex.Intersect(catalogue.Recommend(exact, user, 10).Select(r => r.Item)).Count();
         output.WriteLine($"Indexed {index.Count:N0} movie embeddings with {index.Spec} (Tandem.Retrieval); the recommendations come from it " +
             $"({agree} of 10 equal exact search's).");
-        WriteRecommendations(console, session, model, index, userId, code, 10);
+        WriteRecommendations(console, catalogue, index, ItemFields(recipe, data.Files), userId, user, 10);
         return 0;
     }
 
-    static int Train(TextWriter output, TextWriter error, ModelConfig config, string? dataDir, string outDir, bool resume)
+    static int Train(TextWriter output, TextWriter error, ModelRecipe recipe, string? dataDir, string outDir, bool resume)
     {
         var console = Cli.Console(output);
         string checkpoint = Path.Combine(outDir, CheckpointFile);
         if (resume && !File.Exists(checkpoint)) CliThrow.Input($"{checkpoint}: no checkpoint to resume from; train without --resume first");
         var read = new ReadReport();
-        using var session = TrainingData.Load(config, dataDir, report: read);
+        using var data = ModelData.Load(recipe, dataDir, report: read);
         Directory.CreateDirectory(outDir);
         using var stop = StopRequest.OnCtrlC(error);
-        var (model, _, result) = Fit(output, session, config, dataDir, config.IdsOnly ? "ID-only two-tower" : "two-tower", checkpoint, stop.Token, resume);
+        var (model, _, result) = Fit(output, data, recipe, "two-tower", checkpoint, stop.Token, resume);
+        foreach (string unused in ModelRecipe.Unused(model)) output.WriteLine($"warning: {unused}");
         string modelPath = Path.Combine(outDir, ModelFile);
-        TwoTowerModelFile.Save(modelPath, model, config);
+        model.Save(modelPath, EmbeddedCatalogue.Create(model, data));
         if (result.Cancelled) output.WriteLine($"Stopped (Ctrl+C) after {result.Epochs.Count} epoch(s).");
-        var report = session.Holdout.Evaluate(model, session.Users, session.Items, config.K);
-        var popular = session.Holdout.Evaluate(session.Holdout.MostPopular(), config.K);
-        console.Write(Table($"Held-out ratings of {report.UsersEvaluated:N0} users, all {report.ItemCount:N0} movies ranked", [("model", report), ("most-popular", popular)], config.K));
+        var report = data.Holdout.Evaluate(model, data.Users, data.Items, recipe.K);
+        var popular = data.Holdout.Evaluate(data.Holdout.MostPopular(), recipe.K);
+        console.Write(Table($"Held-out interactions of {report.UsersEvaluated:N0} users, all {report.ItemCount:N0} items ranked", [("model", report), ("most-popular", popular)], recipe.K));
         output.WriteLine($"Wrote {modelPath} and {checkpoint}");
-        TrainingData.WriteSkipped(output, read);
+        ModelFiles.WriteSkipped(output, read);
         return result.Cancelled ? 130 : 0;
     }
 
     static int Evaluate(TextWriter output, string modelPath, string? dataDir)
     {
-        var (session, model, config) = MovieLensSession.LoadModel(modelPath, dataDir);
-        using (session)
+        var (model, data) = ModelFiles.LoadWithData(modelPath, dataDir);
+        using (data)
         {
-            var report = session.Holdout.Evaluate(model, session.Users, session.Items, config.K);
-            var popular = session.Holdout.Evaluate(session.Holdout.MostPopular(), config.K);
-            Cli.Console(output).Write(Table($"{Path.GetFileName(modelPath)}: {report.UsersEvaluated:N0} users, {report.ItemCount:N0} movies ranked",
-                [("model", report), ("most-popular", popular)], config.K));
+            int k = data.Recipe.K;
+            var report = data.Holdout.Evaluate(model, data.Users, data.Items, k);
+            var popular = data.Holdout.Evaluate(data.Holdout.MostPopular(), k);
+            Cli.Console(output).Write(Table($"{Path.GetFileName(modelPath)}: {report.UsersEvaluated:N0} users, {report.ItemCount:N0} items ranked",
+                [("model", report), ("most-popular", popular)], k));
         }
         return 0;
     }
@@ -154,66 +159,63 @@ static class ModelCommands
     static int Recommend(TextWriter output, string modelPath, string userId, int k, string spec, string? dataDir)
     {
         if (k < 1) CliThrow.Input($"-k is {k}; it must be at least 1");
-        var (session, model, _) = MovieLensSession.LoadModel(modelPath, dataDir);
-        using (session)
-        {
-            int code = session.UserCode(userId);
-            using var index = session.IndexItems(model, spec);
-            WriteRecommendations(Cli.Console(output), session, model, index, userId, code, k);
-        }
+        var model = TwoTowerModel.Load(modelPath);
+        var catalogue = ModelFiles.Catalogue(modelPath);
+        int user = catalogue.UserOf(userId);
+        if (user < 0) CliThrow.Input($"user '{userId}' is not in {Path.GetFileName(modelPath)}'s training data; use a user id of the data it was trained on");
+        using var index = catalogue.Index(spec);
+        WriteRecommendations(Cli.Console(output), catalogue, index, ItemFields(model.Recipe!, FilesOf(model, dataDir)), userId, user, k);
         return 0;
     }
 
     /// <summary>Trains one model with a progress display; optionally saves a checkpoint after every epoch.</summary>
-    static (TwoTowerModel Model, List<EpochRecord> History, TrainingResult Result) Fit(TextWriter output, MovieLensSession session, ModelConfig config,
-        string? dataDir, string title, string? checkpoint, CancellationToken cancellation, bool resume = false)
+    static (TwoTowerModel Model, List<EpochRecord> History, TrainingResult Result) Fit(TextWriter output, ModelData data, ModelRecipe recipe,
+        string title, string? checkpoint, CancellationToken cancellation, bool resume = false)
     {
-        var options = config.Options(dataDir);
-        // As MovieLensExperiment.Run trains: on the training rows less a validation slice that stops
-        // it early, with leave-one-out histories (training only) for the full model.
-        using var slice = TrainingSlice.Create(session.Log, session.Fitted, session.Data, session.Split.Train, session.Items, session.Users, session.Holdout, options.ValidationFraction, options.SplitSeed);
-        var model = TrainingData.Build(config, slice.Fitted, slice.Items, dataDir,
-            !config.IdsOnly && config.LeaveOneOut ? slice.Users : null);
-        var trainer = slice.Trainer(options.Training with { Seed = options.Seed }, options.K);
         var history = new List<EpochRecord>();
-        output.WriteLine(slice.Validation is null
-            ? $"Training {title}: {config.Epochs} epochs"
-            : $"Training {title}: at most {config.Epochs} epochs, stopping early on Recall@{config.K} of {slice.Validation.HeldOut.TotalCount:N0} held-out training ratings");
+        int k = recipe.K, epochs = recipe.Training.Epochs;
+        TrainingSlice? validation = null;
         using var progress = new ConsoleProgress(output);
-        int current = -1;
-        long examples = slice.Rows.Length;
-        trainer.StepCompleted += s =>
+        var (model, result) = data.Train(recipe, (trainer, slice, built) =>
         {
-            if (s.Epoch != current) { current = s.Epoch; progress.OnEpochStart(s.Epoch + 1, config.Epochs, examples); }
-            progress.OnStep(s.Loss, s.Examples);
-        };
-        trainer.EpochCompleted += e =>
-        {
-            var record = new EpochRecord
+            validation = slice;
+            output.WriteLine(slice.Validation is null
+                ? $"Training {title}: {epochs} epochs"
+                : $"Training {title}: at most {epochs} epochs, stopping early on Recall@{k} of {slice.Validation.HeldOut.TotalCount:N0} held-out training interactions");
+            int current = -1;
+            long examples = slice.Rows.Length;
+            trainer.StepCompleted += s =>
             {
-                Epoch = e.Epoch + 1, Loss = e.Loss, Examples = (long)Math.Round(e.ExamplesPerSecond * e.Seconds), Seconds = e.Seconds,
-                Validation = e.Validation is { } v ? new Dictionary<string, double> { [$"Recall@{config.K}"] = v } : new Dictionary<string, double>(),
+                if (s.Epoch != current) { current = s.Epoch; progress.OnEpochStart(s.Epoch + 1, epochs, examples); }
+                progress.OnStep(s.Loss, s.Examples);
             };
-            history.Add(record);
-            progress.OnEpochEnd(record);
-        };
-        if (checkpoint is not null)
-            trainer.Checkpoint = r => Checkpoint.Save(checkpoint, r.Model.Parameters, r.Optimizer,
-                new TrainerState { Epoch = r.Epoch.Epoch + 1, Step = r.Optimizer.StepCount, History = [.. history] });
-        if (resume && checkpoint is not null)
-            trainer.Resume = optimizer =>
+            trainer.EpochCompleted += e =>
             {
-                var state = Checkpoint.Restore(checkpoint, model.Parameters, optimizer);
-                output.WriteLine($"Resuming after epoch {state.Epoch} from {checkpoint}");
-                history.AddRange(state.History);
-                return state.Epoch;
+                var record = new EpochRecord
+                {
+                    Epoch = e.Epoch + 1, Loss = e.Loss, Examples = (long)Math.Round(e.ExamplesPerSecond * e.Seconds), Seconds = e.Seconds,
+                    Validation = e.Validation is { } v ? new Dictionary<string, double> { [$"Recall@{k}"] = v } : new Dictionary<string, double>(),
+                };
+                history.Add(record);
+                progress.OnEpochEnd(record);
             };
-        var result = trainer.Fit(model, slice.Data, slice.Rows, cancellation);
-        if (slice.Validation is not null && result.Epochs.Count > 0)
+            if (checkpoint is not null)
+                trainer.Checkpoint = r => Checkpoint.Save(checkpoint, r.Model.Parameters, r.Optimizer,
+                    new TrainerState { Epoch = r.Epoch.Epoch + 1, Step = r.Optimizer.StepCount, History = [.. history] });
+            if (resume && checkpoint is not null)
+                trainer.Resume = optimizer =>
+                {
+                    var state = Checkpoint.Restore(checkpoint, built.Parameters, optimizer);
+                    output.WriteLine($"Resuming after epoch {state.Epoch} from {checkpoint}");
+                    history.AddRange(state.History);
+                    return state.Epoch;
+                };
+        }, cancellation);
+        if (validation?.Validation is not null && result.Epochs.Count > 0)
         {
             var best = result.Epochs[result.BestEpoch - result.Epochs[0].Epoch];
-            output.WriteLine($"Kept epoch {result.BestEpoch + 1} of {result.Epochs[^1].Epoch + 1} (validation Recall@{config.K} {best.Validation:0.0000})" +
-                (result.StoppedEarly ? $"; stopped early after {config.Patience} epochs without improvement." : "."));
+            output.WriteLine($"Kept epoch {result.BestEpoch + 1} of {result.Epochs[^1].Epoch + 1} (validation Recall@{k} {best.Validation:0.0000})" +
+                (result.StoppedEarly ? $"; stopped early after {recipe.Training.Patience} epochs without improvement." : "."));
         }
         return (model, history, result);
     }
@@ -238,25 +240,38 @@ static class ModelCommands
 
     static string Format(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 
-    static void WriteRecommendations(IAnsiConsole console, MovieLensSession session, TwoTowerModel model, IVectorIndex index, string userId, int user, int k)
+    static void WriteRecommendations(IAnsiConsole console, EmbeddedCatalogue catalogue, IVectorIndex index, Func<string, string> describe, string userId, int user, int k)
     {
-        var table = new Table().Title($"Top {k} unseen movies for user {userId} ({index.Spec} index)");
+        var table = new Table().Title($"Top {k} unseen items for user {userId} ({index.Spec} index)");
         table.AddColumn(new TableColumn("#").RightAligned());
-        table.AddColumn("movieId");
-        table.AddColumn("title");
+        table.AddColumn("item");
+        table.AddColumn("description");
         table.AddColumn(new TableColumn("score").RightAligned());
         int rank = 0;
-        foreach (var (movie, title, score) in session.Recommend(model, index, user, k))
-            table.AddRow((++rank).ToString(CultureInfo.InvariantCulture), movie, Markup.Escape(title), Format(score));
+        foreach (var (item, score) in catalogue.Recommend(index, user, k))
+        {
+            string key = catalogue.ItemKeys[item];
+            table.AddRow((++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(key), Markup.Escape(describe(key)), Format(score));
+        }
         console.Write(table);
     }
 
-    static IReadOnlyList<KeyValuePair<string, string>> Describe(ModelConfig c) =>
+    /// <summary>An item key's display fields from the items file (title, genres, …), or nothing without one.</summary>
+    static Func<string, string> ItemFields(ModelRecipe recipe, DataFiles files) => _ => "";
+
+    /// <summary>The data files of a loaded model's recipe.</summary>
+    static DataFiles FilesOf(TwoTowerModel model, string? dataDir) =>
+        model.Recipe!.Data.Files ?? (model.Recipe.Data.Schema is not null ? model.Features.Schema.Files : ModelData.Schema(model.Recipe, dataDir).Files);
+
+    static IReadOnlyList<KeyValuePair<string, string>> Describe(ModelRecipe r) =>
     [
-        new("user tower", c.IdsOnly ? $"user id ({c.Dimension})" : $"user id ⊕ mean of last 50 items → 128 ReLU → {c.Dimension} → L2"),
-        new("item tower", c.IdsOnly ? $"item id ({c.Dimension})" : $"item id ⊕ mean genres (16) → 128 ReLU → {c.Dimension} → L2"),
-        new("task", $"in-batch softmax, τ = {c.Temperature}, logQ, accidental hits removed"),
-        new("training", $"Adam, lr {c.LearningRate}, batch {c.BatchSize}, at most {c.Epochs} epochs, seed {c.Seed}" +
-            (c.ValidationFraction > 0 ? $"; early stopping (patience {c.Patience}) on Recall@{c.K} of {c.ValidationFraction:0%} of each user's training ratings" : "")),
+        new("user tower", Tower(r.User)),
+        new("item tower", Tower(r.Item)),
+        new("task", $"{r.Task.Loss}, τ = {r.Task.Temperature}, logQ {r.Task.LogQ}" + (r.Task.RemoveAccidentalHits ? ", accidental hits removed" : "")),
+        new("training", $"{r.Training.Optimizer}, lr {r.Training.LearningRate}, batch {r.Training.BatchSize}, at most {r.Training.Epochs} epochs, seed {r.Training.Seed}" +
+            (r.Split.ValidationFraction > 0 ? $"; early stopping (patience {r.Training.Patience}) on Recall@{r.K} of {r.Split.ValidationFraction:0%} of each user's training ratings" : "")),
     ];
+
+    static string Tower(TowerOptions t) =>
+        $"{string.Join(" ⊕ ", t.Features ?? ["every feature"])} → {string.Concat(t.Hidden.Select(h => $"{h} {t.Activation} → "))}{t.OutputDimension}{(t.L2Normalize ? " → L2" : "")}";
 }

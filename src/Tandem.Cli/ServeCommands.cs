@@ -65,9 +65,9 @@ static class ServeCommands
     static int Calibrate(TextWriter output, string path, string? dataDir, int negatives, int seed)
     {
         if (negatives < 1) CliThrow.Input($"--negatives is {negatives}; it must be at least 1");
-        var (session, model, _) = MovieLensSession.LoadModel(path, dataDir);
-        var (scores, labels) = Sample(session, model, negatives, seed);
-        session.Dispose();
+        var (model, data) = ModelFiles.LoadWithData(path, dataDir);
+        var (scores, labels) = Sample(data, model, negatives, seed);
+        data.Dispose();
         var platt = PlattScaling.Fit(scores, labels);
         double rate = (double)platt.Positives / platt.Examples;
         double calibrated = 0, constant = 0;
@@ -88,7 +88,7 @@ static class ServeCommands
     }
 
     /// <summary>Each held-out (user, catalogue item) pair scored as a positive, and <paramref name="negatives"/> random items the user has neither trained nor held out on as negatives.</summary>
-    static (float[] Scores, byte[] Labels) Sample(MovieLensSession session, TwoTowerModel model, int negatives, int seed)
+    static (float[] Scores, byte[] Labels) Sample(ModelData session, TwoTowerModel model, int negatives, int seed)
     {
         var holdout = session.Holdout;
         int n = holdout.CatalogueItems.Count, d = model.User.OutputDimension;

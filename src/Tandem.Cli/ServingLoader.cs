@@ -22,40 +22,27 @@ sealed record ServingLoader(string? DataDir, string? IndexPath, string Spec = "H
     /// <summary>The serving model of the model file at <paramref name="path"/>.</summary>
     public ServingModel Load(string path)
     {
-        var (session, model, _) = MovieLensSession.LoadModel(path, DataDir);
-        using (session)
+        var model = TwoTowerModel.Load(path);
+        var catalogue = ModelFiles.Catalogue(path);
+        int d = catalogue.Dimension;
+        var movieIds = catalogue.ItemKeys.Select(k => long.Parse(k, CultureInfo.InvariantCulture)).ToArray();
+        var items = new ItemCatalog(movieIds, catalogue.ItemVectors, d, new string?[movieIds.Length], [.. movieIds.Select(_ => Array.Empty<string>())]);
+        var seen = catalogue.Seen.Select(s => s.Select(i => movieIds[i]).ToArray()).ToArray();
+        var table = new UserTable(catalogue.UserKeys, catalogue.UserVectors, d, seen);
+        var byCount = Enumerable.Range(0, movieIds.Length).Where(i => catalogue.ItemCounts[i] > 0).OrderByDescending(i => catalogue.ItemCounts[i]).ThenBy(i => movieIds[i]).ToArray();
+        float most = byCount.Length > 0 ? catalogue.ItemCounts[byCount[0]] : 1;
+        return new ServingModel
         {
-            int d = model.User.OutputDimension;
-            var holdout = session.Holdout;
-            var catalogue = holdout.CatalogueItems;
-            var movieIds = catalogue.Select(v => long.Parse(session.ItemVocabulary.Token(v)!, CultureInfo.InvariantCulture)).ToArray();
-            float[] itemVectors;
-            using (var v = model.EmbedItems(session.Items, catalogue)) itemVectors = v.Span.ToArray();
-            var keys = movieIds.Select(id => id.ToString(CultureInfo.InvariantCulture)).ToArray();
-            var items = new ItemCatalog(movieIds, itemVectors, d,
-                [.. keys.Select(k => session.Titles.GetValueOrDefault(k))], [.. keys.Select(k => session.Genres.GetValueOrDefault(k) ?? [])]);
-
-            var users = Enumerable.Range(0, session.Users.UserCount).Where(session.Users.HasTraining).ToArray();
-            float[] userVectors;
-            using (var u = TwoTowerModel.Embed(model.User, Chunks(users, 256).Select(c => session.Users.Input(c)))) userVectors = u.Span.ToArray();
-            var seen = users.Select(u => holdout.Excluded[u].ToArray().Select(i => movieIds[i]).ToArray()).ToArray();
-            var table = new UserTable([.. users.Select(u => session.Log.UserKeys![u])], userVectors, d, seen);
-
-            var byCount = Enumerable.Range(0, catalogue.Count).Where(i => holdout.TrainCounts[i] > 0).OrderByDescending(i => holdout.TrainCounts[i]).ThenBy(i => movieIds[i]).ToArray();
-            float most = byCount.Length > 0 ? holdout.TrainCounts[byCount[0]] : 1;
-            return new ServingModel
-            {
-                Version = Version(path),
-                Index = Index(itemVectors, movieIds, d),
-                EfSearch = EfSearch,
-                Items = items,
-                Users = table,
-                Encoder = new TowerUserEncoder(model.User, session.Fitted),
-                Popular = [.. byCount.Select(i => movieIds[i])],
-                PopularScores = [.. byCount.Select(i => holdout.TrainCounts[i] / most)],
-                Calibration = TwoTowerModelFile.ReadCalibration(path),
-            };
-        }
+            Version = Version(path),
+            Index = Index(catalogue.ItemVectors, movieIds, d),
+            EfSearch = EfSearch,
+            Items = items,
+            Users = table,
+            Encoder = new TowerUserEncoder(model.User, model.Features),
+            Popular = [.. byCount.Select(i => movieIds[i])],
+            PopularScores = [.. byCount.Select(i => catalogue.ItemCounts[i] / most)],
+            Calibration = TwoTowerModelFile.ReadCalibration(path),
+        };
     }
 
     VectorIndex Index(float[] vectors, long[] ids, int dimension)

@@ -10,6 +10,7 @@ using Tandem.Evaluation.Ranking;
 using Tandem.Models.Evaluation;
 using Tandem.Models.Tasks;
 using Tandem.Models.Towers;
+using Tandem.Models.Recipes;
 using Tandem.Models.Training;
 
 namespace Tandem.Experiments;
@@ -104,47 +105,60 @@ public static class MovieLensExperiment
     /// <summary>Model names in the report.</summary>
     public const string TwoTower = "two-tower", IdOnly = "id-only", MostPopular = "most-popular";
 
-    /// <summary>The schema: user and item ids, genres (item), the last 50 training items (user).</summary>
-    public static FeatureSchema Schema() => new SchemaBuilder()
-        .Interactions(user: "userId", item: "movieId", timestamp: "timestamp")
-        .Id("user", "userId", Tower.User)
-        .Id("item", "movieId", Tower.Item)
-        .MultiCategorical("genres", "genres", Tower.Item)
-        .Sequence("history", "movieId", maxLength: 50)
-        .Build("MovieLens quickstart");
+    /// <summary>
+    /// The recipe of the full model under <paramref name="options"/>: user id ⊕ pooled history →
+    /// hidden → d → L2; item id ⊕ mean genres (16) → hidden → d → L2; in-batch softmax with τ, logQ
+    /// (unless turned off), accidental hits removed and optional uniform extra negatives.
+    /// </summary>
+    public static ModelRecipe Recipe(MovieLensOptions options)
+    {
+        int d = options.Dimension;
+        var user = new TowerOptions
+        {
+            Features = ["user", "history"],
+            EmbeddingDimension = d,
+            Hidden = options.Hidden,
+            Dropout = options.Dropout,
+            OutputDimension = d,
+            Sequence = new SequenceOptions { Pooling = options.Pooling, LeaveOneOut = options.LeaveOneOut },
+        };
+        return new ModelRecipe
+        {
+            Split = new SplitRecipe { Seed = options.SplitSeed, ValidationFraction = options.ValidationFraction },
+            User = user,
+            Item = user with { Features = ["item", "genres"], Dimensions = new Dictionary<string, int> { ["genres"] = 16 } },
+            Task = new TaskRecipe
+            {
+                Temperature = options.Temperature,
+                LogQ = options.LogQ ? LogQKind.Counts : LogQKind.None,
+                Negatives = new NegativesRecipe { Count = options.ExtraNegatives },
+            },
+            Training = options.Training with { Seed = options.Seed },
+            K = options.K,
+        };
+    }
 
     /// <summary>Runs the experiment; <paramref name="progress"/> receives each trained model's name and epochs.</summary>
     public static ExperimentReport Run(MovieLensOptions options, Action<string, EpochProgress>? progress = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-<<<<<<< HEAD:src/Tandem.Experiments/MovieLensExperiment.cs
-        var log = NamedDataset.Find("ml-latest-small").Load(DataDirectory.Resolve(options.DataDir), Schema());
-=======
-        var log = NamedDataset.Find("ml-latest-small").Load(DataDirectory(options.DataDir), Schema());
->>>>>>> datasets:src/Tandem.Models/Experiments/MovieLensExperiment.cs
-        var split = ReferenceSplit.Create(log, options.SplitSeed);
-        var fitted = FittedFeatures.Fit(log, split.Train);
-        var data = fitted.Encode(log, split.Train);
-        using var items = new ItemCatalogue(data, split.Train, "item");
-        using var users = new UserCatalogue(log, fitted, data, split.Train);
-        var vocabulary = ((CategoricalEncoder)fitted["item"]).Vocabulary!;
-        var holdout = new Holdout(log, split.Train, split.Test, items, id => vocabulary.Token(id)!);
-        using var slice = TrainingSlice.Create(log, fitted, data, split.Train, items, users, holdout, options.ValidationFraction, options.SplitSeed);
-
+        var recipe = Recipe(options);
+        using var data = ModelData.Load(recipe, options.DataDir);
+        var holdout = data.Holdout;
         var results = new List<ModelResult>();
-        var full = Train(TwoTower, slice, options, ids: false, progress, cancellation);
-        results.Add(Evaluate(TwoTower, full.Model, full.Result, users, items, holdout, options.K));
-        if (options.Baseline)
+        ModelResult Train(string name, ModelRecipe r)
         {
-            var mf = Train(IdOnly, slice, options, ids: true, progress, cancellation);
-            results.Add(Evaluate(IdOnly, mf.Model, mf.Result, users, items, holdout, options.K));
+            var (model, result) = data.Train(r, (trainer, _, _) => { if (progress is not null) trainer.EpochCompleted += e => progress(name, e); }, cancellation);
+            return new ModelResult(name, holdout.Evaluate(model, data.Users, data.Items, options.K).Metrics, result);
         }
+        results.Add(Train(TwoTower, recipe));
+        if (options.Baseline) results.Add(Train(IdOnly, recipe.IdsOnly(data.Fitted.Schema)));
         results.Add(new ModelResult(MostPopular, holdout.Evaluate(holdout.MostPopular(), options.K).Metrics, null));
         return new ExperimentReport
         {
             Dataset = "ml-latest-small",
-            TrainInteractions = split.Train.Length,
-            TestInteractions = split.Test.Length,
+            TrainInteractions = data.Split.Train.Length,
+            TestInteractions = data.Split.Test.Length,
             CatalogueItems = holdout.CatalogueItems.Count,
             Users = holdout.UserCount,
             K = options.K,
@@ -152,51 +166,4 @@ public static class MovieLensExperiment
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }
-
-    /// <summary>
-    /// The quickstart model (or the ID-only baseline) built for <paramref name="fitted"/>, its logQ
-    /// from <paramref name="items"/>' counts and its extra negatives drawn from that catalogue; with
-    /// <paramref name="leaveOneOut"/>, it trains on leave-one-out histories from that catalogue.
-    /// </summary>
-    public static TwoTowerModel Build(FittedFeatures fitted, ItemCatalogue items, MovieLensOptions options, bool idsOnly, UserCatalogue? leaveOneOut = null)
-    {
-        var rng = new Random(options.Seed);
-        int d = options.Dimension;
-        var user = new TowerOptions
-        {
-            Features = idsOnly ? ["user"] : ["user", "history"],
-            EmbeddingDimension = d,
-            Hidden = idsOnly ? [] : options.Hidden,
-            Dropout = idsOnly ? 0 : options.Dropout,
-            OutputDimension = d,
-            Sequence = new SequenceOptions { Pooling = options.Pooling },
-        };
-        var item = user with
-        {
-            Features = idsOnly ? ["item"] : ["item", "genres"],
-            Dimensions = new Dictionary<string, int> { ["genres"] = 16 },
-        };
-        ILogitsTweak[] tweaks = options.LogQ ? [new LogQFromCounts(items.Counts), new RemoveAccidentalHits()] : [new RemoveAccidentalHits()];
-        var task = new RetrievalTask(new RetrievalOptions { Temperature = options.Temperature }, tweaks);
-        bool mixed = options.ExtraNegatives > 0;
-        return new TwoTowerModel(fitted, EncoderTower.Create(fitted, Tower.User, user, rng), EncoderTower.Create(fitted, Tower.Item, item, rng), task, "item")
-        {
-            LeaveOneOutHistories = leaveOneOut,
-            ExtraNegatives = options.ExtraNegatives,
-            Sampler = mixed ? new UniformSampler(items.Items, options.Seed) : null,
-            Catalogue = mixed ? items : null,
-        };
-    }
-
-    static (TwoTowerModel Model, TrainingResult Result) Train(string name, TrainingSlice slice, MovieLensOptions options, bool ids,
-        Action<string, EpochProgress>? progress, CancellationToken cancellation)
-    {
-        var model = Build(slice.Fitted, slice.Items, options, ids, !ids && options.LeaveOneOut ? slice.Users : null);
-        var trainer = slice.Trainer(options.Training with { Seed = options.Seed }, options.K);
-        if (progress is not null) trainer.EpochCompleted += e => progress(name, e);
-        return (model, trainer.Fit(model, slice.Data, slice.Rows, cancellation));
-    }
-
-    static ModelResult Evaluate(string name, TwoTowerModel model, TrainingResult result, UserCatalogue users, ItemCatalogue items, Holdout holdout, int k) =>
-        new(name, holdout.Evaluate(model, users, items, k).Metrics, result);
 }

@@ -57,6 +57,20 @@ public sealed class TwoTowerModel
     /// </summary>
     public UserCatalogue? LeaveOneOutHistories { get; init; }
 
+    /// <summary>The recipe the model was built from (saved with it, so the file rebuilds it); null for a model built by hand.</summary>
+    public Recipes.ModelRecipe? Recipe { get; init; }
+
+    /// <summary>Rebuilds the model saved at <paramref name="path"/> from the file alone (<see cref="Persistence.TwoTowerModelFile"/>).</summary>
+    /// <exception cref="Persistence.TandemFileException">The file is missing, corrupt or not a model file.</exception>
+    public static TwoTowerModel Load(string path) => Persistence.TwoTowerModelFile.Load(path);
+
+    /// <summary>Saves the model, and <paramref name="catalogue"/> if given, to <paramref name="path"/> atomically.</summary>
+    /// <exception cref="ModelException">The model was built without a recipe.</exception>
+    public void Save(string path, EmbeddedCatalogue? catalogue = null) => Persistence.TwoTowerModelFile.Save(path, this, catalogue);
+
+    /// <summary>Training interactions per item id (index = id): logQ and popularity; saved with the model. Default empty.</summary>
+    public int[] ItemCounts { get; init; } = [];
+
     /// <summary>Every trainable parameter: the user tower's, then the item tower's.</summary>
     public IEnumerable<Parameter> Parameters => User.Parameters.Concat(Item.Parameters);
 

@@ -14,4 +14,13 @@ public readonly record struct SearchOptions
 
     /// <summary>Threads for a batch of queries; 0 (default) uses <see cref="Tandem.Tensors.Threads.Count"/>.</summary>
     public int Threads { get; init; }
+
+    /// <summary>
+    /// Options for a search whose <paramref name="filter"/> drops <paramref name="excluded"/> ids (e.g.
+    /// a user's seen items) from a top-<paramref name="k"/>: HNSW's candidate list is widened to
+    /// at least k + excluded (and 64), so the filter cannot starve the result. Every recommender
+    /// (CLI and service) uses this one rule, so they agree.
+    /// </summary>
+    public static SearchOptions Excluding(IdFilter filter, int k, int excluded, int efSearch = 0) =>
+        new() { Filter = filter, EfSearch = Math.Max(Math.Max(efSearch, 64), k + excluded) };
 }

@@ -5,6 +5,7 @@ using Tandem.Experiments;
 using Tandem.Data.Splits;
 using Tandem.Models.Training;
 using Tandem.Models.Persistence;
+using Tandem.Models.Recipes;
 
 namespace Tandem.Cli.Tests;
 
@@ -94,26 +95,23 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     [Fact]
     public void ALoadedModelScoresBitForBitLikeTheSavedOne()
     {
-        var config = new ModelConfig { Epochs = 1, Threads = 1 };
-        using var session = MovieLensSession.Load(quickstart.DataDir, config.SplitSeed);
-        var options = config.Options(quickstart.DataDir);
-        var model = MovieLensExperiment.Build(session.Fitted, session.Items, options, idsOnly: false);
-        new Trainer(options.Training).Fit(model, session.Data, session.Split.Train);
+        var recipe = MovieLensExperiment.Recipe(new MovieLensOptions { Training = new TrainerOptions { Epochs = 1, Threads = 1 } });
+        using var data = ModelData.Load(recipe, quickstart.DataDir);
+        var (model, _) = data.Train(recipe);
         string path = Path.Combine(directory, "model.tandem");
-        TwoTowerModelFile.Save(path, model, config);
+        model.Save(path);
 
-        var (loadedSession, loaded, loadedConfig) = MovieLensSession.LoadModel(path, quickstart.DataDir);
-        using (loadedSession)
-        {
-            Assert.Equal(config, loadedConfig);
-            int[] users = [0, 1, 2, 100, 609];
-            using var u = TwoTowerModel.Embed(model.User, [session.Users.Input(users)]);
-            using var u2 = TwoTowerModel.Embed(loaded.User, [loadedSession.Users.Input(users)]);
-            using var v = model.EmbedItems(session.Items, session.Holdout.CatalogueItems);
-            using var v2 = loaded.EmbedItems(loadedSession.Items, loadedSession.Holdout.CatalogueItems);
-            Assert.Equal(Bits(u.Span), Bits(u2.Span));
-            Assert.Equal(Bits(v.Span), Bits(v2.Span));
-        }
+        // The file alone rebuilds the model: no data, no builder.
+        var loaded = TwoTowerModel.Load(path);
+        Assert.Equal(recipe, loaded.Recipe);
+        using var loadedData = ModelData.Load(loaded.Recipe!, quickstart.DataDir, loaded.Features);
+        int[] users = [0, 1, 2, 100, 609];
+        using var u = TwoTowerModel.Embed(model.User, [data.Users.Input(users)]);
+        using var u2 = TwoTowerModel.Embed(loaded.User, [loadedData.Users.Input(users)]);
+        using var v = model.EmbedItems(data.Items, data.Holdout.CatalogueItems);
+        using var v2 = loaded.EmbedItems(loadedData.Items, loadedData.Holdout.CatalogueItems);
+        Assert.Equal(Bits(u.Span), Bits(u2.Span));
+        Assert.Equal(Bits(v.Span), Bits(v2.Span));
 
         static int[] Bits(Span<float> values) => values.ToArray().Select(BitConverter.SingleToInt32Bits).ToArray();
     }
@@ -124,7 +122,7 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
         string config = Path.Combine(directory, "ids.json");
         File.WriteAllText(config, """
             // ID-only, two short epochs
-            { "idsOnly": true, "epochs": 2, }
+            { "user": { "features": ["user"], "hidden": [] }, "item": { "features": ["item"], "hidden": [] }, "training": { "epochs": 2 }, }
             """);
         var (code, output, error) = Run("train", "--config", config, "--data-dir", quickstart.DataDir, "--out", directory);
         Assert.True(code == 0, error);
@@ -144,7 +142,7 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
         {
             string path = Path.Combine(directory, $"ids-{epochs}.json");
             // No validation slice: early stopping restores its best epoch, which a resumed run cannot know.
-            File.WriteAllText(path, $$"""{ "idsOnly": true, "epochs": {{epochs}}, "threads": 1, "validationFraction": 0 }""");
+            File.WriteAllText(path, $$"""{ "user": { "features": ["user"], "hidden": [] }, "item": { "features": ["item"], "hidden": [] }, "training": { "epochs": {{epochs}}, "threads": 1 }, "split": { "validationFraction": 0 } }""");
             return path;
         }
         string straight = Path.Combine(directory, "straight"), resumed = Path.Combine(directory, "resumed");
@@ -172,7 +170,7 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     public void ResumeWithoutACheckpointIsOneLine()
     {
         string config = Path.Combine(directory, "ids.json");
-        File.WriteAllText(config, """{ "idsOnly": true }""");
+        File.WriteAllText(config, """{ "user": { "features": ["user"], "hidden": [] }, "item": { "features": ["item"], "hidden": [] } }""");
         var (code, _, error) = Run("train", "--config", config, "--out", directory, "--resume");
         Assert.Equal(1, code);
         Assert.Equal($"tandem: {Path.Combine(directory, ModelCommands.CheckpointFile)}: no checkpoint to resume from; train without --resume first\n", error.Replace("\r", ""));
@@ -182,7 +180,7 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     public void TheExampleConfigsAreValid()
     {
         foreach (string file in Directory.GetFiles(RepositoryFolder("examples"), "movielens-*.json"))
-            Assert.Equal(new ModelConfig().Epochs, ModelConfig.Read(file).Epochs);
+            Assert.Equal(new ModelRecipe().Training.Epochs, ModelRecipe.Read(file).Training.Epochs);
     }
 
     static string RepositoryFolder(string name)
@@ -197,7 +195,7 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     {
         var (code, output, error) = Run("recommend", "--model", quickstart.ModelPath, "--user", "99999", "--data-dir", quickstart.DataDir);
         Assert.Equal(1, code);
-        Assert.Equal("tandem: user '99999' is not in the training data of ml-latest-small; use a userId from ratings.csv (1 to 610)\n", error.Replace("\r", ""));
+        Assert.Equal("tandem: user '99999' is not in model.tandem's training data; use a user id of the data it was trained on\n", error.Replace("\r", ""));
         Assert.DoesNotContain("Top", output);
     }
 
@@ -225,11 +223,15 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     }
 
     [Theory]
-    [InlineData("{ \"epochs\": 0 }", "field 'epochs' is 0; it must be at least 1")]
-    [InlineData("{ \"learningRate\": -1 }", "field 'learningRate' is -1; it must be positive")]
-    [InlineData("{ \"dataset\": \"ml-25m\" }", "field 'dataset' is ml-25m; it only \"ml-latest-small\" is supported")]
-    [InlineData("{\n  \"epochs\": \"ten\"\n}", "line 2: The JSON value could not be converted to System.Int32. (field 'epochs')")]
-    [InlineData("{\n  \"epoch\": 3\n}", "line 2: The JSON property 'epoch' could not be mapped to any .NET member contained in type 'Tandem.Cli.ModelConfig'. (field 'epoch')")]
+    [InlineData("{ \"training\": { \"epochs\": 0 } }", "field 'training.epochs' is 0; it must be at least 1")]
+    [InlineData("{ \"training\": { \"learningRate\": -1 } }", "field 'training.learningRate' is -1; it must be positive")]
+    [InlineData("{ \"task\": { \"temperature\": 0 } }", "field 'task.temperature' is 0; it must be positive")]
+    [InlineData("{ \"user\": { \"hidden\": [64, 0] } }", "field 'user.hidden[1]' is 0; it must be at least 1")]
+    [InlineData("{ \"item\": { \"outputDimension\": 32 } }", "field 'item.outputDimension' is 32; it must equal user.outputDimension (64): scores are inner products")]
+    [InlineData("{ \"data\": { \"dataset\": \"ml-5k\" } }", "unknown dataset \"ml-5k\"; known datasets: ml-100k, ml-1m, ml-latest-small, ml-latest, ml-20m, ml-25m, criteo, criteo-kaggle, criteo-10k")]
+    [InlineData("{\n  \"training\": { \"epochs\": \"ten\" }\n}", "line 2: The JSON value could not be converted to System.Int32. (field 'training.epochs')")]
+    [InlineData("{\n  \"task\": { \"loss\": \"hinj\" }\n}", "line 2: The JSON value could not be converted to Tandem.Models.Recipes.LossKind. (field 'task.loss')")]
+    [InlineData("{\n  \"epoch\": 3\n}", "line 2: The JSON property 'epoch' could not be mapped to any .NET member contained in type 'Tandem.Models.Recipes.ModelRecipe'. (field 'epoch')")]
     public void BadConfigNamesTheField(string json, string message)
     {
         string path = Path.Combine(directory, "bad.json");
@@ -250,6 +252,6 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
         string data = Path.Combine(directory, "no-data");
         (code, _, error) = Run("quickstart", "--data-dir", data, "--out", directory, "--epochs", "1");
         Assert.Equal(1, code);
-        Assert.Equal($"tandem: {data}: data directory not found; pass --data-dir with the folder holding ml-latest-small/\n", error.Replace("\r", ""));
+        Assert.Equal($"tandem: {data}: data directory not found; pass the folder holding ml-latest-small/\n", error.Replace("\r", ""));
     }
 }

@@ -1,3 +1,4 @@
+using Tandem.Models.Recipes;
 using Tandem.Data.Datasets;
 using Tandem.Experiments;
 using Tandem.Data.Splits;
@@ -68,7 +69,12 @@ public sealed class SchemaTrainingTests : IDisposable
         File.WriteAllText(InDir("schema.json"), Schema);
         File.WriteAllText(InDir("train.json"), """
             // The schema file names the features; the data files are named here, relative to this file.
-            { "schema": "schema.json", "data": { "interactions": "interactions.jsonl", "items": "items.csv" }, "epochs": 2, "batchSize": 64, "dimension": 16 }
+            {
+              "data": { "schema": "schema.json", "files": { "interactions": "interactions.jsonl", "items": "items.csv" } },
+              "user": { "embeddingDimension": 16, "outputDimension": 16 },
+              "item": { "embeddingDimension": 16, "outputDimension": 16 },
+              "training": { "epochs": 2, "batchSize": 64 }
+            }
             """);
         return InDir("train.json");
     }
@@ -81,7 +87,7 @@ public sealed class SchemaTrainingTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("Training two-tower: at most 2 epochs, stopping early", output);
         // 10 distinct items per user, floor(0.25 × 10) = 2 held out each: all 40 users are evaluated.
-        Assert.Contains("Held-out ratings of 40 users", output);
+        Assert.Contains("Held-out interactions of 40 users", output);
         Assert.DoesNotContain("Skipped", output);
         string model = Path.Combine(InDir("model"), ModelCommands.ModelFile);
 
@@ -91,17 +97,17 @@ public sealed class SchemaTrainingTests : IDisposable
 
         (code, output, error) = Run("recommend", "--model", model, "--user", "u3", "-k", "5");
         Assert.True(code == 0, error);
-        Assert.Contains("Top 5 unseen movies for user u3", output);
+        Assert.Contains("Top 5 unseen items for user u3", output);
         (code, _, error) = Run("recommend", "--model", model, "--user", "nobody");
         Assert.Equal(1, code);
-        Assert.Equal($"tandem: user 'nobody' is not in the training data of {InDir("interactions.jsonl")}; use a value of its 'user' column", error.Trim());
+        Assert.Equal("tandem: user 'nobody' is not in model.tandem's training data; use a user id of the data it was trained on", error.Trim());
 
         (code, output, error) = Run("index", "build", "--model", model, "--spec", "Flat", "--out", InDir("items.idx"));
         Assert.True(code == 0, error);
-        var (vectors, ids, _) = ItemEmbeddings.Embed(model, null);
+        var (vectors, ids, _) = ItemEmbeddings.Embed(model);
         Assert.Contains($"Built Flat over {ids.Length} 16-d vectors (the item tower of model.tandem)", output);
-        // Ids are the item ids of the data (1..60, each in training), not row numbers.
-        Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i).Order(), ids.Order());
+        // Ids are positions in the model's embedded catalogue (all 60 items are in training), the numbering recommend and the service use.
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => (long)i), ids);
         using var index = VectorIndex.Load(InDir("items.idx"));
         Assert.Equal(ids.Length, index.Count);
         // The tower's output is L2-normalised, so under inner product each item's nearest vector is its own.
@@ -153,11 +159,11 @@ public sealed class SchemaTrainingTests : IDisposable
     [Fact]
     public void TheExampleConfigNamesItsSchemaAndTheSharedMovieLensFiles()
     {
-        var config = ModelConfig.Read(Example("train.json"));
-        Assert.Equal(Example("movielens.schema.json"), config.Schema);
-        Assert.True(File.Exists(config.Data!.Value.Interactions), config.Data.Value.Interactions);
-        Assert.True(File.Exists(config.Data.Value.Items), config.Data.Value.Items);
-        Assert.Equal(10, config.Epochs);
+        var recipe = ModelRecipe.Read(Example("train.json"));
+        Assert.Equal(Example("movielens.schema.json"), recipe.Data.Schema);
+        Assert.True(File.Exists(recipe.Data.Files!.Value.Interactions!.Path), recipe.Data.Files.Value.Interactions!.Path);
+        Assert.True(File.Exists(recipe.Data.Files.Value.Items!.Path), recipe.Data.Files.Value.Items!.Path);
+        Assert.Equal(10, recipe.Training.Epochs);
     }
 
     [Fact]
@@ -167,12 +173,12 @@ public sealed class SchemaTrainingTests : IDisposable
         string dir = Path.Combine(data, "ml-latest-small").Replace("\\", "/");
         // The example's schema with one epoch instead of ten.
         File.WriteAllText(InDir("train.json"), $$"""
-            { "schema": "{{Example("movielens.schema.json").Replace("\\", "/")}}", "data": { "interactions": "{{dir}}/ratings.csv", "items": "{{dir}}/movies.csv" }, "epochs": 1 }
+            { "data": { "schema": "{{Example("movielens.schema.json").Replace("\\", "/")}}", "files": { "interactions": "{{dir}}/ratings.csv", "items": "{{dir}}/movies.csv" } }, "training": { "epochs": 1 } }
             """);
         var (code, output, error) = Run("train", "--config", InDir("train.json"), "--out", InDir("model"));
         Assert.True(code == 0, error);
         // Every one of the 610 users has at least 20 ratings, so floor(0.25 n) >= 5 are held out for each.
-        Assert.Contains("Held-out ratings of 610 users", output);
+        Assert.Contains("Held-out interactions of 610 users", output);
         (code, _, error) = Run("index", "build", "--model", Path.Combine(InDir("model"), ModelCommands.ModelFile), "--spec", "HNSW16", "--out", InDir("movies.idx"));
         Assert.True(code == 0, error);
         using var index = VectorIndex.Load(InDir("movies.idx"));

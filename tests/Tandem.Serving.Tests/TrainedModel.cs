@@ -19,7 +19,7 @@ public sealed class TrainedModel
         AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.Directory.Delete(Directory, recursive: true);
         DataDir = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
         string config = System.IO.Path.Combine(Directory, "config.json");
-        File.WriteAllText(config, """{ "epochs": 1 }""");
+        File.WriteAllText(config, """{ "user": { "features": ["user", "history"] }, "item": { "features": ["item", "genres"] }, "training": { "epochs": 1 } }""");
         var error = new StringWriter();
         int code = Cli.Cli.Run(["train", "--config", config, "--data-dir", DataDir, "--out", Directory], new StringWriter(), error);
         if (code != 0) throw new InvalidOperationException($"tandem train failed: {error}");

@@ -22,7 +22,7 @@ namespace Tandem.Data.Schema;
 /// </code>
 /// Names are snake_case; an unknown property or value is an error that lists the valid ones.
 /// </summary>
-public static class SchemaJson
+public static partial class SchemaJson
 {
     /// <summary>Reads the config file at <paramref name="path"/>; data paths are resolved against its folder.</summary>
     /// <exception cref="DataException">The file is missing, not JSON, or declares something invalid.</exception>

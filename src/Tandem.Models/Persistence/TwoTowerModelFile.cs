@@ -1,67 +1,107 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Tandem.Data;
 using Tandem.Data.Encoders;
 using Tandem.Data.Schema;
 using Tandem.Models.Calibration;
+using Tandem.Models.Recipes;
 
 namespace Tandem.Models.Persistence;
 
 /// <summary>
-/// A trained <see cref="TwoTowerModel"/> in one <see cref="TandemFileKind.Model"/> file: the caller's
-/// configuration (<c>config</c>, JSON: whatever is needed to rebuild the architecture), the fitted
-/// features (<c>features</c>, the encoders' state, with its own checksum) and every parameter
-/// (<c>param/{name}</c>), and optionally a Platt scaling (<c>calibration</c>, JSON) added by
-/// <see cref="WriteCalibration"/>. Magic, version, lengths and checksums come from the container.
-/// The calibration section is optional, so files without it (all written before it existed) stay
-/// valid at format version 1, and readers that predate it ignore it. A loaded model scores
-/// exactly like the saved one: the same bits in, the same bits out.
+/// A trained <see cref="TwoTowerModel"/> in one <see cref="TandemFileKind.Model"/> file, holding
+/// everything needed to rebuild it: its recipe (<c>recipe</c>, the config's JSON), its schema
+/// (<c>schema</c>, JSON), the fitted features (<c>features</c>), the items' training counts
+/// (<c>counts</c>, logQ and popularity) and every parameter (<c>param/{name}</c>); optionally the
+/// embedded catalogue (<c>catalogue/…</c>, see <see cref="EmbeddedCatalogue"/>) and a Platt scaling
+/// (<c>calibration</c>). Magic, version, lengths and checksums come from the container. A loaded
+/// model scores exactly like the saved one: the same bits in, the same bits out.
 /// </summary>
 public static class TwoTowerModelFile
 {
-    const string ConfigSection = "config", FeaturesSection = "features", CalibrationSection = "calibration";
+    const string RecipeSection = "recipe", SchemaSection = "schema", FeaturesSection = "features", CountsSection = "counts", CalibrationSection = "calibration";
+    const string ItemKeys = "catalogue/item-keys", ItemVectors = "catalogue/item-vectors", ItemCounts = "catalogue/item-counts",
+        UserKeys = "catalogue/user-keys", UserVectors = "catalogue/user-vectors", SeenOffsets = "catalogue/seen-offsets", SeenItems = "catalogue/seen-items";
 
-    /// <summary>Writes <paramref name="model"/> and <paramref name="config"/> to <paramref name="path"/> atomically (temp file, then rename).</summary>
+    /// <summary>Writes <paramref name="model"/> (and <paramref name="catalogue"/>, if given) to <paramref name="path"/> atomically.</summary>
+    /// <exception cref="ModelException">The model was built by hand, without a recipe to rebuild it from.</exception>
     /// <exception cref="TandemFileException">The file cannot be written; any previous file at <paramref name="path"/> is left as it was.</exception>
-    public static void Save<TConfig>(string path, TwoTowerModel model, TConfig config)
+    public static void Save(string path, TwoTowerModel model, EmbeddedCatalogue? catalogue = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        var recipe = model.Recipe ?? throw new ModelException("The model was built without a recipe, so a file could not rebuild it; build it with ModelRecipe.Build.");
         var writer = new TandemFileWriter(TandemFileKind.Model);
-        writer.AddJson(ConfigSection, config);
+        Text(writer, RecipeSection, recipe.ToJson());
+        Text(writer, SchemaSection, SchemaJson.Write(model.Features.Schema));
         writer.Add(FeaturesSection, SectionKind.Bytes, model.Features.Save);
+        Ints(writer, CountsSection, model.ItemCounts);
         ParameterSections.Write(writer, model.Parameters);
+        if (catalogue is not null)
+        {
+            writer.AddJson(ItemKeys, catalogue.ItemKeys);
+            Floats(writer, ItemVectors, catalogue.ItemVectors, catalogue.Dimension);
+            Ints(writer, ItemCounts, catalogue.ItemCounts);
+            writer.AddJson(UserKeys, catalogue.UserKeys);
+            Floats(writer, UserVectors, catalogue.UserVectors, catalogue.Dimension);
+            var offsets = new int[catalogue.Seen.Length + 1];
+            for (int u = 0; u < catalogue.Seen.Length; u++) offsets[u + 1] = offsets[u] + catalogue.Seen[u].Length;
+            Ints(writer, SeenOffsets, offsets);
+            Ints(writer, SeenItems, [.. catalogue.Seen.SelectMany(s => s)]);
+        }
         writer.Save(path);
     }
 
-    /// <summary>
-    /// Reads a model file: its configuration, then the fitted features for <paramref name="schema"/>,
-    /// then <paramref name="build"/> makes the architecture from both, and the saved parameters are
-    /// copied into it (every name and shape checked first).
-    /// </summary>
-    /// <exception cref="TandemFileException">The file is missing, corrupt, not a model file, or does not match the built architecture.</exception>
-    public static (TwoTowerModel Model, TConfig Config) Load<TConfig>(string path, FeatureSchema schema, Func<TConfig, FittedFeatures, TwoTowerModel> build) =>
-        Load(path, _ => schema, build);
-
-    /// <summary>As the overload above, for models whose schema depends on their configuration (a schema file it names).</summary>
-    /// <exception cref="TandemFileException">The file is missing, corrupt, not a model file, or does not match the built architecture.</exception>
-    public static (TwoTowerModel Model, TConfig Config) Load<TConfig>(string path, Func<TConfig, FeatureSchema> schema, Func<TConfig, FittedFeatures, TwoTowerModel> build)
+    /// <summary>Rebuilds the model saved at <paramref name="path"/> from its recipe, schema, fitted features and parameters.</summary>
+    /// <exception cref="TandemFileException">The file is missing, corrupt, not a model file, or its parts do not fit together.</exception>
+    public static TwoTowerModel Load(string path)
     {
-        ArgumentNullException.ThrowIfNull(schema);
-        ArgumentNullException.ThrowIfNull(build);
         using var reader = TandemFileReader.Open(path, TandemFileKind.Model);
-        var config = reader.ReadJson<TConfig>(ConfigSection);
-        var declared = schema(config);
+        if (!reader.Contains(RecipeSection))
+            PersistenceThrow.Corrupt(path, "it has no recipe section: it was written by an older Tandem; train the model again");
+        ModelRecipe recipe;
         FittedFeatures features;
         try
         {
+            recipe = ModelRecipe.Parse(Encoding.UTF8.GetString(reader.ReadBytes(RecipeSection, SectionKind.Json)), $"{path}: section '{RecipeSection}'");
+            var schema = SchemaJson.Parse(Encoding.UTF8.GetString(reader.ReadBytes(SchemaSection, SectionKind.Json)), $"{path}: section '{SchemaSection}'");
             using var stream = new MemoryStream(reader.ReadBytes(FeaturesSection));
-            features = FittedFeatures.Load(stream, declared);
+            features = FittedFeatures.Load(stream, schema);
         }
-        catch (Tandem.Data.DataException e)
+        catch (Exception e) when (e is DataException or ModelException)
         {
-            PersistenceThrow.File(path, $"section '{FeaturesSection}' cannot be read: {e.Message}", e);
+            PersistenceThrow.File(path, $"its recipe, schema or features cannot be read: {e.Message}", e);
             throw;
         }
-        var model = build(config, features);
+        var model = recipe.Build(features, ReadInts(reader, CountsSection));
         ParameterSections.Read(reader, model.Parameters);
-        return (model, config);
+        return model;
+    }
+
+    /// <summary>The file's embedded catalogue, or null when it was saved without one.</summary>
+    /// <exception cref="TandemFileException">The file is missing, corrupt or not a model file.</exception>
+    public static EmbeddedCatalogue? ReadCatalogue(string path)
+    {
+        using var reader = TandemFileReader.Open(path, TandemFileKind.Model);
+        if (!reader.Contains(ItemKeys)) return null;
+        using var items = reader.ReadTensor(ItemVectors);
+        using var users = reader.ReadTensor(UserVectors);
+        var offsets = ReadInts(reader, SeenOffsets);
+        var seenItems = ReadInts(reader, SeenItems);
+        var userKeys = reader.ReadJson<string[]>(UserKeys);
+        if (offsets.Length != userKeys.Length + 1 || offsets[^1] != seenItems.Length)
+            PersistenceThrow.Corrupt(path, $"the seen lists hold {offsets.Length - 1} users and {offsets[^1]} items but the file {userKeys.Length} users and {seenItems.Length} items");
+        var seen = new int[userKeys.Length][];
+        for (int u = 0; u < seen.Length; u++) seen[u] = seenItems[offsets[u]..offsets[u + 1]];
+        try
+        {
+            return new EmbeddedCatalogue(items.Shape[^1], reader.ReadJson<string[]>(ItemKeys), items.Span.ToArray(), ReadInts(reader, ItemCounts),
+                userKeys, users.Span.ToArray(), seen);
+        }
+        catch (ModelException e)
+        {
+            PersistenceThrow.Corrupt(path, e.Message);
+            throw;
+        }
     }
 
     /// <summary>The file's Platt scaling, or null when it has none.</summary>
@@ -74,7 +114,7 @@ public static class TwoTowerModelFile
 
     /// <summary>
     /// Rewrites the model file at <paramref name="path"/> with <paramref name="calibration"/> (replacing
-    /// any earlier one), every other section copied byte for byte; atomically, like <see cref="Save{TConfig}"/>.
+    /// any earlier one), every other section copied byte for byte; atomically, like <see cref="Save"/>.
     /// </summary>
     /// <exception cref="TandemFileException">The file is missing, corrupt, not a model file, or cannot be written.</exception>
     public static void WriteCalibration(string path, PlattScaling calibration)
@@ -89,5 +129,28 @@ public static class TwoTowerModelFile
             }
         writer.AddJson(CalibrationSection, calibration);
         writer.Save(path);
+    }
+
+    static void Text(TandemFileWriter writer, string name, string json)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(json);
+        writer.Add(name, SectionKind.Json, s => s.Write(bytes));
+    }
+
+    static void Ints(TandemFileWriter writer, string name, int[] values) =>
+        writer.Add(name, SectionKind.Bytes, s => s.Write(MemoryMarshal.AsBytes(values.AsSpan())));
+
+    static int[] ReadInts(TandemFileReader reader, string name)
+    {
+        byte[] bytes = reader.ReadBytes(name);
+        if (bytes.Length % sizeof(int) != 0) PersistenceThrow.Corrupt(reader.Path, $"section '{name}' is {bytes.Length} bytes, not whole 32-bit integers");
+        return MemoryMarshal.Cast<byte, int>(bytes).ToArray();
+    }
+
+    static void Floats(TandemFileWriter writer, string name, float[] values, int dimension)
+    {
+        var tensor = Tandem.Tensors.Tensor.Empty(values.Length / Math.Max(1, dimension), dimension);
+        values.CopyTo(tensor.Span);
+        writer.Add(name, SectionKind.Tensor, s => { TensorCodec.Write(s, tensor); tensor.Dispose(); });
     }
 }

@@ -88,8 +88,8 @@ public sealed class EncoderTower
     /// <summary>
     /// Builds the tower of <paramref name="side"/> from fitted features: an embedding table per
     /// id/categorical feature, a pooled bag per multi-categorical, a projection per numeric or
-    /// vector feature, a <see cref="SequenceEncoder"/> per history and a <see cref="TextBag"/> or
-    /// <see cref="TextTransformer"/> per text feature.
+    /// vector feature, a <see cref="SequenceEncoder"/> per history, a <see cref="TextBag"/> or
+    /// <see cref="TextTransformer"/> per text feature and a <see cref="TimestampEmbedding"/> per timestamp.
     /// </summary>
     /// <remarks>Image features need <paramref name="images"/>, which builds their module (e.g. an <see cref="ImageFeature"/>) from the spec and the tower's generator.</remarks>
     /// <exception cref="ModelException">A named feature is unknown, of the other side, or of a kind towers cannot read yet.</exception>
@@ -138,6 +138,7 @@ public sealed class EncoderTower
             FeatureKind.Vector => new NumericProjection(spec, spec.Dimension, dim, rng),
             FeatureKind.Text when options.Text.Encoding == TextEncoding.Transformer => new TextTransformer(spec, TextCardinality(), dim, options.Text, rng, sparse, std),
             FeatureKind.Text => new TextBag(spec, TextCardinality(), dim, rng, sparse, std),
+            FeatureKind.Timestamp => new TimestampEmbedding(spec, dim, rng, sparse, std),
             _ => throw new ModelException($"Feature '{spec.Name}' is {spec.Kind}; towers do not encode {spec.Kind} features yet. Leave it out of the tower's features."),
         };
     }
@@ -150,7 +151,7 @@ public sealed class EncoderTower
     }
 
     static bool Supported(FeatureKind kind) => kind is FeatureKind.Id or FeatureKind.Categorical or FeatureKind.MultiCategorical
-        or FeatureKind.Sequence or FeatureKind.Numeric or FeatureKind.Vector or FeatureKind.Text;
+        or FeatureKind.Sequence or FeatureKind.Numeric or FeatureKind.Vector or FeatureKind.Text or FeatureKind.Timestamp;
 
     static bool OnSide(FeatureSpec spec, Side side) => side == Side.Item ? spec.Tower == Side.Item : spec.Tower != Side.Item;
 

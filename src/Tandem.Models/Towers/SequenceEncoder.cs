@@ -31,6 +31,12 @@ public readonly record struct SequenceOptions
     public float TimeDecay { get; init; }
     /// <summary>Attention heads of the self-attention block; must divide the dimension. Default 2.</summary>
     public int Heads { get; init; } = 2;
+    /// <summary>
+    /// Train on leave-one-out histories (the user's training history minus the example) instead of
+    /// causal ones (the events before it); under a random split this is the history a user has at
+    /// evaluation (docs/models.md). Default true.
+    /// </summary>
+    public bool LeaveOneOut { get; init; } = true;
 }
 
 /// <summary>

@@ -27,8 +27,8 @@ public readonly record struct TrainerOptions
 {
     /// <summary>Creates the defaults.</summary>
     public TrainerOptions() { }
-    /// <summary>Passes over the training rows. Default 10.</summary>
-    public int Epochs { get; init; } = 10;
+    /// <summary>Passes over the training rows (the most, with early stopping). Default 20.</summary>
+    public int Epochs { get; init; } = 20;
     /// <summary>Examples per batch (the in-batch negatives). Default 1024.</summary>
     public int BatchSize { get; init; } = 1024;
     /// <summary>Peak learning rate. Default 1e-3.</summary>
@@ -47,6 +47,6 @@ public readonly record struct TrainerOptions
     public int Seed { get; init; } = 42;
     /// <summary>Kernel threads (<see cref="Tandem.Tensors.Threads.Count"/>) while training; 0 leaves it unchanged. One thread is bit-reproducible. Default 0.</summary>
     public int Threads { get; init; }
-    /// <summary>Stop when the validation metric has not improved for this many epochs (and restore the best epoch's parameters); 0: never. Default 0.</summary>
-    public int Patience { get; init; }
+    /// <summary>With a validation metric, stop when it has not improved for this many epochs (and restore the best epoch's parameters); 0: never. Default 3.</summary>
+    public int Patience { get; init; } = 3;
 }

@@ -1,0 +1,123 @@
+using Tandem.Data.Batching;
+using Tandem.Data.Datasets;
+using Tandem.Data.Encoders;
+using Tandem.Data.IO;
+using Tandem.Data.Schema;
+using Tandem.Data.Splits;
+using Tandem.Data.Tables;
+using Tandem.Models.Evaluation;
+using Tandem.Models.Recipes;
+using Tandem.Models.Training;
+
+namespace Tandem.Models;
+
+/// <summary>
+/// The data a <see cref="ModelRecipe"/> trains and is evaluated on: the log read from its named
+/// dataset or schema file, the per-user split, the fitted features (fitted on the training rows,
+/// or a model's own), the encoded data, the catalogues of the training rows and the test holdout.
+/// Train, evaluate, recommend and index building all start here, so they treat every dataset alike.
+/// </summary>
+public sealed class ModelData : IDisposable
+{
+    ModelData(ModelRecipe recipe, InteractionLog log, Split split, FittedFeatures fitted)
+    {
+        Recipe = recipe;
+        Log = log;
+        Split = split;
+        Fitted = fitted;
+        Data = fitted.Encode(log, split.Train);
+        ItemFeature = ModelRecipe.IdFeature(fitted.Schema, Tower.Item);
+        Items = new ItemCatalogue(Data, split.Train, ItemFeature);
+        Users = new UserCatalogue(log, fitted, Data, split.Train);
+        var vocabulary = ((CategoricalEncoder)fitted[ItemFeature]).Vocabulary!;
+        ItemKey = id => vocabulary.Token(id)!;
+        Holdout = new Holdout(log, split.Train, split.Test, Items, ItemKey);
+    }
+
+    /// <summary>The recipe whose data this is.</summary>
+    public ModelRecipe Recipe { get; }
+    /// <summary>Every interaction read.</summary>
+    public InteractionLog Log { get; }
+    /// <summary>Training and test rows.</summary>
+    public Split Split { get; }
+    /// <summary>The fitted features.</summary>
+    public FittedFeatures Fitted { get; }
+    /// <summary>The encoded log.</summary>
+    public EncodedData Data { get; }
+    /// <summary>The id feature that numbers items.</summary>
+    public string ItemFeature { get; }
+    /// <summary>Items of the training rows, with their tower inputs and counts.</summary>
+    public ItemCatalogue Items { get; }
+    /// <summary>Users with their training histories and tower inputs.</summary>
+    public UserCatalogue Users { get; }
+    /// <summary>The test holdout over the full training catalogue.</summary>
+    public Holdout Holdout { get; }
+    /// <summary>An item id's key (its value in the data, e.g. a movieId).</summary>
+    public Func<int, string> ItemKey { get; }
+
+    /// <summary>The schema <paramref name="recipe"/> reads: its schema file, or its named dataset's default schema located under <paramref name="dataDir"/>.</summary>
+    /// <exception cref="Tandem.Data.DataException">The schema file or dataset is not found or invalid.</exception>
+    public static FeatureSchema Schema(ModelRecipe recipe, string? dataDir)
+    {
+        if (recipe.Data.Schema is { } path) return SchemaJson.Load(path);
+        if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir))
+            throw new ModelException($"{dataDir}: data directory not found; pass the folder holding {recipe.Data.Named}/");
+        return NamedDataset.Find(recipe.Data.Named!).Schema(DataDirectory.Resolve(dataDir));
+    }
+
+    /// <summary>
+    /// Reads and splits <paramref name="recipe"/>'s data (<paramref name="dataDir"/>: where named
+    /// datasets are looked for first); <paramref name="fitted"/> null fits the features on the
+    /// training rows, else reuses a model's (its schema is then the one read).
+    /// </summary>
+    /// <exception cref="Tandem.Data.DataException">The data is missing or a row is bad (and bad rows are not skipped).</exception>
+    /// <exception cref="ModelException">The schema has no user or item id feature.</exception>
+    public static ModelData Load(ModelRecipe recipe, string? dataDir, FittedFeatures? fitted = null, ReadReport? report = null)
+    {
+        var schema = fitted?.Schema ?? Schema(recipe, dataDir);
+        var files = recipe.Data.Files ?? schema.Files;
+        if (files.Interactions is null)
+            throw new ModelException($"{recipe.Data.Schema ?? "config"}: no interactions file; set \"data\": {{ \"interactions\": ... }} in the schema, or \"data.files\" in the config");
+        var log = InteractionLog.Load(schema, files.Interactions, files.Users, files.Items, new ReadOptions { SkipBadRows = recipe.Data.SkipBadRows }, report);
+        ModelRecipe.IdFeature(schema, Tower.User);
+        var split = recipe.Split.TestFraction == 0.25
+            ? ReferenceSplit.Create(log, recipe.Split.Seed)
+            : ReferenceSplit.Carve(log, Enumerable.Range(0, log.Count).ToArray(), recipe.Split.TestFraction, recipe.Split.Seed);
+        return new ModelData(recipe, log, split, fitted ?? FittedFeatures.Fit(log, split.Train));
+    }
+
+    /// <summary>The files the data was read from (the config's, or the schema's).</summary>
+    public DataFiles Files => Recipe.Data.Files ?? Log.Schema.Files;
+
+    /// <summary>The user code of an external user id, or one clear error naming where user ids come from.</summary>
+    /// <exception cref="ModelException">The user is not in the training data.</exception>
+    public int UserCode(string userId)
+    {
+        int code = Log.UserKeys!.CodeOf(userId);
+        if (code < 0 || !Users.HasTraining(code))
+            throw new ModelException($"user '{userId}' is not in the training data of {Files.Interactions}; use a value of its '{Log.Schema.Interactions.User}' column");
+        return code;
+    }
+
+    /// <summary>
+    /// Trains <paramref name="recipe"/> (this data's recipe, or a variant such as its ID-only
+    /// baseline) on the training rows less the recipe's validation slice, stopping early on that
+    /// slice's Recall@K; the test rows are never read. <paramref name="observe"/> may attach
+    /// progress handlers or a checkpoint to the trainer of the built model before it starts.
+    /// </summary>
+    public (TwoTowerModel Model, TrainingResult Result) Train(ModelRecipe recipe, Action<Trainer, TrainingSlice, TwoTowerModel>? observe = null, CancellationToken cancellation = default)
+    {
+        using var slice = TrainingSlice.Create(Log, Fitted, Data, Split.Train, Items, Users, Holdout, recipe.Split.ValidationFraction, recipe.Split.Seed);
+        var model = recipe.Build(Fitted, slice.Items.Counts, slice.Items, slice.Users);
+        var trainer = slice.Trainer(recipe.Training, recipe.K);
+        observe?.Invoke(trainer, slice, model);
+        return (model, trainer.Fit(model, slice.Data, slice.Rows, cancellation));
+    }
+
+    /// <summary>Returns the catalogues' buffers.</summary>
+    public void Dispose()
+    {
+        Items.Dispose();
+        Users.Dispose();
+    }
+}
