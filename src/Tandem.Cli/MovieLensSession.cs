@@ -9,13 +9,14 @@ using Tandem.Models.Evaluation;
 using Tandem.Models.Experiments;
 using Tandem.Models.Persistence;
 using Tandem.Retrieval;
+using Tandem.Serving.Catalogs;
 
 namespace Tandem.Cli;
 
 /// <summary>
 /// MovieLens ml-latest-small prepared for one model: the log, the reference split, the fitted
 /// features (fitted on the training rows, or loaded with a model), encoded data, catalogues and
-/// the holdout, plus titles and genres from <c>movies.csv</c> when it is there.
+/// the holdout, plus the items table's display fields (title, genres) when it is there.
 /// </summary>
 sealed class MovieLensSession : IDisposable
 {
@@ -27,10 +28,10 @@ sealed class MovieLensSession : IDisposable
     public required UserCatalogue Users { get; init; }
     public required Holdout Holdout { get; init; }
     public required Vocabulary ItemVocabulary { get; init; }
-    public required IReadOnlyDictionary<string, string> Titles { get; init; }
+    /// <summary>The items table's columns by item id (<c>movies.csv</c>, or the schema's items file), or null without one.</summary>
+    public required ItemFields? Fields { get; init; }
     /// <summary>Where user ids come from, for the error on an unknown user (after "is not in the training data").</summary>
     public required string UserHint { get; init; }
-    public required IReadOnlyDictionary<string, string[]> Genres { get; init; }
 
     /// <summary>Loads the data; <paramref name="fitted"/> null fits the features on the training rows.</summary>
     public static MovieLensSession Load(string? dataDir, ulong splitSeed, FittedFeatures? fitted = null, ReadOptions read = default, ReadReport? report = null)
@@ -38,15 +39,15 @@ sealed class MovieLensSession : IDisposable
         string? dir = MovieLensExperiment.DataDirectory(dataDir);
         if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir))
             CliThrow.Input($"{dataDir}: data directory not found; pass --data-dir with the folder holding ml-latest-small/");
-        var log = MovieLens.Load(MovieLensVariant.LatestSmall, MovieLensExperiment.Schema(), dir, read, report);
-        var (titles, genres) = ReadMovies(dir ?? Environment.GetEnvironmentVariable("TANDEM_DATA"));
-        return Create(log, ReferenceSplit.Create(log, splitSeed), "item", fitted, titles, genres,
+        var schema = MovieLensExperiment.Schema();
+        var log = MovieLens.Load(MovieLensVariant.LatestSmall, schema, dir, read, report);
+        string movies = Path.Combine(dir ?? Environment.GetEnvironmentVariable("TANDEM_DATA") ?? "", "ml-latest-small", "movies.csv");
+        return Create(log, ReferenceSplit.Create(log, splitSeed), "item", fitted, File.Exists(movies) ? ItemFields.Read(movies, schema) : null,
             $"of ml-latest-small; use a userId from ratings.csv (1 to {log.UserKeys!.Count})");
     }
 
     /// <summary>A session over any log: items numbered by the id feature <paramref name="itemFeature"/>; <paramref name="fitted"/> null fits on the training rows.</summary>
-    public static MovieLensSession Create(InteractionLog log, Split split, string itemFeature, FittedFeatures? fitted,
-        IReadOnlyDictionary<string, string> titles, IReadOnlyDictionary<string, string[]> genres, string userHint)
+    public static MovieLensSession Create(InteractionLog log, Split split, string itemFeature, FittedFeatures? fitted, ItemFields? fields, string userHint)
     {
         fitted ??= FittedFeatures.Fit(log, split.Train);
         var data = fitted.Encode(log, split.Train);
@@ -58,9 +59,8 @@ sealed class MovieLensSession : IDisposable
             Log = log, Split = split, Fitted = fitted, Data = data, Items = items, Users = users,
             Holdout = new Holdout(log, split.Train, split.Test, items, id => vocabulary.Token(id)!),
             ItemVocabulary = vocabulary,
-            Titles = titles,
+            Fields = fields,
             UserHint = userHint,
-            Genres = genres,
         };
     }
 
@@ -120,29 +120,9 @@ sealed class MovieLensSession : IDisposable
         for (int j = 0; j < k && ids[j] >= 0; j++)
         {
             string key = ItemVocabulary.Token(Holdout.CatalogueItems[(int)ids[j]])!;
-            result.Add((key, Titles.GetValueOrDefault(key, ""), scores[j]));
+            result.Add((key, Fields?.Value(key, "title") ?? "", scores[j]));
         }
         return result;
-    }
-
-    /// <summary>Title and genres by movieId ("(no genres listed)" is no genre).</summary>
-    static (Dictionary<string, string> Titles, Dictionary<string, string[]> Genres) ReadMovies(string? dir)
-    {
-        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
-        var genres = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        string path = Path.Combine(dir ?? "", "ml-latest-small", "movies.csv");
-        if (dir is null || !File.Exists(path)) return (titles, genres);
-        foreach (string line in File.ReadLines(path).Skip(1))
-        {
-            int comma = line.IndexOf(',');
-            int last = line.LastIndexOf(',');
-            if (comma < 0 || last <= comma) continue;
-            string title = line[(comma + 1)..last];
-            if (title.Length >= 2 && title[0] == '"' && title[^1] == '"') title = title[1..^1].Replace("\"\"", "\"");
-            titles[line[..comma]] = title;
-            genres[line[..comma]] = line[(last + 1)..] == "(no genres listed)" ? [] : line[(last + 1)..].Split('|');
-        }
-        return (titles, genres);
     }
 
     public void Dispose()

@@ -7,6 +7,7 @@ using Tandem.Models;
 using Tandem.Models.Experiments;
 using Tandem.Models.Tasks;
 using Tandem.Models.Towers;
+using Tandem.Serving.Catalogs;
 
 namespace Tandem.Cli;
 
@@ -35,7 +36,7 @@ static class TrainingData
             CliThrow.Input($"{config.Schema}: no interactions file; set \"data\": {{ \"interactions\": ... }} in the schema or the config");
         var log = InteractionLog.Load(schema, files.Interactions, files.Users, files.Items, read, report);
         var split = Splitter.PerUserRandom(log, TestRatio, unchecked((int)config.SplitSeed));
-        return MovieLensSession.Create(log, split, IdFeature(schema, schema.Interactions.Item, "item"), fitted, new Dictionary<string, string>(), new Dictionary<string, string[]>(),
+        return MovieLensSession.Create(log, split, IdFeature(schema, schema.Interactions.Item, "item"), fitted, files.Items is null ? null : ItemFields.Read(files.Items, schema),
             $"of {files.Interactions}; use a value of its '{schema.Interactions.User}' column");
     }
 
