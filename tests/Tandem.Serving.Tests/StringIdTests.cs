@@ -65,7 +65,9 @@ public sealed class StringIdTests(StringIdFixture fixture) : IClassFixture<Strin
         var only = await Service.PostOkAsync("/v1/recommend", $$"""{ "user": "u7", "excludeSeen": false, "filter": { "ids": {{JsonSerializer.Serialize(allowed)}} } }""");
         Assert.Equal(allowed.Order(), Ids(only).Order());
         var excluded = Ids(await Service.PostOkAsync("/v1/recommend", $$"""{ "user": "u7", "k": 10, "exclude": ["{{ids[0]}}"] }"""));
-        Assert.Equal(ids[1..], excluded[..9]);
+        // HNSW is approximate, so the rest of the list may shift a little; the excluded item is never in it.
+        Assert.Equal(10, excluded.Length);
+        Assert.DoesNotContain(ids[0], excluded);
         var similar = await Service.PostOkAsync("/v1/similar-items", """{ "item": "m318", "k": 5 }""");
         Assert.Equal(5, Ids(similar).Length);
         Assert.DoesNotContain("m318", Ids(similar));
