@@ -13,6 +13,7 @@ using Tandem.Models.Reporting;
 using Tandem.Models.Recipes;
 using Tandem.Models.Towers;
 using Tandem.Retrieval;
+using Tandem.Serving.Catalogs;
 
 namespace Tandem.Cli;
 
@@ -116,7 +117,7 @@ static class ModelCommands
         int agree = fromIndex.Intersect(catalogue.Recommend(exact, user, 10).Select(r => r.Item)).Count();
         output.WriteLine($"Indexed {index.Count:N0} movie embeddings with {index.Spec} (Tandem.Retrieval); the recommendations come from it " +
             $"({agree} of 10 equal exact search's).");
-        WriteRecommendations(console, catalogue, index, ItemFields(recipe, data.Files), userId, user, 10);
+        WriteRecommendations(console, catalogue, index, Describe(model, dataDir), userId, user, 10);
         return 0;
     }
 
@@ -164,7 +165,7 @@ static class ModelCommands
         int user = catalogue.UserOf(userId);
         if (user < 0) CliThrow.Input($"user '{userId}' is not in {Path.GetFileName(modelPath)}'s training data; use a user id of the data it was trained on");
         using var index = catalogue.Index(spec);
-        WriteRecommendations(Cli.Console(output), catalogue, index, ItemFields(model.Recipe!, FilesOf(model, dataDir)), userId, user, k);
+        WriteRecommendations(Cli.Console(output), catalogue, index, Describe(model, dataDir), userId, user, k);
         return 0;
     }
 
@@ -256,12 +257,17 @@ static class ModelCommands
         console.Write(table);
     }
 
-    /// <summary>An item key's display fields from the items file (title, genres, …), or nothing without one.</summary>
-    static Func<string, string> ItemFields(ModelRecipe recipe, DataFiles files) => _ => "";
-
-    /// <summary>The data files of a loaded model's recipe.</summary>
-    static DataFiles FilesOf(TwoTowerModel model, string? dataDir) =>
-        model.Recipe!.Data.Files ?? (model.Recipe.Data.Schema is not null ? model.Features.Schema.Files : ModelData.Schema(model.Recipe, dataDir).Files);
+    /// <summary>An item's display fields from the model's items file (title, genres, …), or nothing without one.</summary>
+    static Func<string, string> Describe(TwoTowerModel model, string? dataDir)
+    {
+        var fields = ItemFields.Of(model, dataDir);
+        if (fields is null) return _ => "";
+        return key =>
+        {
+            int row = fields.RowOf(key);
+            return row < 0 ? "" : string.Join("; ", fields.Fields.Select(f => string.Join("|", f.CodesOf(row).ToArray().Select(c => f.Values[c]))).Where(v => v.Length > 0));
+        };
+    }
 
     static IReadOnlyList<KeyValuePair<string, string>> Describe(ModelRecipe r) =>
     [

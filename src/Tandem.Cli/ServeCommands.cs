@@ -18,7 +18,7 @@ static class ServeCommands
         var model = new Option<string>("--model") { Description = "Model file.", Required = true };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding ml-latest-small/ (else TANDEM_DATA, else the download cache)." };
 
-        var index = new Option<string?>("--index") { Description = "Index file to serve (ids = movieIds); default: built from the model's item embeddings." };
+        var index = new Option<string?>("--index") { Description = "Index file to serve (ids = item ids, integers); default: built from the model's item embeddings." };
         var spec = new Option<string>("--spec") { Description = "Factory string of the index built from the model.", DefaultValueFactory = _ => "HNSW32" };
         var ef = new Option<int>("--ef") { Description = "HNSW efSearch per request (0 = the index's).", DefaultValueFactory = _ => 0 };
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };

@@ -75,6 +75,7 @@ sealed class JsonEndpoint(string name, ServiceMetrics metrics, long maxBodyBytes
         "System.String" => "a string",
         "System.String[]" => "an array of strings",
         var type when type.EndsWith("RawFeatures", StringComparison.Ordinal) => "an object of string arrays, e.g. {\"history\": [\"1\", \"50\"]}",
+        var type when type.EndsWith("FieldValues", StringComparison.Ordinal) => "an object of string arrays, e.g. {\"genres\": [\"Comedy\"]}",
         var type => $"a JSON {type[(type.LastIndexOf('.') + 1)..]}",
     };
 

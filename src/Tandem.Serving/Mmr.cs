@@ -10,8 +10,12 @@ namespace Tandem.Serving;
 /// </summary>
 static class Mmr
 {
-    /// <summary>Reorders the first <paramref name="count"/> candidates so that the first <paramref name="k"/> are the MMR picks; returns how many were picked.</summary>
-    public static int Select(Span<long> ids, Span<float> scores, int count, int k, float lambda, ItemCatalog catalog)
+    /// <summary>
+    /// Reorders the first <paramref name="count"/> candidates (index ids, scores and catalogue rows,
+    /// -1 for items outside the catalogue) so that the first <paramref name="k"/> are the MMR picks;
+    /// returns how many were picked.
+    /// </summary>
+    public static int Select(Span<long> ids, Span<float> scores, Span<int> rows, int count, int k, float lambda, ItemCatalog catalog)
     {
         int picked = Math.Min(k, count);
         var maxSimilarity = new float[count];
@@ -29,12 +33,12 @@ static class Mmr
             }
             (ids[p], ids[best]) = (ids[best], ids[p]);
             (scores[p], scores[best]) = (scores[best], scores[p]);
+            (rows[p], rows[best]) = (rows[best], rows[p]);
             (maxSimilarity[p], maxSimilarity[best]) = (maxSimilarity[best], maxSimilarity[p]);
-            int chosen = catalog.RowOf(ids[p]);
+            int chosen = rows[p];
             for (int i = p + 1; i < count; i++)
             {
-                int row = catalog.RowOf(ids[i]);
-                float similarity = chosen >= 0 && row >= 0 ? TensorPrimitives.Dot(catalog.Vector(chosen), catalog.Vector(row)) : 0;
+                float similarity = chosen >= 0 && rows[i] >= 0 ? TensorPrimitives.Dot(catalog.Vector(chosen), catalog.Vector(rows[i])) : 0;
                 maxSimilarity[i] = Math.Max(maxSimilarity[i], similarity);
             }
         }

@@ -22,7 +22,7 @@ static class Recommender
     {
         int k = CheckK(request.K);
         float diversity = CheckDiversity(request.Diversity);
-        var filter = Filter(model.Items, request.Filter, request.Exclude, request.ExcludeSeen ? user.Seen : [], also: null);
+        var filter = Filter(model, request.Filter, request.Exclude, request.ExcludeSeen ? user.Seen : [], also: null);
         return user.HasQuery
             ? Search(model, user.Query(model), k, diversity, filter, user.Source)
             : Popular(model, k, diversity, filter);
@@ -34,22 +34,22 @@ static class Recommender
         if (request.Item is null) RequestThrow.Field("item", "give the item whose neighbours are wanted");
         int k = CheckK(request.K);
         float diversity = CheckDiversity(request.Diversity);
-        long id = Item(model.Items, request.Item, "item", notFound: true);
-        var filter = Filter(model.Items, request.Filter, request.Exclude, [], also: id);
-        return Search(model, model.Items.Vector(model.Items.RowOf(id)), k, diversity, filter, "item");
+        int row = Item(model.Items, request.Item, "item", notFound: true);
+        var filter = Filter(model, request.Filter, request.Exclude, [], also: row);
+        return Search(model, model.Items.Vector(row), k, diversity, filter, "item");
     }
 
     /// <summary>Scores, and click probabilities when calibrated, of candidate items for a user.</summary>
     public static ScoreResponse Score(ScoreRequest request, ResolvedUser user, ServingModel model)
     {
-        var ids = Items(model.Items, request.Items, "items");
+        var rows = Items(model.Items, request.Items, "items");
         if (!user.HasQuery) RequestThrow.NotFound("user", $"user '{request.User}' is unknown and no features were given, so there is no embedding to score with");
         var query = user.Query(model);
         var calibration = model.Calibration;
-        var scores = new ItemScore[ids.Length];
-        for (int i = 0; i < ids.Length; i++)
+        var scores = new ItemScore[rows.Length];
+        for (int i = 0; i < rows.Length; i++)
         {
-            float score = TensorPrimitives.Dot(query, model.Items.Vector(model.Items.RowOf(ids[i])));
+            float score = TensorPrimitives.Dot(query, model.Items.Vector(rows[i]));
             scores[i] = new ItemScore(request.Items![i], score, calibration?.Probability(score));
         }
         return new ScoreResponse(model.Version, calibration is not null,
@@ -66,8 +66,8 @@ static class Recommender
     /// <summary>Items' embeddings.</summary>
     public static ItemEmbeddings EmbedItems(EmbedItemsRequest request, ServingModel model)
     {
-        var ids = Items(model.Items, request.Items, "items");
-        return new ItemEmbeddings(model.Version, ids.Select((id, i) => new ItemVector(request.Items![i], model.Items.Vector(model.Items.RowOf(id)).ToArray())).ToArray());
+        var rows = Items(model.Items, request.Items, "items");
+        return new ItemEmbeddings(model.Version, rows.Select((row, i) => new ItemVector(request.Items![i], model.Items.Vector(row).ToArray())).ToArray());
     }
 
     static ItemsResponse Search(ServingModel model, ReadOnlySpan<float> query, int k, float diversity, CandidateFilter? filter, string source)
@@ -76,17 +76,19 @@ static class Recommender
         int n = diversity > 0 ? Math.Min(MaxK, Math.Max(4 * k, 50)) : k;
         var scores = ArrayPool<float>.Shared.Rent(n);
         var ids = ArrayPool<long>.Shared.Rent(n);
+        var rows = ArrayPool<int>.Shared.Rent(n);
         try
         {
             model.Index.Search(query, n, scores, ids, new SearchOptions { Filter = filter, EfSearch = model.EfSearch, Threads = 1 });
             int found = 0;
-            while (found < n && ids[found] >= 0) found++;
-            return Answer(model, ids, scores, found, k, diversity, source);
+            for (; found < n && ids[found] >= 0; found++) rows[found] = model.RowOf(ids[found]);
+            return Answer(model, ids, scores, rows, found, k, diversity, source);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(scores);
             ArrayPool<long>.Shared.Return(ids);
+            ArrayPool<int>.Shared.Return(rows);
         }
     }
 
@@ -94,63 +96,86 @@ static class Recommender
     {
         int n = diversity > 0 ? Math.Min(MaxK, Math.Max(4 * k, 50)) : k;
         var ids = new long[n];
+        var rows = new int[n];
         var scores = new float[n];
         int found = 0;
         for (int i = 0; i < model.Popular.Length && found < n; i++)
-            if (filter is null || filter.Allows(model.Popular[i]))
-            {
-                ids[found] = model.Popular[i];
-                scores[found++] = model.PopularScores[i];
-            }
-        return Answer(model, ids, scores, found, k, diversity, "popular");
+        {
+            int row = model.Popular[i];
+            if (filter is not null && !filter.AllowsRow(row)) continue;
+            (ids[found], rows[found]) = (row, row);
+            scores[found++] = model.PopularScores[i];
+        }
+        return Answer(model, ids, scores, rows, found, k, diversity, "popular");
     }
 
-    static ItemsResponse Answer(ServingModel model, long[] ids, float[] scores, int found, int k, float diversity, string source)
+    /// <summary>The answer from <paramref name="found"/> candidates: index ids, scores and catalogue rows (-1 outside the catalogue).</summary>
+    static ItemsResponse Answer(ServingModel model, long[] ids, float[] scores, int[] rows, int found, int k, float diversity, string source)
     {
-        int count = diversity > 0 ? Mmr.Select(ids, scores, found, k, diversity, model.Items) : Math.Min(k, found);
+        int count = diversity > 0 ? Mmr.Select(ids, scores, rows, found, k, diversity, model.Items) : Math.Min(k, found);
+        var catalog = model.Items;
         var items = new ScoredItem[count];
         for (int i = 0; i < count; i++)
         {
-            int row = model.Items.RowOf(ids[i]);
-            items[i] = new ScoredItem(ids[i].ToString(CultureInfo.InvariantCulture), scores[i],
-                row >= 0 ? model.Items.Title(row) : null, row >= 0 ? model.Items.GenresOf(row) : null);
+            int row = rows[i];
+            int fieldRow = row >= 0 ? catalog.FieldRow(row) : -1;
+            items[i] = new ScoredItem(row >= 0 ? catalog.Ids[row] : ids[i].ToString(CultureInfo.InvariantCulture), scores[i],
+                fieldRow >= 0 ? new ItemDisplay(catalog.Fields!, fieldRow) : null);
         }
         return new ItemsResponse(model.Version, source, items);
     }
 
-    static CandidateFilter? Filter(ItemCatalog catalog, ItemFilter? filter, string[]? exclude, long[] seen, long? also)
+    static CandidateFilter? Filter(ServingModel model, ItemFilter? filter, string[]? exclude, int[] seen, int? also)
     {
-        HashSet<long>? allowed = filter?.Ids is { } ids ? [.. Items(catalog, ids, "filter.ids")] : null;
-        HashSet<long>? excluded = exclude is null ? null : [.. Items(catalog, exclude, "exclude", allowEmpty: true)];
-        if (also is long item) (excluded ??= []).Add(item);
-        ulong genres = 0;
-        if (filter?.Genres is { } names)
-        {
-            if (names.Length == 0) RequestThrow.Field("filter.genres", "is empty; list at least one genre or leave the field out");
-            for (int i = 0; i < names.Length; i++)
-            {
-                int bit = catalog.GenreBit(names[i] ?? "");
-                if (bit < 0) RequestThrow.Field($"filter.genres[{i}]", $"'{names[i]}' is not a genre of any item; genres: {string.Join(", ", catalog.Genres)}");
-                genres |= 1UL << bit;
-            }
-        }
-        return CandidateFilter.Create(catalog, allowed, excluded, seen, genres);
+        var catalog = model.Items;
+        HashSet<int>? allowed = filter?.Ids is { } ids ? [.. Items(catalog, ids, "filter.ids")] : null;
+        HashSet<int>? excluded = exclude is null ? null : [.. Items(catalog, exclude, "exclude", allowEmpty: true)];
+        if (also is int item) (excluded ??= []).Add(item);
+        return CandidateFilter.Create(model, allowed, excluded, seen, filter?.Fields is { } fields ? Matches(catalog, fields) : []);
     }
 
-    static long[] Items(ItemCatalog catalog, string[]? ids, string field, bool allowEmpty = false)
+    /// <summary>One condition per named display field: its values as codes, each checked to be a value some item has.</summary>
+    static FieldMatch[] Matches(ItemCatalog catalog, FieldValues fields)
+    {
+        string known = catalog.Fields is { } all ? string.Join(", ", all.Fields.Select(f => f.Name)) : "none; the model is served without an items table";
+        var matches = new FieldMatch[fields.Count];
+        int at = 0;
+        foreach (var (name, values) in fields)
+        {
+            string where = $"filter.fields.{name}";
+            var field = catalog.Fields?[name];
+            if (field is null) RequestThrow.Field(where, $"'{name}' is not a field of the items; fields: {known}");
+            if (values is null || values.Length == 0) RequestThrow.Field(where, "is empty; list at least one value or leave the field out");
+            var codes = new int[values.Length];
+            for (int i = 0; i < values.Length; i++)
+            {
+                codes[i] = field.CodeOf(values[i] ?? "");
+                if (codes[i] < 0) RequestThrow.Field($"{where}[{i}]", $"'{values[i]}' is not a value of field '{name}' of any item{Examples(field)}");
+            }
+            matches[at++] = new FieldMatch(field, codes);
+        }
+        return matches;
+    }
+
+    /// <summary>The field's values when there are few enough to list (genres, not titles).</summary>
+    static string Examples(ItemField field) => field.Values.Count <= 64 ? $"; values: {string.Join(", ", field.Values.Order(StringComparer.Ordinal))}" : "";
+
+    static int[] Items(ItemCatalog catalog, string[]? ids, string field, bool allowEmpty = false)
     {
         if (ids is null) RequestThrow.Field(field, "is missing; list item ids");
         if (ids.Length == 0 && !allowEmpty) RequestThrow.Field(field, "is empty; list at least one item id");
         if (ids.Length > MaxK) RequestThrow.Field(field, $"lists {ids.Length} items; at most {MaxK} are allowed");
-        var result = new long[ids.Length];
-        for (int i = 0; i < ids.Length; i++) result[i] = Item(catalog, ids[i], $"{field}[{i}]", notFound: false);
-        return result;
+        var rows = new int[ids.Length];
+        for (int i = 0; i < ids.Length; i++) rows[i] = Item(catalog, ids[i], $"{field}[{i}]", notFound: false);
+        return rows;
     }
 
-    static long Item(ItemCatalog catalog, string? text, string field, bool notFound)
+    /// <summary>The catalogue row of item <paramref name="id"/>, or a 400 (404 with <paramref name="notFound"/>) naming <paramref name="field"/>.</summary>
+    static int Item(ItemCatalog catalog, string? id, string field, bool notFound)
     {
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long id) && catalog.RowOf(id) >= 0) return id;
-        string message = $"'{text}' is not an item of the catalogue ({catalog.Count} items)";
+        int row = id is null ? -1 : catalog.RowOf(id);
+        if (row >= 0) return row;
+        string message = $"'{id}' is not an item of the catalogue ({catalog.Count} items)";
         if (notFound) RequestThrow.NotFound(field, message);
         RequestThrow.Field(field, message);
         return -1;

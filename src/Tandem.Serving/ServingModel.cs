@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.IO.Hashing;
+using Tandem.Models;
 using Tandem.Models.Calibration;
 using Tandem.Retrieval;
 using Tandem.Serving.Catalogs;
@@ -14,24 +17,64 @@ public sealed class ServingModel : IDisposable
 {
     int references = 1;
 
-    /// <summary>Names this model (file name and content hash); cache keys carry it, so vectors of different models never mix.</summary>
+    /// <summary>Names this model (e.g. <see cref="FileVersion"/>); cache keys carry it, so vectors of different models never mix.</summary>
     public required string Version { get; init; }
-    /// <summary>The items searched; ids are catalogue item ids (and possibly more).</summary>
+    /// <summary>The items searched; ids are catalogue rows (as <c>tandem index build --model</c> numbers them).</summary>
     public required IVectorIndex Index { get; init; }
     /// <summary>HNSW candidate-list size for searches; 0 uses the index's own.</summary>
     public int EfSearch { get; init; }
-    /// <summary>Items with embeddings and attributes.</summary>
+    /// <summary>Items with embeddings and display fields.</summary>
     public required ItemCatalog Items { get; init; }
     /// <summary>Users known by id.</summary>
     public required UserTable Users { get; init; }
     /// <summary>The user tower for raw features.</summary>
     public required IUserEncoder Encoder { get; init; }
-    /// <summary>Catalogue item ids by training interactions, most first: the cold-start answer.</summary>
-    public required long[] Popular { get; init; }
+    /// <summary>Catalogue rows by training interactions, most first: the cold-start answer.</summary>
+    public required int[] Popular { get; init; }
     /// <summary>Each <see cref="Popular"/> item's training interactions over the most popular item's, in (0, 1]: the cold-start score, on a scale MMR can weigh against similarity.</summary>
     public required float[] PopularScores { get; init; }
     /// <summary>The model file's Platt scaling, or null.</summary>
     public PlattScaling? Calibration { get; init; }
+
+    /// <summary>The catalogue row of index id <paramref name="id"/>, or -1 for an indexed item outside the catalogue.</summary>
+    public int RowOf(long id) => (ulong)id < (ulong)Items.Count ? (int)id : -1;
+
+    /// <summary>
+    /// A served model: <paramref name="model"/>'s user tower for raw features over the items and
+    /// users its <paramref name="catalogue"/> embedded when it was saved (no embedding pass here),
+    /// with <paramref name="fields"/> to show, popularity from the training counts, and the item
+    /// index built (ids = catalogue rows) or taken from <see cref="ServingModelOptions.Index"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The given index's width is not the model's.</exception>
+    public static ServingModel Build(TwoTowerModel model, EmbeddedCatalogue catalogue, ItemFields? fields, string version, ServingModelOptions options = default)
+    {
+        options = options == default ? new ServingModelOptions() : options;
+        int d = catalogue.Dimension, n = catalogue.ItemKeys.Length;
+        if (options.Index is { } given && given.Dimension != d)
+        {
+            given.Dispose();
+            throw new ArgumentException($"the index holds {given.Dimension}-d vectors but the model's embeddings are {d}-d; build the index from {d}-d vectors");
+        }
+        var counts = catalogue.ItemCounts;
+        var byCount = Enumerable.Range(0, n).Where(i => counts[i] > 0).OrderByDescending(i => counts[i]).ThenBy(i => i).ToArray();
+        float most = byCount.Length > 0 ? counts[byCount[0]] : 1;
+        return new ServingModel
+        {
+            Version = version,
+            Index = options.Index ?? catalogue.Index(options.Spec),
+            EfSearch = options.EfSearch,
+            Items = new ItemCatalog(catalogue.ItemKeys, catalogue.ItemVectors, d, fields),
+            Users = new UserTable(catalogue.UserKeys, catalogue.UserVectors, d, catalogue.Seen),
+            Encoder = new TowerUserEncoder(model.User, model.Features),
+            Popular = byCount,
+            PopularScores = [.. byCount.Select(i => counts[i] / most)],
+            Calibration = options.Calibration,
+        };
+    }
+
+    /// <summary>A version for the model file at <paramref name="path"/>: its name and the start of its content's XxHash64, so two different files never share one.</summary>
+    public static string FileVersion(string path) =>
+        $"{Path.GetFileNameWithoutExtension(path)}-{Convert.ToHexStringLower(XxHash64.Hash(File.ReadAllBytes(path)))[..12]}";
 
     /// <summary>Takes a reference unless the model was already released for good.</summary>
     internal bool TryAcquire()

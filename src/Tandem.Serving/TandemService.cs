@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi;
 using Tandem.Serving.Api;
 using Tandem.Serving.Caching;
 
@@ -44,7 +45,12 @@ public static class TandemService
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Api));
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            // Written by a converter, so the generator cannot see its shape (it leaves an empty schema): describe it here.
+            if (document.Components?.Schemas is { } schemas && schemas.TryGetValue(nameof(ItemDisplay), out var schema) && schema is OpenApiSchema fields) DescribeFields(fields);
+            return Task.CompletedTask;
+        }));
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tandem.Serving");
 
@@ -113,6 +119,17 @@ public static class TandemService
         }).Accepts<ReloadRequest>("application/json").Produces<Health>().ProducesProblem(401);
         app.MapOpenApi();
         return app;
+    }
+
+    static void DescribeFields(OpenApiSchema schema)
+    {
+        schema.Type = JsonSchemaType.Object;
+        schema.Description = "The item's display fields (columns of the items table): a string per single-valued field, an array of strings per list field (e.g. genres); fields without a value are left out.";
+        schema.Properties?.Clear();
+        schema.AdditionalProperties = new OpenApiSchema
+        {
+            OneOf = [new OpenApiSchema { Type = JsonSchemaType.String }, new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } }],
+        };
     }
 
     static Health Describe(ServingModel m) => new("ok", m.Version, m.Index.Count, m.Items.Count, m.Users.Count, m.Calibration is not null);

@@ -16,7 +16,7 @@ sealed class UserResolver(EmbeddingCache memory, RedisEmbeddingStore? redis, Ser
     public async ValueTask<ResolvedUser> ResolveAsync(IUserRequest request, ServingModel model)
     {
         int row = request.User is null ? -1 : model.Users.RowOf(request.User);
-        long[] seen = row >= 0 ? model.Users.Seen(row) : [];
+        int[] seen = row >= 0 ? model.Users.Seen(row) : [];
         if (request.Features is null && request.Context is null)
         {
             if (request.User is null) RequestThrow.Field("user", "give a user id, raw features, or both");
@@ -37,15 +37,15 @@ sealed class UserResolver(EmbeddingCache memory, RedisEmbeddingStore? redis, Ser
             }
             memory.Set(key, vector);
         }
-        return new ResolvedUser("features", -1, vector, Merge(seen, model.Encoder.ItemFeatures.SelectMany(f => request.Features?.GetValueOrDefault(f) ?? request.Context?.GetValueOrDefault(f) ?? [])));
+        return new ResolvedUser("features", -1, vector, Merge(seen, model.Items, model.Encoder.ItemFeatures.SelectMany(f => request.Features?.GetValueOrDefault(f) ?? request.Context?.GetValueOrDefault(f) ?? [])));
     }
 
-    /// <summary>The user's seen items plus the item ids of the given histories, sorted.</summary>
-    static long[] Merge(long[] seen, IEnumerable<string> history)
+    /// <summary>The user's seen items plus the catalogue items of the given histories, as sorted catalogue rows.</summary>
+    static int[] Merge(int[] seen, Catalogs.ItemCatalog catalog, IEnumerable<string> history)
     {
-        var all = new List<long>(seen);
+        var all = new List<int>(seen);
         foreach (string h in history)
-            if (long.TryParse(h, out long id)) all.Add(id);
+            if (catalog.RowOf(h) is int row and >= 0) all.Add(row);
         if (all.Count == seen.Length) return seen;
         all.Sort();
         return [.. all];
@@ -64,7 +64,7 @@ sealed class UserResolver(EmbeddingCache memory, RedisEmbeddingStore? redis, Ser
 }
 
 /// <summary>A resolved user: <see cref="Source"/> is <c>user</c> (row of the user table), <c>features</c> (<see cref="Vector"/>) or <c>popular</c> (no query).</summary>
-readonly record struct ResolvedUser(string Source, int Row, float[]? Vector, long[] Seen)
+readonly record struct ResolvedUser(string Source, int Row, float[]? Vector, int[] Seen)
 {
     /// <summary>Whether there is a query vector (not a cold start).</summary>
     public bool HasQuery => Row >= 0 || Vector is not null;

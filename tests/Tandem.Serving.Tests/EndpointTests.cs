@@ -26,7 +26,7 @@ public sealed class EndpointTests(ServiceFixture fixture) : IClassFixture<Servic
         using var lease = Service.Holder.Acquire();
         var served = lease.Model;
 
-        // Recommend for a known user: K unseen items, best first, with titles and genres from movies.csv.
+        // Recommend for a known user: K unseen items, best first, with the fields of movies.csv (title, genres).
         var byUser = await Service.PostOkAsync("/v1/recommend", """{ "user": "1", "k": 5 }""");
         Assert.Equal("user", byUser.GetProperty("source").GetString());
         Assert.Equal(served.Version, byUser.GetProperty("modelVersion").GetString());
@@ -35,8 +35,11 @@ public sealed class EndpointTests(ServiceFixture fixture) : IClassFixture<Servic
         var scores = Scores(byUser);
         Assert.Equal(scores.OrderDescending(), scores);
         var seen = served.Users.Seen(served.Users.RowOf("1"));
-        Assert.All(ids, id => Assert.True(Array.BinarySearch(seen, long.Parse(id, CultureInfo.InvariantCulture)) < 0, $"item {id} was seen in training"));
-        Assert.All(byUser.GetProperty("items").EnumerateArray(), i => Assert.False(string.IsNullOrEmpty(i.GetProperty("title").GetString())));
+        Assert.All(ids, id => Assert.True(Array.BinarySearch(seen, served.Items.RowOf(id)) < 0, $"item {id} was seen in training"));
+        Assert.All(byUser.GetProperty("items").EnumerateArray(), i => Assert.False(string.IsNullOrEmpty(i.GetProperty("fields").GetProperty("title").GetString())));
+        // Toy Story's row of movies.csv, as written in an answer's fields.
+        var toyStory = (await Service.PostOkAsync("/v1/recommend", """{ "user": "1", "excludeSeen": false, "filter": { "ids": ["1"] } }""")).GetProperty("items")[0];
+        Assert.Equal("""{"title":"Toy Story (1995)","genres":["Adventure","Animation","Children","Comedy","Fantasy"]}""", toyStory.GetProperty("fields").GetRawText());
         // The scores are the inner products of the user's and the items' embeddings.
         var user = await Service.PostOkAsync("/v1/embed/user", """{ "user": "1" }""");
         var userVector = user.GetProperty("vector").EnumerateArray().Select(v => v.GetSingle()).ToArray();
@@ -73,7 +76,7 @@ public sealed class EndpointTests(ServiceFixture fixture) : IClassFixture<Servic
         // Cold start: an unknown user without features gets the most popular items, most popular first.
         var cold = await Service.PostOkAsync("/v1/recommend", """{ "user": "no-such-user", "k": 3 }""");
         Assert.Equal("popular", cold.GetProperty("source").GetString());
-        Assert.Equal(served.Popular.Take(3).Select(p => p.ToString(CultureInfo.InvariantCulture)), Ids(cold));
+        Assert.Equal(served.Popular.Take(3).Select(row => served.Items.Ids[row]), Ids(cold));
         Assert.Equal(1f, Scores(cold)[0]);
 
         var health = await Service.GetJsonAsync("/healthz");
@@ -95,6 +98,10 @@ public sealed class EndpointTests(ServiceFixture fixture) : IClassFixture<Servic
         foreach (string path in new[] { "/v1/recommend", "/v1/similar-items", "/v1/score", "/v1/embed/user", "/v1/embed/item", "/healthz", "/admin/reload" })
             Assert.True(paths.TryGetProperty(path, out _), $"the OpenAPI document lacks {path}");
         Assert.True(openApi.GetProperty("components").GetProperty("schemas").TryGetProperty("RecommendRequest", out _));
+        // Item fields are a string or a list of strings each.
+        var fields = openApi.GetProperty("components").GetProperty("schemas").GetProperty("ItemDisplay");
+        Assert.Equal("object", fields.GetProperty("type").GetString());
+        Assert.Equal(["string", "array"], fields.GetProperty("additionalProperties").GetProperty("oneOf").EnumerateArray().Select(s => s.GetProperty("type").GetString()));
     }
 
     [Fact]
@@ -102,10 +109,10 @@ public sealed class EndpointTests(ServiceFixture fixture) : IClassFixture<Servic
     {
         using var lease = Service.Holder.Acquire();
         var items = lease.Model.Items;
-        var comedies = await Service.PostOkAsync("/v1/recommend", """{ "user": "7", "k": 20, "filter": { "genres": ["Comedy", "Horror"] } }""");
+        var comedies = await Service.PostOkAsync("/v1/recommend", """{ "user": "7", "k": 20, "filter": { "fields": { "genres": ["Comedy", "Horror"] } } }""");
         Assert.Equal(20, Ids(comedies).Length);
         Assert.All(comedies.GetProperty("items").EnumerateArray(), i =>
-            Assert.True(i.GetProperty("genres").EnumerateArray().Any(g => g.GetString() is "Comedy" or "Horror"), i.ToString()));
+            Assert.True(i.GetProperty("fields").GetProperty("genres").EnumerateArray().Any(g => g.GetString() is "Comedy" or "Horror"), i.ToString()));
 
         var plain = Ids(await Service.PostOkAsync("/v1/recommend", """{ "user": "7", "k": 10 }"""));
         string[] allowed = [plain[9], plain[3], "2", "3"];
@@ -122,13 +129,13 @@ public sealed class EndpointTests(ServiceFixture fixture) : IClassFixture<Servic
         Assert.NotEqual(plain, diverse);
         Assert.True(MeanSimilarity(diverse) < MeanSimilarity(plain), $"{MeanSimilarity(diverse)} vs {MeanSimilarity(plain)}");
 
-        var coldComedies = await Service.PostOkAsync("/v1/recommend", """{ "user": "nobody", "k": 5, "filter": { "genres": ["Documentary"] } }""");
+        var coldComedies = await Service.PostOkAsync("/v1/recommend", """{ "user": "nobody", "k": 5, "filter": { "fields": { "genres": ["Documentary"] } } }""");
         Assert.Equal(5, Ids(coldComedies).Length);
-        Assert.All(coldComedies.GetProperty("items").EnumerateArray(), i => Assert.Contains("Documentary", i.GetProperty("genres").EnumerateArray().Select(g => g.GetString())));
+        Assert.All(coldComedies.GetProperty("items").EnumerateArray(), i => Assert.Contains("Documentary", i.GetProperty("fields").GetProperty("genres").EnumerateArray().Select(g => g.GetString())));
 
         float MeanSimilarity(string[] ids)
         {
-            var rows = ids.Select(id => items.RowOf(long.Parse(id, CultureInfo.InvariantCulture))).ToArray();
+            var rows = ids.Select(items.RowOf).ToArray();
             float sum = 0;
             for (int a = 0; a < rows.Length; a++)
                 for (int b = a + 1; b < rows.Length; b++) sum += TensorPrimitives.Dot(items.Vector(rows[a]), items.Vector(rows[b]));
@@ -149,7 +156,11 @@ public sealed class EndpointTests(ServiceFixture fixture) : IClassFixture<Servic
         { "/v1/recommend", """{ "user": "1", "k": 2.5 }""", "k", 400 },
         { "/v1/recommend", """{ "user": "1", "filter": { "ids": ["1", "99999999"] } }""", "filter.ids[1]", 400 },
         { "/v1/recommend", """{ "user": "1", "filter": { "ids": ["toy story"] } }""", "filter.ids[0]", 400 },
-        { "/v1/recommend", """{ "user": "1", "filter": { "genres": ["Cooking"] } }""", "filter.genres[0]", 400 },
+        { "/v1/recommend", """{ "user": "1", "filter": { "fields": { "genres": ["Cooking"] } } }""", "filter.fields.genres[0]", 400 },
+        { "/v1/recommend", """{ "user": "1", "filter": { "fields": { "genres": [] } } }""", "filter.fields.genres", 400 },
+        { "/v1/recommend", """{ "user": "1", "filter": { "fields": { "colour": ["red"] } } }""", "filter.fields.colour", 400 },
+        { "/v1/recommend", """{ "user": "1", "filter": { "fields": { "genres": "Drama" } } }""", "filter.fields.genres", 400 },
+        { "/v1/recommend", """{ "user": "1", "filter": { "genres": ["Drama"] } }""", "filter.genres", 400 },
         { "/v1/recommend", """{ "user": "1", "exclude": ["0"] }""", "exclude[0]", 400 },
         { "/v1/recommend", """{ "user": "1", "diversity": 1.5 }""", "diversity", 400 },
         { "/v1/recommend", """{ "k": 5 }""", "user", 400 },

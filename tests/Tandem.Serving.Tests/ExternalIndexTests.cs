@@ -41,9 +41,12 @@ public sealed class ExternalIndexTests : IDisposable
         var answer = await service.PostOkAsync("/v1/recommend", """{ "user": "5", "k": 10 }""");
         var items = answer.GetProperty("items").EnumerateArray().ToArray();
         Assert.Equal(10, items.Length);
-        // --first-id keeps the synthetic ids clear of movieIds, so no movie's title is attached to them.
+        // --first-id keeps the synthetic ids clear of movieIds, so no movie's fields are attached to them.
         Assert.All(items, i => Assert.InRange(long.Parse(i.GetProperty("id").GetString()!, CultureInfo.InvariantCulture), 1_000_000, 1_002_999));
-        Assert.All(items, i => Assert.False(i.TryGetProperty("title", out _)));
+        Assert.All(items, i => Assert.False(i.TryGetProperty("fields", out _)));
+        // Known users' seen items are catalogue items, so none is among these.
+        var filtered = await service.PostOkAsync("/v1/recommend", """{ "user": "5", "k": 10, "exclude": ["1"] }""");
+        Assert.Equal(items.Select(i => i.GetProperty("id").GetString()), filtered.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
     }
 
     [Fact]
@@ -51,7 +54,7 @@ public sealed class ExternalIndexTests : IDisposable
     {
         var model = TrainedModel.Shared;
         string index = Index(Vectors("narrow.npy", 100, 8), "narrow.idx");
-        var e = Assert.Throws<CliException>(() => model.Loader(index).Load(model.Path));
+        var e = Assert.Throws<ArgumentException>(() => model.Loader(index).Load(model.Path));
         Assert.Contains("8-d vectors but the model's embeddings are 64-d", e.Message);
     }
 }

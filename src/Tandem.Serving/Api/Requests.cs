@@ -9,11 +9,18 @@ public sealed class RawFeatures : Dictionary<string, string[]>
     public RawFeatures() : base(StringComparer.Ordinal) { }
 }
 
+/// <summary>Values of item display fields by field name (e.g. <c>genres</c>: <c>["Comedy"]</c>).</summary>
+public sealed class FieldValues : Dictionary<string, string[]>
+{
+    /// <summary>An empty set, names compared ordinally.</summary>
+    public FieldValues() : base(StringComparer.Ordinal) { }
+}
+
 /// <summary>Which items may be returned.</summary>
 public sealed class ItemFilter
 {
-    /// <summary>Only items with at least one of these genres.</summary>
-    public string[]? Genres { get; set; }
+    /// <summary>Only items whose display field holds at least one of the listed values, for every field named (e.g. <c>{ "genres": ["Comedy", "Drama"] }</c>).</summary>
+    public FieldValues? Fields { get; set; }
     /// <summary>Only these items.</summary>
     public string[]? Ids { get; set; }
 }

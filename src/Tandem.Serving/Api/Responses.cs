@@ -1,7 +1,7 @@
 namespace Tandem.Serving.Api;
 
-/// <summary>One returned item: id, score and the attributes the catalogue has.</summary>
-public sealed record ScoredItem(string Id, float Score, string? Title, string[]? Genres);
+/// <summary>One returned item: id, score and, when the catalogue has them, its display fields (the items table's columns).</summary>
+public sealed record ScoredItem(string Id, float Score, ItemDisplay? Fields);
 
 /// <summary>The answer of <c>/v1/recommend</c> and <c>/v1/similar-items</c>.</summary>
 /// <param name="ModelVersion">The model that answered.</param>

@@ -9,18 +9,18 @@ public sealed class UserTable
 {
     readonly Dictionary<string, int> rowOf;
     readonly float[] vectors;
-    readonly long[][] seen;
+    readonly int[][] seen;
 
-    /// <summary>A table of <paramref name="users"/> with row-major <paramref name="vectors"/> and each user's seen item ids.</summary>
+    /// <summary>A table of <paramref name="users"/> with row-major <paramref name="vectors"/> and each user's seen items (<see cref="ItemCatalog"/> rows).</summary>
     /// <exception cref="ArgumentException">Lengths disagree or a user repeats.</exception>
-    public UserTable(string[] users, float[] vectors, int dimension, long[][] seen)
+    public UserTable(IReadOnlyList<string> users, float[] vectors, int dimension, IReadOnlyList<int[]> seen)
     {
-        if (vectors.Length != (long)users.Length * dimension || seen.Length != users.Length)
-            throw new ArgumentException($"The user table got {users.Length} users, {vectors.Length} floats of {dimension}-d vectors and {seen.Length} seen lists; give one of each per user.");
+        if (vectors.Length != (long)users.Count * dimension || seen.Count != users.Count)
+            throw new ArgumentException($"The user table got {users.Count} users, {vectors.Length} floats of {dimension}-d vectors and {seen.Count} seen lists; give one of each per user.");
         Dimension = dimension;
         this.vectors = vectors;
-        rowOf = new Dictionary<string, int>(users.Length, StringComparer.Ordinal);
-        for (int i = 0; i < users.Length; i++)
+        rowOf = new Dictionary<string, int>(users.Count, StringComparer.Ordinal);
+        for (int i = 0; i < users.Count; i++)
             if (!rowOf.TryAdd(users[i], i)) throw new ArgumentException($"User '{users[i]}' appears twice in the user table.");
         // Sorted, so a filter tests membership by binary search without a per-request set.
         this.seen = seen.Select(s => s.Order().ToArray()).ToArray();
@@ -37,6 +37,6 @@ public sealed class UserTable
     /// <summary>User <paramref name="row"/>'s embedding.</summary>
     public ReadOnlySpan<float> Vector(int row) => vectors.AsSpan(row * Dimension, Dimension);
 
-    /// <summary>The item ids user <paramref name="row"/> has interacted with, ascending.</summary>
-    public long[] Seen(int row) => seen[row];
+    /// <summary>The items (catalogue rows) user <paramref name="row"/> has interacted with, ascending.</summary>
+    public int[] Seen(int row) => seen[row];
 }
