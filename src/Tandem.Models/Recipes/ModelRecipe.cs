@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Tandem.Data.Datasets;
 using Tandem.Data.Encoders;
 using Tandem.Data.Schema;
 using Tandem.Models.Towers;
@@ -116,6 +117,8 @@ public sealed record ModelRecipe
     {
         var errors = new RecipeErrors(source);
         if (Data.Dataset is not null && Data.Schema is not null) errors.Field("data.dataset", Data.Dataset, "cannot be set with \"data.schema\": the schema file describes the data");
+        if (Data.Named is { } name && !NamedDataset.All.Any(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase)))
+            errors.Field("data.dataset", name, $"must be one of {string.Join(", ", NamedDataset.All.Select(d => d.Name))}, or set \"data.schema\" for other data");
         if (Data.Schema is null && Data.Files is not null) errors.Field("data.files", "set", "needs \"data.schema\" naming the columns and features of those files");
         if (Data.Files is { Interactions: null }) errors.Field("data.files.interactions", null, "must name the interactions file");
         errors.Fraction("split.testFraction", Split.TestFraction);
