@@ -196,21 +196,12 @@ static class ModelCommands
             history.Add(record);
             progress.OnEpochEnd(record);
         };
-        if (checkpoint is not null)
-            trainer.Checkpoint = r => Checkpoint.Save(checkpoint, r.Model.Parameters, r.Optimizer,
-                new TrainerState { Epoch = r.Epoch.Epoch + 1, Step = r.Optimizer.StepCount, History = [.. history] });
-        if (resume && checkpoint is not null)
-            trainer.Resume = optimizer =>
-            {
-                var state = Checkpoint.Restore(checkpoint, model.Parameters, optimizer);
-                output.WriteLine($"Resuming after epoch {state.Epoch} from {checkpoint}");
-                history.AddRange(state.History);
-                return state.Epoch;
-            };
-        var result = trainer.Fit(model, slice.Data, slice.Rows, cancellation);
+        trainer.CheckpointPath = checkpoint;
+        if (resume && checkpoint is not null) output.WriteLine($"Resuming from {checkpoint}");
+        var result = trainer.Fit(model, slice.Data, slice.Rows, cancellation, resume ? checkpoint : null);
         if (slice.Validation is not null && result.Epochs.Count > 0)
         {
-            var best = result.Epochs[result.BestEpoch - result.Epochs[0].Epoch];
+            var best = result.Epochs.First(e => e.Epoch == result.BestEpoch);
             output.WriteLine($"Kept epoch {result.BestEpoch + 1} of {result.Epochs[^1].Epoch + 1} (validation Recall@{config.K} {best.Validation:0.0000})" +
                 (result.StoppedEarly ? $"; stopped early after {config.Patience} epochs without improvement." : "."));
         }

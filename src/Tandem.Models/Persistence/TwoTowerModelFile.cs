@@ -7,8 +7,9 @@ namespace Tandem.Models.Persistence;
 /// <summary>
 /// A trained <see cref="TwoTowerModel"/> in one <see cref="TandemFileKind.Model"/> file: the caller's
 /// configuration (<c>config</c>, JSON: whatever is needed to rebuild the architecture), the fitted
-/// features (<c>features</c>, the encoders' state, with its own checksum) and every parameter
-/// (<c>param/{name}</c>), and optionally a Platt scaling (<c>calibration</c>, JSON) added by
+/// features (<c>features</c>, the encoders' state, with its own checksum), every parameter
+/// (<c>param/{name}</c>) and every buffer (<c>buffer/{name}</c>, e.g. batch norm's running
+/// statistics), and optionally a Platt scaling (<c>calibration</c>, JSON) added by
 /// <see cref="WriteCalibration"/>. Magic, version, lengths and checksums come from the container.
 /// The calibration section is optional, so files without it (all written before it existed) stay
 /// valid at format version 1, and readers that predate it ignore it. A loaded model scores
@@ -27,13 +28,14 @@ public static class TwoTowerModelFile
         writer.AddJson(ConfigSection, config);
         writer.Add(FeaturesSection, SectionKind.Bytes, model.Features.Save);
         ParameterSections.Write(writer, model.Parameters);
+        ParameterSections.Write(writer, model.Buffers);
         writer.Save(path);
     }
 
     /// <summary>
     /// Reads a model file: its configuration, then the fitted features for <paramref name="schema"/>,
-    /// then <paramref name="build"/> makes the architecture from both, and the saved parameters are
-    /// copied into it (every name and shape checked first).
+    /// then <paramref name="build"/> makes the architecture from both, and the saved parameters and
+    /// buffers are copied into it (every name and shape checked first).
     /// </summary>
     /// <exception cref="TandemFileException">The file is missing, corrupt, not a model file, or does not match the built architecture.</exception>
     public static (TwoTowerModel Model, TConfig Config) Load<TConfig>(string path, FeatureSchema schema, Func<TConfig, FittedFeatures, TwoTowerModel> build) =>
@@ -60,7 +62,11 @@ public static class TwoTowerModelFile
             throw;
         }
         var model = build(config, features);
-        ParameterSections.Read(reader, model.Parameters);
+        var state = model.State;
+        var parameters = ParameterSections.Check(reader, state.ParameterValues, ParameterSections.ParameterPrefix, "parameter", "the model");
+        var buffers = ParameterSections.Check(reader, state.BufferValues, ParameterSections.BufferPrefix, "buffer", "the model");
+        ParameterSections.ReadChecked(reader, parameters, ParameterSections.ParameterPrefix);
+        ParameterSections.ReadChecked(reader, buffers, ParameterSections.BufferPrefix);
         return (model, config);
     }
 
