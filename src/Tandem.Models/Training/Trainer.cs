@@ -24,7 +24,7 @@ public sealed class Trainer(TrainerOptions options)
     /// <summary>Raised after every optimizer step.</summary>
     public event Action<StepProgress>? StepCompleted;
 
-    /// <summary>Raised after every epoch (after validation).</summary>
+    /// <summary>Raised after every epoch (after validation and its checkpoint).</summary>
     public event Action<EpochProgress>? EpochCompleted;
 
     /// <summary>
@@ -125,8 +125,8 @@ public sealed class Trainer(TrainerOptions options)
                 var progress = new EpochProgress(epoch, Options.Epochs, lossSum / Math.Max(1, seen), seconds, seen / seconds, metric, isBest);
                 epochs.Add(progress);
                 run = run with { Epoch = epoch + 1, History = [.. epochs] };
-                EpochCompleted?.Invoke(progress);
                 if (step == stepsPerEpoch && CheckpointPath is not null) Checkpoint.Save(CheckpointPath, state, Optimizer, run, best);
+                EpochCompleted?.Invoke(progress);
                 if (cancelled) break;
                 stoppedEarly = OutOfPatience(run);
             }
