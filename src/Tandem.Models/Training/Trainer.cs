@@ -48,7 +48,7 @@ public sealed class Trainer(TrainerOptions options)
     /// after its last, as if it had never stopped.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="Persistence.TandemFileException">The checkpoint cannot be read or does not match the model or optimizer.</exception>
+    /// <exception cref="TandemFileException">The checkpoint cannot be read, or does not match the model, optimizer, data or batch size.</exception>
     public TrainingResult Fit(TwoTowerModel model, EncodedData data, ReadOnlySpan<int> rows, CancellationToken cancellation = default, string? resumeFrom = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.Epochs, 1, nameof(Options.Epochs));
@@ -77,7 +77,13 @@ public sealed class Trainer(TrainerOptions options)
         ModelSnapshot? best = null; // the best epoch's values, kept only for early stopping
         try
         {
-            if (resumeFrom is not null) (run, best) = Checkpoint.Restore(resumeFrom, state, Optimizer);
+            if (resumeFrom is not null)
+            {
+                (run, best) = Checkpoint.Restore(resumeFrom, state, Optimizer);
+                // Checkpoints follow whole epochs, so other data or another batch size shows in the step count.
+                if (Optimizer.StepCount != (long)run.Epoch * stepsPerEpoch)
+                    PersistenceThrow.File(resumeFrom, $"the run took {Optimizer.StepCount} steps in {run.Epoch} epoch(s), but an epoch is {stepsPerEpoch} steps here; resume with the data and batch size it was trained with");
+            }
             var epochs = run.History.ToList();
             double trainSeconds = 0;
             long examples = 0;

@@ -86,5 +86,10 @@ public sealed class ResumeTests : IDisposable
         var e = Assert.Throws<TandemFileException>(() => Trainer().Fit(other, s.Data, s.Split.Train, resumeFrom: path));
         Assert.Equal($"{path}: generator 'sampler' is in the file but not in the model; the file was saved from a different model or configuration", e.Message);
         Assert.Equal(before, s.Scores(other));
+
+        var batch = new Trainer(Options with { BatchSize = 48 }) { Validation = s.Recall };
+        int rows = s.Split.Train.Length;
+        Assert.Equal($"{path}: the run took {(rows + 31) / 32} steps in 1 epoch(s), but an epoch is {(rows + 47) / 48} steps here; resume with the data and batch size it was trained with",
+            Assert.Throws<TandemFileException>(() => batch.Fit(s.Build(), s.Data, s.Split.Train, resumeFrom: path)).Message);
     }
 }
