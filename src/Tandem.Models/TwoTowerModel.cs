@@ -61,8 +61,8 @@ public sealed class TwoTowerModel
     /// <summary>Every trainable parameter: the user tower's, then the item tower's.</summary>
     public IEnumerable<Parameter> Parameters => User.Parameters.Concat(Item.Parameters);
 
-    /// <summary>Every buffer (saved, not trained, e.g. batch norm's running statistics): the user tower's, then the item tower's.</summary>
-    public IEnumerable<StateBuffer> Buffers => User.Buffers.Concat(Item.Buffers);
+    /// <summary>Every buffer (saved, not trained, e.g. batch norm's running statistics): the user tower's, the item tower's, then the task's.</summary>
+    public IEnumerable<StateBuffer> Buffers => User.Buffers.Concat(Item.Buffers).Concat(Task.Buffers);
 
     /// <summary>Every generator a training step draws from: the towers' dropout, then the sampler's (<c>sampler</c>).</summary>
     public IEnumerable<(string Name, Rng Rng)> Generators =>

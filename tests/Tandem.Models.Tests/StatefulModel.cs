@@ -10,9 +10,9 @@ using Tower = Tandem.Data.Schema.Tower;
 namespace Tandem.Models.Tests;
 
 /// <summary>
-/// The <see cref="Planted"/> data and a model holding every kind of training state: batch norm
-/// (running statistics as buffers), dropout and modality dropout, and mixed negatives drawn by a
-/// popularity sampler (generators). Validation is Recall@10 on the held-out split.
+/// The <see cref="Planted"/> data and a model holding every kind of training state: buffers (batch
+/// norm's running statistics, streaming logQ's counters) and generators (dropout, modality dropout,
+/// mixed negatives drawn by a popularity sampler). Validation is Recall@10 on the held-out split.
 /// </summary>
 sealed class StatefulModel : IDisposable
 {
@@ -46,7 +46,7 @@ sealed class StatefulModel : IDisposable
             Normalization = Normalization.Batch, Dropout = 0.2f,
         };
         var item = user with { Features = ["item", "genres"], Fusion = new FusionOptions { ModalityDropout = 0.2f } };
-        var task = new RetrievalTask(new RetrievalOptions { Temperature = 0.1f }, new LogQFromCounts(Items.Counts), new RemoveAccidentalHits());
+        var task = new RetrievalTask(new RetrievalOptions { Temperature = 0.1f }, new StreamingLogQ(64, alpha: 0.05f), new RemoveAccidentalHits());
         return new TwoTowerModel(fitted, EncoderTower.Create(fitted, Tower.User, user, rng), EncoderTower.Create(fitted, Tower.Item, item, rng), task, "item")
         {
             ExtraNegatives = 8,
