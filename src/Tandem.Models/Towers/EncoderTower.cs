@@ -80,6 +80,7 @@ public sealed class EncoderTower
     /// </summary>
     public IEnumerable<(string Name, Rng Rng)> Generators =>
         new[] { ($"{Name(Side)}.dropout", dropoutRng) }.Concat(fusion.Generator is { } g ? [($"{Name(Side)}.fusion", g)] : []);
+
     /// <summary>The [input.Count, OutputDimension] embeddings of a batch.</summary>
     public Variable Forward(Tape tape, TowerInput input, bool training)
     {
