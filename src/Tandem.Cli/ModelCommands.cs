@@ -177,7 +177,7 @@ static class ModelCommands
         int k = recipe.K, epochs = recipe.Training.Epochs;
         TrainingSlice? validation = null;
         using var progress = new ConsoleProgress(output);
-        var (model, result) = data.Train(recipe, (trainer, slice, built) =>
+        var (model, result) = data.Train(recipe, (trainer, slice, _) =>
         {
             validation = slice;
             output.WriteLine(slice.Validation is null
@@ -200,21 +200,12 @@ static class ModelCommands
                 history.Add(record);
                 progress.OnEpochEnd(record);
             };
-            if (checkpoint is not null)
-                trainer.Checkpoint = r => Checkpoint.Save(checkpoint, r.Model.Parameters, r.Optimizer,
-                    new TrainerState { Epoch = r.Epoch.Epoch + 1, Step = r.Optimizer.StepCount, History = [.. history] });
-            if (resume && checkpoint is not null)
-                trainer.Resume = optimizer =>
-                {
-                    var state = Checkpoint.Restore(checkpoint, built.Parameters, optimizer);
-                    output.WriteLine($"Resuming after epoch {state.Epoch} from {checkpoint}");
-                    history.AddRange(state.History);
-                    return state.Epoch;
-                };
-        }, cancellation);
+            trainer.CheckpointPath = checkpoint;
+            if (resume && checkpoint is not null) output.WriteLine($"Resuming from {checkpoint}");
+        }, cancellation, resume ? checkpoint : null);
         if (validation?.Validation is not null && result.Epochs.Count > 0)
         {
-            var best = result.Epochs[result.BestEpoch - result.Epochs[0].Epoch];
+            var best = result.Epochs.First(e => e.Epoch == result.BestEpoch);
             output.WriteLine($"Kept epoch {result.BestEpoch + 1} of {result.Epochs[^1].Epoch + 1} (validation Recall@{k} {best.Validation:0.0000})" +
                 (result.StoppedEarly ? $"; stopped early after {recipe.Training.Patience} epochs without improvement." : "."));
         }

@@ -103,15 +103,17 @@ public sealed class ModelData : IDisposable
     /// Trains <paramref name="recipe"/> (this data's recipe, or a variant such as its ID-only
     /// baseline) on the training rows less the recipe's validation slice, stopping early on that
     /// slice's Recall@K; the test rows are never read. <paramref name="observe"/> may attach
-    /// progress handlers or a checkpoint to the trainer of the built model before it starts.
+    /// progress handlers or a checkpoint path to the trainer of the built model before it starts;
+    /// <paramref name="resumeFrom"/> continues the run saved in that checkpoint, bit for bit.
     /// </summary>
-    public (TwoTowerModel Model, TrainingResult Result) Train(ModelRecipe recipe, Action<Trainer, TrainingSlice, TwoTowerModel>? observe = null, CancellationToken cancellation = default)
+    public (TwoTowerModel Model, TrainingResult Result) Train(ModelRecipe recipe, Action<Trainer, TrainingSlice, TwoTowerModel>? observe = null,
+        CancellationToken cancellation = default, string? resumeFrom = null)
     {
         using var slice = TrainingSlice.Create(Log, Fitted, Data, Split.Train, Items, Users, Holdout, recipe.Split.ValidationFraction, recipe.Split.Seed);
         var model = recipe.Build(Fitted, slice.Items.Counts, slice.Items, slice.Users);
         var trainer = slice.Trainer(recipe.Training, recipe.K);
         observe?.Invoke(trainer, slice, model);
-        return (model, trainer.Fit(model, slice.Data, slice.Rows, cancellation));
+        return (model, trainer.Fit(model, slice.Data, slice.Rows, cancellation, resumeFrom));
     }
 
     /// <summary>Returns the catalogues' buffers.</summary>

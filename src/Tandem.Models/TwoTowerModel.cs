@@ -1,6 +1,7 @@
 using Tandem.Data.Batching;
 using Tandem.Data.Encoders;
 using Tandem.Data.Schema;
+using Tandem.Models.Persistence;
 using Tandem.Models.Tasks;
 using Tandem.Models.Towers;
 using Tandem.Tensors;
@@ -73,6 +74,16 @@ public sealed class TwoTowerModel
 
     /// <summary>Every trainable parameter: the user tower's, then the item tower's.</summary>
     public IEnumerable<Parameter> Parameters => User.Parameters.Concat(Item.Parameters);
+
+    /// <summary>Every buffer (saved, not trained, e.g. batch norm's running statistics): the user tower's, the item tower's, then the task's.</summary>
+    public IEnumerable<StateBuffer> Buffers => User.Buffers.Concat(Item.Buffers).Concat(Task.Buffers);
+
+    /// <summary>Every generator a training step draws from: the towers' dropout, then the sampler's (<c>sampler</c>).</summary>
+    public IEnumerable<(string Name, Rng Rng)> Generators =>
+        User.Generators.Concat(Item.Generators).Concat(Sampler is { } s ? [("sampler", s.Generator)] : []);
+
+    /// <summary>The parameters, buffers and generators together: what checkpoints and the best-epoch snapshot keep.</summary>
+    public ModelState State => new([.. Parameters], [.. Buffers], [.. Generators]);
 
     /// <summary>The loss of one batch on <paramref name="tape"/> (training mode).</summary>
     public Variable Loss(Tape tape, Batch batch, long step)

@@ -136,29 +136,34 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     }
 
     [Fact]
-    public void ResumingFromACheckpointContinuesBitForBit()
+    public void ResumingFromACheckpointWithValidationContinuesBitForBitAndReportsTheBestEpoch()
     {
         string Config(int epochs)
         {
             string path = Path.Combine(directory, $"ids-{epochs}.json");
-            // No validation slice: early stopping restores its best epoch, which a resumed run cannot know.
-            File.WriteAllText(path, $$"""{ "user": { "features": ["user"], "hidden": [] }, "item": { "features": ["item"], "hidden": [] }, "training": { "epochs": {{epochs}}, "threads": 1 }, "split": { "validationFraction": 0 } }""");
+            // Validation on (the default): the checkpoint carries the best epoch, its snapshot and the patience count.
+            File.WriteAllText(path, $$"""{ "user": { "features": ["user"], "hidden": [] }, "item": { "features": ["item"], "hidden": [] }, "training": { "epochs": {{epochs}}, "threads": 1 } }""");
             return path;
         }
         string straight = Path.Combine(directory, "straight"), resumed = Path.Combine(directory, "resumed");
-        Assert.Equal(0, Run("train", "--config", Config(3), "--data-dir", quickstart.DataDir, "--out", straight).Code);
+        var (straightCode, straightOutput, straightError) = Run("train", "--config", Config(3), "--data-dir", quickstart.DataDir, "--out", straight);
+        Assert.True(straightCode == 0, straightError);
         Assert.Equal(0, Run("train", "--config", Config(2), "--data-dir", quickstart.DataDir, "--out", resumed).Code);
         var (code, output, error) = Run("train", "--config", Config(3), "--data-dir", quickstart.DataDir, "--out", resumed, "--resume");
         Assert.True(code == 0, error);
-        Assert.Contains("Resuming after epoch 2", output);
+        Assert.Contains("Resuming from", output);
         Assert.Contains("epoch 3/3", output);
         Assert.DoesNotContain("epoch 1/3", output);
+        string kept = straightOutput.Split('\n').Single(l => l.StartsWith("Kept epoch ", StringComparison.Ordinal)).TrimEnd('\r');
+        Assert.Matches(@"^Kept epoch [123] of 3 \(validation Recall@10 0\.\d{4}\)", kept);
+        Assert.Contains(kept, output); // the same best epoch and metric, found across the restored epochs
 
         using var a = TandemFileReader.Open(Path.Combine(straight, ModelCommands.ModelFile), TandemFileKind.Model);
         using var b = TandemFileReader.Open(Path.Combine(resumed, ModelCommands.ModelFile), TandemFileKind.Model);
-        var parameters = a.Sections.Where(s => s.Name.StartsWith("param/", StringComparison.Ordinal)).Select(s => s.Name).ToList();
-        Assert.NotEmpty(parameters);
-        foreach (string name in parameters)
+        var tensors = a.Sections.Where(s => s.Kind == SectionKind.Tensor).Select(s => s.Name).ToList();
+        Assert.NotEmpty(tensors);
+        Assert.Equal(tensors, b.Sections.Where(s => s.Kind == SectionKind.Tensor).Select(s => s.Name));
+        foreach (string name in tensors)
         {
             using var x = a.ReadTensor(name);
             using var y = b.ReadTensor(name);

@@ -4,17 +4,30 @@ using Tandem.Tensors.Autograd;
 namespace Tandem.Models.Persistence;
 
 /// <summary>
-/// Parameters as tensor sections named <c>{prefix}{parameter.Name}</c>: the shared way model and
-/// checkpoint files store weights.
+/// Parameters and buffers as tensor sections named <c>{prefix}{name}</c> (by default
+/// <c>param/{name}</c> and <c>buffer/{name}</c>): the shared way model and checkpoint files store
+/// a model's values.
 /// </summary>
 public static class ParameterSections
 {
+    /// <summary>The default prefix of parameter sections.</summary>
+    public const string ParameterPrefix = "param/";
+
+    /// <summary>The default prefix of buffer sections.</summary>
+    public const string BufferPrefix = "buffer/";
+
     /// <summary>Adds one tensor section per parameter.</summary>
-    public static void Write(TandemFileWriter writer, IEnumerable<Parameter> parameters, string prefix = "param/")
+    public static void Write(TandemFileWriter writer, IEnumerable<Parameter> parameters, string prefix = ParameterPrefix)
     {
-        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(parameters);
-        foreach (var p in parameters) writer.AddTensor(prefix + p.Name, p.Value);
+        WriteTensors(writer, parameters.Select(p => (p.Name, p.Value)), prefix);
+    }
+
+    /// <summary>Adds one tensor section per buffer.</summary>
+    public static void Write(TandemFileWriter writer, IEnumerable<StateBuffer> buffers, string prefix = BufferPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(buffers);
+        WriteTensors(writer, buffers.Select(b => (b.Name, b.Value)), prefix);
     }
 
     /// <summary>
@@ -24,10 +37,30 @@ public static class ParameterSections
     /// checked before any value is overwritten.
     /// </summary>
     /// <exception cref="TandemFileException">A parameter is missing, has another shape, or the file has one the model lacks.</exception>
-    public static void Read(TandemFileReader reader, IEnumerable<Parameter> parameters, string prefix = "param/")
+    public static void Read(TandemFileReader reader, IEnumerable<Parameter> parameters, string prefix = ParameterPrefix)
     {
-        var list = Check(reader, parameters.Select(p => (p.Name, p.Value)), prefix, "parameter", "the model");
-        foreach (var (name, value) in list) reader.ReadTensorInto(prefix + name, value);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ReadChecked(reader, Check(reader, parameters.Select(p => (p.Name, p.Value)), prefix, "parameter", "the model"), prefix);
+    }
+
+    /// <summary>As for parameters: copies the saved values into <paramref name="buffers"/> by name, every name and shape checked first.</summary>
+    /// <exception cref="TandemFileException">A buffer is missing, has another shape, or the file has one the model lacks.</exception>
+    public static void Read(TandemFileReader reader, IEnumerable<StateBuffer> buffers, string prefix = BufferPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(buffers);
+        ReadChecked(reader, Check(reader, buffers.Select(b => (b.Name, b.Value)), prefix, "buffer", "the model"), prefix);
+    }
+
+    internal static void WriteTensors(TandemFileWriter writer, IEnumerable<(string Name, Tensor Value)> tensors, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        foreach (var (name, value) in tensors) writer.AddTensor(prefix + name, value);
+    }
+
+    /// <summary>Reads tensors that <see cref="Check"/> has accepted.</summary>
+    internal static void ReadChecked(TandemFileReader reader, IEnumerable<(string Name, Tensor Value)> checkedTensors, string prefix)
+    {
+        foreach (var (name, value) in checkedTensors) reader.ReadTensorInto(prefix + name, value);
     }
 
     /// <summary>

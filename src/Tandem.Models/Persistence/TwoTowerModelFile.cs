@@ -12,7 +12,8 @@ namespace Tandem.Models.Persistence;
 /// A trained <see cref="TwoTowerModel"/> in one <see cref="TandemFileKind.Model"/> file, holding
 /// everything needed to rebuild it: its recipe (<c>recipe</c>, the config's JSON), its schema
 /// (<c>schema</c>, JSON), the fitted features (<c>features</c>), the items' training counts
-/// (<c>counts</c>, logQ and popularity) and every parameter (<c>param/{name}</c>); optionally the
+/// (<c>counts</c>, logQ and popularity), every parameter (<c>param/{name}</c>) and every buffer
+/// (<c>buffer/{name}</c>, e.g. batch norm's running statistics); optionally the
 /// embedded catalogue (<c>catalogue/…</c>, see <see cref="EmbeddedCatalogue"/>) and a Platt scaling
 /// (<c>calibration</c>). Magic, version, lengths and checksums come from the container. A loaded
 /// model scores exactly like the saved one: the same bits in, the same bits out.
@@ -36,6 +37,7 @@ public static class TwoTowerModelFile
         writer.Add(FeaturesSection, SectionKind.Bytes, model.Features.Save);
         Ints(writer, CountsSection, model.ItemCounts);
         ParameterSections.Write(writer, model.Parameters);
+        ParameterSections.Write(writer, model.Buffers);
         if (catalogue is not null)
         {
             writer.AddJson(ItemKeys, catalogue.ItemKeys);
@@ -74,6 +76,7 @@ public static class TwoTowerModelFile
         }
         var model = recipe.Build(features, ReadInts(reader, CountsSection));
         ParameterSections.Read(reader, model.Parameters);
+        ParameterSections.Read(reader, model.Buffers);
         return model;
     }
 

@@ -1,3 +1,5 @@
+using Tandem.Tensors.Autograd;
+
 namespace Tandem.Models.Tasks;
 
 /// <summary>
@@ -36,29 +38,32 @@ public sealed class LogQFromCounts : ILogitsTweak
 /// into <c>buckets</c>) keep the step it was last seen, A, and a moving average of the gap
 /// between sightings, B ← (1 − α)·B + α·(t − A). Then q(i) ≈ 1/B(i) per step, with no pass over
 /// the data and following drift. Column c of the in-batch positives gets <c>log(1/B)</c>.
+/// A and B are <see cref="Buffers"/> (<c>{name}.last_seen</c>, <c>{name}.gap</c>), so model files
+/// and checkpoints keep them; steps are stored as float32, exact for the first 2^24 (16.7 M) steps.
 /// Call order: once per step, in step order (the batch's <see cref="CandidateBatch.Step"/>).
 /// </summary>
 public sealed class StreamingLogQ : ILogitsTweak
 {
-    readonly long[] lastSeen;
-    readonly float[] gap;
+    readonly StateBuffer lastSeen, gap;
     readonly float alpha;
 
-    /// <summary>An estimator of <paramref name="buckets"/> cells and learning rate <paramref name="alpha"/>.</summary>
-    public StreamingLogQ(int buckets, float alpha = 0.01f)
+    /// <summary>An estimator of <paramref name="buckets"/> cells and learning rate <paramref name="alpha"/>, its buffers named <c>{name}.…</c>.</summary>
+    public StreamingLogQ(int buckets, float alpha = 0.01f, string name = "task.logq")
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
         if (!(alpha is > 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be in (0, 1].");
-        lastSeen = new long[buckets];
-        Array.Fill(lastSeen, -1);
-        gap = new float[buckets];
+        lastSeen = StateBuffer.Filled(name + ".last_seen", -1, buckets);
+        gap = StateBuffer.Filled(name + ".gap", 0, buckets);
         this.alpha = alpha;
     }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<StateBuffer> Buffers => [lastSeen, gap];
 
     /// <summary>The estimated probability that item <paramref name="item"/> appears in a step.</summary>
     public float Probability(int item)
     {
-        float b = gap[Bucket(item)];
+        float b = gap.Value[Bucket(item)];
         return b > 0 ? MathF.Min(1, 1 / b) : 1;
     }
 
@@ -66,9 +71,11 @@ public sealed class StreamingLogQ : ILogitsTweak
     public void Update(int item, long step)
     {
         int h = Bucket(item);
-        if (lastSeen[h] >= 0 && step > lastSeen[h]) gap[h] = (1 - alpha) * gap[h] + alpha * (step - lastSeen[h]);
-        else if (lastSeen[h] < 0) gap[h] = step + 1; // first sighting: the gap so far
-        lastSeen[h] = step;
+        ref float last = ref lastSeen.Value[h];
+        ref float b = ref gap.Value[h];
+        if (last >= 0 && step > last) b = (1 - alpha) * b + alpha * (step - last);
+        else if (last < 0) b = step + 1; // first sighting: the gap so far
+        last = step;
     }
 
     /// <inheritdoc/>
@@ -78,5 +85,5 @@ public sealed class StreamingLogQ : ILogitsTweak
         for (int c = 0; c < batch.Rows; c++) batch.LogQ[c] = MathF.Log(Probability(batch.Items[c]));
     }
 
-    int Bucket(int item) => (int)((uint)(item * -1640531535) % (uint)gap.Length);
+    int Bucket(int item) => (int)((uint)(item * -1640531535) % (uint)gap.Value.Length);
 }

@@ -1,3 +1,5 @@
+using Tandem.Tensors.Autograd;
+
 namespace Tandem.Models.Tasks;
 
 /// <summary>
@@ -9,6 +11,9 @@ public interface ILogitsTweak
 {
     /// <summary>Updates <paramref name="batch"/>'s LogQ or Mask.</summary>
     void Apply(CandidateBatch batch, ReadOnlySpan<float> scores);
+
+    /// <summary>State kept between steps (e.g. <see cref="StreamingLogQ"/>'s counters), saved with the model; none by default.</summary>
+    IReadOnlyList<StateBuffer> Buffers => [];
 }
 
 /// <summary>

@@ -11,4 +11,7 @@ public interface ITask
 {
     /// <summary>The loss of one batch.</summary>
     Variable Loss(Tape tape, Variable queries, Variable candidates, CandidateBatch batch);
+
+    /// <summary>State the loss keeps between steps (e.g. streaming frequency counters), saved with the model; none by default.</summary>
+    IReadOnlyList<StateBuffer> Buffers => [];
 }

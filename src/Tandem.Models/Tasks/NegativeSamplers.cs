@@ -1,3 +1,5 @@
+using Tandem.Tensors;
+
 namespace Tandem.Models.Tasks;
 
 /// <summary>
@@ -7,6 +9,9 @@ namespace Tandem.Models.Tasks;
 /// </summary>
 public interface INegativeSampler
 {
+    /// <summary>The generator every draw comes from, which checkpoints save and restore.</summary>
+    Rng Generator { get; }
+
     /// <summary>Fills <paramref name="items"/> with draws and <paramref name="logQ"/> with each one's log(M·p).</summary>
     void Sample(Span<int> items, Span<float> logQ);
 }
@@ -15,7 +20,9 @@ public interface INegativeSampler
 public sealed class UniformSampler(IReadOnlyList<int> items, int seed) : INegativeSampler
 {
     readonly int[] ids = items.Count > 0 ? items.ToArray() : throw new ArgumentException("The sampler needs at least one item.", nameof(items));
-    readonly Random rng = new(seed);
+
+    /// <inheritdoc/>
+    public Rng Generator { get; } = new(seed);
 
     /// <inheritdoc/>
     public void Sample(Span<int> items, Span<float> logQ)
@@ -23,7 +30,7 @@ public sealed class UniformSampler(IReadOnlyList<int> items, int seed) : INegati
         float lq = MathF.Log(items.Length / (float)ids.Length);
         for (int i = 0; i < items.Length; i++)
         {
-            items[i] = ids[rng.Next(ids.Length)];
+            items[i] = ids[Generator.Next(ids.Length)];
             logQ[i] = lq;
         }
     }
@@ -34,7 +41,6 @@ public sealed class PopularitySampler : INegativeSampler
 {
     readonly double[] cumulative;
     readonly float[] logP;
-    readonly Random rng;
 
     /// <summary>A sampler drawing id i with probability weights[i] / Σ weights.</summary>
     /// <exception cref="ArgumentException">A weight is negative or all are zero.</exception>
@@ -51,8 +57,11 @@ public sealed class PopularitySampler : INegativeSampler
         }
         if (!(sum > 0)) throw new ArgumentException("Every weight is zero; nothing can be sampled.", nameof(weights));
         for (int i = 0; i < weights.Length; i++) logP[i] = (float)Math.Log(weights[i] / sum);
-        rng = new Random(seed);
+        Generator = new Rng(seed);
     }
+
+    /// <inheritdoc/>
+    public Rng Generator { get; }
 
     /// <inheritdoc/>
     public void Sample(Span<int> items, Span<float> logQ)
@@ -62,7 +71,7 @@ public sealed class PopularitySampler : INegativeSampler
         for (int i = 0; i < items.Length; i++)
         {
             // The first id whose cumulative weight exceeds u ∈ [0, total): zero-weight ids are never drawn.
-            double u = rng.NextDouble() * total;
+            double u = Generator.NextDouble() * total;
             int lo = 0, hi = cumulative.Length - 1;
             while (lo < hi)
             {

@@ -40,6 +40,9 @@ public sealed class RankingLossTask : ITask
     }
 
     /// <inheritdoc/>
+    public IReadOnlyList<StateBuffer> Buffers => [.. tweaks.SelectMany(t => t.Buffers)];
+
+    /// <inheritdoc/>
     public Variable Loss(Tape tape, Variable queries, Variable candidates, CandidateBatch batch)
     {
         int rows = batch.Rows, cols = batch.Columns;

@@ -38,6 +38,9 @@ public sealed class RetrievalTask : ITask
     public IReadOnlyList<ILogitsTweak> Tweaks => tweaks;
 
     /// <inheritdoc/>
+    public IReadOnlyList<StateBuffer> Buffers => [.. tweaks.SelectMany(t => t.Buffers)];
+
+    /// <inheritdoc/>
     public Variable Loss(Tape tape, Variable queries, Variable candidates, CandidateBatch batch)
     {
         int rows = batch.Rows, cols = batch.Columns;

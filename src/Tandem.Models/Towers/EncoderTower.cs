@@ -18,10 +18,10 @@ public sealed class EncoderTower
     readonly IFeatureModule[] modules;
     readonly Fusion fusion;
     readonly Dense[] hidden;
-    readonly (Parameter Gamma, Parameter Beta, Tensor Mean, Tensor Var)[] norms;
+    readonly (Parameter Gamma, Parameter Beta, StateBuffer? Mean, StateBuffer? Var)[] norms;
     readonly Dense output;
     readonly TowerOptions options;
-    readonly Random dropoutRng;
+    readonly Rng dropoutRng;
 
     /// <summary>A tower for <paramref name="side"/> over <paramref name="modules"/>.</summary>
     /// <exception cref="ModelException">A module reads a feature of the other side, or there are no modules.</exception>
@@ -35,18 +35,21 @@ public sealed class EncoderTower
         Side = side;
         this.modules = modules.ToArray();
         this.options = options;
-        dropoutRng = new Random(rng.Next());
+        dropoutRng = new Rng(rng.Next());
         string prefix = Name(side);
         fusion = new Fusion(prefix, this.modules, options.Fusion, options.EmbeddingDimension, rng);
         int width = fusion.Width;
         hidden = new Dense[options.Hidden.Count];
-        norms = new (Parameter, Parameter, Tensor, Tensor)[options.Hidden.Count];
+        norms = new (Parameter, Parameter, StateBuffer?, StateBuffer?)[options.Hidden.Count];
         for (int l = 0; l < hidden.Length; l++)
         {
             hidden[l] = new Dense($"{prefix}.hidden{l}", width, options.Hidden[l], rng);
             width = options.Hidden[l];
             if (options.Normalization != Normalization.None)
-                norms[l] = (Init.Fill($"{prefix}.norm{l}.gamma", 1, width), Init.Fill($"{prefix}.norm{l}.beta", 0, width), Tensor.Zeros(width), Ones(width));
+                norms[l] = (Init.Fill($"{prefix}.norm{l}.gamma", 1, width), Init.Fill($"{prefix}.norm{l}.beta", 0, width),
+                    // Only batch norm keeps running statistics.
+                    options.Normalization == Normalization.Batch ? StateBuffer.Filled($"{prefix}.norm{l}.mean", 0, width) : null,
+                    options.Normalization == Normalization.Batch ? StateBuffer.Filled($"{prefix}.norm{l}.var", 1, width) : null);
         }
         output = new Dense($"{prefix}.output", width, options.OutputDimension, rng);
     }
@@ -66,6 +69,18 @@ public sealed class EncoderTower
             .Concat(norms.Where(n => n.Gamma is not null).SelectMany(n => new[] { n.Gamma, n.Beta }))
             .Concat(output.Parameters);
 
+    /// <summary>Every buffer (saved, not trained: batch norm's running statistics), in a fixed order.</summary>
+    public IEnumerable<StateBuffer> Buffers =>
+        modules.SelectMany(m => m.Buffers)
+            .Concat(norms.Where(n => n.Mean is not null).SelectMany(n => new[] { n.Mean!, n.Var! }));
+
+    /// <summary>
+    /// Every generator a training step draws from (dropout, modality dropout), named
+    /// <c>{user|item}.dropout</c> and <c>{user|item}.fusion</c>, so a checkpoint can save and restore them.
+    /// </summary>
+    public IEnumerable<(string Name, Rng Rng)> Generators =>
+        new[] { ($"{Name(Side)}.dropout", dropoutRng) }.Concat(fusion.Generator is { } g ? [($"{Name(Side)}.fusion", g)] : []);
+
     /// <summary>The [input.Count, OutputDimension] embeddings of a batch.</summary>
     public Variable Forward(Tape tape, TowerInput input, bool training)
     {
@@ -76,7 +91,7 @@ public sealed class EncoderTower
         {
             x = hidden[l].Apply(tape, x);
             var n = norms[l];
-            if (options.Normalization == Normalization.Batch) x = tape.BatchNorm(x, n.Gamma, n.Beta, n.Mean, n.Var, training);
+            if (options.Normalization == Normalization.Batch) x = tape.BatchNorm(x, n.Gamma, n.Beta, n.Mean!.Value, n.Var!.Value, training);
             else if (options.Normalization == Normalization.Layer) x = tape.LayerNorm(x, n.Gamma, n.Beta);
             x = options.Activation == Activation.Gelu ? tape.Gelu(x) : tape.Relu(x);
             x = tape.Dropout(x, options.Dropout, dropoutRng, training);
@@ -141,13 +156,6 @@ public sealed class EncoderTower
             FeatureKind.Timestamp => new TimestampEmbedding(spec, dim, rng, sparse, std),
             _ => throw new ModelException($"Feature '{spec.Name}' is {spec.Kind}; towers do not encode {spec.Kind} features yet. Leave it out of the tower's features."),
         };
-    }
-
-    static Tensor Ones(int width)
-    {
-        var t = Tensor.Empty(width);
-        t.Span.Fill(1);
-        return t;
     }
 
     static bool Supported(FeatureKind kind) => kind is FeatureKind.Id or FeatureKind.Categorical or FeatureKind.MultiCategorical

@@ -1,3 +1,4 @@
+using Tandem.Tensors;
 using Tandem.Tensors.Autograd;
 
 namespace Tandem.Models.Towers;
@@ -14,7 +15,6 @@ sealed class Fusion
     readonly FusionOptions options;
     readonly Dense[] projections;
     readonly Dense? gate;
-    readonly Random? rng;
 
     public Fusion(string prefix, IFeatureModule[] modules, FusionOptions options, int width, Random rng)
     {
@@ -23,7 +23,7 @@ sealed class Fusion
         this.modules = modules;
         this.options = options;
         // Only dropout draws, so towers without it initialise exactly as before fusion existed.
-        this.rng = options.ModalityDropout > 0 ? new Random(rng.Next()) : null;
+        Generator = options.ModalityDropout > 0 ? new Rng(rng.Next()) : null;
         int inputs = modules.Sum(m => m.Width);
         if (options.Kind == FusionKind.Gated)
         {
@@ -37,6 +37,9 @@ sealed class Fusion
             Width = inputs;
         }
     }
+
+    /// <summary>The generator of modality dropout (checkpointed with the model's others); null without it.</summary>
+    public Rng? Generator { get; }
 
     /// <summary>Columns of the fused vector.</summary>
     public int Width { get; }
@@ -92,7 +95,7 @@ sealed class Fusion
             var row = present.AsSpan(b * m, m);
             if (!row.Contains(true)) { row.Fill(true); continue; }
             if (!drop) continue;
-            for (int i = 0; i < m; i++) row[i] &= rng!.NextSingle() >= options.ModalityDropout;
+            for (int i = 0; i < m; i++) row[i] &= Generator!.NextSingle() >= options.ModalityDropout;
             if (!row.Contains(true)) has.AsSpan(b * m, m).CopyTo(row);
         }
         return present;

@@ -5,7 +5,7 @@ namespace Tandem.Models.Towers;
 
 /// <summary>
 /// Encodes one feature of a batch into a [count, <see cref="Width"/>] matrix that a tower
-/// concatenates with the others. Owns its parameters. Not thread-safe (one tape per thread).
+/// concatenates with the others. Owns its parameters and buffers. Not thread-safe (one tape per thread).
 /// </summary>
 public interface IFeatureModule
 {
@@ -17,6 +17,9 @@ public interface IFeatureModule
 
     /// <summary>The trainable parameters.</summary>
     IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>State saved with the model but not trained (e.g. batch norm's running statistics); none by default.</summary>
+    IReadOnlyList<StateBuffer> Buffers => [];
 
     /// <summary>The [input.Count, Width] encoding of the feature.</summary>
     Variable Encode(Tape tape, TowerInput input, bool training);

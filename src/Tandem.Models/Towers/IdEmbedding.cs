@@ -67,6 +67,8 @@ public sealed class HierarchicalIdEmbedding : IFeatureModule
     public int Width => levels[0].Width;
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => levels.SelectMany(l => l.Parameters).ToArray();
+    /// <inheritdoc/>
+    public IReadOnlyList<StateBuffer> Buffers => levels.SelectMany(l => l.Buffers).ToArray();
 
     /// <inheritdoc/>
     public Variable Encode(Tape tape, TowerInput input, bool training)

@@ -33,7 +33,7 @@ public sealed class ImageCnn : IFeatureModule
 {
     readonly ImageStore images;
     readonly ImageCnnOptions options;
-    readonly (Parameter Weight, Parameter Gamma, Parameter Beta, Tensor Mean, Tensor Var)[] blocks;
+    readonly (Parameter Weight, Parameter Gamma, Parameter Beta, StateBuffer Mean, StateBuffer Var)[] blocks;
     readonly Dense projection;
     float[] staging = [];
 
@@ -48,16 +48,15 @@ public sealed class ImageCnn : IFeatureModule
         Spec = spec;
         this.images = images;
         this.options = options;
-        blocks = new (Parameter, Parameter, Parameter, Tensor, Tensor)[options.Channels.Length];
+        blocks = new (Parameter, Parameter, Parameter, StateBuffer, StateBuffer)[options.Channels.Length];
         int inputs = 3, k = options.Kernel;
         for (int b = 0; b < blocks.Length; b++)
         {
             int outputs = options.Channels[b];
             string name = $"{spec.Name}.conv{b}";
-            var variance = Tensor.Empty(outputs);
-            variance.Span.Fill(1);
             blocks[b] = (Init.Uniform(name + ".w", inputs * k * k, rng, outputs, inputs, k, k),
-                Init.Fill(name + ".gamma", 1, outputs), Init.Fill(name + ".beta", 0, outputs), Tensor.Zeros(outputs), variance);
+                Init.Fill(name + ".gamma", 1, outputs), Init.Fill(name + ".beta", 0, outputs),
+                StateBuffer.Filled(name + ".mean", 0, outputs), StateBuffer.Filled(name + ".var", 1, outputs));
             inputs = outputs;
         }
         projection = new Dense(spec.Name + ".projection", inputs, options.Dimension, rng);
@@ -72,6 +71,9 @@ public sealed class ImageCnn : IFeatureModule
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters =>
         [.. blocks.SelectMany(b => new[] { b.Weight, b.Gamma, b.Beta }), .. projection.Parameters];
+
+    /// <inheritdoc/>
+    public IReadOnlyList<StateBuffer> Buffers => [.. blocks.SelectMany(b => new[] { b.Mean, b.Var })];
 
     /// <inheritdoc/>
     public Variable Encode(Tape tape, TowerInput input, bool training) => Encode(tape, input[Spec.Name].Ids.AsSpan(0, input.Count), training);
@@ -92,7 +94,7 @@ public sealed class ImageCnn : IFeatureModule
         foreach (var (weight, gamma, beta, mean, variance) in blocks)
         {
             x = tape.Conv2d(x, weight, padding: pad);
-            x = tape.BatchNorm2d(x, gamma, beta, mean, variance, training);
+            x = tape.BatchNorm2d(x, gamma, beta, mean.Value, variance.Value, training);
             x = tape.MaxPool2d(tape.Relu(x), 2);
         }
         var y = projection.Apply(tape, tape.GlobalAvgPool(x));

@@ -41,6 +41,8 @@ public sealed class ImageFeature : IFeatureModule, IModalityMask
     public int Width => cnn.Width;
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => cnn.Parameters;
+    /// <inheritdoc/>
+    public IReadOnlyList<StateBuffer> Buffers => cnn.Buffers;
 
     /// <inheritdoc/>
     public Variable Encode(Tape tape, TowerInput input, bool training)

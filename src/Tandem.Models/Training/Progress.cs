@@ -1,5 +1,3 @@
-using Tandem.Tensors.Optimizers;
-
 namespace Tandem.Models.Training;
 
 /// <summary>One finished optimizer step, for a progress display.</summary>
@@ -23,21 +21,18 @@ public readonly record struct StepProgress(int Epoch, int Step, int StepsPerEpoc
 /// <param name="IsBest">Whether this epoch has the best validation metric so far (always true without validation).</param>
 public readonly record struct EpochProgress(int Epoch, int Epochs, double Loss, double Seconds, double ExamplesPerSecond, double? Validation, bool IsBest);
 
-/// <summary>What a checkpoint callback receives after each epoch: the model and the optimizer whose state to save.</summary>
-public readonly record struct CheckpointRequest(EpochProgress Epoch, TwoTowerModel Model, Optimizer Optimizer);
-
 /// <summary>The outcome of <see cref="Trainer.Fit"/>.</summary>
 public sealed record TrainingResult
 {
-    /// <summary>Every finished epoch.</summary>
+    /// <summary>Every finished epoch, those of a resumed checkpoint first.</summary>
     public required IReadOnlyList<EpochProgress> Epochs { get; init; }
     /// <summary>Whether training stopped for cancellation.</summary>
     public bool Cancelled { get; init; }
     /// <summary>Whether early stopping ended it.</summary>
     public bool StoppedEarly { get; init; }
-    /// <summary>The epoch whose parameters the model holds at the end (the best one with validation).</summary>
+    /// <summary>The 0-based epoch whose values the model holds at the end: the best one with validation and early stopping, else the last; -1 if none ran.</summary>
     public int BestEpoch { get; init; }
-    /// <summary>Wall time of the training loops only.</summary>
+    /// <summary>Wall time of this call's training loops only.</summary>
     public double TrainSeconds { get; init; }
     /// <summary>Examples trained per second over all training loops.</summary>
     public double ExamplesPerSecond { get; init; }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Tandem.Models.Persistence;
 using Tandem.Models.Training;
@@ -14,8 +13,9 @@ namespace Tandem.Models.Tests.Persistence;
 public class SingleThreadCollection;
 
 /// <summary>
-/// A tiny two-tower model (sparse user and item tables, a dense projection with bias) trained
-/// with lazy Adam on batches drawn from a xorshift generator whose state is checkpointed too.
+/// A tiny two-tower model (sparse user and item tables, a dense projection with bias, a step
+/// counter as a buffer) trained with lazy Adam on batches drawn from a generator whose state is
+/// checkpointed too.
 /// </summary>
 [Collection(nameof(SingleThreadCollection))] // sets the process-wide Threads.Count
 public class CheckpointTests : IDisposable
@@ -28,8 +28,9 @@ public class CheckpointTests : IDisposable
     sealed class Run : IDisposable
     {
         public readonly Parameter UserTable, ItemTable, W, B;
+        public readonly StateBuffer Steps = StateBuffer.Filled("steps", 0, 1);
+        public readonly Rng Batches = new(11);
         public readonly Adam Optimizer;
-        public ulong Rng = 0x9E3779B97F4A7C15;
 
         public Run()
         {
@@ -50,21 +51,15 @@ public class CheckpointTests : IDisposable
 
         public Parameter[] Parameters => [UserTable, ItemTable, W, B];
 
-        int Next(int n)
-        {
-            Rng ^= Rng << 13;
-            Rng ^= Rng >> 7;
-            Rng ^= Rng << 17;
-            return (int)(Rng % (ulong)n);
-        }
+        public ModelState State => new(Parameters, [Steps], [("batches", Batches)]);
 
         public float Step(Tape tape)
         {
             int[] users = new int[Batch], items = new int[Batch], targets = new int[Batch];
             for (int i = 0; i < Batch; i++)
             {
-                users[i] = Next(Users);
-                items[i] = Next(Items);
+                users[i] = Batches.Next(Users);
+                items[i] = Batches.Next(Items);
                 targets[i] = i;
             }
             var queries = tape.Relu(tape.Linear(tape.Embedding(UserTable, users), W, B));
@@ -75,6 +70,7 @@ public class CheckpointTests : IDisposable
             Optimizer.Step();
             Optimizer.ZeroGrad();
             tape.Reset();
+            Steps.Value[0]++;
             return value;
         }
 
@@ -84,16 +80,10 @@ public class CheckpointTests : IDisposable
             for (int i = 0; i < steps; i++) Step(tape);
         }
 
-        public byte[] RngBytes()
-        {
-            var bytes = new byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes, Rng);
-            return bytes;
-        }
-
         public void Dispose()
         {
             Optimizer.Dispose();
+            Steps.Dispose();
             foreach (var p in Parameters) p.Dispose();
         }
     }
@@ -103,6 +93,8 @@ public class CheckpointTests : IDisposable
         for (int i = 0; i < expected.Parameters.Length; i++)
             Assert.True(MemoryMarshal.AsBytes(expected.Parameters[i].Value.Span).SequenceEqual(MemoryMarshal.AsBytes(actual.Parameters[i].Value.Span)),
                 $"{expected.Parameters[i].Name} differs");
+        Assert.Equal(expected.Steps.Value[0], actual.Steps.Value[0]);
+        Assert.Equal(expected.Batches.GetState(), actual.Batches.GetState());
         Assert.Equal(expected.Optimizer.StepCount, actual.Optimizer.StepCount);
         for (int i = 0; i < expected.Optimizer.State.Count; i++)
             Assert.True(MemoryMarshal.AsBytes(expected.Optimizer.State[i].Value.Span).SequenceEqual(MemoryMarshal.AsBytes(actual.Optimizer.State[i].Value.Span)),
@@ -121,22 +113,29 @@ public class CheckpointTests : IDisposable
             straight.Train(total);
 
             string path = dir.File("run.ckpt");
-            var history = new[] { new EpochRecord { Epoch = 1, Loss = 1.25, Examples = 25, Seconds = 0.5, Validation = new Dictionary<string, double> { ["Recall@10"] = 0.3 } } };
+            EpochProgress[] history = [new(0, 3, 1.25, 0.5, 50, 0.3, true), new(1, 3, 1.125, 0.5, 50, null, true)];
+            var saved = new TrainerState { Epoch = 2, BestMetric = 0.3, BestEpoch = 0, SinceBest = 1, History = history };
+            float[][] snapshotted;
             using (var first = new Run())
             {
-                first.Train(before);
-                Checkpoint.Save(path, first.Parameters, first.Optimizer, new TrainerState
-                {
-                    Epoch = 1, Step = before, RngState = first.RngBytes(), BestMetricName = "Recall@10", BestMetric = 0.3, BestEpoch = 1, History = history,
-                });
+                first.Train(before - 2);
+                using var snapshot = ModelSnapshot.Of(first.State); // as early stopping keeps its best epoch
+                snapshotted = [.. snapshot.Parameters.Concat(snapshot.Buffers).Select(t => t.Value.Span.ToArray())];
+                first.Train(2);
+                Checkpoint.Save(path, first.State, first.Optimizer, saved, snapshot);
             }
 
-            using var resumed = new Run(); // fresh objects: initial weights and zero moments, overwritten by the restore
-            var state = Checkpoint.Restore(path, resumed.Parameters, resumed.Optimizer);
-            resumed.Rng = BinaryPrimitives.ReadUInt64LittleEndian(state.RngState);
-            Assert.Equal((1, before, "Recall@10", 0.3, 1), (state.Epoch, state.Step, state.BestMetricName, state.BestMetric, state.BestEpoch));
-            Assert.Equal(history, state.History, (a, b) => a.Epoch == b.Epoch && a.Loss == b.Loss && a.Examples == b.Examples
-                && a.Seconds == b.Seconds && a.Validation.SequenceEqual(b.Validation));
+            using var resumed = new Run(); // fresh objects: initial weights, zero moments and a fresh generator, overwritten by the restore
+            var (state, best) = Checkpoint.Restore(path, resumed.State, resumed.Optimizer);
+            using (best)
+            {
+                Assert.NotNull(best);
+                Assert.Equal(snapshotted, best.Parameters.Concat(best.Buffers).Select(t => t.Value.Span.ToArray()));
+                Assert.Equal(before - 2, best.Buffers[0].Value[0]);
+            }
+            Assert.Equal((2, 0.3, 0, 1), (state.Epoch, state.BestMetric, state.BestEpoch, state.SinceBest));
+            Assert.Equal(history, state.History);
+            Assert.Equal(before, resumed.Steps.Value[0]);
             resumed.Train(total - before);
 
             AssertBitIdentical(straight, resumed);
@@ -153,26 +152,35 @@ public class CheckpointTests : IDisposable
         string path = dir.File("run.ckpt");
         using var run = new Run();
         run.Train(2);
-        Checkpoint.Save(path, run.Parameters, run.Optimizer, new TrainerState());
+        Checkpoint.Save(path, run.State, run.Optimizer, new TrainerState());
 
         using var other = new Run();
         using var wider = new Parameter("user_tower/fc1.weight", Tensor.Zeros(Dim, Dim + 1));
         float[] before = other.UserTable.Value.Span.ToArray();
-        Assert.Equal($"{path}: parameter 'user_tower/fc1.weight' has shape [6, 6] in the file but [6, 7] in the model; the file was saved from a different model or configuration",
-            Assert.Throws<TandemFileException>(() => Checkpoint.Restore(path, [other.UserTable, other.ItemTable, wider, other.B], other.Optimizer)).Message);
+        var generator = other.Batches.GetState();
+        const string Different = "; the file was saved from a different model or configuration";
+        string Refused(ModelState state, Optimizer? optimizer = null) =>
+            Assert.Throws<TandemFileException>(() => Checkpoint.Restore(path, state, optimizer ?? other.Optimizer)).Message;
+        Assert.Equal($"{path}: parameter 'user_tower/fc1.weight' has shape [6, 6] in the file but [6, 7] in the model{Different}",
+            Refused(other.State with { Parameters = [other.UserTable, other.ItemTable, wider, other.B] }));
         Assert.Equal(before, other.UserTable.Value.Span.ToArray()); // nothing was loaded
         Assert.Equal(0, other.Optimizer.StepCount);
-        Assert.Equal($"{path}: parameter 'user_tower/fc1.bias' is in the file but not in the model; the file was saved from a different model or configuration",
-            Assert.Throws<TandemFileException>(() => Checkpoint.Restore(path, [other.UserTable, other.ItemTable, other.W], other.Optimizer)).Message);
+        Assert.Equal(0, other.Steps.Value[0]);
+        Assert.Equal(generator, other.Batches.GetState());
+        Assert.Equal($"{path}: parameter 'user_tower/fc1.bias' is in the file but not in the model{Different}",
+            Refused(other.State with { Parameters = [other.UserTable, other.ItemTable, other.W] }));
+        Assert.Equal($"{path}: buffer 'steps' is in the file but not in the model{Different}", Refused(other.State with { Buffers = [] }));
+        Assert.Equal($"{path}: generator 'batches' is in the file but not in the model{Different}", Refused(other.State with { Generators = [] }));
+        Assert.Equal($"{path}: generator 'dropout' of the model is not in the file{Different}",
+            Refused(other.State with { Generators = [("batches", other.Batches), ("dropout", new Rng(1))] }));
 
         using var sgd = new Sgd(other.Parameters, 0.1f);
-        Assert.Equal($"{path}: the checkpoint holds Adam optimizer state but the optimizer is Sgd; the file was saved from a different model or configuration",
-            Assert.Throws<TandemFileException>(() => Checkpoint.Restore(path, other.Parameters, sgd)).Message);
+        Assert.Equal($"{path}: the checkpoint holds Adam optimizer state but the optimizer is Sgd{Different}", Refused(other.State, sgd));
 
         var model = new TandemFileWriter(TandemFileKind.Model);
         model.AddBytes("x", [1]);
         model.Save(dir.File("model.tandem"));
         Assert.Equal($"{dir.File("model.tandem")} is a Tandem model, not a checkpoint",
-            Assert.Throws<TandemFileException>(() => Checkpoint.Restore(dir.File("model.tandem"), other.Parameters, other.Optimizer)).Message);
+            Assert.Throws<TandemFileException>(() => Checkpoint.Restore(dir.File("model.tandem"), other.State, other.Optimizer)).Message);
     }
 }

@@ -1,6 +1,7 @@
 using Tandem.Models.Images;
 using Tandem.Data.Schema;
 using Tandem.Data.Images;
+using Tandem.Models.Persistence;
 using Tandem.Tests;
 using Tandem.Models.Towers;
 using Tandem.Retrieval.Formats;
@@ -46,6 +47,33 @@ public class ImageModuleTests
         var eval = cnn.Encode(tape, Input(ids), training: false);
         int correct = Enumerable.Range(0, 8).Count(r => Enumerable.Range(0, 8).MaxBy(c => eval.Value[r, c]) == r);
         Assert.True(correct >= 6, $"{correct} of 8 images classified with the running batch-norm statistics");
+    }
+
+    [Fact]
+    public void TheRunningStatisticsAreBuffersThatAFileCarries()
+    {
+        var store = ImageStore.Build(RealImages()[..4], new ImageOptions { Size = 8 });
+        var options = new ImageCnnOptions { Channels = [4, 6], Dimension = 5 };
+        var cnn = new ImageCnn(Poster, store, options, new Random(5));
+        using var tape = new Tape();
+        cnn.Encode(tape, Input(0, 1, 2, 3), training: true); // a training pass moves the running statistics
+        Assert.Equal(["poster.conv0.mean", "poster.conv0.var", "poster.conv1.mean", "poster.conv1.var"], cnn.Buffers.Select(b => b.Name));
+        Assert.True(cnn.Buffers[0].Value.Span.ContainsAnyExcept(0f) && cnn.Buffers[1].Value.Span.ContainsAnyExcept(1f));
+
+        using var temp = new TempDirectory();
+        var writer = new TandemFileWriter(TandemFileKind.Model);
+        ParameterSections.Write(writer, cnn.Parameters);
+        ParameterSections.Write(writer, cnn.Buffers);
+        writer.Save(temp.File("cnn.tandem"));
+        var copy = new ImageCnn(Poster, store, options, new Random(6));
+        using (var reader = TandemFileReader.Open(temp.File("cnn.tandem"), TandemFileKind.Model))
+        {
+            ParameterSections.Read(reader, copy.Parameters);
+            ParameterSections.Read(reader, copy.Buffers);
+        }
+        tape.Reset();
+        float[] expected = cnn.Encode(tape, Input(0, 1, 2, 3), training: false).Value.Span.ToArray();
+        Assert.Equal(expected, copy.Encode(tape, Input(0, 1, 2, 3), training: false).Value.Span.ToArray());
     }
 
     [Fact]

@@ -2,7 +2,10 @@ using Tandem.Data.Encoders;
 using Tandem.Data.Schema;
 using Tandem.Data.Splits;
 using Tandem.Models.Evaluation;
+using Tandem.Models.Persistence;
 using Tandem.Models.Tasks;
+using Tandem.Models.Tests.Persistence;
+using Tandem.Tests;
 using Tandem.Models.Towers;
 using Tandem.Models.Training;
 
@@ -114,33 +117,58 @@ public class TrainerTests
             Assert.True(p.IsSparse ? p.SparseGrad!.Count > 0 : p.Grad.Span.ContainsAnyExcept(0f), $"{p.Name} got no gradient");
     }
 
+    static int SavedEpoch(string path)
+    {
+        using var reader = TandemFileReader.Open(path, TandemFileKind.Checkpoint);
+        return reader.ReadJson<TrainerState>("trainer").Epoch;
+    }
+
     [Fact]
     public void ReportsStepsEpochsCheckpointsAndStopsOnCancel()
     {
         var s = Prepare();
         var model = Model(s, seed: 4);
-        var trainer = new Trainer(Options with { Epochs = 5 });
-        int steps = 0, checkpoints = 0;
+        using var dir = new TempDirectory();
+        string path = dir.File("run.tandem");
+        var trainer = new Trainer(Options with { Epochs = 5 }) { CheckpointPath = path };
+        int steps = 0;
         var epochs = new List<EpochProgress>();
+        var saved = new List<int>();
         using var cancel = new CancellationTokenSource();
         trainer.StepCompleted += p =>
         {
             steps++;
             Assert.True(float.IsFinite(p.Loss) && p.Examples > 0);
+            if (p.Epoch == 2 && p.Step == 0) cancel.Cancel(); // takes effect after this step
         };
         trainer.EpochCompleted += e =>
         {
             epochs.Add(e);
-            if (e.Epoch == 1) cancel.Cancel(); // takes effect after the next step
+            saved.Add(SavedEpoch(path));
         };
-        trainer.Checkpoint = c => { checkpoints++; Assert.Same(model, c.Model); };
         var result = trainer.Fit(model, s.Data, s.Split.Train, cancel.Token);
         int perEpoch = (s.Split.Train.Length + 31) / 32;
         Assert.True(result.Cancelled);
         Assert.Equal(3, epochs.Count); // epochs 0 and 1, then epoch 2 stopped after one step
         Assert.Equal(2 * perEpoch + 1, steps);
-        Assert.Equal(3, checkpoints);
+        Assert.Equal([1, 2, 2], saved); // each completed epoch is saved before it is reported; the cut-short one is not
         Assert.True(epochs[1].Loss < epochs[0].Loss);
+    }
+
+    [Fact]
+    public void CancellingBetweenEpochsStartsNoOther()
+    {
+        var s = Prepare();
+        var trainer = new Trainer(Options with { Epochs = 5 });
+        int steps = 0;
+        using var cancel = new CancellationTokenSource();
+        trainer.StepCompleted += _ => steps++;
+        trainer.EpochCompleted += e => { if (e.Epoch == 1) cancel.Cancel(); };
+        var result = trainer.Fit(Model(s, seed: 4), s.Data, s.Split.Train, cancel.Token);
+        Assert.True(result.Cancelled);
+        Assert.Equal([0, 1], result.Epochs.Select(e => e.Epoch));
+        Assert.Equal(1, result.BestEpoch); // without validation, the last epoch
+        Assert.Equal(2 * ((s.Split.Train.Length + 31) / 32), steps);
     }
 
     [Fact]
