@@ -152,8 +152,8 @@ public sealed class SchemaTrainingTests : IDisposable
     {
         var config = ModelConfig.Read(Example("train.json"));
         Assert.Equal(Example("movielens.schema.json"), config.Schema);
-        Assert.True(File.Exists(config.Data!.Value.Interactions), config.Data.Value.Interactions);
-        Assert.True(File.Exists(config.Data.Value.Items), config.Data.Value.Items);
+        Assert.True(File.Exists(config.Data!.Value.Interactions!.Path), config.Data.Value.Interactions.Path);
+        Assert.True(File.Exists(config.Data.Value.Items!.Path), config.Data.Value.Items.Path);
         Assert.Equal(10, config.Epochs);
     }
 
