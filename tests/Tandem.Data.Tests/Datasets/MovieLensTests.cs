@@ -49,6 +49,8 @@ public class MovieLensTests
         Assert.Null(schema.Files.Users);
         Assert.Equal(["user", "item", "genres", "title", "time", "history"], schema.Features.Select(f => f.Name));
         Assert.Equal(["title", "genres"], ml.DisplayColumns);
+        Assert.Equal(schema.Features, ml.DefaultSchema().Features);
+        Assert.Null(ml.DefaultSchema().Files.Interactions);
         // The schema's own files read the same log as the dataset's Load.
         var log = InteractionLog.Load(schema);
         Assert.Equal(Small.Value.Count, log.Count);
