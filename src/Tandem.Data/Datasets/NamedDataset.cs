@@ -63,6 +63,9 @@ public sealed class NamedDataset
     /// <summary>The default schema (see the dataset's documentation in docs/data.md), its <see cref="FeatureSchema.Files"/> set to <see cref="Files"/>.</summary>
     public FeatureSchema Schema(string? dataDir = null, HttpClient? http = null) => features().Files(Files(dataDir, http)).Build(Name);
 
+    /// <summary>The default schema without files: no look-up, no download (e.g. to rebuild a saved model's features, then <see cref="Load"/> with it).</summary>
+    public FeatureSchema DefaultSchema() => features().Build(Name);
+
     /// <summary>Reads the dataset with <paramref name="schema"/>'s features (the default schema if null) from its files.</summary>
     /// <exception cref="DataException">The dataset is not found, a column is missing, or a row is bad and bad rows are not skipped.</exception>
     public InteractionLog Load(string? dataDir = null, FeatureSchema? schema = null, ReadOptions options = default, ReadReport? report = null, HttpClient? http = null)

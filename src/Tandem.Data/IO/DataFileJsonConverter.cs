@@ -13,15 +13,16 @@ sealed class DataFileJsonConverter : JsonConverter<DataFile>
     /// <inheritdoc/>
     public override DataFile Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
+        const string source = "config";
         using var doc = JsonDocument.ParseValue(ref reader);
         try
         {
-            return SchemaJson.File(doc.RootElement, "data file", "the file", null);
+            return SchemaJson.File(doc.RootElement, source, "the file", null);
         }
-        catch (DataException e)
+        catch (DataException e) when (e.Message.StartsWith(source + ": ", StringComparison.Ordinal))
         {
-            // The serializer adds the config's line and the property path.
-            throw new JsonException(e.Message, e);
+            // The caller names the config file, line and property (the serializer sets them), so the message drops its source.
+            throw new JsonException(e.Message[(source.Length + 2)..], e);
         }
     }
 

@@ -140,7 +140,11 @@ public static partial class SchemaJson
         if (e.TryGetProperty("flags", out v))
         {
             Expect(v, JsonValueKind.Object, source, $"{where}: \"flags\"");
-            file = file with { Flags = v.EnumerateObject().ToDictionary(p => p.Name, IReadOnlyList<string> (p) => Strings(p.Value, source, where, $"flags.{p.Name}")) };
+            var flags = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            foreach (var p in v.EnumerateObject())
+                if (!flags.TryAdd(p.Name, Strings(p.Value, source, where, $"flags.{p.Name}")))
+                    DataThrow.Config(source, $"{where}: \"flags\" names '{p.Name}' twice");
+            file = file with { Flags = flags };
         }
         return file;
     }

@@ -49,6 +49,8 @@ public class MovieLensTests
         Assert.Null(schema.Files.Users);
         Assert.Equal(["user", "item", "genres", "title", "time", "history"], schema.Features.Select(f => f.Name));
         Assert.Equal(["title", "genres"], ml.DisplayColumns);
+        Assert.Equal(schema.Features, ml.DefaultSchema().Features);
+        Assert.Null(ml.DefaultSchema().Files.Interactions);
         // The schema's own files read the same log as the dataset's Load.
         var log = InteractionLog.Load(schema);
         Assert.Equal(Small.Value.Count, log.Count);
@@ -101,23 +103,28 @@ public class MovieLensTests
         Assert.Equal(Tower.User, log.Schema["zip"].Tower);
     }
 
-    [Fact]
-    public void Ml1mDefaultSchemaEncodesUserFeaturesPerInteraction()
+    [Theory]
+    [InlineData("ml-1m")]
+    [InlineData("ml-100k")]
+    public void DefaultSchemaEncodesEachInteractionsUserFeatures(string name)
     {
-        var schema = NamedDataset.Find("ml-1m").Schema(Ml1mFolder());
+        var schema = NamedDataset.Find(name).Schema(name == "ml-1m" ? Ml1mFolder() : Ml100kFolder());
         var log = InteractionLog.Load(schema);
         var rows = Enumerable.Range(0, log.Count).ToArray();
         var data = Tandem.Data.Encoders.FittedFeatures.Fit(log, rows).Encode(log, rows);
-        using var batcher = new Tandem.Data.Batching.Batcher(data, rows, new() { BatchSize = 4 });
+        using var batcher = new Tandem.Data.Batching.Batcher(data, rows, new() { BatchSize = log.Count });
         var batch = batcher.Epoch(0).Single();
-        Assert.Equal(4, batch.Count);
-        // Users 1 (F, bracket 1) and 2 (M, bracket 56): two interactions share gender and age ids exactly when they share the user.
-        foreach (string feature in new[] { "gender", "age", "occupation" })
+        Assert.Equal(log.Count, batch.Count);
+        var userRow = log.RowMap(log.Users!)!;
+        // Two interactions get the same id exactly when their users' rows hold the same value.
+        foreach (string feature in new[] { "gender", "occupation" })
         {
             var ids = batch[feature].Ids;
-            for (int a = 0; a < 4; a++)
-                for (int b = 0; b < 4; b++)
-                    Assert.Equal(log.UserCodes[batch.Rows[a]] == log.UserCodes[batch.Rows[b]], ids[a] == ids[b]);
+            var column = log.Users!.Get<KeyColumn>(feature);
+            string Value(int a) => column.Keys[column.Codes[userRow[batch.Rows[a]]]];
+            for (int a = 0; a < batch.Count; a++)
+                for (int b = 0; b < batch.Count; b++)
+                    Assert.Equal(Value(a) == Value(b), ids[a] == ids[b]);
         }
     }
 

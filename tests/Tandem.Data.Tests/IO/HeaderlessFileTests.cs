@@ -164,7 +164,7 @@ public class HeaderlessFileTests
     public void ABadFileInAConfigIsAJsonErrorWithItsPath()
     {
         var e = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<DataFiles>("""{ "items": { "path": "u.item", "header": "no" } }""", CliJson));
-        Assert.Equal("data file: the file: \"header\" must be true or false, found \"no\"", e.Message);
+        Assert.Equal("the file: \"header\" must be true or false, found \"no\"", e.Message);
         Assert.Equal("$.items", e.Path);
     }
 }

@@ -96,6 +96,8 @@ public class SchemaJsonTests
         "movielens.json: \"data\": \"users\": expected a path or an object such as { \"path\": \"u.data\", \"header\": false, \"columns\": [...] }, found 3")]
     [InlineData("""{ "data": { "users": { "path": "u.user", "header": false, "columns": "userId" } } }""",
         "movielens.json: \"data\": \"users\": \"columns\": expected a JSON array, found string")]
+    [InlineData("""{ "data": { "items": { "path": "u.item", "flags": { "genres": ["A"], "genres": ["B"] } } } }""",
+        "movielens.json: \"data\": \"items\": \"flags\" names 'genres' twice")]
     public void InvalidConfigsGiveOneClearLine(string json, string message)
     {
         var e = Assert.Throws<DataException>(() => SchemaJson.Parse(json, "movielens.json"));
