@@ -75,7 +75,8 @@ public sealed class ModelData : IDisposable
     public static ModelData Load(ModelRecipe recipe, string? dataDir, FittedFeatures? fitted = null, ReadReport? report = null)
     {
         var schema = fitted?.Schema ?? Schema(recipe, dataDir);
-        var files = recipe.Data.Files ?? schema.Files;
+        // A named dataset is located again (a model's stored paths may be another machine's).
+        var files = recipe.Data.Files ?? (fitted is not null && recipe.Data.Named is { } name ? NamedDataset.Find(name).Files(DataDirectory.Resolve(dataDir)) : schema.Files);
         if (files.Interactions is null)
             throw new ModelException($"{recipe.Data.Schema ?? "config"}: no interactions file; set \"data\": {{ \"interactions\": ... }} in the schema, or \"data.files\" in the config");
         var log = InteractionLog.Load(schema, files.Interactions, files.Users, files.Items, new ReadOptions { SkipBadRows = recipe.Data.SkipBadRows }, report);

@@ -7,7 +7,7 @@ namespace Tandem.Models.Tests;
 
 /// <summary>
 /// A planted dataset: users in <c>groups</c> groups, each group liking one cluster of items
-/// (items of cluster g carry genre "g{g}"); every user rates <c>perUser</c> items of their
+/// (items of cluster g carry genre "g{g}" and the title "item i of cluster g"); every user rates <c>perUser</c> items of their
 /// cluster at increasing times. Written to a temporary folder as CSV and loaded.
 /// </summary>
 static class Planted
@@ -33,8 +33,8 @@ static class Planted
                 var items = Enumerable.Range(g * itemsPerCluster, itemsPerCluster).OrderBy(_ => rng.Next()).Take(perUser);
                 foreach (int i in items) ratings.Append(CultureInfo.InvariantCulture, $"u{g * usersPerGroup + u},{i},{time += 60}\n");
             }
-        var movies = new StringBuilder("item,genres\n");
-        for (int i = 0; i < groups * itemsPerCluster; i++) movies.Append(CultureInfo.InvariantCulture, $"{i},g{i / itemsPerCluster}|all\n");
+        var movies = new StringBuilder("item,genres,title\n");
+        for (int i = 0; i < groups * itemsPerCluster; i++) movies.Append(CultureInfo.InvariantCulture, $"{i},g{i / itemsPerCluster}|all,item {i} of cluster {i / itemsPerCluster}\n");
         File.WriteAllText(Path.Combine(dir, "ratings.csv"), ratings.ToString());
         File.WriteAllText(Path.Combine(dir, "items.csv"), movies.ToString());
         try

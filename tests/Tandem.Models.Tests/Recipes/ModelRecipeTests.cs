@@ -13,7 +13,7 @@ namespace Tandem.Models.Tests.Recipes;
 
 /// <summary>
 /// Each group of config keys reaches the model: parse a config, build it over the planted data
-/// (ids, genres, a history, a timestamp and the genres as text), and find the parameter, module
+/// (ids, genres, a history, a timestamp and a title), and find the parameter, module
 /// or loss the key asks for.
 /// </summary>
 public class ModelRecipeTests
@@ -23,7 +23,7 @@ public class ModelRecipeTests
         .Id("user", "user", Tower.User)
         .Id("item", "item", Tower.Item)
         .MultiCategorical("genres", "genres", Tower.Item)
-        .Text("words", "genres", Tower.Item)
+        .Text("words", "title", Tower.Item)
         .Timestamp("when", "time")
         .Sequence("history", "item", maxLength: 5)
         .Build("planted");
@@ -59,13 +59,13 @@ public class ModelRecipeTests
               "item": { "features": ["item", "genres"], "hidden": [], "outputDimension": 8, "dimensions": { "genres": 4 }, "l2Normalize": false } }
             """);
         var shapes = Shapes(model);
-        Assert.Equal([12 + 12, 32], shapes["user.hidden0.weight"]);
-        Assert.Equal([32, 16], shapes["user.hidden1.weight"]);
+        Assert.Equal([12 + 12, 32], shapes["user.hidden0.w"]);
+        Assert.Equal([32, 16], shapes["user.hidden1.w"]);
         Assert.Equal([32], shapes["user.norm0.gamma"]);
-        Assert.Equal([16, 8], shapes["user.output.weight"]);
-        Assert.DoesNotContain("item.hidden0.weight", shapes.Keys);
+        Assert.Equal([16, 8], shapes["user.output.w"]);
+        Assert.DoesNotContain("item.hidden0.w", shapes.Keys);
         Assert.Equal(4, shapes["genres.embedding"][1]);
-        Assert.Equal([12 + 4, 8], shapes["item.output.weight"]);
+        Assert.Equal([64 + 4, 8], shapes["item.output.w"]); // the item id at the default 64 ⊕ genres at 4, no hidden layer
     }
 
     [Theory]
@@ -146,7 +146,7 @@ public class ModelRecipeTests
         Assert.Contains(model.Item.Modules, m => m is TextTransformer);
         Assert.Contains(model.User.Modules, m => m is TimestampEmbedding);
         var shapes = Shapes(model);
-        Assert.Contains("item.fusion.gate.weight", shapes.Keys);
+        Assert.Contains("item.fusion.gate.w", shapes.Keys);
         Assert.Equal([24, 64], shapes["when.hour_of_day.embedding"]);
         Assert.Equal([7, 64], shapes["when.day_of_week.embedding"]);
         Assert.Contains(Build("""{ "item": { "features": ["item", "words"] } }""").Item.Modules, m => m is TextBag);
@@ -208,5 +208,37 @@ public class ModelRecipeTests
         Assert.Equal([1f, 0, 0, 1], read.ItemVectors);
         Assert.Equal(0, read.UserOf("u"));
         Assert.Equal([1], read.Seen[0]);
+    }
+}
+
+/// <summary>docs/config.md names every key of the recipe, so the docs cannot drift from the code.</summary>
+public class ConfigDocsTests
+{
+    [Fact]
+    public void TheConfigPageDocumentsEveryKey()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Tandem.sln"))) root = Path.GetDirectoryName(root)!;
+        string page = File.ReadAllText(Path.Combine(root, "docs", "config.md"));
+        using var json = System.Text.Json.JsonDocument.Parse(new ModelRecipe().ToJson());
+        var keys = new List<string>();
+        void Walk(System.Text.Json.JsonElement e, string prefix)
+        {
+            foreach (var p in e.EnumerateObject())
+            {
+                string key = prefix + p.Name;
+                keys.Add(key);
+                if (p.Value.ValueKind == System.Text.Json.JsonValueKind.Object) Walk(p.Value, key + ".");
+            }
+        }
+        Walk(json.RootElement, "");
+        Assert.True(keys.Count > 60, $"{keys.Count} keys");
+        foreach (string key in keys)
+        {
+            // Tower keys are documented once for both towers, without the side.
+            string documented = key.StartsWith("user.", StringComparison.Ordinal) || key.StartsWith("item.", StringComparison.Ordinal) ? key[5..] : key;
+            if (documented is "user" or "item" or "data" or "split" or "task" or "training" or "fusion" or "text" or "sequence" or "task.negatives") continue;
+            Assert.True(page.Contains($"`{documented}`", StringComparison.Ordinal), $"docs/config.md does not document '{key}'");
+        }
     }
 }
