@@ -175,7 +175,7 @@ static class ModelCommands
     {
         var history = new List<EpochRecord>();
         int k = recipe.K, epochs = recipe.Training.Epochs;
-        TrainingSlice? validation = null;
+        TrainValidationSplit? validation = null;
         using var progress = new ConsoleProgress(output);
         var (model, result) = data.Train(recipe, (trainer, slice, _) =>
         {

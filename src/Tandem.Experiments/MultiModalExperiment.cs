@@ -160,8 +160,8 @@ public static class MultiModalExperiment
             var (train, warmTest, coldTest) = Split(log, seed, options.ColdFraction);
             var fitted = FittedFeatures.Fit(log, train);
             var data = fitted.Encode(log, train);
-            using var items = new ItemCatalogue(data, train, "item");
-            using var users = new UserCatalogue(log, fitted, data, train);
+            using var items = new ItemInputs(data, train, "item");
+            using var users = new UserInputs(log, fitted, data, train);
             var vocabulary = ((CategoricalEncoder)fitted["item"]).Vocabulary!;
             var holdout = new Holdout(log, train, warmTest, items, id => vocabulary.Token(id)!);
             var cold = new ColdItems(log, data, coldTest, holdout.UserCount, seed);
@@ -211,7 +211,7 @@ public static class MultiModalExperiment
             Enumerable.Range(0, log.Count).Where(r => cold.Contains(itemCodes[r])).ToArray());
     }
 
-    static TwoTowerModel Build(FittedFeatures fitted, ItemCatalogue items, UserCatalogue users, ItemArm arm, MultiModalOptions options,
+    static TwoTowerModel Build(FittedFeatures fitted, ItemInputs items, UserInputs users, ItemArm arm, MultiModalOptions options,
         int seed, ImageStore? store, IReadOnlyList<string> paths, int missing)
     {
         var rng = new Random(seed);
@@ -278,7 +278,7 @@ public static class MultiModalExperiment
         public IReadOnlyDictionary<string, double> Evaluate(IScorer scorer, int k) =>
             RankingEvaluator.Evaluate(scorer, excluded, heldOut, new RankingOptions { K = k }).Metrics;
 
-        public IReadOnlyDictionary<string, double> Evaluate(TwoTowerModel model, UserCatalogue users, int k)
+        public IReadOnlyDictionary<string, double> Evaluate(TwoTowerModel model, UserInputs users, int k)
         {
             var userIds = Enumerable.Range(0, users.UserCount).Where(users.HasTraining).ToArray();
             using var u = TwoTowerModel.Embed(model.User, TwoTowerModel.Chunks(userIds.Length, 1024).Select(c => users.Input(userIds.AsSpan(c.Start, c.Count))));

@@ -27,8 +27,8 @@ public sealed class ModelData : IDisposable
         Fitted = fitted;
         Data = fitted.Encode(log, split.Train);
         ItemFeature = ModelRecipe.IdFeature(fitted.Schema, Tower.Item);
-        Items = new ItemCatalogue(Data, split.Train, ItemFeature);
-        Users = new UserCatalogue(log, fitted, Data, split.Train);
+        Items = new ItemInputs(Data, split.Train, ItemFeature);
+        Users = new UserInputs(log, fitted, Data, split.Train);
         var vocabulary = ((CategoricalEncoder)fitted[ItemFeature]).Vocabulary!;
         ItemKey = id => vocabulary.Token(id)!;
         Holdout = new Holdout(log, split.Train, split.Test, Items, ItemKey);
@@ -47,9 +47,9 @@ public sealed class ModelData : IDisposable
     /// <summary>The id feature that numbers items.</summary>
     public string ItemFeature { get; }
     /// <summary>Items of the training rows, with their tower inputs and counts.</summary>
-    public ItemCatalogue Items { get; }
+    public ItemInputs Items { get; }
     /// <summary>Users with their training histories and tower inputs.</summary>
-    public UserCatalogue Users { get; }
+    public UserInputs Users { get; }
     /// <summary>The test holdout over the full training catalogue.</summary>
     public Holdout Holdout { get; }
     /// <summary>An item id's key (its value in the data, e.g. a movieId).</summary>
@@ -107,10 +107,10 @@ public sealed class ModelData : IDisposable
     /// progress handlers or a checkpoint path to the trainer of the built model before it starts;
     /// <paramref name="resumeFrom"/> continues the run saved in that checkpoint, bit for bit.
     /// </summary>
-    public (TwoTowerModel Model, TrainingResult Result) Train(ModelRecipe recipe, Action<Trainer, TrainingSlice, TwoTowerModel>? observe = null,
+    public (TwoTowerModel Model, TrainingResult Result) Train(ModelRecipe recipe, Action<Trainer, TrainValidationSplit, TwoTowerModel>? observe = null,
         CancellationToken cancellation = default, string? resumeFrom = null)
     {
-        using var slice = TrainingSlice.Create(Log, Fitted, Data, Split.Train, Items, Users, Holdout, recipe.Split.ValidationFraction, recipe.Split.Seed);
+        using var slice = TrainValidationSplit.Create(Log, Fitted, Data, Split.Train, Items, Users, Holdout, recipe.Split.ValidationFraction, recipe.Split.Seed);
         var model = recipe.Build(Fitted, slice.Items.Counts, slice.Items, slice.Users);
         var trainer = slice.Trainer(recipe.Training, recipe.K);
         observe?.Invoke(trainer, slice, model);

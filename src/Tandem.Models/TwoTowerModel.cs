@@ -12,7 +12,7 @@ namespace Tandem.Models;
 /// <summary>
 /// A user tower, an item tower, the task that owns the loss and the fitted features they read.
 /// Optionally a sampler of extra negatives (mixed negative sampling), embedded by the item tower
-/// from the <see cref="ItemCatalogue"/>. Not thread-safe: train and embed from one thread.
+/// from the <see cref="ItemInputs"/>. Not thread-safe: train and embed from one thread.
 /// </summary>
 public sealed class TwoTowerModel
 {
@@ -50,13 +50,13 @@ public sealed class TwoTowerModel
     /// <summary>The sampler of extra negatives, needed when <see cref="ExtraNegatives"/> is positive.</summary>
     public INegativeSampler? Sampler { get; init; }
     /// <summary>Where sampled negatives' features come from, needed when <see cref="ExtraNegatives"/> is positive.</summary>
-    public ItemCatalogue? Catalogue { get; init; }
+    public ItemInputs? Catalogue { get; init; }
 
     /// <summary>
     /// If set, the trainer's batches hold each user's training history minus the example
-    /// (<see cref="UserCatalogue.LeaveOneOutGathers"/>) instead of the causal one. Default null.
+    /// (<see cref="UserInputs.LeaveOneOutGathers"/>) instead of the causal one. Default null.
     /// </summary>
-    public UserCatalogue? LeaveOneOutHistories { get; init; }
+    public UserInputs? LeaveOneOutHistories { get; init; }
 
     /// <summary>The recipe the model was built from (saved with it, so the file rebuilds it); null for a model built by hand.</summary>
     public Recipes.ModelRecipe? Recipe { get; init; }
@@ -141,7 +141,7 @@ public sealed class TwoTowerModel
     }
 
     /// <summary>The item tower's embeddings of <paramref name="items"/> (rows in that order), in batches of <paramref name="batchSize"/>.</summary>
-    public Tensor EmbedItems(ItemCatalogue catalogue, IReadOnlyList<int> items, int batchSize = 1024) =>
+    public Tensor EmbedItems(ItemInputs catalogue, IReadOnlyList<int> items, int batchSize = 1024) =>
         Embed(Item, Chunks(items.Count, batchSize).Select(c => catalogue.Input(items.Skip(c.Start).Take(c.Count).ToArray())));
 
     /// <summary>Consecutive (start, count) chunks of at most <paramref name="size"/> covering 0..<paramref name="total"/>.</summary>

@@ -184,8 +184,8 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     [Fact]
     public void TheExampleConfigsAreValid()
     {
-        foreach (string file in Directory.GetFiles(RepositoryFolder("examples"), "movielens-*.json"))
-            Assert.Equal(new ModelRecipe().Training.Epochs, ModelRecipe.Read(file).Training.Epochs);
+        foreach (string file in Directory.GetFiles(RepositoryFolder("examples"), "*.json"))
+            Assert.InRange(ModelRecipe.Read(file).Training.Epochs, 1, 100);
     }
 
     static string RepositoryFolder(string name)

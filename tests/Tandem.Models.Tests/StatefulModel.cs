@@ -22,8 +22,8 @@ sealed class StatefulModel : IDisposable
         Split = Splitter.PerUserRandom(Log, 0.25, seed: 11);
         Fitted = FittedFeatures.Fit(Log, Split.Train);
         Data = Fitted.Encode(Log, Split.Train);
-        Items = new ItemCatalogue(Data, Split.Train, "item");
-        Users = new UserCatalogue(Log, Fitted, Data, Split.Train);
+        Items = new ItemInputs(Data, Split.Train, "item");
+        Users = new UserInputs(Log, Fitted, Data, Split.Train);
         Holdout = new Holdout(Log, Split.Train, Split.Test, Items, id => ((CategoricalEncoder)Fitted["item"]).Vocabulary!.Token(id)!);
     }
 
@@ -31,8 +31,8 @@ sealed class StatefulModel : IDisposable
     public Split Split { get; }
     public FittedFeatures Fitted { get; }
     public EncodedData Data { get; }
-    public ItemCatalogue Items { get; }
-    public UserCatalogue Users { get; }
+    public ItemInputs Items { get; }
+    public UserInputs Users { get; }
     public Holdout Holdout { get; }
 
     /// <summary>The model's recipe: batch norm, dropout, modality dropout, streaming logQ and popularity-sampled extra negatives.</summary>

@@ -64,7 +64,7 @@ public sealed class FittedFeatures
         var perEncoder = new EncodedFeature[Encoders.Count][];
         Parallel.For(0, perEncoder.Length, e => perEncoder[e] = Encoders[e].Encode(log, history).ToArray());
         var features = perEncoder.SelectMany(f => f).ToArray();
-        return new EncodedData(features, Examples.Labels(log), Examples.Weights(log, Schema.Weighting, ReferenceTime));
+        return new EncodedData(features, ExampleTargets.Labels(log), ExampleTargets.Weights(log, Schema.Weighting, ReferenceTime));
     }
 
     /// <summary>Writes the state: magic, version, each feature's name, kind and length-prefixed state, then a SHA-256 of it all.</summary>

@@ -15,7 +15,7 @@ namespace Tandem.Models.Evaluation;
 public sealed class Holdout
 {
     /// <summary>Builds the sets of the training and test rows for <paramref name="catalogue"/>; <paramref name="keyOfItemId"/> gives an item id's key.</summary>
-    public Holdout(InteractionLog log, ReadOnlySpan<int> trainRows, ReadOnlySpan<int> testRows, ItemCatalogue catalogue, Func<int, string> keyOfItemId)
+    public Holdout(InteractionLog log, ReadOnlySpan<int> trainRows, ReadOnlySpan<int> testRows, ItemInputs catalogue, Func<int, string> keyOfItemId)
     {
         KeyOf = keyOfItemId;
         var keys = log.ItemKeys!;
@@ -93,7 +93,7 @@ public sealed class Holdout
     /// Every ranking metric of <paramref name="model"/>: each user's embedding (features and full
     /// training history) against every catalogue item's, training items excluded.
     /// </summary>
-    public RankingReport Evaluate(TwoTowerModel model, UserCatalogue users, ItemCatalogue items, int k = 10)
+    public RankingReport Evaluate(TwoTowerModel model, UserInputs users, ItemInputs items, int k = 10)
     {
         var userIds = Enumerable.Range(0, users.UserCount).Where(users.HasTraining).ToArray();
         using var u = TwoTowerModel.Embed(model.User, TwoTowerModel.Chunks(userIds.Length, 1024).Select(c => users.Input(userIds.AsSpan(c.Start, c.Count))));

@@ -174,7 +174,7 @@ public sealed record ModelRecipe
     /// <paramref name="histories"/> when given (training needs them; a loaded model for scoring does not).
     /// </summary>
     /// <exception cref="ModelException">A tower names an unknown feature or one of the other side, or the data has no id feature.</exception>
-    public TwoTowerModel Build(FittedFeatures fitted, ReadOnlySpan<int> counts, ItemCatalogue? catalogue = null, UserCatalogue? histories = null)
+    public TwoTowerModel Build(FittedFeatures fitted, ReadOnlySpan<int> counts, ItemInputs? catalogue = null, UserInputs? histories = null)
     {
         var schema = fitted.Schema;
         string item = IdFeature(schema, Side.Item);

@@ -242,6 +242,6 @@ public class EncoderTests
         // Reference 172,800 s: ages 2, 1, 0 days with a one-day half-life → 1/4, 1/2, 1.
         Assert.Equal([0.25f, 0.5f, 1f], data.Weights);
         Assert.Equal([1f, 1f, 1f], data.Labels);
-        Assert.Equal([5f, 4f, 3f], Examples.Weights(log, new Weighting(WeightingKind.Rating), 0));
+        Assert.Equal([5f, 4f, 3f], ExampleTargets.Weights(log, new Weighting(WeightingKind.Rating), 0));
     }
 }

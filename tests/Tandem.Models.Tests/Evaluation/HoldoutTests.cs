@@ -19,7 +19,7 @@ public class HoldoutTests
         int[] train = [0, 1, 3], test = [2, 4];
         var fitted = FittedFeatures.Fit(log, train);
         var data = fitted.Encode(log, train);
-        using var items = new ItemCatalogue(data, train, "item");
+        using var items = new ItemInputs(data, train, "item");
         var vocabulary = ((CategoricalEncoder)fitted["item"]).Vocabulary!;
         var holdout = new Holdout(log, train, test, items, id => vocabulary.Token(id)!);
         int u1 = log.UserKeys!.CodeOf("1"), u2 = log.UserKeys.CodeOf("2");

@@ -33,10 +33,10 @@ public class ModelRecipeTests
     static readonly FittedFeatures Fitted = FittedFeatures.Fit(Log, Rows);
     static readonly EncodedData Data = Fitted.Encode(Log, Rows);
 
-    static TwoTowerModel Build(string json, ItemCatalogue? items = null)
+    static TwoTowerModel Build(string json, ItemInputs? items = null)
     {
         var recipe = ModelRecipe.Parse(json, "test.json");
-        using var catalogue = new ItemCatalogue(Data, Rows, "item");
+        using var catalogue = new ItemInputs(Data, Rows, "item");
         return recipe.Build(Fitted, catalogue.Counts, items);
     }
 
@@ -82,10 +82,10 @@ public class ModelRecipeTests
     [Fact]
     public void HistoryKeysChangeWhatIsTrainedOn()
     {
-        using var users = new UserCatalogue(Log, Fitted, Data, Rows);
+        using var users = new UserInputs(Log, Fitted, Data, Rows);
         var recipe = ModelRecipe.Parse("""{ "user": { "features": ["user", "history"], "sequence": { "leaveOneOut": false, "timeDecay": 0.5 } } }""");
         Assert.Equal(0.5f, recipe.User.Sequence.TimeDecay);
-        using var catalogue = new ItemCatalogue(Data, Rows, "item");
+        using var catalogue = new ItemInputs(Data, Rows, "item");
         Assert.Null(recipe.Build(Fitted, catalogue.Counts, histories: users).LeaveOneOutHistories);
         Assert.Same(users, ModelRecipe.Parse("{}").Build(Fitted, catalogue.Counts, histories: users).LeaveOneOutHistories);
         // Time decay weighs events by age: the same weights give a different loss.
@@ -127,7 +127,7 @@ public class ModelRecipeTests
     [InlineData("popularity", typeof(PopularitySampler))]
     public void NegativesKeysAddSampledNegatives(string sampler, Type type)
     {
-        using var catalogue = new ItemCatalogue(Data, Rows, "item");
+        using var catalogue = new ItemInputs(Data, Rows, "item");
         var model = Build($$"""{ "task": { "negatives": { "count": 16, "sampler": "{{sampler}}" } } }""", catalogue);
         Assert.Equal(16, model.ExtraNegatives);
         Assert.IsType(type, model.Sampler);

@@ -13,7 +13,7 @@ public class LeaveOneOutTests
         var split = Splitter.PerUserRandom(log, 0.25, seed: 11);
         var fitted = FittedFeatures.Fit(log, split.Train);
         var data = fitted.Encode(log, split.Train);
-        using var users = new UserCatalogue(log, fitted, data, split.Train);
+        using var users = new UserInputs(log, fitted, data, split.Train);
         var rows = split.Train.Where(r => log.UserCodes[r] == 0).ToArray(); // user 0's 6 training rows
         var batch = data.CreateBatch();
         data.Fill(batch, rows, users.LeaveOneOutGathers);

@@ -13,14 +13,14 @@ namespace Tandem.Models.Tests.Training;
 
 public class TrainerTests
 {
-    sealed record Setup(Tandem.Data.Tables.InteractionLog Log, Split Split, FittedFeatures Fitted, Tandem.Data.Batching.EncodedData Data, ItemCatalogue Items);
+    sealed record Setup(Tandem.Data.Tables.InteractionLog Log, Split Split, FittedFeatures Fitted, Tandem.Data.Batching.EncodedData Data, ItemInputs Items);
 
     static Setup Prepare()
     {
         var log = Planted.Log();
         var split = Splitter.PerUserRandom(log, 0.25, seed: 11);
         var fitted = FittedFeatures.Fit(log, split.Train);
-        return new Setup(log, split, fitted, fitted.Encode(log, split.Train), new ItemCatalogue(fitted.Encode(log, split.Train), split.Train, "item"));
+        return new Setup(log, split, fitted, fitted.Encode(log, split.Train), new ItemInputs(fitted.Encode(log, split.Train), split.Train, "item"));
     }
 
     // The user-id + history model memorises this tiny data set (as the reference's does MovieLens: its
@@ -39,7 +39,7 @@ public class TrainerTests
 
     static double Recall(Setup s, TwoTowerModel model)
     {
-        using var users = new UserCatalogue(s.Log, s.Fitted, s.Data, s.Split.Train);
+        using var users = new UserInputs(s.Log, s.Fitted, s.Data, s.Split.Train);
         var holdout = new Holdout(s.Log, s.Split.Train, s.Split.Test, s.Items, id => ((CategoricalEncoder)s.Fitted["item"]).Vocabulary!.Token(id)!);
         return holdout.Evaluate(model, users, s.Items).Metrics["Recall@10"];
     }

@@ -15,7 +15,7 @@ namespace Tandem.Models;
 /// training interaction. Users are the log's user codes 0..UserCount − 1.
 /// Not thread-safe (one scratch batch).
 /// </summary>
-public sealed class UserCatalogue : IDisposable
+public sealed class UserInputs : IDisposable
 {
     readonly EncodedData data;
     readonly int[] rowOfUser;
@@ -27,7 +27,7 @@ public sealed class UserCatalogue : IDisposable
     readonly long now;
 
     /// <summary>The users of <paramref name="log"/> with their training rows <paramref name="trainRows"/>.</summary>
-    public UserCatalogue(InteractionLog log, FittedFeatures fitted, EncodedData data, ReadOnlySpan<int> trainRows)
+    public UserInputs(InteractionLog log, FittedFeatures fitted, EncodedData data, ReadOnlySpan<int> trainRows)
     {
         this.data = data;
         UserCount = log.UserKeys?.Count ?? throw new ModelException("The log has no user column; set \"user\" under \"interactions\".");
@@ -98,7 +98,7 @@ public sealed class UserCatalogue : IDisposable
     public IReadOnlyDictionary<string, IFeatureGather> LeaveOneOutGathers => field ??=
         sequences.ToDictionary(s => s.Spec.Name, s => (IFeatureGather)new LeaveOneOut(this, s.IdOfCode, s.Codes), StringComparer.Ordinal);
 
-    sealed class LeaveOneOut(UserCatalogue users, int[] idOfCode, int[] codes) : IFeatureGather
+    sealed class LeaveOneOut(UserInputs users, int[] idOfCode, int[] codes) : IFeatureGather
     {
         public void Gather(ReadOnlySpan<int> rows, BatchFeature feature)
         {

@@ -10,7 +10,7 @@ namespace Tandem.Models;
 /// so any interaction with the item gives the same item-tower input.
 /// Not thread-safe (one scratch batch).
 /// </summary>
-public sealed class ItemCatalogue : IDisposable
+public sealed class ItemInputs : IDisposable
 {
     readonly EncodedData data;
     readonly int[] rowOfItem;
@@ -18,7 +18,7 @@ public sealed class ItemCatalogue : IDisposable
 
     /// <summary>The catalogue of the item ids of <paramref name="itemFeature"/> seen in <paramref name="trainRows"/>.</summary>
     /// <exception cref="ModelException">The data has no such id feature.</exception>
-    public ItemCatalogue(EncodedData data, ReadOnlySpan<int> trainRows, string itemFeature)
+    public ItemInputs(EncodedData data, ReadOnlySpan<int> trainRows, string itemFeature)
     {
         var feature = data.Features.FirstOrDefault(f => f.Name == itemFeature)
             ?? throw new ModelException($"The data has no feature '{itemFeature}' to number items by; features: {string.Join(", ", data.Features.Select(f => f.Name))}.");

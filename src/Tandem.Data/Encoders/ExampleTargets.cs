@@ -1,10 +1,10 @@
 using Tandem.Data.Schema;
 using Tandem.Data.Tables;
 
-namespace Tandem.Data;
+namespace Tandem.Data.Encoders;
 
-/// <summary>Labels and weights of examples: implicit feedback (every interaction a positive) or explicit labels.</summary>
-public static class Examples
+/// <summary>What each training example aims at and how much it counts: its label and weight; implicit feedback (every interaction a positive) or explicit labels.</summary>
+public static class ExampleTargets
 {
     /// <summary>The label column for CTR data, else 1 for every interaction (implicit feedback).</summary>
     public static float[] Labels(InteractionLog log)

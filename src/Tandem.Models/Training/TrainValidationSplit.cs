@@ -13,11 +13,11 @@ namespace Tandem.Models.Training;
 /// whose Recall@K stops training early. The test set is never read. With a fraction of 0 it is
 /// every training row, the given catalogues, and no validation.
 /// </summary>
-public sealed class TrainingSlice : IDisposable
+public sealed class TrainValidationSplit : IDisposable
 {
     readonly bool owns;
 
-    TrainingSlice(FittedFeatures fitted, EncodedData data, int[] rows, ItemCatalogue items, UserCatalogue users, Holdout? validation, ItemCatalogue catalogue, bool owns)
+    TrainValidationSplit(FittedFeatures fitted, EncodedData data, int[] rows, ItemInputs items, UserInputs users, Holdout? validation, ItemInputs catalogue, bool owns)
     {
         (Fitted, Data, Rows, Items, Users, Validation, Catalogue) = (fitted, data, rows, items, users, validation, catalogue);
         this.owns = owns;
@@ -30,28 +30,28 @@ public sealed class TrainingSlice : IDisposable
     /// <summary>The rows trained on.</summary>
     public int[] Rows { get; }
     /// <summary>The catalogue of <see cref="Rows"/>: logQ counts and sampled negatives.</summary>
-    public ItemCatalogue Items { get; }
+    public ItemInputs Items { get; }
     /// <summary>The users' histories from <see cref="Rows"/>: leave-one-out training histories and validation queries.</summary>
-    public UserCatalogue Users { get; }
+    public UserInputs Users { get; }
     /// <summary>The validation holdout (<see cref="Rows"/> excluded, the slice held out, the full training catalogue ranked); null without validation.</summary>
     public Holdout? Validation { get; }
     /// <summary>The full training catalogue the validation ranks.</summary>
-    public ItemCatalogue Catalogue { get; }
+    public ItemInputs Catalogue { get; }
 
     /// <summary>
     /// Carves the slice from <paramref name="trainRows"/> with <see cref="ReferenceSplit.Carve"/>
     /// (seeded by the split seed); <paramref name="items"/>, <paramref name="users"/> and
     /// <paramref name="holdout"/> are those of every training row.
     /// </summary>
-    public static TrainingSlice Create(InteractionLog log, FittedFeatures fitted, EncodedData data, int[] trainRows,
-        ItemCatalogue items, UserCatalogue users, Holdout holdout, double validationFraction, ulong splitSeed)
+    public static TrainValidationSplit Create(InteractionLog log, FittedFeatures fitted, EncodedData data, int[] trainRows,
+        ItemInputs items, UserInputs users, Holdout holdout, double validationFraction, ulong splitSeed)
     {
-        if (validationFraction <= 0) return new TrainingSlice(fitted, data, trainRows, items, users, null, items, owns: false);
+        if (validationFraction <= 0) return new TrainValidationSplit(fitted, data, trainRows, items, users, null, items, owns: false);
         var carved = ReferenceSplit.Carve(log, trainRows, validationFraction, splitSeed);
-        var fitItems = new ItemCatalogue(data, carved.Train, items.ItemFeature);
-        var fitUsers = new UserCatalogue(log, fitted, data, carved.Train);
+        var fitItems = new ItemInputs(data, carved.Train, items.ItemFeature);
+        var fitUsers = new UserInputs(log, fitted, data, carved.Train);
         var validation = new Holdout(log, carved.Train, carved.Test, items, holdout.KeyOf);
-        return new TrainingSlice(fitted, data, carved.Train, fitItems, fitUsers, validation, items, owns: true);
+        return new TrainValidationSplit(fitted, data, carved.Train, fitItems, fitUsers, validation, items, owns: true);
     }
 
     /// <summary>A trainer with <paramref name="options"/> that stops early on this slice's validation Recall@<paramref name="k"/>.</summary>
