@@ -77,6 +77,7 @@ static class ModelCommands
             error.WriteLine($"tandem: stopped (Ctrl+C) after {result.Epochs.Count} epoch(s); wrote {modelPath}, no report.");
             return 130;
         }
+        foreach (string unused in ModelRecipe.Unused(model)) output.WriteLine($"warning: {unused}");
         var (baseline, _, baseResult) = Fit(output, data, recipe.IdsOnly(data.Fitted.Schema), "ID-only two-tower", null, stop.Token);
         var catalogue = EmbeddedCatalogue.Create(model, data);
         if (baseResult.Cancelled)

@@ -10,7 +10,7 @@ public static class DataDirectory
     /// </summary>
     public static string? Resolve(string? dataDir)
     {
-        if (dataDir is { Length: > 0 }) return dataDir;
+        if (dataDir is { Length: > 0 }) return Path.GetFullPath(dataDir);
         if (Environment.GetEnvironmentVariable("TANDEM_DATA") is { Length: > 0 }) return null;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Tandem.sln")))
