@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Tandem.IO;
 using Tandem.Models.Experiments;
 using Tandem.Models.Images;
 using Tandem.Models.Reporting;
@@ -59,7 +60,7 @@ static class Flickr8kCommand
             output.WriteLine();
             output.Write(markdown);
             string report = Path.Combine(outDir, ReportFile), plot = Path.Combine(outDir, PlotFile);
-            AtomicText.Write(report, markdown);
+            AtomicFile.WriteText(report, markdown);
             Flickr8kReport.Plot(result, plot);
             output.WriteLine($"Wrote {report} and {plot}");
             return 0;
@@ -68,10 +69,6 @@ static class Flickr8kCommand
         {
             error.WriteLine("tandem: stopped (Ctrl+C); no report written.");
             return 130;
-        }
-        catch (ImageException e)
-        {
-            throw new CliException(e.Message);
         }
     }
 }

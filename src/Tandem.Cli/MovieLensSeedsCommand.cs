@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Spectre.Console;
+using Tandem.IO;
 using Tandem.Models.Experiments;
 using Tandem.Models.Reporting;
 
@@ -46,7 +47,7 @@ static class MovieLensSeedsCommand
                 if (current != run && current is not null) task.Increment(1);
                 current = run;
                 task.Description = $"{Markup.Escape(run)}: epoch {e.Epoch + 1}, loss {e.Loss:0.000}, validation Recall@{options.K} {e.Validation:0.0000}";
-            }, stop.Token, done => AtomicText.Write(outFile, Report(done, options, seeds) + "\n(Partial: the runs finished so far; the command has not finished.)\n"));
+            }, stop.Token, done => AtomicFile.WriteText(outFile, Report(done, options, seeds) + "\n(Partial: the runs finished so far; the command has not finished.)\n"));
             task.Value = runs;
         });
         if (stop.IsRequested)
@@ -56,7 +57,7 @@ static class MovieLensSeedsCommand
         }
         string report = Report(table, options, seeds);
         output.Write(report);
-        AtomicText.Write(outFile, report);
+        AtomicFile.WriteText(outFile, report);
         output.WriteLine($"Wrote {outFile}");
         return 0;
     }

@@ -28,7 +28,7 @@ sealed record ServingLoader(string? DataDir, string? IndexPath, string Spec = "H
             int d = model.User.OutputDimension;
             var holdout = session.Holdout;
             var catalogue = holdout.CatalogueItems;
-            var movieIds = catalogue.Select(v => long.Parse(session.ItemVocabulary.Token(v)!, CultureInfo.InvariantCulture)).ToArray();
+            var movieIds = catalogue.Select(v => ItemId(path, session.ItemVocabulary.Token(v)!)).ToArray();
             float[] itemVectors;
             using (var v = model.EmbedItems(session.Items, catalogue)) itemVectors = v.Span.ToArray();
             var keys = movieIds.Select(id => id.ToString(CultureInfo.InvariantCulture)).ToArray();
@@ -81,4 +81,8 @@ sealed record ServingLoader(string? DataDir, string? IndexPath, string Spec = "H
     {
         for (int s = 0; s < all.Length; s += size) yield return all[s..Math.Min(all.Length, s + size)];
     }
+
+    static long ItemId(string modelPath, string key) =>
+        long.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out long id) ? id
+        : CliThrow.Input<long>($"{modelPath}: item id \"{key}\" is not an integer, and served item ids are 64-bit integers");
 }

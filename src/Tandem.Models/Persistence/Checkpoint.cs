@@ -1,3 +1,4 @@
+using Tandem.IO;
 using Tandem.Tensors;
 using Tandem.Tensors.Autograd;
 using Tandem.Tensors.Optimizers;
@@ -50,8 +51,8 @@ public static class Checkpoint
         var info = reader.ReadJson<OptimizerInfo>(OptimizerSection);
         string type = optimizer.GetType().Name;
         if (info.Type != type)
-            PersistenceThrow.Mismatch(path, $"the checkpoint holds {info.Type} optimizer state but the optimizer is {type}");
-        if (info.StepCount < 0) PersistenceThrow.Corrupt(path, $"the optimizer step count is {info.StepCount}");
+            FileThrow.Mismatch(path, $"the checkpoint holds {info.Type} optimizer state but the optimizer is {type}");
+        if (info.StepCount < 0) FileThrow.Corrupt(path, $"the optimizer step count is {info.StepCount}");
 
         // Check every name and shape first, so a mismatched checkpoint changes nothing.
         var stateTensors = ParameterSections.Check(reader, optimizer.State, StatePrefix, "optimizer state", "the optimizer");

@@ -1,5 +1,6 @@
 using Tandem.Data.Encoders;
 using Tandem.Data.Schema;
+using Tandem.IO;
 using Tandem.Models.Calibration;
 
 namespace Tandem.Models.Persistence;
@@ -56,7 +57,7 @@ public static class TwoTowerModelFile
         }
         catch (Tandem.Data.DataException e)
         {
-            PersistenceThrow.File(path, $"section '{FeaturesSection}' cannot be read: {e.Message}", e);
+            FileThrow.File(path, $"section '{FeaturesSection}' cannot be read: {e.Message}", e);
             throw;
         }
         var model = build(config, features);

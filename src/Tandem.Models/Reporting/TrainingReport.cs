@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tandem.Evaluation.Ranking;
-using Tandem.Models.Persistence;
+using Tandem.IO;
 
 namespace Tandem.Models.Reporting;
 
@@ -55,8 +55,8 @@ public sealed record TrainingReport
         bool validationPlot = ValidationMetric is not null && history.Series(ValidationMetric).Epochs.Length > 0;
         if (lossPlot) TrainingPlots.Loss(history, Add(LossPlotFile));
         if (validationPlot) TrainingPlots.Validation(history, ValidationMetric!, Add(ValidationPlotFile));
-        AtomicText.Write(Add(MarkdownFile), ToMarkdown(lossPlot, validationPlot));
-        AtomicText.Write(Add(JsonFile), ToJson());
+        AtomicFile.WriteText(Add(MarkdownFile), ToMarkdown(lossPlot, validationPlot));
+        AtomicFile.WriteText(Add(JsonFile), ToJson());
         return written;
 
         string Add(string name)
