@@ -27,8 +27,4 @@ static class EvaluationThrow
 
     [DoesNotReturn]
     public static void InvalidScores(string message) => throw new TandemException(message);
-
-    /// <summary>Returns <paramref name="k"/> if it is at least 1; else a <see cref="TandemException"/> naming the option.</summary>
-    public static int IfOptionCutoffNotPositive(int k, string option) =>
-        k >= 1 ? k : throw new TandemException($"{option} is {k}; a cutoff K must be at least 1.");
 }

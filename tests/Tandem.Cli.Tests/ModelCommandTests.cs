@@ -1,3 +1,4 @@
+using Tandem.IO;
 using static Tandem.Cli.Tests.CliRun;
 using Tandem.Models;
 using Tandem.Models.Experiments;

@@ -12,8 +12,8 @@ namespace Tandem.Evaluation.Metrics;
 public static class Auc
 {
     /// <summary>AUC of <paramref name="scores"/> (any real values, higher means more likely positive) against <paramref name="labels"/> (each exactly 0 or 1).</summary>
-    /// <exception cref="ArgumentException">The spans differ in length or a label is not 0 or 1.</exception>
-    /// <exception cref="TandemException">A score is NaN, or the labels are all one class.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length, a label is not 0 or 1, or a score is NaN.</exception>
+    /// <exception cref="TandemException">The labels are all one class.</exception>
     public static double Compute(ReadOnlySpan<float> scores, ReadOnlySpan<float> labels)
     {
         if (scores.Length != labels.Length)
@@ -24,7 +24,7 @@ public static class Auc
             if (labels[i] is not (0f or 1f))
                 EvaluationThrow.Argument($"labels[{i}] is {labels[i]}; AUC needs binary labels, each 0 or 1.", nameof(labels));
             if (float.IsNaN(scores[i]))
-                EvaluationThrow.InvalidScores($"scores[{i}] is NaN; every score must be a number (check the model for NaN).");
+                EvaluationThrow.Argument($"scores[{i}] is NaN; every score must be a number.", nameof(scores));
             if (labels[i] == 1f) positives++;
         }
         long negatives = labels.Length - positives;

@@ -7,7 +7,7 @@ public readonly record struct RankingOptions
     public int K
     {
         get => field == 0 ? 10 : field;
-        init => field = EvaluationThrow.IfOptionCutoffNotPositive(value, "RankingOptions.K");
+        init => field = EvaluationThrow.IfCutoffNotPositive(value, nameof(K));
     }
 
     /// <summary>

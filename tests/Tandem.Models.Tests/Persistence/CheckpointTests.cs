@@ -1,3 +1,4 @@
+using Tandem.IO;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Tandem.Models.Persistence;

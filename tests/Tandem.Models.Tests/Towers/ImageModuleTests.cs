@@ -1,3 +1,4 @@
+using Tandem.IO;
 using Tandem.Data.Schema;
 using Tandem.Models.Images;
 using Tandem.Models.Tests.Persistence;
@@ -100,7 +101,7 @@ public class ImageModuleTests
         using var temp = new TempDirectory();
         string path = temp.File("vectors.npy");
         File.WriteAllText(path, "not numpy");
-        var e = Assert.Throws<InvalidDataException>(() => PrecomputedVectors.FromNpy(Poster, path, 4, new Random(5)));
+        var e = Assert.Throws<TandemFileException>(() => PrecomputedVectors.FromNpy(Poster, path, 4, new Random(5)));
         Assert.Contains(path, e.Message);
     }
 }
