@@ -45,9 +45,10 @@ internal sealed class IndexWriter
     /// <summary>A section <paramref name="field"/> holding the rows of <paramref name="array"/>.</summary>
     public unsafe void Rows<T>(ChunkedArray<T> array, string field) where T : unmanaged => Section(field, s =>
     {
+        int rowsPerWrite = Math.Max(1, (1 << 24) / (array.Width * sizeof(T))); // spans of at most 16 MB, far below int bytes
         for (int row = 0; row < array.Count;)
         {
-            int run = array.ContiguousFrom(row, int.MaxValue);
+            int run = array.ContiguousFrom(row, rowsPerWrite);
             s.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<T>(array.Row(row), run * array.Width)));
             row += run;
         }

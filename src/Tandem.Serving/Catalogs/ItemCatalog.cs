@@ -15,7 +15,8 @@ public sealed class ItemCatalog
     readonly Dictionary<string, int> genreBits;
 
     /// <summary>A catalogue of <paramref name="ids"/> with row-major <paramref name="vectors"/> (one row per id) and per-item attributes.</summary>
-    /// <exception cref="ArgumentException">Lengths disagree, ids repeat, or there are more than 64 genres.</exception>
+    /// <exception cref="ArgumentException">Lengths disagree or ids repeat.</exception>
+    /// <exception cref="TandemException">There are more than 64 genres.</exception>
     public ItemCatalog(long[] ids, float[] vectors, int dimension, string?[] titles, string[][] genres)
     {
         if (vectors.Length != (long)ids.Length * dimension || titles.Length != ids.Length || genres.Length != ids.Length)
@@ -30,7 +31,7 @@ public sealed class ItemCatalog
             if (!rowOf.TryAdd(ids[i], i)) throw new ArgumentException($"Item id {ids[i]} appears twice in the catalogue.");
         var names = genres.SelectMany(g => g).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         // One bit per genre keeps a filter's per-candidate test to one AND.
-        if (names.Length > 64) throw new ArgumentException($"The catalogue has {names.Length} genres; filters support at most 64.");
+        if (names.Length > 64) throw new TandemException($"The catalogue has {names.Length} genres; filters support at most 64.");
         genreBits = names.Select((g, i) => (g, i)).ToDictionary(p => p.g, p => p.i, StringComparer.Ordinal);
         genreMasks = genres.Select(list => list.Aggregate(0UL, (mask, g) => mask | 1UL << genreBits[g])).ToArray();
         Genres = names;
