@@ -470,7 +470,7 @@ public sealed unsafe class HnswIndex : VectorIndex
             int node = reader.Int("upper-level node", 0, count - 1);
             int length = reader.Int("upper-level links length", m + 1, (top + 1) * (m + 1));
             if (length % (m + 1) != 0) FileThrow.Corrupt(reader.Path, $"upper-level links of node {node} have length {length}, not a multiple of {m + 1}");
-            var links = reader.Values<int>("upper-level links", length);
+            var links = reader.HeaderValues<int>("upper-level links", length);
             for (int at = 0; at < length; at += m + 1) index.CheckLinks(reader.Path, node, links.AsSpan(at, m + 1), m, count);
             var pinned = GC.AllocateArray<int>(length, pinned: true);
             links.CopyTo(pinned, 0);

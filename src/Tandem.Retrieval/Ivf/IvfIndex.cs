@@ -229,12 +229,12 @@ public sealed unsafe class IvfIndex : VectorIndex
         long total = 0;
         for (int l = 0; l < listCount; l++) total += counts[l] = reader.Int("IVF list length", 0);
         int codeSize = index.storage.CodeSize;
-        var ids = reader.Array<long>("list ids", total);
-        var codes = reader.Array<byte>("list codes", total * codeSize);
-        int at = 0;
+        long* ids = reader.Values<long>("list ids", total);
+        byte* codes = reader.Values<byte>("list codes", total * codeSize);
+        long at = 0;
         for (int l = 0; l < listCount; l++)
         {
-            index.lists[l].Load(ids.Slice(at, counts[l]).ToArray(), codes.Slice(at * codeSize, counts[l] * codeSize).ToArray());
+            index.lists[l].Load(new ReadOnlySpan<long>(ids + at, counts[l]).ToArray(), new ReadOnlySpan<byte>(codes + at * codeSize, checked(counts[l] * codeSize)).ToArray());
             at += counts[l];
         }
         return index;

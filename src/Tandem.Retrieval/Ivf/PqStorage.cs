@@ -22,7 +22,7 @@ internal sealed unsafe class PqStorage(int dimension, int subQuantizers) : ListS
     public override void Write(IndexWriter writer) => writer.Array<float>("pq codebooks", () => Quantizer.Codebooks);
 
     public override void Read(IndexReader reader) =>
-        Quantizer.SetCodebooks(reader.Array<float>("pq codebooks", (long)subQuantizers * ProductQuantizer.Centroids * Quantizer.SubDimension).ToArray());
+        Quantizer.SetCodebooks(reader.Array<float>("pq codebooks", subQuantizers * ProductQuantizer.Centroids * Quantizer.SubDimension).ToArray());
 
     sealed class PqScanner(ProductQuantizer pq, bool l2) : ListScanner
     {

@@ -22,7 +22,7 @@ internal sealed unsafe class IndexReader
         this.file = file;
         this.prefix = prefix;
         MemoryMap = memoryMap;
-        header = Pointer("header", out length);
+        header = Section("header", out length);
     }
 
     public string Path => file.Path;
@@ -30,7 +30,7 @@ internal sealed unsafe class IndexReader
     /// <summary>True when large arrays should point into the mapping instead of being copied.</summary>
     public bool MemoryMap { get; }
 
-    byte* Pointer(string field, out long bytes)
+    byte* Section(string field, out long bytes)
     {
         string name = prefix + field;
         bytes = file.Section(name, SectionKind.Bytes).Length;
@@ -60,25 +60,28 @@ internal sealed unsafe class IndexReader
     }
 
     /// <summary>A copy of <paramref name="count"/> small values from the header.</summary>
-    public T[] Values<T>(string field, long count) where T : unmanaged
+    public T[] HeaderValues<T>(string field, long count) where T : unmanaged
     {
         if (count < 0 || count > int.MaxValue) FileThrow.Corrupt(Path, $"field '{field}' has impossible length {count}");
         return new ReadOnlySpan<T>(Take(count * sizeof(T), field), (int)count).ToArray();
     }
 
-    /// <summary>Section <paramref name="field"/> as <paramref name="count"/> values of <typeparamref name="T"/>, in the mapping.</summary>
-    public ReadOnlySpan<T> Array<T>(string field, long count) where T : unmanaged
+    /// <summary>Section <paramref name="field"/>, which must hold <paramref name="count"/> values of <typeparamref name="T"/>, in the mapping.</summary>
+    public T* Values<T>(string field, long count) where T : unmanaged
     {
-        byte* at = Pointer(field, out long bytes);
-        if (count < 0 || count > int.MaxValue || bytes != count * sizeof(T))
+        byte* at = Section(field, out long bytes);
+        if (count < 0 || count > bytes || bytes != count * sizeof(T))
             FileThrow.Corrupt(Path, $"section '{prefix}{field}' has {bytes} bytes but must hold {count} values of {sizeof(T)} bytes");
-        return new ReadOnlySpan<T>(at, (int)count);
+        return (T*)at;
     }
+
+    /// <summary>As <see cref="Values{T}(string, long)"/>, as a span (up to 2^31-1 values).</summary>
+    public ReadOnlySpan<T> Array<T>(string field, int count) where T : unmanaged => new(Values<T>(field, count), count);
 
     /// <summary>Reads section <paramref name="field"/> into the empty <paramref name="array"/>: mapped or copied in bulk.</summary>
     public void Rows<T>(ChunkedArray<T> array, string field, int expectedRows = -1) where T : unmanaged
     {
-        T* data = (T*)Pointer(field, out long bytes);
+        T* data = (T*)Section(field, out long bytes);
         long rowBytes = (long)array.Width * sizeof(T);
         long rows = bytes / rowBytes;
         if (bytes % rowBytes != 0 || rows > int.MaxValue)

@@ -9,7 +9,7 @@ public enum SectionKind : byte
     /// <summary>UTF-8 JSON (configurations, trainer state).</summary>
     Json = 2,
 
-    // 3 was a fitted feature encoder's state, which is now stored as Bytes.
+    // 3 is retired (a feature-encoder kind nothing wrote); never reuse it.
 
     /// <summary>A tensor: dtype, rank, shape, then little-endian data.</summary>
     Tensor = 4,
