@@ -26,24 +26,27 @@ static void Generate(string path, long rows)
     // 200,000 users and 50,000 items with a skewed (squared-uniform) popularity; half-star ratings;
     // timestamps over ten years, like the MovieLens files.
     var random = new Random(12345);
-    using var w = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 20);
-    w.Write("userId,movieId,rating,timestamp\n");
-    for (long i = 0; i < rows; i++)
+    Tandem.IO.AtomicFile.Write(path, file =>
     {
-        int user = random.Next(200_000);
-        double u = random.NextDouble();
-        int item = (int)(u * u * 50_000);
-        int halfStars = 1 + random.Next(10);
-        long t = 1_200_000_000 + random.NextInt64(315_360_000);
-        w.Write(user);
-        w.Write(',');
-        w.Write(item);
-        w.Write(',');
-        w.Write(halfStars / 2);
-        w.Write(halfStars % 2 == 0 ? ".0," : ".5,");
-        w.Write(t);
-        w.Write('\n');
-    }
+        using var w = new StreamWriter(file, new System.Text.UTF8Encoding(false), 1 << 20, leaveOpen: true);
+        w.Write("userId,movieId,rating,timestamp\n");
+        for (long i = 0; i < rows; i++)
+        {
+            int user = random.Next(200_000);
+            double u = random.NextDouble();
+            int item = (int)(u * u * 50_000);
+            int halfStars = 1 + random.Next(10);
+            long t = 1_200_000_000 + random.NextInt64(315_360_000);
+            w.Write(user);
+            w.Write(',');
+            w.Write(item);
+            w.Write(',');
+            w.Write(halfStars / 2);
+            w.Write(halfStars % 2 == 0 ? ".0," : ".5,");
+            w.Write(t);
+            w.Write('\n');
+        }
+    });
 }
 
 static void Run(string path)

@@ -6,7 +6,7 @@ namespace Tandem.Cli;
 /// <summary>The <c>tandem</c> command line: parses, dispatches, and turns user errors into one line and a non-zero exit.</summary>
 public static class Cli
 {
-    /// <summary>Runs the command line; returns the process exit code (0 success, 1 bad input or failure, 2 bad usage).</summary>
+    /// <summary>Runs the command line; returns the process exit code (0 success, 1 bad input or failure, 2 bad usage, 70 a bug).</summary>
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         output ??= System.Console.Out;
@@ -26,12 +26,36 @@ public static class Cli
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is CliException or Tandem.Data.DataException or Tandem.Models.Persistence.TandemFileException or Tandem.Models.ModelException or ArgumentException or InvalidDataException or IOException or InvalidOperationException or NotSupportedException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            error.WriteLine($"tandem: {e.Message}");
-            return 1;
+            return Report(e, error);
         }
     }
+
+    /// <summary>Exit code of a failure that is a bug in Tandem (sysexits' EX_SOFTWARE).</summary>
+    public const int InternalErrorExitCode = 70;
+
+    /// <summary>
+    /// Prints a failure as one line and returns the exit code: a <see cref="TandemException"/> (bad input,
+    /// options or files) or an I/O error of the machine (disk full, permission denied) as <c>tandem: {message}</c>
+    /// and 1; anything else is a bug: <c>tandem: internal error: …</c> and <see cref="InternalErrorExitCode"/>,
+    /// with the stack trace only when the environment variable <c>TANDEM_DEBUG</c> is 1.
+    /// </summary>
+    internal static int Report(Exception e, TextWriter error)
+    {
+        // Parallel loops wrap what their bodies throw; a user error there is still a user error.
+        if (e is AggregateException aggregate && aggregate.Flatten().InnerExceptions is [var first, ..] && first is TandemException) e = first;
+        if (e is TandemException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"tandem: {OneLine(e.Message)}");
+            return 1;
+        }
+        error.WriteLine($"tandem: internal error: {e.GetType().Name}: {OneLine(e.Message)} (a bug; please report it with the command you ran)");
+        if (Environment.GetEnvironmentVariable("TANDEM_DEBUG") == "1") error.WriteLine(e);
+        return InternalErrorExitCode;
+    }
+
+    static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     /// <summary>A console for tables that writes to <paramref name="output"/>.</summary>
     internal static IAnsiConsole Console(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings

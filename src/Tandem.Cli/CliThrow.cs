@@ -4,7 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Tandem.Cli;
 
 /// <summary>A user error the command line reports as one line and exit code 1.</summary>
-public sealed class CliException(string message) : Exception(message);
+public sealed class CliException(string message) : TandemException(message);
 
 /// <summary>Throws the command line's user errors.</summary>
 [StackTraceHidden]

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using Tandem.IO;
 using Tandem.Experiments;
 using Tandem.Data.Splits;
 using Tandem.Models.Training;
 using Tandem.Data.Images;
-using Tandem.Models.Reporting;
 using Tandem.Models.Towers;
 
 namespace Tandem.Cli;
@@ -61,7 +61,7 @@ static class Flickr8kCommand
             output.WriteLine();
             output.Write(markdown);
             string report = Path.Combine(outDir, ReportFile), plot = Path.Combine(outDir, PlotFile);
-            AtomicText.Write(report, markdown);
+            AtomicFile.WriteText(report, markdown);
             Flickr8kReport.Plot(result, plot);
             output.WriteLine($"Wrote {report} and {plot}");
             return 0;
@@ -70,10 +70,6 @@ static class Flickr8kCommand
         {
             error.WriteLine("tandem: stopped (Ctrl+C); no report written.");
             return 130;
-        }
-        catch (ImageException e)
-        {
-            throw new CliException(e.Message);
         }
     }
 }

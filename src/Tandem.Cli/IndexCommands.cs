@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
-using Tandem.Models.Reporting;
+using Tandem.IO;
 using Tandem.Experiments;
 using Tandem.Models.Training;
 using Tandem.Retrieval;
@@ -122,7 +122,7 @@ internal static class IndexCommands
             using var index = VectorIndex.Load(parse.GetValue(indexPath)!);
             var set = ReadQueries(parse.GetValue(queries)!, index);
             var items = VectorFile.Read(parse.GetValue(vectors)!);
-            if (items.Dimension != index.Dimension) throw new ArgumentException($"{parse.GetValue(vectors)}: {items.Dimension}-d vectors, but the index holds {index.Dimension}-d.");
+            if (items.Dimension != index.Dimension) CliThrow.Input($"{parse.GetValue(vectors)}: {items.Dimension}-d vectors, but the index holds {index.Dimension}-d");
             int top = Positive(parse.GetValue(k), "--k");
             using var exact = new FlatIndex(items.Dimension, index.Metric);
             exact.Add(items.Span, Enumerable.Range(0, items.Rows).Select(i => (long)i).ToArray());
@@ -167,13 +167,13 @@ internal static class IndexCommands
     static VectorSet ReadQueries(string path, VectorIndex index)
     {
         var set = VectorFile.Read(path);
-        if (set.Dimension != index.Dimension) throw new ArgumentException($"{path}: queries are {set.Dimension}-d, but the index holds {index.Dimension}-d vectors.");
+        if (set.Dimension != index.Dimension) CliThrow.Input($"{path}: queries are {set.Dimension}-d, but the index holds {index.Dimension}-d vectors");
         return set;
     }
 
-    static int Positive(int value, string option) => value > 0 ? value : throw new ArgumentException($"{option} must be positive, got {value}.");
+    static int Positive(int value, string option) => value > 0 ? value : CliThrow.Input<int>($"{option} must be positive, got {value}");
 
     static int[] Numbers(string text, string option) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : throw new ArgumentException($"{option}: '{t}' is not a positive whole number."))
+        .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : CliThrow.Input<int>($"{option}: '{t}' is not a positive whole number"))
         .ToArray();
 }

@@ -9,7 +9,7 @@ using Tandem.Experiments;
 using Tandem.Data.Splits;
 using Tandem.Models.Training;
 using Tandem.Models.Persistence;
-using Tandem.Models.Reporting;
+using Tandem.IO;
 using Tandem.Models.Recipes;
 using Tandem.Models.Towers;
 using Tandem.Retrieval;

@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Spectre.Console;
+using Tandem.IO;
 using Tandem.Experiments;
 using Tandem.Data.Splits;
 using Tandem.Models.Training;
-using Tandem.Models.Reporting;
 
 namespace Tandem.Cli;
 
@@ -48,7 +48,7 @@ static class MovieLensSeedsCommand
                 if (current != run && current is not null) task.Increment(1);
                 current = run;
                 task.Description = $"{Markup.Escape(run)}: epoch {e.Epoch + 1}, loss {e.Loss:0.000}, validation Recall@{options.K} {e.Validation:0.0000}";
-            }, stop.Token, done => AtomicText.Write(outFile, Report(done, options, seeds) + "\n(Partial: the runs finished so far; the command has not finished.)\n"));
+            }, stop.Token, done => AtomicFile.WriteText(outFile, Report(done, options, seeds) + "\n(Partial: the runs finished so far; the command has not finished.)\n"));
             task.Value = runs;
         });
         if (stop.IsRequested)
@@ -58,7 +58,7 @@ static class MovieLensSeedsCommand
         }
         string report = Report(table, options, seeds);
         output.Write(report);
-        AtomicText.Write(outFile, report);
+        AtomicFile.WriteText(outFile, report);
         output.WriteLine($"Wrote {outFile}");
         return 0;
     }

@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Spectre.Console;
+using Tandem.IO;
 using Tandem.Experiments;
 using Tandem.Data.Splits;
 using Tandem.Models.Training;
-using Tandem.Models.Reporting;
 
 namespace Tandem.Cli;
 
@@ -57,7 +57,7 @@ static class MultiModalCommand
         string[] names = [MultiModalExperiment.MostPopular, .. chosen.Select(a => a.Name)];
         string markdown = Markdown(report, names, seeds);
         output.WriteLine(markdown);
-        AtomicText.Write(Path.Combine(outDir, "results.md"), markdown);
+        AtomicFile.WriteText(Path.Combine(outDir, "results.md"), markdown);
         ExperimentPlots.Bars(names, [$"warm Recall@{report.K}", $"cold Recall@{report.K}"],
             names.Select(n => new[] { report.Summary(n, $"Recall@{report.K}", cold: false), report.Summary(n, $"Recall@{report.K}", cold: true) }).ToArray(),
             $"MovieLens item towers: Recall@{report.K}, mean ± std over {seeds.Length} seeds", Path.Combine(outDir, "multimodal.png"));

@@ -3,7 +3,11 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Tandem.Evaluation;
 
-/// <summary>User errors of metrics and evaluators: one line naming the value, where it came from and the fix.</summary>
+/// <summary>
+/// Errors of metrics and evaluators, one line naming the value, where it came from and the fix:
+/// <see cref="Input"/> and <see cref="InvalidScores"/> for what the user's data, options or model caused
+/// (a <see cref="TandemException"/>); the argument throws for a caller's programming error.
+/// </summary>
 [StackTraceHidden]
 static class EvaluationThrow
 {
@@ -19,5 +23,8 @@ static class EvaluationThrow
         throw new ArgumentOutOfRangeException(source, value, message);
 
     [DoesNotReturn]
-    public static void InvalidScores(string message) => throw new InvalidOperationException(message);
+    public static void Input(string message) => throw new TandemException(message);
+
+    [DoesNotReturn]
+    public static void InvalidScores(string message) => throw new TandemException(message);
 }

@@ -5,7 +5,7 @@ using Tandem.Data.Datasets;
 using Tandem.Data.Schema;
 using Tandem.Data.Text;
 using Tandem.Data.Images;
-using Tandem.Models.Reporting;
+using Tandem.IO;
 using Tandem.Experiments;
 using Tandem.Models.Training;
 using Tandem.Models.Tasks;

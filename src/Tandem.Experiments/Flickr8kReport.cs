@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Tandem.Models.Reporting;
+using Tandem.IO;
 using Tandem.Experiments;
 using Tandem.Models.Training;
 

@@ -9,13 +9,7 @@ static class ModelThrow
 {
     [DoesNotReturn]
     public static void Config(string message) => throw new ModelException(message);
-
-    [DoesNotReturn]
-    public static void Argument(string message, string source) => throw new ArgumentException(message, source);
-
-    [DoesNotReturn]
-    public static void OutOfRange(string message, string source, object value) => throw new ArgumentOutOfRangeException(source, value, message);
 }
 
 /// <summary>A model configuration or its input is wrong; the message names the feature or option and the fix.</summary>
-public sealed class ModelException(string message) : Exception(message);
+public sealed class ModelException(string message) : TandemException(message);

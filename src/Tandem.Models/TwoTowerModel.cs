@@ -62,7 +62,7 @@ public sealed class TwoTowerModel
     public Recipes.ModelRecipe? Recipe { get; init; }
 
     /// <summary>Rebuilds the model saved at <paramref name="path"/> from the file alone (<see cref="Persistence.TwoTowerModelFile"/>).</summary>
-    /// <exception cref="Persistence.TandemFileException">The file is missing, corrupt or not a model file.</exception>
+    /// <exception cref="Tandem.IO.TandemFileException">The file is missing, corrupt or not a model file.</exception>
     public static TwoTowerModel Load(string path) => Persistence.TwoTowerModelFile.Load(path);
 
     /// <summary>Saves the model, and <paramref name="catalogue"/> if given, to <paramref name="path"/> atomically.</summary>

@@ -235,8 +235,8 @@ public sealed unsafe class FlatIndex : VectorIndex
 
     internal override void WriteBody(IndexWriter writer)
     {
-        writer.Rows(vectors);
-        writer.Rows(labels);
+        writer.Rows(vectors, "vectors");
+        writer.Rows(labels, "ids");
     }
 
     internal static FlatIndex ReadBody(IndexReader reader, int dimension, Metric metric)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
+using Tandem.IO;
 using Tandem.Retrieval.Kernels;
 using Tandem.Retrieval.Persistence;
 using Tandem.Retrieval.Storage;
@@ -435,10 +436,10 @@ public sealed unsafe class HnswIndex : VectorIndex
         writer.Int(Seed);
         writer.Int(entryPoint);
         writer.Int(maxLevel);
-        writer.Rows(vectors);
-        writer.Rows(labels);
-        writer.Rows(deleted);
-        writer.Rows(links0);
+        writer.Rows(vectors, "vectors");
+        writer.Rows(labels, "ids");
+        writer.Rows(deleted, "tombstones");
+        writer.Rows(links0, "links0");
         writer.Int(upperLinks.Count);
         foreach (var (node, links) in upperLinks.OrderBy(pair => pair.Key))
         {
@@ -461,15 +462,15 @@ public sealed unsafe class HnswIndex : VectorIndex
         int count = index.vectors.Count;
         reader.Rows(index.labels, "ids", count);
         reader.Rows(index.deleted, "tombstones", count);
-        reader.Rows(index.links0, "level-0 links", count);
-        if (entry >= count || (entry < 0) != (count == 0)) RetrievalThrow.BadFile(reader.Path, $"entry point {entry} does not fit {count} nodes.");
+        reader.Rows(index.links0, "links0", count);
+        if (entry >= count || (entry < 0) != (count == 0)) FileThrow.Corrupt(reader.Path, $"entry point {entry} does not fit {count} nodes");
         int uppers = reader.Int("upper-level node count", 0, count);
         for (int i = 0; i < uppers; i++)
         {
             int node = reader.Int("upper-level node", 0, count - 1);
             int length = reader.Int("upper-level links length", m + 1, (top + 1) * (m + 1));
-            if (length % (m + 1) != 0) RetrievalThrow.BadFile(reader.Path, $"upper-level links of node {node} have length {length}, not a multiple of {m + 1}.");
-            var links = reader.Array<int>("upper-level links", length);
+            if (length % (m + 1) != 0) FileThrow.Corrupt(reader.Path, $"upper-level links of node {node} have length {length}, not a multiple of {m + 1}");
+            var links = reader.HeaderValues<int>("upper-level links", length);
             for (int at = 0; at < length; at += m + 1) index.CheckLinks(reader.Path, node, links.AsSpan(at, m + 1), m, count);
             var pinned = GC.AllocateArray<int>(length, pinned: true);
             links.CopyTo(pinned, 0);
@@ -489,9 +490,9 @@ public sealed unsafe class HnswIndex : VectorIndex
 
     void CheckLinks(string path, int node, ReadOnlySpan<int> links, int max, int count)
     {
-        if ((uint)links[0] > (uint)max) RetrievalThrow.BadFile(path, $"node {node} claims {links[0]} links, at most {max} allowed.");
+        if ((uint)links[0] > (uint)max) FileThrow.Corrupt(path, $"node {node} claims {links[0]} links, at most {max} allowed");
         for (int i = 1; i <= links[0]; i++)
-            if ((uint)links[i] >= (uint)count) RetrievalThrow.BadFile(path, $"node {node} links to node {links[i]}, but there are only {count}.");
+            if ((uint)links[i] >= (uint)count) FileThrow.Corrupt(path, $"node {node} links to node {links[i]}, but there are only {count}");
     }
 
     protected override void DisposeCore()

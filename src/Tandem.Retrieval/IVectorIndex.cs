@@ -23,11 +23,13 @@ public interface IVectorIndex : IDisposable
     string Spec { get; }
 
     /// <summary>Learns the index's structure (centroids, codebooks) from a sample of vectors; a no-op where nothing is learned.</summary>
-    /// <exception cref="ArgumentException">The span is empty or not a whole number of vectors.</exception>
+    /// <exception cref="TandemException">The span is empty.</exception>
+    /// <exception cref="ArgumentException">The span is not a whole number of vectors.</exception>
     void Train(ReadOnlySpan<float> vectors);
 
     /// <summary>Adds vectors with caller-chosen ids (non-negative; -1 is the padding id).</summary>
-    /// <exception cref="ArgumentException">Lengths disagree or an id is negative.</exception>
+    /// <exception cref="ArgumentException">Lengths disagree.</exception>
+    /// <exception cref="TandemException">An id is negative.</exception>
     /// <exception cref="InvalidOperationException">The index needs training first.</exception>
     void Add(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids);
 

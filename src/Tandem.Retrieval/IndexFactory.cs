@@ -10,11 +10,11 @@ namespace Tandem.Retrieval;
 public static class IndexFactory
 {
     /// <summary>An empty index described by <paramref name="spec"/> for <paramref name="dimension"/>-vectors.</summary>
-    /// <exception cref="ArgumentException">The spec cannot be parsed or does not fit the dimension.</exception>
+    /// <exception cref="TandemException">The spec cannot be parsed or does not fit the dimension.</exception>
     public static VectorIndex Create(string spec, int dimension, Metric metric = Metric.InnerProduct)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (dimension <= 0) RetrievalThrow.Argument($"Index dimension must be positive, got {dimension}.");
+        if (dimension <= 0) RetrievalThrow.Input($"Index dimension must be positive, got {dimension}.");
         var tokens = spec.Split(',', StringSplitOptions.TrimEntries);
         bool refine = tokens.Length > 1 && tokens[^1] == "Refine";
         if (refine) tokens = tokens[..^1];

@@ -30,12 +30,13 @@ public readonly record struct KMeansOptions
 public static unsafe class KMeans
 {
     /// <summary>Learns <paramref name="k"/> centroids (row-major k×d) from <paramref name="data"/> (row-major n×d).</summary>
-    /// <exception cref="ArgumentException">Fewer points than centroids, or lengths disagree.</exception>
+    /// <exception cref="TandemException">Fewer points than centroids.</exception>
+    /// <exception cref="ArgumentException">The data is not a whole number of vectors.</exception>
     public static float[] Train(ReadOnlySpan<float> data, int d, int k, KMeansOptions options = default)
     {
         if (d <= 0 || data.Length % d != 0) RetrievalThrow.Argument($"k-means data of {data.Length} floats is not a whole number of {d}-dimensional vectors.");
         int n = data.Length / d;
-        if (k <= 0 || n < k) RetrievalThrow.Argument($"k-means needs at least as many points as centroids: {n} points for {k} centroids; train on more vectors or use fewer lists.");
+        if (k <= 0 || n < k) RetrievalThrow.Input($"k-means needs at least as many points as centroids: {n} points for {k} centroids; train on more vectors or use fewer lists.");
         int iterations = options.Iterations > 0 ? options.Iterations : 10;
         var random = new Random(options.Seed);
         var points = Sample(data, d, n, Math.Min(n, k * (options.MaxPointsPerCentroid > 0 ? options.MaxPointsPerCentroid : 256)), random);

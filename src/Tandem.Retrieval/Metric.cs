@@ -29,13 +29,13 @@ public static class MetricExtensions
     };
 
     /// <summary>Parses <c>ip</c>, <c>cosine</c> or <c>l2</c> (case-insensitive).</summary>
-    /// <exception cref="ArgumentException">The text names no metric.</exception>
+    /// <exception cref="TandemException">The text names no metric.</exception>
     public static Metric Parse(string text) => text.ToLowerInvariant() switch
     {
         "ip" or "innerproduct" or "inner_product" or "dot" => Metric.InnerProduct,
         "cosine" or "cos" => Metric.Cosine,
         "l2" or "euclidean" => Metric.L2,
-        _ => RetrievalThrow.Argument<Metric>($"Unknown metric '{text}'; use ip, cosine or l2."),
+        _ => RetrievalThrow.Input<Metric>($"Unknown metric '{text}'; use ip, cosine or l2."),
     };
 
     /// <summary>Internal distance (smaller is better) back to the user-facing score.</summary>

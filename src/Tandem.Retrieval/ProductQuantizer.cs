@@ -15,11 +15,11 @@ public sealed class ProductQuantizer
     float[] codebooks;
 
     /// <summary>An untrained quantiser of <paramref name="dimension"/>-vectors into <paramref name="subQuantizers"/> bytes.</summary>
-    /// <exception cref="ArgumentException">The dimension is not a multiple of the sub-quantiser count.</exception>
+    /// <exception cref="TandemException">The dimension is not a multiple of the sub-quantiser count.</exception>
     public ProductQuantizer(int dimension, int subQuantizers)
     {
         if (subQuantizers <= 0 || dimension % subQuantizers != 0)
-            RetrievalThrow.Argument($"PQ{subQuantizers} needs the dimension ({dimension}) to be a multiple of the sub-quantiser count.");
+            RetrievalThrow.Input($"PQ{subQuantizers} needs the dimension ({dimension}) to be a multiple of the sub-quantiser count.");
         Dimension = dimension;
         SubQuantizers = subQuantizers;
         codebooks = [];
@@ -41,7 +41,7 @@ public sealed class ProductQuantizer
     internal ReadOnlySpan<float> Codebooks => codebooks;
 
     /// <summary>Learns each sub-quantiser's 256 centroids by k-means on its slice of <paramref name="data"/>.</summary>
-    /// <exception cref="ArgumentException">Fewer than 256 training vectors.</exception>
+    /// <exception cref="TandemException">Fewer than 256 training vectors.</exception>
     public void Train(ReadOnlySpan<float> data, int seed = 1234)
     {
         int n = data.Length / Dimension, ds = SubDimension;

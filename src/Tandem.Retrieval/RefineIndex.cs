@@ -1,3 +1,4 @@
+using Tandem.IO;
 using Tandem.Retrieval.Kernels;
 using Tandem.Retrieval.Persistence;
 using Tandem.Retrieval.Storage;
@@ -105,26 +106,26 @@ public sealed unsafe class RefineIndex : VectorIndex
     internal override void WriteBody(IndexWriter writer)
     {
         writer.Int(KFactor);
-        IndexFile.WriteIndex(writer, inner);
-        writer.Rows(vectors);
-        writer.Rows(labels);
-        writer.Rows(removed);
+        IndexFile.WriteIndex(writer.Nested("inner"), inner);
+        writer.Rows(vectors, "vectors");
+        writer.Rows(labels, "ids");
+        writer.Rows(removed, "tombstones");
     }
 
     internal static RefineIndex ReadBody(IndexReader reader, int dimension, Metric metric)
     {
         int kFactor = reader.Int("refine k factor", 1);
-        var inner = IndexFile.ReadIndex(reader);
+        var inner = IndexFile.ReadIndex(reader.Nested("inner"));
         if (inner.Dimension != dimension || inner.Metric != metric)
-            RetrievalThrow.BadFile(reader.Path, $"the refined index is {inner.Dimension}-d {inner.Metric.Token()} but the wrapper is {dimension}-d {metric.Token()}.");
+            FileThrow.Corrupt(reader.Path, $"the refined index is {inner.Dimension}-d {inner.Metric.Token()} but the wrapper is {dimension}-d {metric.Token()}");
         var index = new RefineIndex(inner, kFactor, loading: true);
-        reader.Rows(index.vectors, "refine vectors");
+        reader.Rows(index.vectors, "vectors");
         int count = index.vectors.Count;
-        reader.Rows(index.labels, "refine ids", count);
-        reader.Rows(index.removed, "refine tombstones", count);
+        reader.Rows(index.labels, "ids", count);
+        reader.Rows(index.removed, "tombstones", count);
         for (int p = 0; p < count; p++) if (*index.removed.Row(p) != 0) index.removedCount++;
         if (inner.Count != count - index.removedCount)
-            RetrievalThrow.BadFile(reader.Path, $"the refined index holds {inner.Count} items but the refine store {count - index.removedCount}.");
+            FileThrow.Corrupt(reader.Path, $"the refined index holds {inner.Count} items but the refine store {count - index.removedCount}");
         return index;
     }
 

@@ -46,7 +46,7 @@ public abstract class VectorIndex : IVectorIndex
     public void Train(ReadOnlySpan<float> vectors)
     {
         int n = Rows(vectors, "training vectors");
-        if (n == 0) RetrievalThrow.Argument("Training needs at least one vector.");
+        if (n == 0) RetrievalThrow.Input("Training needs at least one vector.");
         TrainCore(Prepared(vectors, out var rented), n);
         rented?.Dispose();
     }
@@ -57,7 +57,7 @@ public abstract class VectorIndex : IVectorIndex
         int n = Rows(vectors, "vectors");
         if (ids.Length != n) RetrievalThrow.Argument($"Add got {n} vectors but {ids.Length} ids; pass one id per vector.");
         foreach (long id in ids)
-            if (id < 0) RetrievalThrow.Argument($"Id {id} is negative; ids must be >= 0 (-1 pads missing results).");
+            if (id < 0) RetrievalThrow.Input($"Id {id} is negative; ids must be >= 0 (-1 pads missing results).");
         if (!IsTrained) RetrievalThrow.InvalidOperation($"The {Spec} index must be trained before adding vectors; call Train first.");
         if (n == 0) return;
         AddCore(Prepared(vectors, out var rented), ids);
@@ -72,7 +72,7 @@ public abstract class VectorIndex : IVectorIndex
         if (scores.Length < (long)n * k || ids.Length < (long)n * k)
             RetrievalThrow.Argument($"Search of {n} queries for k={k} needs {(long)n * k} scores and ids, got {scores.Length} and {ids.Length}.");
         if (options.EfSearch < 0 || options.NProbe < 0 || options.Threads < 0)
-            RetrievalThrow.Argument($"Search options must not be negative: EfSearch={options.EfSearch}, NProbe={options.NProbe}, Threads={options.Threads}.");
+            RetrievalThrow.Input($"Search options must not be negative: EfSearch={options.EfSearch}, NProbe={options.NProbe}, Threads={options.Threads}.");
         if (!IsTrained) RetrievalThrow.InvalidOperation($"The {Spec} index must be trained before searching.");
         if (n == 0) return;
         var distances = scores[..(n * k)];

@@ -19,7 +19,7 @@ sealed class ModelWatcher : IDisposable
 
     public ModelWatcher(string directory, ModelHolder holder, ILogger logger)
     {
-        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"--watch {directory}: directory not found; create it or pass an existing one");
+        if (!Directory.Exists(directory)) throw new TandemException($"--watch {directory}: directory not found; create it or pass an existing one");
         this.holder = holder;
         this.logger = logger;
         watcher = new FileSystemWatcher(directory, "*.tandem") { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite };

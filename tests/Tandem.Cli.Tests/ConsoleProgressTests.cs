@@ -1,4 +1,4 @@
-using Tandem.Models.Reporting;
+using Tandem.IO;
 using Tandem.Experiments;
 using Tandem.Models.Training;
 

@@ -56,11 +56,20 @@ public sealed class IndexCommandTests : IDisposable
     [InlineData(1, "no such vector file", "index", "build", "--vectors", "MISSING", "--spec", "Flat", "--out", "OUT")]
     [InlineData(2, "--spec", "index", "build", "--vectors", "ITEMS", "--out", "OUT")]
     [InlineData(2, "--metric 'cos2'", "index", "build", "--vectors", "ITEMS", "--spec", "Flat", "--out", "OUT", "--metric", "cos2")]
-    [InlineData(1, "no such index file", "index", "search", "--index", "MISSING", "--queries", "ITEMS")]
+    [InlineData(1, "missing.npy: file not found; check the path", "index", "search", "--index", "MISSING", "--queries", "ITEMS")]
+    [InlineData(1, "--ef: 'x' is not a positive whole number", "index", "bench", "--index", "INDEX", "--queries", "ITEMS", "--vectors", "ITEMS", "--ef", "8,x")]
+    [InlineData(1, "--k must be positive, got 0", "index", "bench", "--index", "INDEX", "--queries", "ITEMS", "--vectors", "ITEMS", "--k", "0")]
+    [InlineData(1, "queries are 3-d, but the index holds 8-d vectors", "index", "search", "--index", "INDEX", "--queries", "SMALL")]
+    [InlineData(1, "IVF4 needs at least 4 training vectors, got 2", "index", "build", "--vectors", "ITEMS", "--spec", "IVF4,Flat", "--out", "OUT", "--train-size", "2")]
     public void BadInputIsOneLineAndNonZeroExit(int expectedCode, string expected, params string[] args)
     {
         string items = WriteVectors("items.npy", 50, 3);
-        var resolved = args.Select(a => a switch { "ITEMS" => items, "OUT" => File("out.idx"), "MISSING" => File("missing.npy"), _ => a }).ToArray();
+        VectorFile.Write(File("small.npy"), new VectorSet(new float[6], 2, 3));
+        Assert.Equal(0, Run("index", "build", "--vectors", items, "--spec", "HNSW8", "--out", File("built.idx")).Code);
+        var resolved = args.Select(a => a switch
+        {
+            "ITEMS" => items, "OUT" => File("out.idx"), "MISSING" => File("missing.npy"), "INDEX" => File("built.idx"), "SMALL" => File("small.npy"), _ => a,
+        }).ToArray();
         var (code, _, error) = Run(resolved);
         Assert.Equal(expectedCode, code);
         Assert.Contains(expected, error);

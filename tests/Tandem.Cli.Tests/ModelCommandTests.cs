@@ -1,4 +1,5 @@
 using Tandem.Data.Datasets;
+using Tandem.IO;
 using static Tandem.Cli.Tests.CliRun;
 using Tandem.Models;
 using Tandem.Experiments;

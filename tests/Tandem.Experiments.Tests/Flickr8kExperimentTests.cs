@@ -1,7 +1,7 @@
 using Tandem.Experiments;
 using Tandem.Data.Splits;
 using Tandem.Models.Training;
-using Tandem.Models.Reporting;
+using Tandem.IO;
 using static Tandem.Tests.ImageFixtures;
 
 namespace Tandem.Experiments.Tests;

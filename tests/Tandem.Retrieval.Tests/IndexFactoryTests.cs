@@ -41,7 +41,7 @@ public class IndexFactoryTests
     [InlineData("IVF-3,Flat")]
     public void UnparsableSpecsQuoteThemselves(string spec)
     {
-        var error = Assert.Throws<ArgumentException>(() => IndexFactory.Create(spec, 64));
+        var error = Assert.Throws<TandemException>(() => IndexFactory.Create(spec, 64));
         Assert.Contains($"\"{spec}\"", error.Message);
     }
 }

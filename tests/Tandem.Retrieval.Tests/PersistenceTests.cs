@@ -1,3 +1,5 @@
+using Tandem.IO;
+
 namespace Tandem.Retrieval.Tests;
 
 public sealed class PersistenceTests : IDisposable
@@ -41,7 +43,7 @@ public sealed class PersistenceTests : IDisposable
             Assert.Equal(expected, found);
             Assert.Equal(expectedScores, scores);
         }
-        Assert.Empty(Directory.GetFiles(directory, "*.tmp-*"));
+        Assert.Equal([path], Directory.GetFiles(directory));
     }
 
     [Fact]
@@ -76,9 +78,8 @@ public sealed class PersistenceTests : IDisposable
         foreach (int keep in new[] { 10, bytes.Length / 2, bytes.Length - 1 })
         {
             File.WriteAllBytes(path, bytes[..keep]);
-            var error = Assert.Throws<InvalidDataException>(() => VectorIndex.Load(path));
-            Assert.Contains(path, error.Message);
-            Assert.Contains("truncated", error.Message);
+            var error = Assert.Throws<TandemFileException>(() => VectorIndex.Load(path));
+            Assert.StartsWith(path + ": the file is truncated", error.Message);
         }
     }
 
@@ -89,44 +90,96 @@ public sealed class PersistenceTests : IDisposable
         string path = Path.Combine(directory, "bad.idx");
         index.Save(path);
         var bytes = File.ReadAllBytes(path);
-        bytes[bytes.Length / 3] ^= 0x40;
+        using (var file = TandemFileReader.Open(path, TandemFileKind.Index))
+        {
+            var links = file.Section("links0", SectionKind.Bytes);
+            bytes[links.Offset + links.Length / 3] ^= 0x40;
+        }
         File.WriteAllBytes(path, bytes);
-        var error = Assert.Throws<InvalidDataException>(() => VectorIndex.Load(path));
-        Assert.Contains("checksum mismatch", error.Message);
+        foreach (bool memoryMap in new[] { false, true })
+            Assert.Equal($"{path}: checksum mismatch in section 'links0' — the file is corrupt",
+                Assert.Throws<TandemFileException>(() => VectorIndex.Load(path, memoryMap)).Message);
     }
 
     [Fact]
-    public void OtherFilesAndNewerVersionsAreNamed()
+    public void OtherFilesOldIndexesAndNewerVersionsAreNamed()
     {
         string path = Path.Combine(directory, "other.idx");
         File.WriteAllBytes(path, "PK\u0003\u0004 this is a zip file, not an index at all"u8.ToArray());
-        Assert.Contains("not a Tandem index file", Assert.Throws<InvalidDataException>(() => VectorIndex.Load(path)).Message);
+        Assert.Contains("not a Tandem file", Assert.Throws<TandemFileException>(() => VectorIndex.Load(path)).Message);
+
+        // The first bytes of an index written by Tandem before the shared container.
+        File.WriteAllBytes(path, [.. "TANDEMIX"u8, 1, 0, 0, 0, 0, 0, 0, 0, .. new byte[64]]);
+        Assert.Contains("written by an older Tandem", Assert.Throws<TandemFileException>(() => VectorIndex.Load(path)).Message);
+        Assert.EndsWith("rebuild the index", Assert.Throws<TandemFileException>(() => VectorIndex.Load(path)).Message);
 
         using var index = Built("Flat", Metric.InnerProduct);
         index.Save(path);
         var bytes = File.ReadAllBytes(path);
-        bytes[8] = 99; // format version field
+        bytes[4] = 99; // format version field
         File.WriteAllBytes(path, bytes);
-        Assert.Contains("version 99 is not supported", Assert.Throws<InvalidDataException>(() => VectorIndex.Load(path)).Message);
+        Assert.Contains("format version 99 is newer than this Tandem", Assert.Throws<TandemFileException>(() => VectorIndex.Load(path)).Message);
 
-        Assert.Throws<FileNotFoundException>(() => VectorIndex.Load(Path.Combine(directory, "missing.idx")));
+        string missing = Path.Combine(directory, "missing.idx");
+        Assert.Equal($"{missing}: file not found; check the path", Assert.Throws<TandemFileException>(() => VectorIndex.Load(missing)).Message);
+
+        string model = Path.Combine(directory, "model.tandem");
+        var writer = new TandemFileWriter(TandemFileKind.Model);
+        writer.AddBytes("config", [1]);
+        writer.Save(model);
+        Assert.Equal($"{model} is a Tandem model, not an index", Assert.Throws<TandemFileException>(() => VectorIndex.Load(model)).Message);
+    }
+
+    /// <summary>Rewrites the index at <paramref name="path"/> with section <paramref name="name"/> replaced, every checksum valid.</summary>
+    static void Rewrite(string path, string name, Func<byte[], byte[]> change)
+    {
+        var writer = new TandemFileWriter(TandemFileKind.Index);
+        using (var reader = TandemFileReader.Open(path, TandemFileKind.Index))
+            foreach (var section in reader.Sections)
+            {
+                byte[] bytes = reader.ReadBytes(section.Name, section.Kind);
+                if (section.Name == name) bytes = change(bytes);
+                writer.Add(section.Name, section.Kind, s => s.Write(bytes));
+            }
+        writer.Save(path);
     }
 
     [Fact]
-    public void BadLengthInsideAValidFileIsNamed()
+    public void BadLengthsInsideAValidFileAreNamed()
     {
-        // A file whose checksum is right but whose body lies (as a buggy writer could produce) still fails clearly.
-        using var index = Built("Flat", Metric.InnerProduct);
+        // Files whose checksums are right but whose contents lie (as a buggy writer could produce) still fail clearly.
+        using var index = Built("HNSW16", Metric.InnerProduct);
         string path = Path.Combine(directory, "lie.idx");
         index.Save(path);
-        var bytes = File.ReadAllBytes(path);
-        // Body starts at 16: kind string (4-byte length + "Flat"), dimension, metric, then the vector row count.
-        int rowsAt = 16 + 4 + 4 + 4 + 4;
-        BitConverter.GetBytes(1_000_000).CopyTo(bytes, rowsAt);
-        var body = bytes.AsSpan(0, bytes.Length - 24);
-        BitConverter.GetBytes(System.IO.Hashing.XxHash64.HashToUInt64(body)).CopyTo(bytes, bytes.Length - 16);
-        File.WriteAllBytes(path, bytes);
-        var error = Assert.Throws<InvalidDataException>(() => VectorIndex.Load(path));
-        Assert.Contains("field 'vectors'", error.Message);
+        byte[] original = File.ReadAllBytes(path);
+
+        Rewrite(path, "vectors", bytes => bytes[..^4]);
+        Assert.Equal($"{path}: section 'vectors' has {3000 * TestData.Dimension * 4 - 4} bytes, not a whole number of {TestData.Dimension * 4}-byte rows — the file is corrupt",
+            Assert.Throws<TandemFileException>(() => VectorIndex.Load(path)).Message);
+
+        File.WriteAllBytes(path, original);
+        Rewrite(path, "ids", bytes => bytes[..^8]);
+        Assert.Contains("section 'ids' has 2999 rows, expected 3000", Assert.Throws<TandemFileException>(() => VectorIndex.Load(path)).Message);
+
+        File.WriteAllBytes(path, original);
+        Rewrite(path, "header", bytes => bytes[..^1]);
+        Assert.Contains("field 'upper-level", Assert.Throws<TandemFileException>(() => VectorIndex.Load(path)).Message);
+
+        File.WriteAllBytes(path, original);
+        Rewrite(path, "header", bytes => [.. bytes, 0]);
+        Assert.Contains("1 unexpected bytes after the fields of section 'header'", Assert.Throws<TandemFileException>(() => VectorIndex.Load(path)).Message);
+    }
+
+    [Fact]
+    public void NestedIndexSectionsAreNamedByTheirPath()
+    {
+        using var index = Built("IVF20,PQ4,Refine", Metric.L2);
+        string path = Path.Combine(directory, "refine.idx");
+        index.Save(path);
+        using (var reader = TandemFileReader.Open(path, TandemFileKind.Index))
+            Assert.Equal(["header", "inner/header", "inner/centroids", "inner/pq codebooks", "inner/list ids", "inner/list codes", "vectors", "ids", "tombstones"],
+                reader.Sections.Select(s => s.Name));
+        Rewrite(path, "inner/list codes", bytes => bytes[..^1]);
+        Assert.Contains("section 'inner/list codes' has", Assert.Throws<TandemFileException>(() => VectorIndex.Load(path)).Message);
     }
 }

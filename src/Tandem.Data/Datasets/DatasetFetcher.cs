@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Tandem.IO;
 
 namespace Tandem.Data.Datasets;
 
@@ -8,7 +9,7 @@ namespace Tandem.Data.Datasets;
 /// Finds a dataset's folder: first under the given data directory (<c>--data-dir</c>), then under
 /// <c>TANDEM_DATA</c>, then in the cache (<c>TANDEM_CACHE</c> or <c>~/.cache/tandem</c>); only then
 /// downloads the archive, checks its SHA-256, unpacks it into the cache and checks the files' hashes.
-/// Downloads go to a temporary file renamed when complete. Safe from several threads for
+/// Downloads are written with <see cref="AtomicFile"/>, so a cut download leaves no archive behind. Safe from several threads for
 /// different datasets; two processes fetching the same dataset at once may both download it.
 /// </summary>
 public static class DatasetFetcher
@@ -48,27 +49,23 @@ public static class DatasetFetcher
         string recorded = archive + ".sha256";
         if (!File.Exists(archive))
         {
-            string part = archive + ".part";
             try
             {
                 using var client = http is null ? new HttpClient() : null;
                 using var response = (http ?? client!).GetAsync(info.Url, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult();
                 response.EnsureSuccessStatusCode();
-                using (var file = File.Create(part))
-                    response.Content.ReadAsStream().CopyTo(file);
+                AtomicFile.Write(archive, file => response.Content.ReadAsStream().CopyTo(file));
             }
             catch (HttpRequestException e)
             {
-                File.Delete(part);
                 DataThrow.Data($"{info.Url}: download failed ({e.Message}); put the dataset in {Path.Combine("<data-dir>", info.Name)} and pass --data-dir or set TANDEM_DATA");
             }
-            File.Move(part, archive, overwrite: true);
         }
         string actual = Sha256(archive);
         string? expected = info.ArchiveSha256 ?? (File.Exists(recorded) ? File.ReadAllText(recorded).Trim() : null);
         if (expected is not null && !string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
             DataThrow.Checksum(archive, expected, actual);
-        if (expected is null) File.WriteAllText(recorded, actual + "\n");
+        if (expected is null) AtomicFile.WriteText(recorded, actual + "\n");
 
         string folder = Path.Combine(cacheDir, info.Name);
         Extract(archive, folder);

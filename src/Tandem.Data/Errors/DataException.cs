@@ -5,7 +5,7 @@ namespace Tandem.Data;
 /// an unknown feature kind. The message is one line that names where (file, line, column)
 /// and what was expected; a CLI prints it as it is and exits non-zero.
 /// </summary>
-public sealed class DataException : Exception
+public sealed class DataException : TandemException
 {
     /// <summary>Creates the exception with its one-line message.</summary>
     public DataException(string message) : base(message) { }

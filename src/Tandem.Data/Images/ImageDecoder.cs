@@ -41,7 +41,7 @@ public static class ImageDecoder
 
 /// <summary>An item's image cannot be used; the one-line message names the item, the file and why.</summary>
 public sealed class ImageException(string item, string path, string reason)
-    : Exception($"Image of item '{item}' at '{path}': {reason}. Fix or remove the file, or set missing images to be masked.")
+    : TandemException($"Image of item '{item}' at '{path}': {reason}. Fix or remove the file, or set missing images to be masked.")
 {
     /// <summary>The item whose image failed.</summary>
     public string Item { get; } = item;

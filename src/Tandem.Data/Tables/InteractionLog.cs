@@ -217,5 +217,5 @@ public sealed class InteractionLog
     }
 
     static string NoColumn(string what) =>
-        throw new InvalidOperationException($"The schema names no {what} column; set it under \"interactions\".");
+        throw new DataException($"The schema names no {what} column; set it under \"interactions\".");
 }

@@ -12,7 +12,8 @@ namespace Tandem.Evaluation.Metrics;
 public static class Auc
 {
     /// <summary>AUC of <paramref name="scores"/> (any real values, higher means more likely positive) against <paramref name="labels"/> (each exactly 0 or 1).</summary>
-    /// <exception cref="ArgumentException">The spans differ in length, a label is not 0 or 1, a score is NaN, or the labels are all one class.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length, a label is not 0 or 1, or a score is NaN.</exception>
+    /// <exception cref="TandemException">The labels are all one class.</exception>
     public static double Compute(ReadOnlySpan<float> scores, ReadOnlySpan<float> labels)
     {
         if (scores.Length != labels.Length)
@@ -28,7 +29,7 @@ public static class Auc
         }
         long negatives = labels.Length - positives;
         if (positives == 0 || negatives == 0)
-            EvaluationThrow.Argument($"AUC is undefined: all {labels.Length} labels are {(positives == 0 ? 0 : 1)}; it needs at least one positive and one negative.", nameof(labels));
+            EvaluationThrow.Input($"AUC is undefined: all {labels.Length} labels are {(positives == 0 ? 0 : 1)}; it needs at least one positive and one negative.");
 
         var sortedScores = ArrayPool<float>.Shared.Rent(scores.Length);
         var sortedLabels = ArrayPool<float>.Shared.Rent(labels.Length);

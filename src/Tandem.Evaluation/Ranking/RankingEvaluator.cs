@@ -31,8 +31,8 @@ public static class RankingEvaluator
     /// Ranks the catalogue for every user with items in <paramref name="heldOut"/>, excluding that user's
     /// items in <paramref name="excluded"/>, and reports every metric of <see cref="MetricNames.All"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">The scorer and the sets disagree on user or item counts, a held-out item is also excluded for its user, or no user has held-out items.</exception>
-    /// <exception cref="InvalidOperationException">The scorer returned a NaN score.</exception>
+    /// <exception cref="ArgumentException">The scorer and the sets disagree on user or item counts, or a held-out item is also excluded for its user.</exception>
+    /// <exception cref="TandemException">No user has held-out items, or the scorer returned a NaN score.</exception>
     public static RankingReport Evaluate(IScorer scorer, UserItemSets excluded, UserItemSets heldOut, RankingOptions options = default)
     {
         ArgumentNullException.ThrowIfNull(scorer);
@@ -49,7 +49,7 @@ public static class RankingEvaluator
             mostHeldOut = Math.Max(mostHeldOut, n);
         }
         if (evaluated == 0)
-            EvaluationThrow.Argument($"None of the {heldOut.UserCount} users has a held-out item; there is nothing to evaluate.", nameof(heldOut));
+            EvaluationThrow.Input($"None of the {heldOut.UserCount} users has a held-out item; there is nothing to evaluate.");
 
         var plan = new Plan(scorer, options);
         var perUser = new double[heldOut.UserCount * SlotCount];
@@ -107,7 +107,7 @@ public static class RankingEvaluator
     /// row-major <c>UserCount × K</c>, best first, padded with -1 when fewer than K items remain.
     /// </summary>
     /// <exception cref="ArgumentException">The scorer and <paramref name="excluded"/> disagree on user or item counts.</exception>
-    /// <exception cref="InvalidOperationException">The scorer returned a NaN score.</exception>
+    /// <exception cref="TandemException">The scorer returned a NaN score.</exception>
     public static int[] Recommend(IScorer scorer, UserItemSets excluded, RankingOptions options = default)
     {
         ArgumentNullException.ThrowIfNull(scorer);

@@ -1,6 +1,7 @@
 using Tandem.Models.Training;
 using ScottPlot;
 using ScottPlot.TickGenerators;
+using Tandem.IO;
 
 namespace Tandem.Experiments;
 
@@ -49,20 +50,6 @@ public static class TrainingPlots
         return plot;
     }
 
-    internal static void Save(Plot plot, string path)
-    {
-        byte[] png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, png);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
+    internal static void Save(Plot plot, string path) =>
+        AtomicFile.WriteBytes(path, plot.GetImageBytes(Width, Height, ImageFormat.Png));
 }

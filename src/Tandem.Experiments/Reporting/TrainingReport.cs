@@ -1,11 +1,10 @@
-using Tandem.Models.Reporting;
+using Tandem.IO;
 using Tandem.Models.Training;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tandem.Evaluation.Ranking;
-using Tandem.Models.Persistence;
 
 namespace Tandem.Experiments;
 
@@ -57,8 +56,8 @@ public sealed record TrainingReport
         bool validationPlot = ValidationMetric is not null && history.Series(ValidationMetric).Epochs.Length > 0;
         if (lossPlot) TrainingPlots.Loss(history, Add(LossPlotFile));
         if (validationPlot) TrainingPlots.Validation(history, ValidationMetric!, Add(ValidationPlotFile));
-        AtomicText.Write(Add(MarkdownFile), ToMarkdown(lossPlot, validationPlot));
-        AtomicText.Write(Add(JsonFile), ToJson());
+        AtomicFile.WriteText(Add(MarkdownFile), ToMarkdown(lossPlot, validationPlot));
+        AtomicFile.WriteText(Add(JsonFile), ToJson());
         return written;
 
         string Add(string name)

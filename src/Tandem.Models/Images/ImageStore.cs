@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Tandem.Models.Persistence;
+using Tandem.IO;
 using Tandem.Tensors;
 
 using Tandem.Data.Images;

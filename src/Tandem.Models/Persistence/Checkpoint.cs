@@ -1,3 +1,4 @@
+using Tandem.IO;
 using Tandem.Tensors;
 using Tandem.Tensors.Optimizers;
 
@@ -58,8 +59,8 @@ public static class Checkpoint
         var info = reader.ReadJson<OptimizerInfo>(OptimizerSection);
         string type = optimizer.GetType().Name;
         if (info.Type != type)
-            PersistenceThrow.Mismatch(path, $"the checkpoint holds {info.Type} optimizer state but the optimizer is {type}");
-        if (info.StepCount < 0) PersistenceThrow.Corrupt(path, $"the optimizer step count is {info.StepCount}");
+            FileThrow.Mismatch(path, $"the checkpoint holds {info.Type} optimizer state but the optimizer is {type}");
+        if (info.StepCount < 0) FileThrow.Corrupt(path, $"the optimizer step count is {info.StepCount}");
         var generators = CheckGenerators(reader, model);
 
         // Check every name and shape first, so a mismatched checkpoint changes nothing.
@@ -115,12 +116,12 @@ public static class Checkpoint
         var saved = reader.ReadJson<Dictionary<string, ulong[]>>(GeneratorSection);
         var names = model.Generators.Select(g => g.Name).ToHashSet();
         foreach (var name in saved.Keys)
-            if (!names.Contains(name)) PersistenceThrow.Mismatch(reader.Path, $"generator '{name}' is in the file but not in the model");
+            if (!names.Contains(name)) FileThrow.Mismatch(reader.Path, $"generator '{name}' is in the file but not in the model");
         foreach (var name in names)
         {
-            if (!saved.TryGetValue(name, out var words)) PersistenceThrow.Mismatch(reader.Path, $"generator '{name}' of the model is not in the file");
+            if (!saved.TryGetValue(name, out var words)) FileThrow.Mismatch(reader.Path, $"generator '{name}' of the model is not in the file");
             if (words is null || words.Length != Rng.StateLength || words.All(w => w == 0))
-                PersistenceThrow.Corrupt(reader.Path, $"generator '{name}' has an invalid state ({Rng.StateLength} words, not all zero, expected)");
+                FileThrow.Corrupt(reader.Path, $"generator '{name}' has an invalid state ({Rng.StateLength} words, not all zero, expected)");
         }
         return saved;
     }

@@ -1,3 +1,4 @@
+using Tandem.IO;
 using Tandem.Tensors;
 using Tandem.Tensors.Autograd;
 
@@ -76,14 +77,14 @@ public static class ParameterSections
         var expected = list.Select(t => prefix + t.Name).ToHashSet();
         foreach (var section in reader.Sections)
             if (section.Name.StartsWith(prefix, StringComparison.Ordinal) && !expected.Contains(section.Name))
-                PersistenceThrow.Mismatch(reader.Path, $"{what} '{section.Name[prefix.Length..]}' is in the file but not in {owner}");
+                FileThrow.Mismatch(reader.Path, $"{what} '{section.Name[prefix.Length..]}' is in the file but not in {owner}");
         foreach (var (name, value) in list)
         {
             if (!reader.Contains(prefix + name))
-                PersistenceThrow.Mismatch(reader.Path, $"{what} '{name}' of {owner} is not in the file");
+                FileThrow.Mismatch(reader.Path, $"{what} '{name}' of {owner} is not in the file");
             int[] shape = reader.ReadTensorShape(prefix + name);
             if (!value.Shape.SequenceEqual(shape))
-                PersistenceThrow.Mismatch(reader.Path, $"{what} '{name}' has shape {PersistenceThrow.Shape(shape)} in the file but {PersistenceThrow.Shape(value.Shape)} in {owner}");
+                FileThrow.Mismatch(reader.Path, $"{what} '{name}' has shape {FileThrow.Shape(shape)} in the file but {FileThrow.Shape(value.Shape)} in {owner}");
         }
         return list;
     }

@@ -3,6 +3,7 @@ using System.Text;
 using Tandem.Data;
 using Tandem.Data.Encoders;
 using Tandem.Data.Schema;
+using Tandem.IO;
 using Tandem.Models.Calibration;
 using Tandem.Models.Recipes;
 
@@ -38,13 +39,13 @@ public static class TwoTowerModelFile
         Ints(writer, CountsSection, model.ItemCounts);
         ParameterSections.Write(writer, model.Parameters);
         ParameterSections.Write(writer, model.Buffers);
+        using var items = catalogue is null ? null : Floats(writer, ItemVectors, catalogue.ItemVectors, catalogue.Dimension);
+        using var users = catalogue is null ? null : Floats(writer, UserVectors, catalogue.UserVectors, catalogue.Dimension);
         if (catalogue is not null)
         {
             writer.AddJson(ItemKeys, catalogue.ItemKeys);
-            Floats(writer, ItemVectors, catalogue.ItemVectors, catalogue.Dimension);
             Ints(writer, ItemCounts, catalogue.ItemCounts);
             writer.AddJson(UserKeys, catalogue.UserKeys);
-            Floats(writer, UserVectors, catalogue.UserVectors, catalogue.Dimension);
             var offsets = new int[catalogue.Seen.Length + 1];
             for (int u = 0; u < catalogue.Seen.Length; u++) offsets[u + 1] = offsets[u] + catalogue.Seen[u].Length;
             Ints(writer, SeenOffsets, offsets);
@@ -59,7 +60,7 @@ public static class TwoTowerModelFile
     {
         using var reader = TandemFileReader.Open(path, TandemFileKind.Model);
         if (!reader.Contains(RecipeSection))
-            PersistenceThrow.Corrupt(path, "it has no recipe section: it was written by an older Tandem; train the model again");
+            FileThrow.Corrupt(path, "it has no recipe section: it was written by an older Tandem; train the model again");
         ModelRecipe recipe;
         FittedFeatures features;
         try
@@ -71,7 +72,7 @@ public static class TwoTowerModelFile
         }
         catch (Exception e) when (e is DataException or ModelException)
         {
-            PersistenceThrow.File(path, $"its recipe, schema or features cannot be read: {e.Message}", e);
+            FileThrow.File(path, $"its recipe, schema or features cannot be read: {e.Message}", e);
             throw;
         }
         var model = recipe.Build(features, ReadInts(reader, CountsSection));
@@ -92,7 +93,7 @@ public static class TwoTowerModelFile
         var seenItems = ReadInts(reader, SeenItems);
         var userKeys = reader.ReadJson<string[]>(UserKeys);
         if (offsets.Length != userKeys.Length + 1 || offsets[^1] != seenItems.Length)
-            PersistenceThrow.Corrupt(path, $"the seen lists hold {offsets.Length - 1} users and {offsets[^1]} items but the file {userKeys.Length} users and {seenItems.Length} items");
+            FileThrow.Corrupt(path, $"the seen lists hold {offsets.Length - 1} users and {offsets[^1]} items but the file {userKeys.Length} users and {seenItems.Length} items");
         var seen = new int[userKeys.Length][];
         for (int u = 0; u < seen.Length; u++) seen[u] = seenItems[offsets[u]..offsets[u + 1]];
         try
@@ -102,7 +103,7 @@ public static class TwoTowerModelFile
         }
         catch (ModelException e)
         {
-            PersistenceThrow.Corrupt(path, e.Message);
+            FileThrow.Corrupt(path, e.Message);
             throw;
         }
     }
@@ -146,14 +147,16 @@ public static class TwoTowerModelFile
     static int[] ReadInts(TandemFileReader reader, string name)
     {
         byte[] bytes = reader.ReadBytes(name);
-        if (bytes.Length % sizeof(int) != 0) PersistenceThrow.Corrupt(reader.Path, $"section '{name}' is {bytes.Length} bytes, not whole 32-bit integers");
+        if (bytes.Length % sizeof(int) != 0) FileThrow.Corrupt(reader.Path, $"section '{name}' is {bytes.Length} bytes, not whole 32-bit integers");
         return MemoryMarshal.Cast<byte, int>(bytes).ToArray();
     }
 
-    static void Floats(TandemFileWriter writer, string name, float[] values, int dimension)
+    /// <summary>Adds <paramref name="values"/> as a [rows, <paramref name="dimension"/>] tensor; the caller disposes the returned copy after saving.</summary>
+    static Tandem.Tensors.Tensor Floats(TandemFileWriter writer, string name, float[] values, int dimension)
     {
         var tensor = Tandem.Tensors.Tensor.Empty(values.Length / Math.Max(1, dimension), dimension);
         values.CopyTo(tensor.Span);
-        writer.Add(name, SectionKind.Tensor, s => { TensorCodec.Write(s, tensor); tensor.Dispose(); });
+        writer.AddTensor(name, tensor);
+        return tensor;
     }
 }

@@ -1,4 +1,5 @@
 using Tandem.Data.Schema;
+using Tandem.IO;
 using Tandem.Retrieval.Formats;
 using Tandem.Tensors;
 using Tandem.Tensors.Autograd;
@@ -26,7 +27,7 @@ public sealed class PrecomputedVectors : IFeatureModule, IDisposable
     }
 
     /// <summary>A module over the float32 matrix in the .npy file at <paramref name="path"/> (row i = item i).</summary>
-    /// <exception cref="InvalidDataException">The file is not a float .npy matrix; the message names it.</exception>
+    /// <exception cref="Tandem.IO.TandemFileException">The file is missing or not a float .npy matrix; the message names it.</exception>
     public static PrecomputedVectors FromNpy(FeatureSpec spec, string path, int dimension, Random rng)
     {
         var set = Npy.Read(path);

@@ -1,3 +1,4 @@
+using Tandem.IO;
 using System.Diagnostics;
 using Tandem.Data.Batching;
 using Tandem.Models.Persistence;
@@ -82,7 +83,7 @@ public sealed class Trainer(TrainerOptions options)
                 (run, best) = Checkpoint.Restore(resumeFrom, state, Optimizer);
                 // Checkpoints follow whole epochs, so other data or another batch size shows in the step count.
                 if (Optimizer.StepCount != (long)run.Epoch * stepsPerEpoch)
-                    PersistenceThrow.File(resumeFrom, $"the run took {Optimizer.StepCount} steps in {run.Epoch} epoch(s), but an epoch is {stepsPerEpoch} steps here; resume with the data and batch size it was trained with");
+                    FileThrow.File(resumeFrom, $"the run took {Optimizer.StepCount} steps in {run.Epoch} epoch(s), but an epoch is {stepsPerEpoch} steps here; resume with the data and batch size it was trained with");
             }
             var epochs = run.History.ToList();
             double trainSeconds = 0;

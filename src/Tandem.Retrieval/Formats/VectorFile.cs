@@ -1,3 +1,6 @@
+using Tandem.IO;
+
+
 namespace Tandem.Retrieval.Formats;
 
 /// <summary>A row-major matrix of vectors: <paramref name="Data"/> holds <paramref name="Rows"/> × <paramref name="Dimension"/> floats.</summary>
@@ -14,45 +17,29 @@ public sealed record VectorSet(float[] Data, int Rows, int Dimension)
 public static class VectorFile
 {
     /// <summary>Reads a <c>.npy</c> or <c>.fvecs</c> file.</summary>
-    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
-    /// <exception cref="InvalidDataException">The file is malformed or the extension unknown.</exception>
+    /// <exception cref="TandemFileException">The file is missing or malformed, or the extension unknown.</exception>
     public static VectorSet Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such vector file.", path);
+        if (!File.Exists(path)) FileThrow.File(path, "no such vector file; check the path");
         return Extension(path) switch
         {
             ".npy" => Npy.Read(path),
             ".fvecs" => Fvecs.Read(path),
-            var other => RetrievalThrow.BadFile<VectorSet>(path, $"unknown vector file extension '{other}'; use .npy or .fvecs."),
+            var other => FileThrow.File<VectorSet>(path, $"unknown vector file extension '{other}'; use .npy or .fvecs."),
         };
     }
 
     /// <summary>Writes a <c>.npy</c> or <c>.fvecs</c> file, chosen by extension.</summary>
-    /// <exception cref="ArgumentException">The extension is neither.</exception>
+    /// <exception cref="TandemFileException">The extension is neither, or the file cannot be written.</exception>
     public static void Write(string path, VectorSet vectors)
     {
         switch (Extension(path))
         {
             case ".npy": Npy.Write(path, vectors); break;
             case ".fvecs": Fvecs.Write(path, vectors); break;
-            default: RetrievalThrow.Argument($"{path}: unknown vector file extension; use .npy or .fvecs."); break;
+            default: FileThrow.File(path, "unknown vector file extension; use .npy or .fvecs"); break;
         }
     }
 
     static string Extension(string path) => Path.GetExtension(path).ToLowerInvariant();
-
-    /// <summary>Writes through a temporary file renamed into place, so readers never see half a file.</summary>
-    internal static void WriteAtomically(string path, Action<Stream> write)
-    {
-        string temp = Path.GetFullPath(path) + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20)) write(stream);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
 }

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using Tandem.IO;
 using Tandem.Retrieval.Ivf;
 using Tandem.Retrieval.Kernels;
 using Tandem.Retrieval.Persistence;
@@ -71,7 +73,7 @@ public sealed unsafe class IvfIndex : VectorIndex
     /// <summary>Learns the cells by seeded k-means (k-means++ seeding) and then the storage's codebooks on residuals. Needs exclusive access.</summary>
     protected override void TrainCore(ReadOnlySpan<float> vectors, int n)
     {
-        if (n < lists.Length) RetrievalThrow.Argument($"IVF{lists.Length} needs at least {lists.Length} training vectors, got {n}.");
+        if (n < lists.Length) RetrievalThrow.Input($"IVF{lists.Length} needs at least {lists.Length} training vectors, got {n}.");
         centroids = KMeans.Train(vectors, Dimension, lists.Length, new KMeansOptions { Seed = Seed, Spherical = StorageMetric == Metric.InnerProduct });
         PrepareCoarse();
         if (storage.IsTrained) return;
@@ -199,14 +201,11 @@ public sealed unsafe class IvfIndex : VectorIndex
         writer.Int(NProbe);
         writer.Int(Seed);
         writer.Int(centroids.Length);
-        writer.Values<float>(centroids);
+        writer.Array<float>("centroids", () => centroids);
         storage.Write(writer);
-        foreach (var list in lists)
-        {
-            writer.Int(list.Count);
-            writer.Values(list.Ids);
-            writer.Values(list.Codes);
-        }
+        foreach (var list in lists) writer.Int(list.Count);
+        writer.Section("list ids", s => { foreach (var list in lists) s.Write(MemoryMarshal.AsBytes(list.Ids)); });
+        writer.Section("list codes", s => { foreach (var list in lists) s.Write(list.Codes); });
     }
 
     internal static IvfIndex ReadBody(IndexReader reader, int dimension, Metric metric)
@@ -219,19 +218,24 @@ public sealed unsafe class IvfIndex : VectorIndex
         if (token == "Flat") index = WithFlat(dimension, listCount, metric, nprobe, seed);
         else if (token.StartsWith("PQ", StringComparison.Ordinal) && int.TryParse(token.AsSpan(2), out int m) && m > 0 && dimension % m == 0)
             index = WithPq(dimension, listCount, m, metric, nprobe, seed);
-        else return RetrievalThrow.BadFile<IvfIndex>(reader.Path, $"unknown IVF storage '{token}'.");
+        else return FileThrow.Corrupt<IvfIndex>(reader.Path, $"unknown IVF storage '{token}'");
         int centroidFloats = reader.Int("centroid floats", 0);
         if (centroidFloats != 0 && centroidFloats != listCount * dimension)
-            RetrievalThrow.BadFile(reader.Path, $"{centroidFloats} centroid values for {listCount} lists of dimension {dimension}.");
-        index.centroids = reader.Array<float>("centroids", centroidFloats);
+            FileThrow.Corrupt(reader.Path, $"{centroidFloats} centroid values for {listCount} lists of dimension {dimension}");
+        index.centroids = reader.Array<float>("centroids", centroidFloats).ToArray();
         if (centroidFloats > 0) index.PrepareCoarse();
         if (centroidFloats > 0 && index.storage is PqStorage) index.storage.Read(reader);
-        foreach (var list in index.lists)
+        var counts = new int[listCount];
+        long total = 0;
+        for (int l = 0; l < listCount; l++) total += counts[l] = reader.Int("IVF list length", 0);
+        int codeSize = index.storage.CodeSize;
+        long* ids = reader.Values<long>("list ids", total);
+        byte* codes = reader.Values<byte>("list codes", total * codeSize);
+        long at = 0;
+        for (int l = 0; l < listCount; l++)
         {
-            int count = reader.Int("IVF list length", 0);
-            var ids = reader.Array<long>("IVF list ids", count);
-            var codes = reader.Array<byte>("IVF list codes", (long)count * index.storage.CodeSize);
-            list.Load(ids, codes);
+            index.lists[l].Load(new ReadOnlySpan<long>(ids + at, counts[l]).ToArray(), new ReadOnlySpan<byte>(codes + at * codeSize, checked(counts[l] * codeSize)).ToArray());
+            at += counts[l];
         }
         return index;
     }

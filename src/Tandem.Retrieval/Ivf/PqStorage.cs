@@ -19,10 +19,10 @@ internal sealed unsafe class PqStorage(int dimension, int subQuantizers) : ListS
     public override void Encode(ReadOnlySpan<float> vectors, Span<byte> codes) => Quantizer.Encode(vectors, codes);
     public override ListScanner Scanner(Metric metric) => new PqScanner(Quantizer, metric == Metric.L2);
 
-    public override void Write(IndexWriter writer) => writer.Values(Quantizer.Codebooks);
+    public override void Write(IndexWriter writer) => writer.Array<float>("pq codebooks", () => Quantizer.Codebooks);
 
     public override void Read(IndexReader reader) =>
-        Quantizer.SetCodebooks(reader.Array<float>("PQ codebooks", (long)subQuantizers * ProductQuantizer.Centroids * Quantizer.SubDimension));
+        Quantizer.SetCodebooks(reader.Array<float>("pq codebooks", subQuantizers * ProductQuantizer.Centroids * Quantizer.SubDimension).ToArray());
 
     sealed class PqScanner(ProductQuantizer pq, bool l2) : ListScanner
     {

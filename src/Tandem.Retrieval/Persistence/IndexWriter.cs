@@ -1,61 +1,59 @@
-using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
+using Tandem.IO;
 using Tandem.Retrieval.Storage;
 
 namespace Tandem.Retrieval.Persistence;
 
-/// <summary>Writes an index body into a stream while hashing every byte for the trailer's checksum.</summary>
-internal sealed class IndexWriter(Stream stream)
+/// <summary>
+/// Plans an index's sections in a <see cref="TandemFileWriter"/>: small fields go, in order, into
+/// the <c>{prefix}header</c> section; each large array becomes a section of its own, whose bytes are
+/// read from the index when the file is saved.
+/// </summary>
+internal sealed class IndexWriter
 {
-    readonly XxHash64 hash = new();
+    readonly TandemFileWriter file;
+    readonly string prefix;
+    readonly MemoryStream header = new();
 
-    public long Position { get; private set; }
-
-    public void Bytes(ReadOnlySpan<byte> bytes)
+    public IndexWriter(TandemFileWriter file, string prefix)
     {
-        stream.Write(bytes);
-        hash.Append(bytes);
-        Position += bytes.Length;
+        this.file = file;
+        this.prefix = prefix;
+        file.Add(prefix + "header", SectionKind.Bytes, s => s.Write(header.GetBuffer(), 0, (int)header.Length));
     }
 
-    public void Values<T>(ReadOnlySpan<T> values) where T : unmanaged
-    {
-        var bytes = MemoryMarshal.AsBytes(values);
-        for (int at = 0; at < bytes.Length; at += 1 << 24) Bytes(bytes.Slice(at, Math.Min(1 << 24, bytes.Length - at)));
-    }
+    /// <summary>Small values, appended to the header.</summary>
+    public void Values<T>(ReadOnlySpan<T> values) where T : unmanaged => header.Write(MemoryMarshal.AsBytes(values));
 
     public void Int(int value) => Values<int>([value]);
-    public void Long(long value) => Values<long>([value]);
-    public void Float(float value) => Values<float>([value]);
 
     public void String(string value)
     {
         var bytes = Encoding.UTF8.GetBytes(value);
         Int(bytes.Length);
-        Bytes(bytes);
+        header.Write(bytes);
     }
 
-    /// <summary>Pads with zeros to a multiple of 64 bytes so mapped arrays are cache-line aligned.</summary>
-    public void Align()
-    {
-        Span<byte> zeros = stackalloc byte[64];
-        zeros.Clear();
-        Bytes(zeros[..(int)((64 - Position % 64) % 64)]);
-    }
+    /// <summary>A section <paramref name="field"/> holding what <paramref name="write"/> streams at save time.</summary>
+    public void Section(string field, Action<Stream> write) => file.Add(prefix + field, SectionKind.Bytes, write);
 
-    /// <summary>Writes a row count and the rows of <paramref name="array"/>, aligned for mapping.</summary>
-    public unsafe void Rows<T>(ChunkedArray<T> array) where T : unmanaged
+    /// <summary>A section <paramref name="field"/> holding the values <paramref name="values"/> returns at save time.</summary>
+    public void Array<T>(string field, Func<ReadOnlySpan<T>> values) where T : unmanaged =>
+        Section(field, s => s.Write(MemoryMarshal.AsBytes(values())));
+
+    /// <summary>A section <paramref name="field"/> holding the rows of <paramref name="array"/>.</summary>
+    public unsafe void Rows<T>(ChunkedArray<T> array, string field) where T : unmanaged => Section(field, s =>
     {
-        Int(array.Count);
-        Align();
+        int rowsPerWrite = Math.Max(1, (1 << 24) / (array.Width * sizeof(T))); // spans of at most 16 MB, far below int bytes
         for (int row = 0; row < array.Count;)
         {
-            int run = array.ContiguousFrom(row, int.MaxValue);
-            Values(new ReadOnlySpan<T>(array.Row(row), run * array.Width));
+            int run = array.ContiguousFrom(row, rowsPerWrite);
+            s.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<T>(array.Row(row), run * array.Width)));
             row += run;
         }
-    }
+    });
 
-    public ulong Checksum => hash.GetCurrentHashAsUInt64();
+    /// <summary>A writer for an index nested in this one, its sections under <c>{prefix}{name}/</c>.</summary>
+    public IndexWriter Nested(string name) => new(file, $"{prefix}{name}/");
 }

@@ -51,7 +51,7 @@ internal sealed unsafe class ChunkedArray<T> : IDisposable where T : unmanaged
         {
             int first = count;
             long needed = ((long)first + rows + RowsPerChunk - 1) >> Shift;
-            if (first + (long)rows > int.MaxValue) RetrievalThrow.InvalidOperation("An index holds at most 2^31-1 items.");
+            if (first + (long)rows > int.MaxValue) RetrievalThrow.Input("An index holds at most 2^31-1 items.");
             if (needed > chunks.Length)
             {
                 var grown = new nint[Math.Max(needed, chunks.Length * 2)];

@@ -4,7 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Tandem.Serving.Api;
 
 /// <summary>A bad request: answered with <see cref="Status"/> and a problem document naming <see cref="Field"/>.</summary>
-public sealed class RequestException(string field, string message, int status = 400) : Exception(message)
+public sealed class RequestException(string field, string message, int status = 400) : TandemException(message)
 {
     /// <summary>The request field at fault, as a JSON path without <c>$.</c> (e.g. <c>filter.ids[2]</c>), or <c>body</c>.</summary>
     public string Field { get; } = field;

@@ -16,7 +16,7 @@ public sealed class RedisEmbeddingStore : IDisposable
     long errors;
 
     /// <summary>Connects (in the background if the server is not up yet) to <paramref name="endpoint"/> (<c>HOST:PORT</c>).</summary>
-    /// <exception cref="ArgumentException">The endpoint is not HOST:PORT.</exception>
+    /// <exception cref="TandemException">The endpoint is not HOST:PORT.</exception>
     public RedisEmbeddingStore(string endpoint, TimeSpan ttl)
     {
         var options = new ConfigurationOptions
@@ -31,7 +31,7 @@ public sealed class RedisEmbeddingStore : IDisposable
         int colon = endpoint.LastIndexOf(':');
         // The client would take a bare name as a host on the default port: insist on both, as documented.
         if (colon < 1 || !int.TryParse(endpoint.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
-            throw new ArgumentException($"--redis '{endpoint}' is not HOST:PORT (e.g. 127.0.0.1:6379)");
+            throw new TandemException($"--redis '{endpoint}' is not HOST:PORT (e.g. 127.0.0.1:6379)");
         options.EndPoints.Add(endpoint[..colon], port);
         connection = ConnectionMultiplexer.Connect(options);
         this.ttl = ttl;

@@ -48,9 +48,9 @@ public class AucTests
     [Fact]
     public void OneClassOnlyIsAnError()
     {
-        var allPositive = Assert.Throws<ArgumentException>("labels", () => Auc.Compute([0.2f, 0.7f], [1, 1]));
+        var allPositive = Assert.Throws<TandemException>(() => Auc.Compute([0.2f, 0.7f], [1, 1]));
         Assert.Contains("all 2 labels are 1", allPositive.Message);
-        var allNegative = Assert.Throws<ArgumentException>("labels", () => Auc.Compute([0.2f, 0.7f], [0, 0]));
+        var allNegative = Assert.Throws<TandemException>(() => Auc.Compute([0.2f, 0.7f], [0, 0]));
         Assert.Contains("all 2 labels are 0", allNegative.Message);
     }
 

@@ -126,12 +126,12 @@ public class RankingEvaluatorTests
             () => RankingEvaluator.Evaluate(scorer, excluded, UserItemSets.FromPairs([0], [2], 2, 4)));
         Assert.Contains("4 items", mismatch.Message);
 
-        var nothing = Assert.Throws<ArgumentException>("heldOut",
+        var nothing = Assert.Throws<TandemException>(
             () => RankingEvaluator.Evaluate(scorer, excluded, UserItemSets.FromPairs([], [], 2, 3)));
         Assert.Contains("nothing to evaluate", nothing.Message);
 
         var nan = new DelegateScorer(2, 3, (user, row) => row.Fill(user == 1 ? float.NaN : 0));
-        var error = Assert.Throws<InvalidOperationException>(
+        var error = Assert.Throws<TandemException>(
             () => RankingEvaluator.Evaluate(nan, excluded, UserItemSets.FromPairs([0, 1], [2, 2], 2, 3), new RankingOptions { Threads = 2, BlockUsers = 1 }));
         Assert.Contains("user 1 a NaN score", error.Message);
 

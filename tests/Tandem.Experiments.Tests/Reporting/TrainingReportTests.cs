@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using Tandem.Evaluation.Ranking;
-using Tandem.Models.Reporting;
+using Tandem.IO;
 using Tandem.Experiments;
 using Tandem.Models.Training;
 using Tandem.Tests;

@@ -1,3 +1,4 @@
+using Tandem.IO;
 using Tandem.Models.Calibration;
 using Tandem.Models.Persistence;
 using Tandem.Tests;
@@ -85,6 +86,6 @@ public sealed class PlattScalingTests
         using var reader = TandemFileReader.Open(path, TandemFileKind.Model);
         Assert.Equal(["config", "features", "calibration"], reader.Sections.Select(s => s.Name));
         Assert.Equal([1, 2, 3, 250], reader.ReadBytes("features"));
-        Assert.Equal(1, reader.FormatVersion);
+        Assert.Equal(2, reader.FormatVersion);
     }
 }

@@ -1,3 +1,5 @@
+using Tandem.IO;
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Tandem.Models.Persistence;
 using Tandem.Models.Training;

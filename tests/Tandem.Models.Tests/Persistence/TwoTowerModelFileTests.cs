@@ -1,3 +1,4 @@
+using Tandem.IO;
 using Tandem.Models.Persistence;
 using Tandem.Models.Training;
 using Tandem.Tests;

@@ -1,5 +1,6 @@
-using Tandem.Models.Images;
+using Tandem.IO;
 using Tandem.Data.Schema;
+using Tandem.Models.Images;
 using Tandem.Data.Images;
 using Tandem.Models.Persistence;
 using Tandem.Tests;
@@ -129,7 +130,7 @@ public class ImageModuleTests
         using var temp = new TempDirectory();
         string path = temp.File("vectors.npy");
         File.WriteAllText(path, "not numpy");
-        var e = Assert.Throws<InvalidDataException>(() => PrecomputedVectors.FromNpy(Poster, path, 4, new Random(5)));
+        var e = Assert.Throws<TandemFileException>(() => PrecomputedVectors.FromNpy(Poster, path, 4, new Random(5)));
         Assert.Contains(path, e.Message);
     }
 }

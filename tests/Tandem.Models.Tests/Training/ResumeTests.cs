@@ -1,3 +1,4 @@
+using Tandem.IO;
 using Tandem.Models.Persistence;
 using Tandem.Models.Tests.Persistence;
 using Tandem.Tests;

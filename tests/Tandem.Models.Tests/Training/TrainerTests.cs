@@ -1,3 +1,4 @@
+using Tandem.IO;
 using Tandem.Data.Encoders;
 using Tandem.Data.Schema;
 using Tandem.Data.Splits;

@@ -1,3 +1,4 @@
+using Tandem.IO;
 using Tandem.Retrieval.Formats;
 
 namespace Tandem.Retrieval.Tests.Formats;
@@ -57,17 +58,17 @@ public sealed class VectorFileTests : IDisposable
     {
         var good = Convert.FromBase64String(NumpyFloat32);
         string path = Write("cut.npy", good[..^4]);
-        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => VectorFile.Read(path)).Message);
+        Assert.Contains("truncated", Assert.Throws<TandemFileException>(() => VectorFile.Read(path)).Message);
         path = Write("int.npy", System.Text.Encoding.Latin1.GetBytes(System.Text.Encoding.Latin1.GetString(good).Replace("<f4", "<i4")));
-        Assert.Contains("'<i4' is not supported", Assert.Throws<InvalidDataException>(() => VectorFile.Read(path)).Message);
+        Assert.Contains("'<i4' is not supported", Assert.Throws<TandemFileException>(() => VectorFile.Read(path)).Message);
         path = Write("x.npy", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-        Assert.Contains("not a .npy file", Assert.Throws<InvalidDataException>(() => VectorFile.Read(path)).Message);
+        Assert.Contains("not a .npy file", Assert.Throws<TandemFileException>(() => VectorFile.Read(path)).Message);
 
         string fvecs = Path.Combine(directory, "v.fvecs");
         Fvecs.Write(fvecs, new VectorSet(new float[8], 2, 4));
         var bytes = File.ReadAllBytes(fvecs);
         path = Write("cut.fvecs", bytes[..^2]);
-        Assert.Contains("not a whole number", Assert.Throws<InvalidDataException>(() => VectorFile.Read(path)).Message);
-        Assert.Contains("unknown vector file extension", Assert.Throws<InvalidDataException>(() => VectorFile.Read(Write("v.csv", [1]))).Message);
+        Assert.Contains("not a whole number", Assert.Throws<TandemFileException>(() => VectorFile.Read(path)).Message);
+        Assert.Contains("unknown vector file extension", Assert.Throws<TandemFileException>(() => VectorFile.Read(Write("v.csv", [1]))).Message);
     }
 }

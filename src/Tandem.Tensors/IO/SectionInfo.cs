@@ -1,4 +1,4 @@
-namespace Tandem.Models.Persistence;
+namespace Tandem.IO;
 
 /// <summary>One entry of a file's section table.</summary>
 /// <param name="Name">The section's unique name, e.g. <c>param/user_tower/fc1.weight</c>.</param>

@@ -1,4 +1,4 @@
-namespace Tandem.Models.Persistence;
+namespace Tandem.IO;
 
 /// <summary>What a Tandem binary file holds; each kind has its own four-byte magic number.</summary>
 public enum TandemFileKind
@@ -9,7 +9,7 @@ public enum TandemFileKind
     /// <summary>A training checkpoint (<c>TNDC</c>): weights, optimizer and trainer state.</summary>
     Checkpoint,
 
-    /// <summary>A vector index (<c>TNDX</c>).</summary>
+    /// <summary>A vector index (<c>TNDX</c>): its structure and its arrays, each a section.</summary>
     Index,
 
     /// <summary>Decoded, resized and normalised images (<c>TNDI</c>), a cache rebuilt when its sources change.</summary>

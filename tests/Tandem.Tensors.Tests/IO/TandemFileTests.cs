@@ -1,14 +1,11 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
-using Tandem.Data.Encoders;
-using Tandem.Data.Schema;
-using Tandem.Models.Persistence;
-using Tandem.Tensors;
+using Tandem.IO;
 
 using Tandem.Tests;
 
-namespace Tandem.Models.Tests.Persistence;
+namespace Tandem.Tensors.Tests.IO;
 
 public class TandemFileTests : IDisposable
 {
@@ -55,14 +52,14 @@ public class TandemFileTests : IDisposable
         for (int i = 0; i < tensors.Length; i++) writer.AddTensor($"t{i}", tensors[i]);
         writer.AddJson("config", new Config("x", 3, double.NaN));
         writer.AddBytes("empty", []);
-        var spec = new FeatureSpec("embedding", "embedding", FeatureKind.Vector, Tower.Item) { Dimension = 12 };
-        writer.AddEncoder("encoder/embedding", new PassThroughEncoder(spec));
+        writer.AddBytes("odd", [1, 2, 3]);
         string path = dir.File("all.tandem");
         writer.Save(path);
 
         using var reader = TandemFileReader.Open(path, TandemFileKind.Checkpoint);
-        Assert.Equal(1, reader.FormatVersion);
-        Assert.Equal(["t0", "t1", "t2", "t3", "config", "empty", "encoder/embedding"], reader.Sections.Select(s => s.Name));
+        Assert.Equal(2, reader.FormatVersion);
+        Assert.Equal(["t0", "t1", "t2", "t3", "config", "empty", "odd"], reader.Sections.Select(s => s.Name));
+        Assert.All(reader.Sections, s => Assert.Equal(0, s.Offset % 64));
         for (int i = 0; i < tensors.Length; i++)
         {
             var back = reader.ReadTensor($"t{i}");
@@ -73,7 +70,7 @@ public class TandemFileTests : IDisposable
         Assert.Equal("x", config.Name);
         Assert.True(double.IsNaN(config.Temperature));
         Assert.Empty(reader.ReadBytes("empty"));
-        Assert.Equal(12, reader.ReadEncoder("encoder/embedding", spec).Spec.Dimension);
+        Assert.Equal([1, 2, 3], reader.ReadBytes("odd"));
     }
 
     [Fact]
@@ -141,7 +138,7 @@ public class TandemFileTests : IDisposable
         byte[] bytes = File.ReadAllBytes(path);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), 3);
         File.WriteAllBytes(path, bytes);
-        Assert.Equal($"{path}: format version 3 is newer than this Tandem (1); upgrade Tandem to read it", Fails(path).Message);
+        Assert.Equal($"{path}: format version 3 is newer than this Tandem (2); upgrade Tandem to read it", Fails(path).Message);
     }
 
     /// <summary>Recomputes the table and file checksums so a doctored file reaches the checks behind them.</summary>
@@ -172,7 +169,7 @@ public class TandemFileTests : IDisposable
         BinaryPrimitives.WriteUInt64LittleEndian(bad.AsSpan(table + 4 + 2 + 6 + 1 + 8), 1UL << 62);
         Reseal(bad);
         File.WriteAllBytes(path, bad);
-        Assert.Contains("section 'config' claims bytes 16 to", Fails(path).Message);
+        Assert.Contains("section 'config' claims bytes 64 to", Fails(path).Message);
 
         // The table claims four billion sections.
         bad = (byte[])whole.Clone();
@@ -225,12 +222,13 @@ public class TandemFileTests : IDisposable
     [Fact]
     public void A_file_that_cannot_be_written_is_one_clear_error()
     {
-        string path = dir.File("no/such/dir/model.tandem");
+        File.WriteAllText(dir.File("plain"), "a file where a folder is needed");
+        string path = dir.File("plain/model.tandem");
         var writer = new TandemFileWriter(TandemFileKind.Model);
         writer.AddBytes("x", [1]);
         var e = Assert.Throws<TandemFileException>(() => writer.Save(path));
         Assert.StartsWith($"{path}: cannot write the file: ", e.Message);
-        Assert.IsType<DirectoryNotFoundException>(e.InnerException);
+        Assert.IsAssignableFrom<IOException>(e.InnerException);
     }
 
     [Fact]
@@ -243,6 +241,65 @@ public class TandemFileTests : IDisposable
         using var reader = TandemFileReader.Open(path, TandemFileKind.Model);
         Assert.Equal([42], reader.ReadBytes("only"));
         Assert.Single(reader.Sections);
+    }
+
+    [Fact]
+    public void A_version_1_file_without_padding_still_reads()
+    {
+        // Version 1 packed sections back to back from byte 16; built here by hand, byte for byte.
+        byte[] payload = [7, 8, 9];
+        var table = new List<byte>();
+        table.AddRange(BitConverter.GetBytes(1u));
+        table.AddRange(BitConverter.GetBytes((ushort)1));
+        table.Add((byte)'a');
+        table.Add((byte)SectionKind.Bytes);
+        table.AddRange(BitConverter.GetBytes(16UL));
+        table.AddRange(BitConverter.GetBytes((ulong)payload.Length));
+        table.AddRange(BitConverter.GetBytes(Crc64.HashToUInt64(payload)));
+        long tableOffset = 16 + payload.Length;
+        var bytes = new byte[tableOffset + table.Count + 24];
+        "TNDM"u8.CopyTo(bytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), 1);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(8), (ulong)bytes.Length);
+        payload.CopyTo(bytes, 16);
+        table.CopyTo(bytes, (int)tableOffset);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(bytes.Length - 24), (ulong)tableOffset);
+        Reseal(bytes);
+        string path = dir.File("v1.tandem");
+        File.WriteAllBytes(path, bytes);
+        using var reader = TandemFileReader.Open(path, TandemFileKind.Model);
+        Assert.Equal(1, reader.FormatVersion);
+        Assert.Equal(payload, reader.ReadBytes("a"));
+    }
+
+    [Fact]
+    public void A_mapped_reader_sees_the_same_validated_sections()
+    {
+        string path = WriteSample();
+        using var mapped = TandemFileReader.Map(path, TandemFileKind.Model);
+        using var opened = TandemFileReader.Open(path, TandemFileKind.Model);
+        Assert.Equal(opened.Sections, mapped.Sections);
+        Assert.Equal(opened.ReadBytes("rng"), mapped.ReadBytes("rng"));
+        var info = mapped.Section("rng", SectionKind.Bytes);
+        unsafe { Assert.Equal([1, 2, 3, 4, 5], new ReadOnlySpan<byte>(mapped.Pointer("rng", SectionKind.Bytes), (int)info.Length).ToArray()); }
+        Assert.Throws<InvalidOperationException>(() => { unsafe { Assert.True(opened.Pointer("rng", SectionKind.Bytes) != null); } });
+
+        byte[] bad = File.ReadAllBytes(path);
+        bad[info.Offset] ^= 1;
+        File.WriteAllBytes(path, bad);
+        Assert.Equal($"{path}: checksum mismatch in section 'rng' — the file is corrupt",
+            Assert.Throws<TandemFileException>(() => TandemFileReader.Map(path, TandemFileKind.Model).Dispose()).Message);
+        File.WriteAllBytes(path, []);
+        Assert.StartsWith($"{path}: the file is truncated", Assert.Throws<TandemFileException>(() => TandemFileReader.Map(path, TandemFileKind.Model).Dispose()).Message);
+    }
+
+    [Fact]
+    public void An_old_TANDEMIX_index_says_to_rebuild_it()
+    {
+        string path = dir.File("old.idx");
+        File.WriteAllBytes(path, [.. "TANDEMIX"u8, 1, 0, 0, 0, 0, 0, 0, 0, .. new byte[40]]);
+        Assert.Equal($"{path}: an index written by an older Tandem (format TANDEMIX), which this version no longer reads; rebuild the index",
+            Fails(path, TandemFileKind.Index).Message);
     }
 
     [Fact]

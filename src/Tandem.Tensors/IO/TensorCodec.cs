@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Tandem.Tensors;
 
-namespace Tandem.Models.Persistence;
+namespace Tandem.IO;
 
 /// <summary>
 /// A tensor section: u8 dtype (1 = float32), u8 rank, u16 zero, i32 dims[rank], then the
@@ -30,25 +30,25 @@ static class TensorCodec
     internal static int[] ReadShape(Stream stream, long length, string path, string section)
     {
         Span<byte> head = stackalloc byte[4 + 4 * MaxRank];
-        if (length < 4) PersistenceThrow.Corrupt(path, $"tensor section '{section}' is {length} bytes, too short for its header");
+        if (length < 4) FileThrow.Corrupt(path, $"tensor section '{section}' is {length} bytes, too short for its header");
         stream.ReadExactly(head[..4]);
-        if (head[0] != Float32) PersistenceThrow.Corrupt(path, $"tensor section '{section}' has unknown dtype {head[0]} (expected 1, float32)");
+        if (head[0] != Float32) FileThrow.Corrupt(path, $"tensor section '{section}' has unknown dtype {head[0]} (expected 1, float32)");
         int rank = head[1];
-        if (rank > MaxRank) PersistenceThrow.Corrupt(path, $"tensor section '{section}' claims rank {rank} (at most {MaxRank})");
-        if (length < 4 + 4L * rank) PersistenceThrow.Corrupt(path, $"tensor section '{section}' is {length} bytes, too short for a rank-{rank} shape");
+        if (rank > MaxRank) FileThrow.Corrupt(path, $"tensor section '{section}' claims rank {rank} (at most {MaxRank})");
+        if (length < 4 + 4L * rank) FileThrow.Corrupt(path, $"tensor section '{section}' is {length} bytes, too short for a rank-{rank} shape");
         stream.ReadExactly(head.Slice(4, 4 * rank));
         var shape = new int[rank];
         long elements = 1;
         for (int i = 0; i < rank; i++)
         {
             shape[i] = BinaryPrimitives.ReadInt32LittleEndian(head[(4 + 4 * i)..]);
-            if (shape[i] < 0) PersistenceThrow.Corrupt(path, $"tensor section '{section}' claims a negative dimension {shape[i]}");
+            if (shape[i] < 0) FileThrow.Corrupt(path, $"tensor section '{section}' claims a negative dimension {shape[i]}");
             elements *= shape[i];
-            if (elements > int.MaxValue) PersistenceThrow.Corrupt(path, $"tensor section '{section}' claims shape {PersistenceThrow.Shape(shape.AsSpan(0, i + 1))}…, more than {int.MaxValue} elements");
+            if (elements > int.MaxValue) FileThrow.Corrupt(path, $"tensor section '{section}' claims shape {FileThrow.Shape(shape.AsSpan(0, i + 1))}…, more than {int.MaxValue} elements");
         }
         long expected = 4 + 4L * rank + 4 * elements;
         if (expected != length)
-            PersistenceThrow.Corrupt(path, $"tensor section '{section}' of shape {PersistenceThrow.Shape(shape)} needs {expected} bytes but has {length}");
+            FileThrow.Corrupt(path, $"tensor section '{section}' of shape {FileThrow.Shape(shape)} needs {expected} bytes but has {length}");
         return shape;
     }
 

@@ -1,4 +1,4 @@
-namespace Tandem.Models.Persistence;
+namespace Tandem.IO;
 
 /// <summary>How a section's bytes are to be read. Stored in the section table as one byte.</summary>
 public enum SectionKind : byte
@@ -9,8 +9,7 @@ public enum SectionKind : byte
     /// <summary>UTF-8 JSON (configurations, trainer state).</summary>
     Json = 2,
 
-    /// <summary>A fitted feature encoder's saved state (<c>FeatureEncoder.Save</c>).</summary>
-    Encoder = 3,
+    // 3 is retired (a feature-encoder kind nothing wrote); never reuse it.
 
     /// <summary>A tensor: dtype, rank, shape, then little-endian data.</summary>
     Tensor = 4,

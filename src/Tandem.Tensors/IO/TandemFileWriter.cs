@@ -2,16 +2,14 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
-using Tandem.Data.Encoders;
 using Tandem.Tensors;
 
-namespace Tandem.Models.Persistence;
+namespace Tandem.IO;
 
 /// <summary>
 /// Collects named sections and writes them as one Tandem file (layout in <see cref="TandemFormat"/>).
-/// Sections are written only by <see cref="Save"/>, straight to a temporary file in the target's
-/// directory that is flushed to disk and then renamed over the target: a crash or an exception
-/// while saving leaves the previous file untouched and no partial file behind.
+/// Sections are written only by <see cref="Save"/>, through <see cref="AtomicFile"/>: a crash or an
+/// exception while saving leaves the previous file untouched and no partial file behind.
 /// Sections hold references to what they write (tensors, encoders) until <see cref="Save"/>.
 /// Thread safety: none; use from one thread.
 /// </summary>
@@ -43,8 +41,8 @@ public sealed class TandemFileWriter
         ArgumentNullException.ThrowIfNull(write);
         int bytes = Encoding.UTF8.GetByteCount(name);
         if (bytes == 0 || bytes > TandemFormat.MaxNameBytes)
-            PersistenceThrow.Argument($"Section name '{name}' is {bytes} UTF-8 bytes; it must be 1 to {TandemFormat.MaxNameBytes}.", nameof(name));
-        if (!names.Add(name)) PersistenceThrow.Argument($"Section '{name}' was added twice; section names must be unique.", nameof(name));
+            FileThrow.Argument($"Section name '{name}' is {bytes} UTF-8 bytes; it must be 1 to {TandemFormat.MaxNameBytes}.", nameof(name));
+        if (!names.Add(name)) FileThrow.Argument($"Section '{name}' was added twice; section names must be unique.", nameof(name));
         sections.Add((name, kind, write));
     }
 
@@ -67,46 +65,18 @@ public sealed class TandemFileWriter
     public void AddTensor(string name, Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        if (tensor.Rank > TensorCodec.MaxRank) PersistenceThrow.Argument($"Tensor '{name}' has rank {tensor.Rank}; files hold rank {TensorCodec.MaxRank} at most.", nameof(tensor));
+        if (tensor.Rank > TensorCodec.MaxRank) FileThrow.Argument($"Tensor '{name}' has rank {tensor.Rank}; files hold rank {TensorCodec.MaxRank} at most.", nameof(tensor));
         Add(name, SectionKind.Tensor, s => TensorCodec.Write(s, tensor));
     }
 
-    /// <summary>Adds a fitted encoder's state (<see cref="FeatureEncoder.Save(Stream)"/>).</summary>
-    public void AddEncoder(string name, FeatureEncoder encoder)
-    {
-        ArgumentNullException.ThrowIfNull(encoder);
-        Add(name, SectionKind.Encoder, encoder.Save);
-    }
-
     /// <summary>
-    /// Writes every section to <paramref name="path"/> atomically: to a temporary file beside it,
-    /// flushed to disk, then renamed over <paramref name="path"/>. If anything throws, the temporary
-    /// file is deleted, the exception propagates and <paramref name="path"/> is as it was.
+    /// Writes every section to <paramref name="path"/> atomically (<see cref="AtomicFile.Write"/>).
+    /// If anything throws, the exception propagates and <paramref name="path"/> is as it was.
     /// </summary>
-    /// <exception cref="TandemFileException">The file cannot be written (missing or read-only directory, full disk, …); the inner exception says why.</exception>
-    public void Save(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                WriteTo(file);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e)
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            if (e is IOException or UnauthorizedAccessException) PersistenceThrow.File(path, $"cannot write the file: {e.Message}", e);
-            throw;
-        }
-    }
+    /// <exception cref="TandemFileException">The file cannot be written (read-only directory, full disk, …); the inner exception says why.</exception>
+    public void Save(string path) => AtomicFile.Write(path, WriteTo);
 
-    void WriteTo(FileStream file)
+    void WriteTo(Stream file)
     {
         var fileCrc = new Crc64();
         Span<byte> header = stackalloc byte[TandemFormat.HeaderSize];
@@ -114,8 +84,13 @@ public sealed class TandemFileWriter
         var hashing = new HashingStream(file, fileCrc);
         var entries = new (long Offset, long Length, ulong Crc)[sections.Count];
         long offset = TandemFormat.HeaderSize;
+        Span<byte> padding = stackalloc byte[TandemFormat.Alignment];
+        padding.Clear();
         for (int i = 0; i < sections.Count; i++)
         {
+            long start = TandemFormat.SectionStart(offset, TandemFormat.Version);
+            hashing.Write(padding[..(int)(start - offset)]);
+            offset = start;
             hashing.StartSection();
             sections[i].Write(hashing);
             entries[i] = (offset, hashing.SectionLength, hashing.SectionCrc);

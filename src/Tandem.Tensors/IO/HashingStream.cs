@@ -1,6 +1,6 @@
 using System.IO.Hashing;
 
-namespace Tandem.Models.Persistence;
+namespace Tandem.IO;
 
 /// <summary>
 /// A write-only pass-through that feeds every byte to a section checksum and the file checksum
