@@ -1,4 +1,3 @@
-using Tandem.Models.Images;
 using Tandem.Data.Schema;
 using Tandem.Data.Images;
 using Tandem.Models.Towers;

@@ -1,5 +1,4 @@
 using Tandem.Models;
-using Tandem.Models.Images;
 using System.Diagnostics;
 using Tandem.Data.Datasets;
 using Tandem.Data.Schema;

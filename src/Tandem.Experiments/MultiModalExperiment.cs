@@ -1,6 +1,5 @@
 using Tandem.Data.Splits;
 using Tandem.Models;
-using Tandem.Models.Images;
 using System.Diagnostics;
 using Tandem.Data.Batching;
 using Tandem.Data.Datasets;

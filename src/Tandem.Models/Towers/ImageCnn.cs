@@ -1,6 +1,5 @@
 using Tandem.Data.Schema;
 using Tandem.Data.Images;
-using Tandem.Models.Images;
 using Tandem.Tensors;
 using Tandem.Tensors.Autograd;
 

@@ -1,6 +1,5 @@
 using Tandem.IO;
 using Tandem.Data.Schema;
-using Tandem.Models.Images;
 using Tandem.Data.Images;
 using Tandem.Models.Persistence;
 using Tandem.Tests;

@@ -1,9 +1,8 @@
-using Tandem.Models.Images;
 using Tandem.Data.Images;
 using Tandem.Tests;
 using static Tandem.Tests.ImageFixtures;
 
-namespace Tandem.Models.Tests;
+namespace Tandem.Data.Tests.Images;
 
 /// <summary>The image pipeline on real JPEGs: Flickr8k photos and MovieLens posters.</summary>
 public class ImageStoreTests

@@ -3,9 +3,8 @@ using System.Text;
 using Tandem.IO;
 using Tandem.Tensors;
 
-using Tandem.Data.Images;
 
-namespace Tandem.Models.Images;
+namespace Tandem.Data.Images;
 
 /// <summary>
 /// Every item's image decoded, resized and normalised once (<see cref="ImageDecoder"/>) and held in
