@@ -8,14 +8,10 @@ using Tandem.Tensors.Optimizers;
 
 namespace Tandem.Models.Tests.Persistence;
 
-[CollectionDefinition(nameof(SingleThreadCollection), DisableParallelization = true)]
-public class SingleThreadCollection;
-
 /// <summary>
 /// A tiny two-tower model (sparse user and item tables, a dense projection with bias) trained
 /// with lazy Adam on batches drawn from a xorshift generator whose state is checkpointed too.
 /// </summary>
-[Collection(nameof(SingleThreadCollection))] // sets the process-wide Threads.Count
 public class CheckpointTests : IDisposable
 {
     const int Users = 13, Items = 17, Dim = 6, Batch = 5;
@@ -111,9 +107,7 @@ public class CheckpointTests : IDisposable
     public void Restored_training_continues_bit_for_bit()
     {
         const int total = 12, before = 5;
-        int threads = Threads.Count;
-        Threads.Count = 1;
-        try
+        using (Threads.Use(1))
         {
             using var straight = new Run();
             straight.Train(total);
@@ -138,10 +132,6 @@ public class CheckpointTests : IDisposable
             resumed.Train(total - before);
 
             AssertBitIdentical(straight, resumed);
-        }
-        finally
-        {
-            Threads.Count = threads;
         }
     }
 

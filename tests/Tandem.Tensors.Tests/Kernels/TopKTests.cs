@@ -2,7 +2,6 @@ namespace Tandem.Tensors.Tests.Kernels;
 
 using Kernels = Tandem.Tensors.Kernels.Kernels;
 
-[Collection(TestData.ThreadCountCollection)]
 public class TopKTests
 {
     /// <summary>A full sort by value descending, then column ascending, cut to k and padded.</summary>
