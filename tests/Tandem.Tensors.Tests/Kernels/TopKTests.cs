@@ -49,6 +49,17 @@ public class TopKTests
     }
 
     [Fact]
+    public void NaNIsNeverSelected()
+    {
+        float[] x = [1, float.NaN, 3, float.NaN, 2];
+        var values = new float[4];
+        var indices = new int[4];
+        Kernels.TopK(x, 5, 4, values, indices);
+        Assert.Equal([2, 4, 0, -1], indices);
+        Assert.Equal([3f, 2, 1, float.NegativeInfinity], values);
+    }
+
+    [Fact]
     public void SeveralThreadsMatchOneThread()
     {
         const int rows = 700, cols = 129, k = 5;
