@@ -16,7 +16,7 @@ public static unsafe class Distance
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
     /// <exception cref="NotSupportedException"><paramref name="level"/> is not supported by this CPU.</exception>
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, SimdLevel? level = null) =>
-        -Run(a, b, Metric.InnerProduct, level);
+        -Run(a, b, Metric.InnerProduct, level); // the internal inner-product distance is -dot
 
     /// <summary><c>result = Σ (a[i] - b[i])²</c> at <paramref name="level"/> (default: the best this CPU runs).</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>

@@ -6,8 +6,8 @@ public static partial class Kernels
     /// The <paramref name="k"/> largest values of each row and their column indices, best first:
     /// <c>values[r, j]</c> is the j-th largest of row r and <c>indices[r, j]</c> its column, equal values
     /// ordered by the lower column. When k exceeds cols the row is padded with <c>-inf</c> and index -1.
-    /// A partial selection through <see cref="Tandem.Tensors.TopK{TId}"/>, with whole vectors below the k-th largest value
-    /// skipped by one comparison; O(cols + k log k · hits). NaN values are never selected.
+    /// A partial selection through <see cref="Tandem.Tensors.TopK{TId}"/>, with whole vectors below the
+    /// k-th largest value skipped by one comparison; O(cols + k log k · hits). NaN values are never selected.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="cols"/> is not positive, or <paramref name="k"/> is negative.</exception>
     /// <exception cref="ArgumentException"><paramref name="x"/> is not whole rows, or <paramref name="values"/> or
@@ -29,10 +29,10 @@ public static partial class Kernels
 }
 
 /// <summary>
-/// One row of top-k through the shared <see cref="Tandem.Tensors.TopK{TId}"/>, keyed by negated value so its k smallest
-/// keys are the k largest values, equal values by the lower column. Once k values are kept, whole vectors
-/// not above the worst of them are skipped by one comparison; columns arrive in ascending order, so an
-/// equal value (a higher column) never enters.
+/// One row of top-k through the shared <see cref="Tandem.Tensors.TopK{TId}"/>, keyed by negated value so
+/// its k smallest keys are the k largest values, equal values by the lower column. Once k values are
+/// kept, whole vectors not above the worst of them are skipped by one comparison; columns arrive in
+/// ascending order, so an equal value (a higher column) never enters.
 /// </summary>
 internal readonly unsafe struct TopKRowOperator(float* x, int cols, int k, float* values, int* indices) : IRowOperator
 {
