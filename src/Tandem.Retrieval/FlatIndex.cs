@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Tandem.Retrieval.Kernels;
 using Tandem.Retrieval.Persistence;
@@ -184,6 +185,8 @@ public sealed unsafe class FlatIndex : VectorIndex
     }
 
     /// <summary>Pushes every distance up to the heap's threshold; a whole vector of distances above it is turned away by one comparison.</summary>
+    // Inlined so the dispatch folds away and a row costs one call, as it is made for every query row of every item block.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void KeepBest(ReadOnlySpan<float> row, long* label, TopK<long> heap, IdFilter? filter)
     {
         fixed (float* p = row)
@@ -200,15 +203,16 @@ public sealed unsafe class FlatIndex : VectorIndex
         float threshold = heap.Threshold;
         int w = TSimd.Count, j = 0;
         for (; j <= n - w; j += w)
-        {
-            if (!TSimd.AnyLessThanOrEqual(TSimd.Load(row + j), threshold)) continue;
-            for (int at = j; at < j + w; at++)
+            // Only the lanes at or below the threshold, one set bit each.
+            for (uint below = TSimd.LessThanOrEqualMask(TSimd.Load(row + j), threshold); below != 0; below &= below - 1)
+            {
+                int at = j + System.Numerics.BitOperations.TrailingZeroCount(below);
                 if (row[at] <= threshold && (filter == null || filter.Allows(label[at])))
                 {
                     heap.Push(row[at], label[at]);
                     threshold = heap.Threshold;
                 }
-        }
+            }
         for (; j < n; j++)
             if (row[j] <= threshold && (filter == null || filter.Allows(label[j])))
             {

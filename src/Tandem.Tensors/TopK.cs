@@ -65,21 +65,29 @@ public sealed class TopK<TId> where TId : struct, IBinaryInteger<TId>, ISignedNu
     }
 
     /// <summary>Offers a pair: kept when fewer than K are kept, or when it is smaller than the worst kept pair, which it then replaces.</summary>
+    // Only the tests are inlined: the heap work is a call away, so a scan loop that calls this keeps its
+    // registers (inlined, it made the IVF-PQ code scan spill its loop variables).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(float key, TId id)
     {
-        if (Count < K)
-        {
-            if (float.IsNaN(key)) return;
-            if (Count == keys.Length) Grow();
-            SiftUp(Count++, key, id);
-            if (Count == K) threshold = keys[0];
-        }
-        else if (key < threshold || (key == threshold && id < ids[0]))
-        {
-            SiftDown(key, id, Count);
-            threshold = keys[0];
-        }
+        if (Count < K) Insert(key, id);
+        else if (key < threshold || (key == threshold && id < ids[0])) ReplaceLargest(key, id);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void Insert(float key, TId id)
+    {
+        if (float.IsNaN(key)) return;
+        if (Count == keys.Length) Grow();
+        SiftUp(Count++, key, id);
+        if (Count == K) threshold = keys[0];
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void ReplaceLargest(float key, TId id)
+    {
+        SiftDown(key, id, Count);
+        threshold = keys[0];
     }
 
     /// <summary>Removes the largest pair (<see cref="Largest"/>); <see cref="Count"/> must be positive.</summary>
@@ -131,7 +139,6 @@ public sealed class TopK<TId> where TId : struct, IBinaryInteger<TId>, ISignedNu
     static bool After(float keyA, TId idA, float keyB, TId idB) => keyA > keyB || (keyA == keyB && idA > idB);
 
     /// <summary>Places the pair at free slot <paramref name="i"/>, moving larger parents down.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void SiftUp(int i, float key, TId id)
     {
         while (i > 0)
