@@ -65,8 +65,8 @@ public sealed class TopK<TId> where TId : struct, IBinaryInteger<TId>, ISignedNu
     }
 
     /// <summary>Offers a pair: kept when fewer than K are kept, or when it is smaller than the worst kept pair, which it then replaces.</summary>
-    // Only the tests are inlined: the heap work is a call away, so a scan loop that calls this keeps its
-    // registers (inlined, it made the IVF-PQ code scan spill its loop variables).
+    // Only the tests are inlined: in a scan most pairs are turned away, and the rare heap work is a call
+    // away, so the scan loops that call this stay small.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(float key, TId id)
     {
