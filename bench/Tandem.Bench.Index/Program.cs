@@ -59,7 +59,7 @@ List<object> Sweep(VectorIndex index, IEnumerable<(string Name, SearchOptions Op
 }
 
 double baseline = RssMb();
-Threads.Count = buildThreads;
+var buildScope = Threads.Use(buildThreads);
 var build = Stopwatch.StartNew();
 double buildCpu = ProcessCpuSeconds();
 // --index PATH: load the index from PATH when it exists, else build it and save it there (for quick search-only reruns).
@@ -81,6 +81,7 @@ if (!loaded)
 double buildSeconds = build.Elapsed.TotalSeconds;
 buildCpu = ProcessCpuSeconds() - buildCpu;
 double memory = RssMb() - baseline;
+buildScope.Dispose();
 
 List<object> points;
 if (kind == "flat")
@@ -107,7 +108,7 @@ if (kind == "flat")
 }
 else
 {
-    Threads.Count = 1;
+    using var searchScope = Threads.Use(1);
     points = kind == "hnsw"
         ? Sweep(built, new[] { 16, 24, 32, 48, 64, 96, 128 }.Select(ef => ($"efSearch={ef}", new SearchOptions { EfSearch = ef, Threads = 1 })))
         : Sweep(built, new[] { 8, 16, 32, 64, 128 }.Select(p => ($"nprobe={p}", new SearchOptions { NProbe = p, Threads = 1 })));

@@ -78,7 +78,7 @@ static unsafe class GemmBenchmark
     /// <summary>Prints one row of the table and returns its ratio and best/best.</summary>
     static (double Median, double Best) RunCase(int m, int k, int n, bool transB, int threads, int reps, double minMs, int settleMs)
     {
-        Threads.Count = threads;
+        using var scope = Threads.Use(threads);
         OpenBlas.SetNumThreads(threads);
         var random = new Random(42);
         float[] a = Values(random, m * k), b = Values(random, k * n);

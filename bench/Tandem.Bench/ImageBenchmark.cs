@@ -35,7 +35,7 @@ static class ImageBenchmark
             foreach (var f in files) ImageDecoder.Load(f, f, options, pixels);
         }
 
-        Threads.Count = threads;
+        using var scope = Threads.Use(threads);
         var store = ImageStore.Build(files.Take(Batch).Select(f => new ImageSource(f, f)).ToArray(), options);
         var cnn = new ImageCnn(new FeatureSpec("image", "image", FeatureKind.Image, Tower.Item), store, new ImageCnnOptions(), new Random(1));
         using var adam = new Adam(cnn.Parameters, 1e-3f);

@@ -21,7 +21,7 @@ static class MlpBenchmark
         int steps = int.Parse(Args.Option(args, "--steps", "50"));
         string python = Args.Option(args, "--python", "/usr/bin/python3");
         string script = Path.Combine(AppContext.BaseDirectory, "torch_mlp_step.py");
-        Threads.Count = threads;
+        using var scope = Threads.Use(threads);
 
         var random = new Random(42);
         using var w1 = new Parameter("w1", Tensor.From(Values(random, In * Hidden, 1 / MathF.Sqrt(In)), In, Hidden));

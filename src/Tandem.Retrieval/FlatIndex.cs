@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Tandem.Retrieval.Kernels;
 using Tandem.Retrieval.Persistence;
@@ -72,12 +73,14 @@ public sealed unsafe class FlatIndex : VectorIndex
     /// <summary>Searches exactly. Safe concurrently with other searches.</summary>
     protected override void SearchCore(ReadOnlySpan<float> queries, int n, int k, Span<float> distances, Span<long> ids, SearchOptions options)
     {
-        int threads = ThreadsFor(options);
+        int threads = Threads.Count;
         if (n >= BatchMinimum * Math.Min(threads, 2)) SearchBatch(queries, n, k, distances, ids, threads, options.Filter);
         else
             for (int q = 0; q < n; q++)
                 SearchOne(queries.Slice(q * Dimension, Dimension), k, distances.Slice(q * k, k), ids.Slice(q * k, k), threads, options.Filter);
     }
+
+    [ThreadStatic] static TopK<long>? scanHeap;
 
     void SearchOne(ReadOnlySpan<float> query, int k, Span<float> distances, Span<long> ids, int threads, IdFilter? filter)
     {
@@ -86,16 +89,16 @@ public sealed unsafe class FlatIndex : VectorIndex
         var q = query.ToArray();
         if (parts <= 1)
         {
-            var heap = TopK.ForThread(k);
+            var heap = scanHeap ??= new TopK<long>(k);
+            heap.Reset(k);
             fixed (float* pq = q) Scan(pq, 0, count, heap, filter);
             heap.Drain(distances, ids);
             return;
         }
-        var heaps = new TopK[parts];
+        var heaps = new TopK<long>[parts];
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, p =>
         {
-            var heap = new TopK();
-            heap.Reset(k);
+            var heap = new TopK<long>(k);
             fixed (float* pq = q) Scan(pq, (int)((long)count * p / parts), (int)((long)count * (p + 1) / parts), heap, filter);
             heaps[p] = heap;
         });
@@ -104,7 +107,7 @@ public sealed unsafe class FlatIndex : VectorIndex
     }
 
     /// <summary>Distances from <paramref name="query"/> to slots <paramref name="from"/>..<paramref name="to"/>-1, kept in <paramref name="heap"/>.</summary>
-    internal void Scan(float* query, int from, int to, TopK heap, IdFilter? filter)
+    internal void Scan(float* query, int from, int to, TopK<long> heap, IdFilter? filter)
     {
         var distance = Distance.For(StorageMetric, Simd.Best);
         int d = Dimension;
@@ -117,7 +120,7 @@ public sealed unsafe class FlatIndex : VectorIndex
             for (int r = 0; r < run; r++, row += d)
             {
                 float dist = distance(query, row, d);
-                if (dist < threshold && (filter == null || filter.Allows(label[r])))
+                if (dist <= threshold && (filter == null || filter.Allows(label[r])))
                 {
                     heap.Push(dist, label[r]);
                     threshold = heap.Threshold;
@@ -148,8 +151,8 @@ public sealed unsafe class FlatIndex : VectorIndex
 
     void SearchBlock(ReadOnlySpan<float> queries, int rows, int k, Span<float> distances, Span<long> ids, IdFilter? filter)
     {
-        var heaps = new TopK[rows];
-        for (int r = 0; r < rows; r++) { heaps[r] = new TopK(); heaps[r].Reset(k); }
+        var heaps = new TopK<long>[rows];
+        for (int r = 0; r < rows; r++) heaps[r] = new TopK<long>(k);
         var products = new float[rows * ItemBlock];
         bool l2 = norms != null;
         int count = vectors.Count;
@@ -181,29 +184,37 @@ public sealed unsafe class FlatIndex : VectorIndex
         }
     }
 
-    /// <summary>Pushes every distance below the heap's threshold; 16 at a time are rejected by one vector compare.</summary>
-    static void KeepBest(ReadOnlySpan<float> row, long* label, TopK heap, IdFilter? filter)
+    /// <summary>Pushes every distance up to the heap's threshold; a whole vector of distances above it is turned away by one comparison.</summary>
+    // Inlined so the dispatch folds away and a row costs one call, as it is made for every query row of every item block.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void KeepBest(ReadOnlySpan<float> row, long* label, TopK<long> heap, IdFilter? filter)
+    {
+        fixed (float* p = row)
+            switch (Simd.Best)
+            {
+                case SimdLevel.Avx512: KeepBest<Avx512Simd, Vector512<float>>(p, row.Length, label, heap, filter); break;
+                case SimdLevel.Avx2: KeepBest<Avx2Simd, Vector256<float>>(p, row.Length, label, heap, filter); break;
+                default: KeepBest<ScalarSimd, float>(p, row.Length, label, heap, filter); break;
+            }
+    }
+
+    static void KeepBest<TSimd, TVec>(float* row, int n, long* label, TopK<long> heap, IdFilter? filter) where TSimd : ISimd<TVec> where TVec : struct
     {
         float threshold = heap.Threshold;
-        int j = 0;
-        if (Vector512.IsHardwareAccelerated)
-            fixed (float* p = row)
-                for (; j <= row.Length - 16; j += 16)
+        int w = TSimd.Count, j = 0;
+        for (; j <= n - w; j += w)
+            // Only the lanes at or below the threshold, one set bit each.
+            for (uint below = TSimd.LessThanOrEqualMask(TSimd.Load(row + j), threshold); below != 0; below &= below - 1)
+            {
+                int at = j + System.Numerics.BitOperations.TrailingZeroCount(below);
+                if (row[at] <= threshold && (filter == null || filter.Allows(label[at])))
                 {
-                    ulong below = Vector512.LessThan(Vector512.Load(p + j), Vector512.Create(threshold)).ExtractMostSignificantBits();
-                    while (below != 0)
-                    {
-                        int at = j + System.Numerics.BitOperations.TrailingZeroCount(below);
-                        below &= below - 1;
-                        if (p[at] < threshold && (filter == null || filter.Allows(label[at])))
-                        {
-                            heap.Push(p[at], label[at]);
-                            threshold = heap.Threshold;
-                        }
-                    }
+                    heap.Push(row[at], label[at]);
+                    threshold = heap.Threshold;
                 }
-        for (; j < row.Length; j++)
-            if (row[j] < threshold && (filter == null || filter.Allows(label[j])))
+            }
+        for (; j < n; j++)
+            if (row[j] <= threshold && (filter == null || filter.Allows(label[j])))
             {
                 heap.Push(row[j], label[j]);
                 threshold = heap.Threshold;

@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Tandem.IO;
 using Tandem.Retrieval.Kernels;
 using Tandem.Retrieval.Persistence;
 using Tandem.Retrieval.Storage;
 using Tandem.Tensors;
+using Tandem.Tensors.Kernels;
 
 namespace Tandem.Retrieval;
 
@@ -38,7 +40,6 @@ public sealed unsafe class HnswIndex : VectorIndex
     readonly object entryLock = new();
     readonly Random levelRandom;
     readonly delegate*<float*, float*, int, float> distance;
-    readonly InlineDistanceKind kernel;
     int entryPoint = -1, maxLevel = -1;
     long deletedCount;
 
@@ -68,7 +69,6 @@ public sealed unsafe class HnswIndex : VectorIndex
         links0 = new ChunkedArray<int>(maxLinks0 + 1);
         for (int i = 0; i < locks.Length; i++) locks[i] = new object();
         distance = Distance.For(StorageMetric, Simd.Best);
-        kernel = InlineDistance.For(StorageMetric, Simd.Best);
     }
 
     /// <summary>Links per node above level 0.</summary>
@@ -190,18 +190,18 @@ public sealed unsafe class HnswIndex : VectorIndex
 
     /// <summary>
     /// Best-first search of one layer from <paramref name="entry"/>, leaving at most <paramref name="ef"/> results in
-    /// <c>context.Results</c> (a max-heap by distance). Removed or filtered-out nodes are walked through but not kept.
+    /// <c>context.Results</c> (the nearest kept). Removed or filtered-out nodes are walked through but not kept.
     /// </summary>
     void SearchLayer(SearchContext context, float* q, int entry, float entryDistance, int ef, int layer, IdFilter? filter, bool includeDeleted)
     {
-        switch (kernel)
+        switch (StorageMetric == Metric.L2, Simd.Best)
         {
-            case InlineDistanceKind.NegDot512: SearchLayer<NegDot512>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
-            case InlineDistanceKind.NegDot256: SearchLayer<NegDot256>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
-            case InlineDistanceKind.NegDotScalar: SearchLayer<NegDotScalar>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
-            case InlineDistanceKind.L2512: SearchLayer<L2512>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
-            case InlineDistanceKind.L2256: SearchLayer<L2256>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
-            default: SearchLayer<L2Scalar>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
+            case (false, SimdLevel.Avx512): SearchLayer<NegativeDot<Avx512Simd, Vector512<float>>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
+            case (false, SimdLevel.Avx2): SearchLayer<NegativeDot<Avx2Simd, Vector256<float>>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
+            case (false, _): SearchLayer<NegativeDot<ScalarSimd, float>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
+            case (true, SimdLevel.Avx512): SearchLayer<SquaredL2<Avx512Simd, Vector512<float>>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
+            case (true, SimdLevel.Avx2): SearchLayer<SquaredL2<Avx2Simd, Vector256<float>>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
+            default: SearchLayer<SquaredL2<ScalarSimd, float>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
         }
     }
 
@@ -212,11 +212,13 @@ public sealed unsafe class HnswIndex : VectorIndex
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void SearchLayer<TDistance>(SearchContext context, float* q, int entry, float entryDistance, int ef, int layer, IdFilter? filter, bool includeDeleted)
-        where TDistance : struct, IInlineDistance
+        where TDistance : struct, IDistance
     {
+        // Candidates are keyed by negated distance, so the queue's largest is the nearest; results keep the ef nearest.
         var candidates = context.Candidates;
         var results = context.Results;
-        candidates.Clear(); results.Clear();
+        candidates.Reset(int.MaxValue);
+        results.Reset(ef);
         context.NewVisit(labels.Count);
         context.Visit(entry);
         int[] marks = context.Marks;
@@ -225,18 +227,18 @@ public sealed unsafe class HnswIndex : VectorIndex
         bool checkDeleted = !includeDeleted && Interlocked.Read(ref deletedCount) > 0;
         bool anyExcluded = filter != null || checkDeleted;
         float bound = float.PositiveInfinity;
-        if (Keeps(entry, filter, !checkDeleted)) { results.Push(-entryDistance, entry); bound = entryDistance; }
-        candidates.Push(entryDistance, entry);
+        if (Keeps(entry, filter, !checkDeleted)) { results.Push(entryDistance, entry); bound = entryDistance; }
+        candidates.Push(-entryDistance, entry);
         int maxLinks = layer == 0 ? maxLinks0 : m;
         int d = Dimension;
         int prefetchBytes = Math.Min(d * sizeof(float), MaxPrefetchBytes);
         int* fresh = stackalloc int[maxLinks];
         while (candidates.Count > 0)
         {
-            float nearest = candidates.TopKey;
+            float nearest = -candidates.Largest;
             if (nearest > bound && (results.Count == ef || !anyExcluded)) break;
-            int current = candidates.TopNode;
-            candidates.Pop();
+            int current = candidates.LargestId;
+            candidates.RemoveLargest();
             int* links = Links(current, layer);
             int count = Math.Min(Volatile.Read(ref links[0]), maxLinks);
             int found = 0;
@@ -261,16 +263,15 @@ public sealed unsafe class HnswIndex : VectorIndex
                 float dist = TDistance.Of(q, Vector(next), d);
                 if (results.Count < ef || dist < bound)
                 {
-                    candidates.Push(dist, next);
+                    candidates.Push(-dist, next);
                     if (Keeps(next, filter, !checkDeleted))
                     {
-                        results.Push(-dist, next);
-                        if (results.Count > ef) results.Pop();
-                        bound = -results.TopKey;
+                        results.Push(dist, next);
+                        if (results.Count > 0) bound = results.Largest; // empty only if dist was NaN
                     }
                 }
             }
-            if (layer == 0 && candidates.Count > 0 && Sse.IsSupported) Sse.Prefetch0(links0.Row(candidates.TopNode));
+            if (layer == 0 && candidates.Count > 0 && Sse.IsSupported) Sse.Prefetch0(links0.Row(candidates.LargestId));
         }
     }
 
@@ -347,7 +348,7 @@ public sealed unsafe class HnswIndex : VectorIndex
     protected override void SearchCore(ReadOnlySpan<float> queries, int n, int k, Span<float> distances, Span<long> ids, SearchOptions options)
     {
         int ef = Math.Max(options.EfSearch > 0 ? options.EfSearch : EfSearch, k);
-        int threads = Math.Min(ThreadsFor(options), n);
+        int threads = Math.Min(Threads.Count, n);
         if (threads <= 1)
         {
             for (int q = 0; q < n; q++)
@@ -378,12 +379,12 @@ public sealed unsafe class HnswIndex : VectorIndex
             SearchLayer(context, q, entry, entryDistance, ef, 0, filter, includeDeleted: false);
         }
         var results = context.Results;
-        while (results.Count > k) results.Pop();
+        while (results.Count > k) results.RemoveLargest();
         for (int j = results.Count - 1; j >= 0; j--)
         {
-            distances[j] = -results.TopKey;
-            ids[j] = *labels.Row(results.TopNode);
-            results.Pop();
+            distances[j] = results.Largest;
+            ids[j] = *labels.Row(results.LargestId);
+            results.RemoveLargest();
         }
     }
 
@@ -508,7 +509,7 @@ public sealed unsafe class HnswIndex : VectorIndex
 
         int[] marks = [];
         int mark;
-        public readonly MinHeap Candidates = new(), Results = new();
+        public readonly TopK<int> Candidates = new(int.MaxValue), Results = new(0);
         public readonly List<int> Chosen = [], Kept = [];
         float[] pruneDistances = [];
         int[] pruneNodes = [];
@@ -553,12 +554,7 @@ public sealed unsafe class HnswIndex : VectorIndex
         {
             int n = Results.Count;
             if (sortedDistances.Length != n) { sortedDistances = new float[n]; sortedNodes = new int[n]; }
-            for (int i = n - 1; i >= 0; i--)
-            {
-                sortedDistances[i] = -Results.TopKey;
-                sortedNodes[i] = Results.TopNode;
-                Results.Pop();
-            }
+            Results.Drain(sortedDistances, sortedNodes);
             distances = sortedDistances; nodes = sortedNodes;
         }
     }

@@ -92,19 +92,11 @@ public sealed class ProductQuantizer
     public unsafe void InnerProductTable(ReadOnlySpan<float> query, Span<float> table)
     {
         int ds = SubDimension;
-        var level = Tandem.Tensors.Simd.Best;
-        if (level == Tandem.Tensors.SimdLevel.Avx512)
-        {
-            // Sub-vectors are short (4 floats for 64-d, 16 codes), so a dot per centroid is mostly overhead:
-            // over column-major codebooks each sub-quantiser's 256 products are 4 wide FMA rows per sub-dimension.
-            fixed (float* q = query, columns = ColumnBooks(), t = table)
-                for (int m = 0; m < SubQuantizers; m++)
-                    Kernels.TransposedDot.Compute(q + m * ds, columns + m * ds * Centroids, ds, Centroids, Centroids, t + m * Centroids, level);
-        }
-        else
-            fixed (float* q = query, books = codebooks, t = table)
-                for (int m = 0; m < SubQuantizers; m++)
-                    Kernels.DotBlock.Compute(q + m * ds, 1, books + m * Centroids * ds, Centroids, ds, t + m * Centroids, level);
+        // Sub-vectors are short (4 floats for 64-d, 16 codes), so a dot per centroid is mostly overhead:
+        // over column-major codebooks each sub-quantiser's 256 products are wide FMA rows per sub-dimension.
+        fixed (float* q = query, columns = ColumnBooks(), t = table)
+            for (int m = 0; m < SubQuantizers; m++)
+                Kernels.TransposedDot.Compute(q + m * ds, columns + m * ds * Centroids, ds, Centroids, Centroids, t + m * Centroids, Tandem.Tensors.Simd.Best);
         TensorPrimitives.Negate(table[..(SubQuantizers * Centroids)], table);
     }
 

@@ -76,7 +76,7 @@ public sealed unsafe class RefineIndex : VectorIndex
         var positions = new long[n * shortlist];
         inner.Search(queries, shortlist, scores, positions, options with { Filter = positionFilter });
         var distance = Distance.For(StorageMetric, Simd.Best);
-        var heap = new TopK();
+        var heap = new TopK<long>(k);
         fixed (float* q0 = queries)
             for (int q = 0; q < n; q++)
             {

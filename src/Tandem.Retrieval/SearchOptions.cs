@@ -12,7 +12,7 @@ public readonly record struct SearchOptions
     /// <summary>IVF lists probed per query; 0 (default) uses the index's <c>NProbe</c>.</summary>
     public int NProbe { get; init; }
 
-    /// <summary>Threads for a batch of queries; 0 (default) uses <see cref="Tandem.Tensors.Threads.Count"/>.</summary>
+    /// <summary>Threads for this search, as a <see cref="Tandem.Tensors.Threads.Use"/> scope around it (so the kernels it calls use them too); 0 (default) keeps the caller's <see cref="Tandem.Tensors.Threads.Count"/>.</summary>
     public int Threads { get; init; }
 
     /// <summary>

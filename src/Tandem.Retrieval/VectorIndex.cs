@@ -1,5 +1,6 @@
 using Tandem.Retrieval.Kernels;
 using Tandem.Retrieval.Persistence;
+using Tandem.Tensors;
 
 namespace Tandem.Retrieval;
 
@@ -76,7 +77,9 @@ public abstract class VectorIndex : IVectorIndex
         if (!IsTrained) RetrievalThrow.InvalidOperation($"The {Spec} index must be trained before searching.");
         if (n == 0) return;
         var distances = scores[..(n * k)];
-        SearchCore(Prepared(queries, out var rented), n, k, distances, ids[..(n * k)], options);
+        var prepared = Prepared(queries, out var rented);
+        using (options.Threads > 0 ? Threads.Use(options.Threads) : default)
+            SearchCore(prepared, n, k, distances, ids[..(n * k)], options);
         rented?.Dispose();
         for (int i = 0; i < distances.Length; i++) distances[i] = Metric.ToScore(distances[i]);
     }
@@ -119,9 +122,6 @@ public abstract class VectorIndex : IVectorIndex
 
     /// <summary>Frees what the index owns.</summary>
     protected virtual void DisposeCore() { }
-
-    /// <summary>Threads to use for a batch, from the options or <see cref="Tandem.Tensors.Threads.Count"/>.</summary>
-    internal static int ThreadsFor(SearchOptions options) => options.Threads > 0 ? options.Threads : Tandem.Tensors.Threads.Count;
 
     int Rows(ReadOnlySpan<float> vectors, string what)
     {

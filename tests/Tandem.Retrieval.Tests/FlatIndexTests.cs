@@ -28,6 +28,38 @@ public class FlatIndexTests
             Assert.True(metric.HigherIsBetter() ? batchScores[j - 1] >= batchScores[j] : batchScores[j - 1] <= batchScores[j]);
     }
 
+    [Theory]
+    [InlineData(Metric.InnerProduct)]
+    [InlineData(Metric.L2)]
+    public void EqualDistancesGoToTheLowerIdInEveryPath(Metric metric)
+    {
+        // 300 integer vectors, each stored three times under descending ids, so every scan meets the
+        // highest id of a tie first; small integers make every distance exact in float on every path.
+        const int d = 16, distinct = 300, k = 7, n = 3 * distinct, queryCount = 20;
+        var random = new Random(3);
+        var vectors = Enumerable.Range(0, distinct * d).Select(_ => (float)random.Next(-3, 4)).ToArray();
+        var items = new float[n * d];
+        for (int c = 0; c < 3; c++) vectors.CopyTo(items, c * distinct * d);
+        var ids = Enumerable.Range(0, n).Select(i => (long)(n - i)).ToArray();
+        var queries = Enumerable.Range(0, queryCount * d).Select(_ => (float)random.Next(-3, 4)).ToArray();
+        using var index = new FlatIndex(d, metric);
+        index.Add(items, ids);
+
+        var expected = new long[queryCount * k];
+        for (int q = 0; q < queryCount; q++)
+        {
+            var query = queries.AsSpan(q * d, d).ToArray();
+            double Distance(int i) => Enumerable.Range(0, d).Sum(j => metric == Metric.L2
+                ? (query[j] - items[i * d + j]) * (double)(query[j] - items[i * d + j])
+                : -(double)query[j] * items[i * d + j]);
+            Enumerable.Range(0, n).OrderBy(Distance).ThenBy(i => ids[i]).Take(k).Select(i => ids[i]).ToArray().CopyTo(expected, q * k);
+        }
+        // 20 queries take the SGEMM path with its vector threshold test; one at a time the scan path.
+        Assert.Equal(expected, TestData.Search(index, queries, k, out _));
+        for (int q = 0; q < queryCount; q++)
+            Assert.Equal(expected.AsSpan(q * k, k).ToArray(), TestData.Search(index, queries.AsSpan(q * d, d).ToArray(), k, out _));
+    }
+
     [Fact]
     public void ScoresAreTheMetricsValues()
     {

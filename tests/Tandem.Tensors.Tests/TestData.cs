@@ -44,19 +44,10 @@ public static class TestData
         }
     }
 
-    /// <summary>
-    /// Test classes that change <see cref="Threads.Count"/> join this collection so they never run at
-    /// the same time and each restores the count it found.
-    /// </summary>
-    public const string ThreadCountCollection = "Threads.Count";
-
-    /// <summary>Runs <paramref name="action"/> with <see cref="Threads.Count"/> set, restoring it afterwards.</summary>
+    /// <summary>Runs <paramref name="action"/> in a <see cref="Threads.Use"/> scope of <paramref name="count"/> threads.</summary>
     public static void WithThreads(int count, Action action)
     {
-        int saved = Threads.Count;
-        Threads.Count = count;
-        try { action(); }
-        finally { Threads.Count = saved; }
+        using (Threads.Use(count)) action();
     }
 
     /// <summary>

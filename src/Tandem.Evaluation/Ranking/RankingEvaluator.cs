@@ -2,15 +2,17 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.ExceptionServices;
 using Tandem.Evaluation.Metrics;
+using Kernels = Tandem.Tensors.Kernels.Kernels;
 
 namespace Tandem.Evaluation.Ranking;
 
 /// <summary>
 /// Full-catalogue ranking evaluation. For every user with held-out items the scorer scores the whole
 /// catalogue, the user's excluded (training) items are masked out, and the rest is ranked under one
-/// total order: higher score first, equal scores by lower item id. The top K comes from a bounded
-/// heap; each held-out item's rank is 1 + the number of unmasked items ahead of it in that order,
-/// counted without sorting. Both use the same order, so a held-out item of rank r ≤ K is exactly the
+/// total order: higher score first, equal scores by lower item id. The top K comes from the
+/// <see cref="Kernels.TopK(ReadOnlySpan{float}, int, int, Span{float}, Span{int})"/> kernel; each
+/// held-out item's rank is 1 + the number of unmasked items ahead of it in that order, counted
+/// without sorting. Both use the same order, so a held-out item of rank r ≤ K is exactly the
 /// r-th entry of the top K.
 /// <para>
 /// Users are scored in blocks (<see cref="RankingOptions.BlockUsers"/>) spread over threads; per-user
@@ -57,7 +59,7 @@ public static class RankingEvaluator
         var covered = new bool[itemCount];
         plan.Run(scorer, excluded, user => heldOut[user].Length > 0, mostHeldOut, (worker, user, row) =>
         {
-            int selected = worker.Heap.Select(row, worker.Top);
+            int selected = worker.Select(row, worker.Top);
             foreach (int item in worker.Top.AsSpan(0, selected)) covered[item] = true;
 
             var held = heldOut[user];
@@ -117,7 +119,7 @@ public static class RankingEvaluator
         var top = new int[(long)scorer.UserCount * k];
         Array.Fill(top, -1);
         new Plan(scorer, options).Run(scorer, excluded, _ => true, 0, (worker, user, row) =>
-            worker.Heap.Select(row, top.AsSpan(user * k, k)));
+            worker.Select(row, top.AsSpan(user * k, k)));
         return top;
     }
 
@@ -148,14 +150,27 @@ public static class RankingEvaluator
         }
     }
 
-    /// <summary>Per-thread buffers: one block of scores, the heap, a top-K list and the ranks of one user.</summary>
+    /// <summary>Per-thread buffers: one block of scores, a top-K list with its scores and the ranks of one user.</summary>
     sealed class Worker(int blockUsers, int itemCount, int k, int mostHeldOut)
     {
         public readonly float[] Scores = new float[(long)blockUsers * itemCount];
         // A list never holds more than the catalogue, however large K is.
-        public readonly TopK Heap = new(Math.Min(k, itemCount));
         public readonly int[] Top = new int[Math.Min(k, itemCount)];
+        readonly float[] topScores = new float[Math.Min(k, itemCount)];
         public readonly int[] Ranks = new int[mostHeldOut];
+
+        /// <summary>
+        /// Writes the best min(K, catalogue) item ids of <paramref name="row"/> to the start of <paramref name="destination"/>,
+        /// best first (equal scores by lower id, NaN-masked items never), and returns how many there are.
+        /// </summary>
+        public int Select(ReadOnlySpan<float> row, Span<int> destination)
+        {
+            var top = destination[..Top.Length];
+            if (top.IsEmpty) return 0;
+            Kernels.TopK(row, row.Length, top.Length, topScores, top);
+            int padded = top.IndexOf(-1);
+            return padded < 0 ? top.Length : padded;
+        }
     }
 
     delegate void UserStep(Worker worker, int user, Span<float> row);

@@ -55,10 +55,9 @@ public sealed class Trainer(TrainerOptions options)
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.Epochs, 1, nameof(Options.Epochs));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.BatchSize, 2, nameof(Options.BatchSize));
         if (!(Options.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(Options.LearningRate), Options.LearningRate, "The learning rate must be positive.");
-        int oldThreads = Threads.Count;
-        if (Options.Threads > 0) Threads.Count = Options.Threads;
-        try { return Run(model, data, rows, cancellation, resumeFrom); }
-        finally { Threads.Count = oldThreads; }
+        // A scope, not a process-wide setting: index builds and searches beside this run keep their own count.
+        using (Options.Threads > 0 ? Threads.Use(Options.Threads) : default)
+            return Run(model, data, rows, cancellation, resumeFrom);
     }
 
     TrainingResult Run(TwoTowerModel model, EncodedData data, ReadOnlySpan<int> rows, CancellationToken cancellation, string? resumeFrom)

@@ -45,7 +45,7 @@ public readonly record struct TrainerOptions
     public float ClipNorm { get; init; }
     /// <summary>Seed of the batch order (and of nothing else: the model's initialisation has its own). Default 42.</summary>
     public int Seed { get; init; } = 42;
-    /// <summary>Kernel threads (<see cref="Tandem.Tensors.Threads.Count"/>) while training; 0 leaves it unchanged. One thread is bit-reproducible. Default 0.</summary>
+    /// <summary>Kernel threads while training (a <see cref="Tandem.Tensors.Threads.Use"/> scope around the run); 0 keeps the caller's <see cref="Tandem.Tensors.Threads.Count"/>. Results do not depend on it. Default 0.</summary>
     public int Threads { get; init; }
     /// <summary>With a validation metric, stop when it has not improved for this many epochs (and restore the best epoch's parameters); 0: never. Default 3.</summary>
     public int Patience { get; init; } = 3;

@@ -25,7 +25,7 @@ internal sealed unsafe class FlatStorage(int dimension) : ListStorage
         public override void SetQuery(ReadOnlySpan<float> q) => query = q.ToArray();
         public override void SetList(ReadOnlySpan<float> centroid, float coarseDistance) { }
 
-        public override void Scan(ReadOnlySpan<byte> codes, ReadOnlySpan<long> ids, TopK heap, IdFilter? filter)
+        public override void Scan(ReadOnlySpan<byte> codes, ReadOnlySpan<long> ids, TopK<long> heap, IdFilter? filter)
         {
             var vectors = MemoryMarshal.Cast<byte, float>(codes);
             float threshold = heap.Threshold;
@@ -33,7 +33,7 @@ internal sealed unsafe class FlatStorage(int dimension) : ListStorage
                 for (int i = 0; i < ids.Length; i++)
                 {
                     float dist = distance(q, v + (long)i * dimension, dimension);
-                    if (dist < threshold && (filter == null || filter.Allows(ids[i])))
+                    if (dist <= threshold && (filter == null || filter.Allows(ids[i])))
                     {
                         heap.Push(dist, ids[i]);
                         threshold = heap.Threshold;

@@ -130,7 +130,7 @@ public sealed unsafe class IvfIndex : VectorIndex
     protected override void SearchCore(ReadOnlySpan<float> queries, int n, int k, Span<float> distances, Span<long> ids, SearchOptions options)
     {
         int nprobe = Math.Min(options.NProbe > 0 ? options.NProbe : NProbe, lists.Length);
-        int threads = Math.Min(ThreadsFor(options), n);
+        int threads = Math.Min(Threads.Count, n);
         if (threads <= 1)
         {
             var scanner = storage.Scanner(StorageMetric);
@@ -150,13 +150,13 @@ public sealed unsafe class IvfIndex : VectorIndex
         outIds.CopyTo(ids);
     }
 
-    [ThreadStatic] static TopK? probeHeap;
+    [ThreadStatic] static TopK<long>? probeHeap, resultHeap;
     [ThreadStatic] static float[]? coarseBuffer;
 
     void SearchOne(ListScanner scanner, ReadOnlySpan<float> query, int k, int nprobe, IdFilter? filter, Span<float> distances, Span<long> ids)
     {
         // The nprobe nearest centroids by the index's own metric: -q·c for inner product, ‖c‖² - 2q·c + ‖q‖² for L2.
-        var probes = probeHeap ??= new TopK();
+        var probes = probeHeap ??= new TopK<long>(nprobe);
         probes.Reset(nprobe);
         var coarse = coarseBuffer is { } buffer && buffer.Length >= lists.Length ? buffer : coarseBuffer = new float[lists.Length];
         Span<float> probeDistances = stackalloc float[nprobe];
@@ -169,11 +169,12 @@ public sealed unsafe class IvfIndex : VectorIndex
         for (int list = 0; list < lists.Length; list++)
         {
             float dist = l2 ? centroidNorms[list] - 2 * coarse[list] + queryNorm : -coarse[list];
-            if (dist < threshold) { probes.Push(dist, list); threshold = probes.Threshold; }
+            if (dist <= threshold) { probes.Push(dist, list); threshold = probes.Threshold; }
         }
         probes.Drain(probeDistances, probeLists);
         scanner.SetQuery(query);
-        var heap = TopK.ForThread(k);
+        var heap = resultHeap ??= new TopK<long>(k);
+        heap.Reset(k);
         for (int p = 0; p < nprobe; p++)
         {
             int list = (int)probeLists[p];

@@ -1,4 +1,5 @@
 using Tandem.Retrieval.Persistence;
+using Tandem.Tensors;
 
 namespace Tandem.Retrieval.Ivf;
 
@@ -46,5 +47,5 @@ internal abstract class ListScanner
     public abstract void SetList(ReadOnlySpan<float> centroid, float coarseDistance);
 
     /// <summary>Pushes each allowed code's distance into <paramref name="heap"/>.</summary>
-    public abstract void Scan(ReadOnlySpan<byte> codes, ReadOnlySpan<long> ids, TopK heap, IdFilter? filter);
+    public abstract void Scan(ReadOnlySpan<byte> codes, ReadOnlySpan<long> ids, TopK<long> heap, IdFilter? filter);
 }

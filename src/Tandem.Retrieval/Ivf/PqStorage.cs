@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Tandem.Retrieval.Persistence;
+using Tandem.Tensors;
 
 namespace Tandem.Retrieval.Ivf;
 
@@ -46,7 +47,7 @@ internal sealed unsafe class PqStorage(int dimension, int subQuantizers) : ListS
             bias = 0;
         }
 
-        public override void Scan(ReadOnlySpan<byte> codes, ReadOnlySpan<long> ids, TopK heap, IdFilter? filter)
+        public override void Scan(ReadOnlySpan<byte> codes, ReadOnlySpan<long> ids, TopK<long> heap, IdFilter? filter)
         {
             int m = pq.SubQuantizers;
             float threshold = heap.Threshold;
@@ -59,7 +60,7 @@ internal sealed unsafe class PqStorage(int dimension, int subQuantizers) : ListS
                     float dist = bias;
                     float* row = t;
                     for (int j = 0; j < m; j++, row += ProductQuantizer.Centroids) dist += row[code[j]];
-                    if (dist < threshold && (filter == null || filter.Allows(ids[i])))
+                    if (dist <= threshold && (filter == null || filter.Allows(ids[i])))
                     {
                         heap.Push(dist, ids[i]);
                         threshold = heap.Threshold;

@@ -1,12 +1,13 @@
 using System.Runtime.Intrinsics;
 using Tandem.Tensors;
+using Tandem.Tensors.Kernels;
 
 namespace Tandem.Retrieval.Kernels;
 
 /// <summary>
 /// One query against many rows stored transposed (column-major, <c>d × stride</c>):
 /// <c>destination[j] = Σ_p query[p] · columns[p*stride + j]</c> for <c>j &lt; count</c>. Broadcasting
-/// each query value against 16 rows at a time needs no horizontal sums, which makes scanning
+/// each query value against a vector of rows at a time needs no horizontal sums, which makes scanning
 /// thousands of IVF centroids several times faster than one dot product per row.
 /// </summary>
 internal static unsafe class TransposedDot
@@ -14,35 +15,45 @@ internal static unsafe class TransposedDot
     /// <summary>Computes <paramref name="count"/> products; <paramref name="stride"/> ≥ <paramref name="count"/> and, for SIMD, a multiple of 16.</summary>
     public static void Compute(float* query, float* columns, int d, int stride, int count, float* destination, SimdLevel level)
     {
-        int j = 0;
-        if (level == SimdLevel.Avx512 && stride % 16 == 0)
+        switch (stride % 16 == 0 ? level : SimdLevel.Scalar)
         {
-            for (; j + 64 <= count; j += 64)
-            {
-                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                float* column = columns + j;
-                for (int p = 0; p < d; p++, column += stride)
-                {
-                    var q = Vector512.Create(query[p]);
-                    a0 = Vector512.FusedMultiplyAdd(q, Vector512.Load(column), a0);
-                    a1 = Vector512.FusedMultiplyAdd(q, Vector512.Load(column + 16), a1);
-                    a2 = Vector512.FusedMultiplyAdd(q, Vector512.Load(column + 32), a2);
-                    a3 = Vector512.FusedMultiplyAdd(q, Vector512.Load(column + 48), a3);
-                }
-                a0.Store(destination + j); a1.Store(destination + j + 16); a2.Store(destination + j + 32); a3.Store(destination + j + 48);
-            }
-            for (; j + 16 <= count; j += 16)
-            {
-                Vector512<float> a = default;
-                float* column = columns + j;
-                for (int p = 0; p < d; p++, column += stride) a = Vector512.FusedMultiplyAdd(Vector512.Create(query[p]), Vector512.Load(column), a);
-                a.Store(destination + j);
-            }
+            case SimdLevel.Avx512: Compute<Avx512Simd, Vector512<float>>(query, columns, d, stride, count, destination); break;
+            case SimdLevel.Avx2: Compute<Avx2Simd, Vector256<float>>(query, columns, d, stride, count, destination); break;
+            default: Compute<ScalarSimd, float>(query, columns, d, stride, count, destination); break;
         }
+    }
+
+    static void Compute<TSimd, TVec>(float* query, float* columns, int d, int stride, int count, float* destination) where TSimd : ISimd<TVec> where TVec : struct
+    {
+        int w = TSimd.Count, j = 0;
+        // Four vectors of rows per pass: four independent accumulators hide the multiply-add latency.
+        for (; j + 4 * w <= count; j += 4 * w)
+        {
+            TVec a0 = TSimd.Splat(0), a1 = a0, a2 = a0, a3 = a0;
+            float* column = columns + j;
+            for (int p = 0; p < d; p++, column += stride)
+            {
+                TVec q = TSimd.Splat(query[p]);
+                a0 = TSimd.MultiplyAdd(q, TSimd.Load(column), a0);
+                a1 = TSimd.MultiplyAdd(q, TSimd.Load(column + w), a1);
+                a2 = TSimd.MultiplyAdd(q, TSimd.Load(column + 2 * w), a2);
+                a3 = TSimd.MultiplyAdd(q, TSimd.Load(column + 3 * w), a3);
+            }
+            TSimd.Store(a0, destination + j); TSimd.Store(a1, destination + j + w);
+            TSimd.Store(a2, destination + j + 2 * w); TSimd.Store(a3, destination + j + 3 * w);
+        }
+        for (; j + w <= count; j += w)
+        {
+            TVec a = TSimd.Splat(0);
+            float* column = columns + j;
+            for (int p = 0; p < d; p++, column += stride) a = TSimd.MultiplyAdd(TSimd.Splat(query[p]), TSimd.Load(column), a);
+            TSimd.Store(a, destination + j);
+        }
+        // The rows after the last whole vector, one at a time.
         for (; j < count; j++)
         {
             float sum = 0;
-            for (int p = 0; p < d; p++) sum += query[p] * columns[(long)p * stride + j];
+            for (int p = 0; p < d; p++) sum = MathF.FusedMultiplyAdd(query[p], columns[(long)p * stride + j], sum);
             destination[j] = sum;
         }
     }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tandem.Tensors.Kernels;
 
 /// <summary>
@@ -39,6 +41,8 @@ internal static unsafe class RowMath
     }
 
     /// <summary>Σ a[i]·b[i].</summary>
+    // Inlined: it is the inner loop of every nearest-neighbour search.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Dot<TSimd, TVec>(float* a, float* b, int n) where TSimd : ISimd<TVec> where TVec : struct
     {
         int w = TSimd.Count, i = 0;
@@ -51,6 +55,33 @@ internal static unsafe class RowMath
         for (; i <= n - w; i += w) acc0 = TSimd.MultiplyAdd(TSimd.Load(a + i), TSimd.Load(b + i), acc0);
         float sum = TSimd.Sum(TSimd.Add(acc0, acc1));
         for (; i < n; i++) sum = MathF.FusedMultiplyAdd(a[i], b[i], sum);
+        return sum;
+    }
+
+    /// <summary>Σ (a[i] - b[i])².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SquaredDistance<TSimd, TVec>(float* a, float* b, int n) where TSimd : ISimd<TVec> where TVec : struct
+    {
+        int w = TSimd.Count, i = 0;
+        TVec acc0 = TSimd.Splat(0), acc1 = acc0;
+        for (; i <= n - 2 * w; i += 2 * w)
+        {
+            TVec d0 = TSimd.Subtract(TSimd.Load(a + i), TSimd.Load(b + i));
+            TVec d1 = TSimd.Subtract(TSimd.Load(a + i + w), TSimd.Load(b + i + w));
+            acc0 = TSimd.MultiplyAdd(d0, d0, acc0);
+            acc1 = TSimd.MultiplyAdd(d1, d1, acc1);
+        }
+        for (; i <= n - w; i += w)
+        {
+            TVec d = TSimd.Subtract(TSimd.Load(a + i), TSimd.Load(b + i));
+            acc0 = TSimd.MultiplyAdd(d, d, acc0);
+        }
+        float sum = TSimd.Sum(TSimd.Add(acc0, acc1));
+        for (; i < n; i++)
+        {
+            float d = a[i] - b[i];
+            sum = MathF.FusedMultiplyAdd(d, d, sum);
+        }
         return sum;
     }
 

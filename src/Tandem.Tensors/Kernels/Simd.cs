@@ -28,6 +28,8 @@ internal unsafe interface ISimd<TVec> where TVec : struct
     static abstract float MaxAcross(TVec value);
     /// <summary>True when some lane of <paramref name="value"/> is greater than <paramref name="threshold"/>.</summary>
     static abstract bool AnyGreaterThan(TVec value, float threshold);
+    /// <summary>Bit i set when lane i of <paramref name="value"/> is less than or equal to <paramref name="threshold"/>.</summary>
+    static abstract uint LessThanOrEqualMask(TVec value, float threshold);
     static abstract TVec Unary<TOp>(TVec x) where TOp : IUnaryOperator;
     static abstract TVec Binary<TOp>(TVec x, TVec y) where TOp : IBinaryOperator;
 }
@@ -48,6 +50,7 @@ internal readonly unsafe struct ScalarSimd : ISimd<float>
     public static float Sum(float value) => value;
     public static float MaxAcross(float value) => value;
     public static bool AnyGreaterThan(float value, float threshold) => value > threshold;
+    public static uint LessThanOrEqualMask(float value, float threshold) => value <= threshold ? 1u : 0u;
     public static float Unary<TOp>(float x) where TOp : IUnaryOperator => TOp.Invoke(x);
     public static float Binary<TOp>(float x, float y) where TOp : IBinaryOperator => TOp.Invoke(x, y);
 }
@@ -74,6 +77,7 @@ internal readonly unsafe struct Avx2Simd : ISimd<Vector256<float>>
         return m;
     }
     public static bool AnyGreaterThan(Vector256<float> value, float threshold) => Vector256.GreaterThanAny(value, Vector256.Create(threshold));
+    public static uint LessThanOrEqualMask(Vector256<float> value, float threshold) => Vector256.LessThanOrEqual(value, Vector256.Create(threshold)).ExtractMostSignificantBits();
     public static Vector256<float> Unary<TOp>(Vector256<float> x) where TOp : IUnaryOperator => TOp.Invoke(x);
     public static Vector256<float> Binary<TOp>(Vector256<float> x, Vector256<float> y) where TOp : IBinaryOperator => TOp.Invoke(x, y);
 }
@@ -95,6 +99,7 @@ internal readonly unsafe struct Avx512Simd : ISimd<Vector512<float>>
     public static float MaxAcross(Vector512<float> value) =>
         Avx2Simd.MaxAcross(Vector256.MaxNative(value.GetLower(), value.GetUpper()));
     public static bool AnyGreaterThan(Vector512<float> value, float threshold) => Vector512.GreaterThanAny(value, Vector512.Create(threshold));
+    public static uint LessThanOrEqualMask(Vector512<float> value, float threshold) => (uint)Vector512.LessThanOrEqual(value, Vector512.Create(threshold)).ExtractMostSignificantBits();
     public static Vector512<float> Unary<TOp>(Vector512<float> x) where TOp : IUnaryOperator => TOp.Invoke(x);
     public static Vector512<float> Binary<TOp>(Vector512<float> x, Vector512<float> y) where TOp : IBinaryOperator => TOp.Invoke(x, y);
 }

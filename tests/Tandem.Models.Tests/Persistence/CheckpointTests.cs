@@ -11,15 +11,11 @@ using Tandem.Tests;
 
 namespace Tandem.Models.Tests.Persistence;
 
-[CollectionDefinition(nameof(SingleThreadCollection), DisableParallelization = true)]
-public class SingleThreadCollection;
-
 /// <summary>
 /// A tiny two-tower model (sparse user and item tables, a dense projection with bias, a step
 /// counter as a buffer) trained with lazy Adam on batches drawn from a generator whose state is
 /// checkpointed too.
 /// </summary>
-[Collection(nameof(SingleThreadCollection))] // sets the process-wide Threads.Count
 public class CheckpointTests : IDisposable
 {
     const int Users = 13, Items = 17, Dim = 6, Batch = 5;
@@ -107,9 +103,7 @@ public class CheckpointTests : IDisposable
     public void Restored_training_continues_bit_for_bit()
     {
         const int total = 12, before = 5;
-        int threads = Threads.Count;
-        Threads.Count = 1;
-        try
+        using (Threads.Use(1))
         {
             using var straight = new Run();
             straight.Train(total);
@@ -141,10 +135,6 @@ public class CheckpointTests : IDisposable
             resumed.Train(total - before);
 
             AssertBitIdentical(straight, resumed);
-        }
-        finally
-        {
-            Threads.Count = threads;
         }
     }
 

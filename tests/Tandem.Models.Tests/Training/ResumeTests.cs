@@ -6,7 +6,6 @@ using Tandem.Models.Training;
 
 namespace Tandem.Models.Tests.Training;
 
-[Collection(nameof(SingleThreadCollection))] // bit-identity needs one kernel thread for the whole run
 public sealed class ResumeTests : IDisposable
 {
     readonly StatefulModel s = new();

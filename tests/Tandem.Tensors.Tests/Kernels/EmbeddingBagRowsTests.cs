@@ -2,7 +2,6 @@ namespace Tandem.Tensors.Tests.Kernels;
 
 using Kernels = Tandem.Tensors.Kernels.Kernels;
 
-[Collection(TestData.ThreadCountCollection)]
 public class EmbeddingBagRowsTests
 {
     // Bags of 3, 0 (empty), 1 and 4 ids over a 6-row table, with repeats within and across bags.

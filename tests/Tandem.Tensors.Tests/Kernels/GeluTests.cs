@@ -2,7 +2,6 @@ namespace Tandem.Tensors.Tests.Kernels;
 
 using Kernels = Tandem.Tensors.Kernels.Kernels;
 
-[Collection(TestData.ThreadCountCollection)]
 public class GeluTests
 {
     /// <summary>The tanh approximation exactly as published: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).</summary>

@@ -2,7 +2,6 @@ namespace Tandem.Tensors.Tests.Kernels;
 
 using Kernels = Tandem.Tensors.Kernels.Kernels;
 
-[Collection(TestData.ThreadCountCollection)]
 public class ScatterAddRowsTests
 {
     [Theory, MemberData(nameof(TestData.Levels), MemberType = typeof(TestData))]

@@ -2,7 +2,6 @@ namespace Tandem.Tensors.Tests.Kernels;
 
 using Kernels = Tandem.Tensors.Kernels.Kernels;
 
-[Collection(TestData.ThreadCountCollection)]
 public class TopKTests
 {
     /// <summary>A full sort by value descending, then column ascending, cut to k and padded.</summary>
@@ -47,6 +46,17 @@ public class TopKTests
         Kernels.TopK(x, 5, 7, values, indices);
         Assert.Equal([1, 3, 0, 2, 4, -1, -1], indices);
         Assert.Equal([7f, 7, 5, 5, 1, float.NegativeInfinity, float.NegativeInfinity], values);
+    }
+
+    [Fact]
+    public void NaNIsNeverSelected()
+    {
+        float[] x = [1, float.NaN, 3, float.NaN, 2];
+        var values = new float[4];
+        var indices = new int[4];
+        Kernels.TopK(x, 5, 4, values, indices);
+        Assert.Equal([2, 4, 0, -1], indices);
+        Assert.Equal([3f, 2, 1, float.NegativeInfinity], values);
     }
 
     [Fact]

@@ -4,15 +4,11 @@ using static Tandem.Tensors.Tests.Optimizers.Fixtures;
 
 namespace Tandem.Tensors.Tests.Optimizers;
 
-[CollectionDefinition(nameof(ThreadCountCollection), DisableParallelization = true)]
-public class ThreadCountCollection;
-
 /// <summary>
 /// Same seed and inputs give bit-identical parameters, with one thread and with two: the
 /// updates are element-wise (threads only split the range) and clipping reduces on one thread,
 /// so the stated tolerance for two threads is zero.
 /// </summary>
-[Collection(nameof(ThreadCountCollection))] // changes the process-wide Threads.Count
 public class DeterminismTests
 {
     // Above FusedUpdate.ParallelThreshold so the dense update really splits; odd to leave a remainder.
