@@ -50,7 +50,8 @@ public sealed class TowerUserEncoder : IUserEncoder
             string field = context?.ContainsKey(spec.Name) == true ? $"context.{spec.Name}" : $"features.{spec.Name}";
             string[] values = features?.GetValueOrDefault(spec.Name) ?? context?.GetValueOrDefault(spec.Name)
                 ?? (spec.Name == userFeature && user is not null ? [user] : []);
-            inputs[spec.Name] = Encode(spec, values, field);
+            if (spec.Kind == FeatureKind.Timestamp) AddTime(inputs, spec, values, field);
+            else inputs[spec.Name] = Encode(spec, values, field);
         }
         lock (gate)
         {
@@ -70,6 +71,27 @@ public sealed class TowerUserEncoder : IUserEncoder
         foreach (string name in given.Keys)
             if (!Features.Contains(name))
                 RequestThrow.Field($"{field}.{name}", $"the user tower has no feature '{name}'; it reads {string.Join(", ", Features)}");
+    }
+
+    /// <summary>
+    /// A timestamp (context) feature: the request's time in Unix seconds, or now when not given, as
+    /// the parts the encoder made of it in training (hour of day, day of week, age).
+    /// </summary>
+    void AddTime(Dictionary<string, FeatureInput> inputs, FeatureSpec spec, string[] values, string field)
+    {
+        if (values.Length > 1) RequestThrow.Field(field, $"give one time (Unix seconds) for feature '{spec.Name}', not {values.Length}");
+        long t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (values.Length == 1 && !long.TryParse(values[0], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out t))
+            RequestThrow.Field($"{field}[0]", $"'{values[0]}' is not a time in Unix seconds");
+        var encoder = (TimestampEncoder)fitted[spec.Name];
+        if (spec.Parts.HasFlag(TimestampParts.HourOfDay)) inputs[spec.Name + ".hour_of_day"] = new FeatureInput { Ids = [TimestampEncoder.HourOfDay(t)] };
+        if (spec.Parts.HasFlag(TimestampParts.DayOfWeek)) inputs[spec.Name + ".day_of_week"] = new FeatureInput { Ids = [TimestampEncoder.DayOfWeek(t)] };
+        if (spec.Parts.HasFlag(TimestampParts.Age))
+        {
+            var age = Tensor.Empty(1, 1);
+            age.Span[0] = encoder.Age(t);
+            inputs[spec.Name + ".age"] = new FeatureInput { Values = age };
+        }
     }
 
     FeatureInput Encode(FeatureSpec spec, string[] values, string field)

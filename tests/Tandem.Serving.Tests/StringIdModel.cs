@@ -46,7 +46,8 @@ public sealed class StringIdModel
                 { "name": "user", "column": "user", "kind": "id", "tower": "user" },
                 { "name": "item", "column": "item", "kind": "id", "tower": "item" },
                 { "name": "genres", "column": "genres", "kind": "multi_categorical", "tower": "item", "separator": "|" },
-                { "name": "history", "column": "item", "kind": "sequence", "max_length": 50 }
+                { "name": "history", "column": "item", "kind": "sequence", "max_length": 50 },
+                { "name": "time", "column": "timestamp", "kind": "timestamp" }
               ]
             }
             """);

@@ -119,4 +119,17 @@ public sealed class StringIdTests(StringIdFixture fixture) : IClassFixture<Strin
         Assert.Equal(5, rows.Length);
         Assert.All(rows, cells => Assert.StartsWith(Model.Titles[cells[2]][..Math.Min(10, Model.Titles[cells[2]].Length)].TrimEnd(), cells[3]));
     }
+
+    [Fact]
+    public async Task ATimestampContextFeatureTakesTheRequestsTimeOrNow()
+    {
+        // The user tower reads the rating time (hour of day, day of week, age): a request may give it, else now.
+        var at = await Service.PostOkAsync("/v1/recommend", """{ "features": { "history": ["m1", "m260"] }, "context": { "time": ["964982703"] }, "k": 5 }""");
+        Assert.Equal(5, Ids(at).Length);
+        var now = await Service.PostOkAsync("/v1/recommend", """{ "features": { "history": ["m1", "m260"] }, "k": 5 }""");
+        Assert.Equal(5, Ids(now).Length);
+        using var bad = await Service.PostAsync("/v1/recommend", """{ "features": { "history": ["m1"] }, "context": { "time": ["noon"] }, "k": 5 }""");
+        Assert.Equal(400, (int)bad.StatusCode);
+        Assert.Contains("context.time[0]", await bad.Content.ReadAsStringAsync());
+    }
 }
