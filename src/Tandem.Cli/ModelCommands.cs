@@ -118,7 +118,7 @@ static class ModelCommands
         int agree = fromIndex.Intersect(catalogue.Recommend(exact, user, 10).Select(r => r.Item)).Count();
         output.WriteLine($"Indexed {index.Count:N0} movie embeddings with {index.Spec} (Tandem.Retrieval); the recommendations come from it " +
             $"({agree} of 10 equal exact search's).");
-        WriteRecommendations(console, catalogue, index, Describe(model, dataDir), userId, user, 10);
+        WriteRecommendations(console, catalogue, index, DisplayFields(model, dataDir), userId, user, 10);
         return 0;
     }
 
@@ -166,7 +166,7 @@ static class ModelCommands
         int user = catalogue.UserOf(userId);
         if (user < 0) CliThrow.Input($"user '{userId}' is not in {Path.GetFileName(modelPath)}'s training data; use a user id of the data it was trained on");
         using var index = catalogue.Index(spec);
-        WriteRecommendations(Cli.Console(output), catalogue, index, Describe(model, dataDir), userId, user, k);
+        WriteRecommendations(Cli.Console(output), catalogue, index, DisplayFields(model, dataDir), userId, user, k);
         return 0;
     }
 
@@ -250,7 +250,7 @@ static class ModelCommands
     }
 
     /// <summary>An item's display fields from the model's items file (title, genres, …), or nothing without one.</summary>
-    static Func<string, string> Describe(TwoTowerModel model, string? dataDir)
+    static Func<string, string> DisplayFields(TwoTowerModel model, string? dataDir)
     {
         var fields = ItemFields.Of(model, dataDir);
         if (fields is null) return _ => "";
