@@ -11,7 +11,9 @@ static class ModelFiles
     public static (TwoTowerModel Model, ModelData Data) LoadWithData(string path, string? dataDir)
     {
         var model = TwoTowerModel.Load(path);
-        return (model, ModelData.Load(model.Recipe!, dataDir, model.Features));
+        var data = ModelData.Load(model.Recipe!, dataDir, model.Features);
+        // Image features embed from the data's images, which the file does not hold.
+        return (data.Images.Count == 0 ? model : TwoTowerModelFile.Load(path, data.Images), data);
     }
 
     /// <summary>The embedded catalogue of the model file at <paramref name="path"/>.</summary>

@@ -7,6 +7,7 @@ using Tandem.Data.Splits;
 using Tandem.Data.Tables;
 using Tandem.Models.Evaluation;
 using Tandem.Models.Recipes;
+using Tandem.Models.Towers;
 using Tandem.Models.Training;
 
 namespace Tandem.Models;
@@ -32,6 +33,21 @@ public sealed class ModelData : IDisposable
         var vocabulary = ((CategoricalEncoder)fitted[ItemFeature]).Vocabulary!;
         ItemKey = id => vocabulary.Token(id)!;
         Holdout = new Holdout(log, split.Train, split.Test, Items, ItemKey);
+        Images = fitted.Schema.Features.Where(f => f.Kind == FeatureKind.Image && Reads(recipe, f))
+            .ToDictionary(f => f.Name, f =>
+            {
+                // Relative image paths are relative to the file that names them.
+                var table = log.TableOf(f);
+                string folder = Path.GetDirectoryName(Path.GetFullPath(table.Source)) ?? "";
+                return ImageSet.Build(table.Get<TextColumn>(f.Column).Values, (f.Tower == Tower.Item ? recipe.Item : recipe.User).ImageSize, folder);
+            });
+    }
+
+    /// <summary>Whether a tower of <paramref name="recipe"/> reads <paramref name="feature"/> (every feature of its side when it names none).</summary>
+    static bool Reads(ModelRecipe recipe, FeatureSpec feature)
+    {
+        var tower = feature.Tower == Tower.Item ? recipe.Item : recipe.User;
+        return tower.Features is null || tower.Features.Contains(feature.Name);
     }
 
     /// <summary>The recipe whose data this is.</summary>
@@ -52,6 +68,8 @@ public sealed class ModelData : IDisposable
     public UserInputs Users { get; }
     /// <summary>The test holdout over the full training catalogue.</summary>
     public Holdout Holdout { get; }
+    /// <summary>The images of each image feature the towers read, decoded once.</summary>
+    public IReadOnlyDictionary<string, ImageSet> Images { get; }
     /// <summary>An item id's key (its value in the data, e.g. a movieId).</summary>
     public Func<int, string> ItemKey { get; }
 
@@ -111,7 +129,7 @@ public sealed class ModelData : IDisposable
         CancellationToken cancellation = default, string? resumeFrom = null)
     {
         using var slice = TrainValidationSplit.Create(Log, Fitted, Data, Split.Train, Items, Users, Holdout, recipe.Split.ValidationFraction, recipe.Split.Seed);
-        var model = recipe.Build(Fitted, slice.Items.Counts, slice.Items, slice.Users);
+        var model = recipe.Build(Fitted, slice.Items.Counts, slice.Items, slice.Users, Images);
         var trainer = slice.Trainer(recipe.Training, recipe.K);
         observe?.Invoke(trainer, slice, model);
         return (model, trainer.Fit(model, slice.Data, slice.Rows, cancellation, resumeFrom));

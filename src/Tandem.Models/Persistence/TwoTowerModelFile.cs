@@ -54,9 +54,12 @@ public static class TwoTowerModelFile
         writer.Save(path);
     }
 
-    /// <summary>Rebuilds the model saved at <paramref name="path"/> from its recipe, schema, fitted features and parameters.</summary>
+    /// <summary>
+    /// Rebuilds the model saved at <paramref name="path"/> from its recipe, schema, fitted features and
+    /// parameters; image features read <paramref name="images"/> when given (else none: score from the catalogue).
+    /// </summary>
     /// <exception cref="TandemFileException">The file is missing, corrupt, not a model file, or its parts do not fit together.</exception>
-    public static TwoTowerModel Load(string path)
+    public static TwoTowerModel Load(string path, IReadOnlyDictionary<string, Towers.ImageSet>? images = null)
     {
         using var reader = TandemFileReader.Open(path, TandemFileKind.Model);
         if (!reader.Contains(RecipeSection))
@@ -75,7 +78,7 @@ public static class TwoTowerModelFile
             FileThrow.File(path, $"its recipe, schema or features cannot be read: {e.Message}", e);
             throw;
         }
-        var model = recipe.Build(features, ReadInts(reader, CountsSection));
+        var model = recipe.Build(features, ReadInts(reader, CountsSection), images: images);
         ParameterSections.Read(reader, model.Parameters);
         ParameterSections.Read(reader, model.Buffers);
         return model;

@@ -170,17 +170,19 @@ public sealed record ModelRecipe
     /// <summary>
     /// The untrained model this recipe describes over <paramref name="fitted"/> features, with logQ
     /// from <paramref name="counts"/> (training interactions per item id). Extra sampled negatives
-    /// are drawn from <paramref name="catalogue"/> and leave-one-out histories gathered from
-    /// <paramref name="histories"/> when given (training needs them; a loaded model for scoring does not).
+    /// are drawn from <paramref name="catalogue"/>, leave-one-out histories gathered from
+    /// <paramref name="histories"/> and image features read from <paramref name="images"/> (by feature
+    /// name) when given: training needs them; a model loaded to score from its catalogue does not.
     /// </summary>
     /// <exception cref="ModelException">A tower names an unknown feature or one of the other side, or the data has no id feature.</exception>
-    public TwoTowerModel Build(FittedFeatures fitted, ReadOnlySpan<int> counts, ItemInputs? catalogue = null, UserInputs? histories = null)
+    public TwoTowerModel Build(FittedFeatures fitted, ReadOnlySpan<int> counts, ItemInputs? catalogue = null, UserInputs? histories = null,
+        IReadOnlyDictionary<string, ImageSet>? images = null)
     {
         var schema = fitted.Schema;
         string item = IdFeature(schema, Side.Item);
         var rng = new Random(Training.Seed);
-        var user = EncoderTower.Create(fitted, Side.User, User, rng);
-        var itemTower = EncoderTower.Create(fitted, Side.Item, Item, rng);
+        var user = EncoderTower.Create(fitted, Side.User, User, rng, Images(User, images));
+        var itemTower = EncoderTower.Create(fitted, Side.Item, Item, rng, Images(Item, images));
         var sampler = catalogue is null ? null : Task.Sampler(catalogue.Items, counts, Training.Seed);
         return new TwoTowerModel(fitted, user, itemTower, Task.Build(counts), item)
         {
@@ -192,6 +194,16 @@ public sealed record ModelRecipe
             LeaveOneOutHistories = User.Sequence.LeaveOneOut ? histories : null,
         };
     }
+
+    /// <summary>
+    /// Each image feature's module: an <see cref="ImageFeature"/> over its images in <paramref name="images"/>,
+    /// or over none (a model loaded to score from its embedded catalogue).
+    /// </summary>
+    static Func<FeatureSpec, Random, IFeatureModule> Images(TowerOptions tower, IReadOnlyDictionary<string, ImageSet>? images) => (spec, rng) =>
+    {
+        var set = images?.GetValueOrDefault(spec.Name) ?? ImageSet.Empty(tower.ImageSize);
+        return new ImageFeature(spec, set.Store, set.Paths, set.Missing, tower.Image, rng);
+    };
 
     /// <summary>Declared features that neither tower of <paramref name="model"/> reads, with why, for the caller to report.</summary>
     public static IReadOnlyList<string> Unused(TwoTowerModel model)

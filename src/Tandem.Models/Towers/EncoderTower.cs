@@ -111,7 +111,7 @@ public sealed class EncoderTower
     public static EncoderTower Create(FittedFeatures fitted, Side side, TowerOptions options, Random rng, Func<FeatureSpec, Random, IFeatureModule>? images = null)
     {
         var schema = fitted.Schema;
-        var names = options.Features ?? schema.Features.Where(f => OnSide(f, side) && Supported(f.Kind)).Select(f => f.Name).ToArray();
+        var names = options.Features ?? schema.Features.Where(f => OnSide(f, side) && (Supported(f.Kind) || f.Kind == FeatureKind.Image && images is not null)).Select(f => f.Name).ToArray();
         var ancestors = new HashSet<string>(options.Hierarchies?.Values.SelectMany(v => v) ?? []);
         var modules = new List<IFeatureModule>();
         foreach (var name in names)

@@ -47,6 +47,10 @@ public readonly record struct TowerOptions
     public FusionOptions Fusion { get; init; } = new();
     /// <summary>How text features are encoded. Default a bag of tokens.</summary>
     public TextOptions Text { get; init; } = new();
+    /// <summary>How image features are encoded: the CNN's blocks, kernel and output width. Default 16, 32, 64 channels, 3×3, 64-d.</summary>
+    public ImageCnnOptions Image { get; init; } = new();
+    /// <summary>Side, in pixels, image features are resized to before the CNN. Default 32.</summary>
+    public int ImageSize { get; init; } = 32;
     /// <summary>How sequence features (histories) are encoded. Default mean pooling.</summary>
     public SequenceOptions Sequence { get; init; } = new();
     /// <summary>
