@@ -28,7 +28,8 @@ dotnet build src/Tandem.Cli -c Release -v q -nologo -o "$RUNNER" >/dev/null
 TANDEM="dotnet $RUNNER/tandem.dll"
 
 if [ ! -f "$DIR/model/model.tandem" ]; then
-  echo '{ "epochs": 10 }' > "$DIR/config.json"   # the quickstart model
+  # The quickstart model (examples/movielens-history-genres.json) for 10 epochs.
+  echo '{ "user": { "features": ["user", "history"] }, "item": { "features": ["item", "genres"], "dimensions": { "genres": 16 } }, "training": { "epochs": 10 } }' > "$DIR/config.json"
   $TANDEM train --config "$DIR/config.json" --data-dir "$DATA" --out "$DIR/model" >/dev/null
 fi
 if [[ " $CASES " == *" 1m "* && ! -f "$DIR/items-$N.idx" ]]; then

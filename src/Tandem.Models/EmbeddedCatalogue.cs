@@ -80,7 +80,7 @@ public sealed class EmbeddedCatalogue
         var seen = new HashSet<long>(Seen[user].Select(i => (long)i));
         var scores = new float[k];
         var ids = new long[k];
-        index.Search(UserVector(user), k, scores, ids, SearchOptions.Excluding(IdFilter.Where(id => !seen.Contains(id)), k, seen.Count));
+        index.Search(UserVector(user), k, scores, ids, new SearchOptions { Filter = IdFilter.Where(id => !seen.Contains(id)) });
         var result = new List<(int, float)>(k);
         for (int j = 0; j < k && ids[j] >= 0; j++) result.Add(((int)ids[j], scores[j]));
         return result;

@@ -16,9 +16,6 @@ sealed class CandidateFilter(ServingModel model, HashSet<int>? allowed, HashSet<
     public static CandidateFilter? Create(ServingModel model, HashSet<int>? allowed, HashSet<int>? excluded, int[] seen, FieldMatch[] fields) =>
         allowed is null && excluded is null && seen.Length == 0 && fields.Length == 0 ? null : new(model, allowed, excluded, seen, fields);
 
-    /// <summary>How many items the exclusions and seen items drop (the search widens its candidate list by as many).</summary>
-    public int Excluded => (excluded?.Count ?? 0) + seen.Length;
-
     /// <inheritdoc/>
     public override bool Allows(long id) => AllowsRow(model.RowOf(id));
 

@@ -79,9 +79,7 @@ static class Recommender
         var rows = ArrayPool<int>.Shared.Rent(n);
         try
         {
-            // The one rule the CLI's recommend uses too: a filter's exclusions widen HNSW's candidate list.
-            var search = filter is null ? new SearchOptions { EfSearch = model.EfSearch } : SearchOptions.Excluding(filter, n, filter.Excluded, model.EfSearch);
-            model.Index.Search(query, n, scores, ids, search with { Threads = 1 });
+            model.Index.Search(query, n, scores, ids, new SearchOptions { Filter = filter, EfSearch = model.EfSearch, Threads = 1 });
             int found = 0;
             for (; found < n && ids[found] >= 0; found++) rows[found] = model.RowOf(ids[found]);
             return Answer(model, ids, scores, rows, found, k, diversity, source);
