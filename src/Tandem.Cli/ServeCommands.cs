@@ -20,7 +20,7 @@ static class ServeCommands
 
         var index = new Option<string?>("--index") { Description = "Index file to serve (ids = item ids, integers); default: built from the model's item embeddings." };
         var spec = new Option<string>("--spec") { Description = "Factory string of the index built from the model.", DefaultValueFactory = _ => "HNSW32" };
-        var ef = new Option<int>("--ef") { Description = "HNSW efSearch per request (0 = the index's).", DefaultValueFactory = _ => 0 };
+        var ef = new Option<int>("--ef") { Description = "HNSW efSearch per request (0 = the index's own).", DefaultValueFactory = _ => EmbeddedCatalogue.DefaultEfSearch };
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var redis = new Option<string?>("--redis") { Description = "Redis HOST:PORT shared by replicas as a second embedding cache." };
         var watch = new Option<string?>("--watch") { Description = "Directory watched for new *.tandem model files, each swapped in when written." };

@@ -14,8 +14,8 @@ namespace Tandem.Cli;
 /// <param name="DataDir">Where the model's named dataset is looked for, for display fields (null: where it was trained from).</param>
 /// <param name="IndexPath">An index file to serve instead of building one; it is read again on every reload.</param>
 /// <param name="Spec">Factory string of the index built from the model. Default HNSW32.</param>
-/// <param name="EfSearch">HNSW efSearch for requests; 0: the index's own.</param>
-sealed record ServingLoader(string? DataDir, string? IndexPath, string Spec = "HNSW32", int EfSearch = 0)
+/// <param name="EfSearch">HNSW efSearch for requests (the CLI's recommend uses the same default); 0: the index's own.</param>
+sealed record ServingLoader(string? DataDir, string? IndexPath, string Spec = "HNSW32", int EfSearch = EmbeddedCatalogue.DefaultEfSearch)
 {
     /// <summary>The serving model of the model file at <paramref name="path"/>.</summary>
     public ServingModel Load(string path)

@@ -74,13 +74,19 @@ public sealed class EmbeddedCatalogue
         return index;
     }
 
+    /// <summary>
+    /// HNSW's candidate list for recommendations, here and in the service: a user's seen items are
+    /// walked through but not kept, so the index's default (16) leaves good items behind for heavy users.
+    /// </summary>
+    public const int DefaultEfSearch = 64;
+
     /// <summary>The <paramref name="k"/> best items user <paramref name="user"/> has not seen, from <paramref name="index"/> (of <see cref="Index"/>): (position, score), best first.</summary>
-    public IReadOnlyList<(int Item, float Score)> Recommend(IVectorIndex index, int user, int k)
+    public IReadOnlyList<(int Item, float Score)> Recommend(IVectorIndex index, int user, int k, int efSearch = DefaultEfSearch)
     {
         var seen = new HashSet<long>(Seen[user].Select(i => (long)i));
         var scores = new float[k];
         var ids = new long[k];
-        index.Search(UserVector(user), k, scores, ids, new SearchOptions { Filter = IdFilter.Where(id => !seen.Contains(id)) });
+        index.Search(UserVector(user), k, scores, ids, new SearchOptions { Filter = IdFilter.Where(id => !seen.Contains(id)), EfSearch = efSearch });
         var result = new List<(int, float)>(k);
         for (int j = 0; j < k && ids[j] >= 0; j++) result.Add(((int)ids[j], scores[j]));
         return result;
