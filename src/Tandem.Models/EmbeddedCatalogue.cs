@@ -1,4 +1,5 @@
 using Tandem.Retrieval;
+using Tandem.Tensors;
 
 namespace Tandem.Models;
 
@@ -63,14 +64,22 @@ public sealed class EmbeddedCatalogue
             [.. users.Select(u => data.Log.UserKeys![u])], userVectors, [.. users.Select(u => holdout.Excluded[u].ToArray())]);
     }
 
-    /// <summary>A vector index (factory string <paramref name="spec"/>, e.g. <c>HNSW32</c>, <c>Flat</c>) of the item embeddings; an id is an item's position.</summary>
+    /// <summary>
+    /// A vector index (factory string <paramref name="spec"/>, e.g. <c>HNSW32</c>, <c>Flat</c>) of the item
+    /// embeddings, built on one thread so it is the same every time; an id is an item's position.
+    /// </summary>
     public VectorIndex Index(string spec)
     {
         var index = IndexFactory.Create(spec, Dimension, Metric.InnerProduct);
-        if (!index.IsTrained) index.Train(ItemVectors);
         var ids = new long[ItemKeys.Length];
         for (int i = 0; i < ids.Length; i++) ids[i] = i;
-        index.Add(ItemVectors, ids);
+        // One thread: a parallel HNSW build links nodes in a racing order, and the same catalogue must
+        // give the same index, so the CLI, the quickstart and every service replica answer alike.
+        using (Threads.Use(1))
+        {
+            if (!index.IsTrained) index.Train(ItemVectors);
+            index.Add(ItemVectors, ids);
+        }
         return index;
     }
 
