@@ -16,8 +16,4 @@ static class CliThrow
     /// <summary>As <see cref="Input(string)"/>, in expressions that need a value.</summary>
     [DoesNotReturn]
     internal static T Input<T>(string message) => throw new CliException(message);
-
-    [DoesNotReturn]
-    internal static void Field(string source, string field, object value, string fix) =>
-        throw new CliException($"{source}: field '{field}' is {value}; it {fix}");
 }

@@ -99,9 +99,7 @@ public sealed class ModelData : IDisposable
             throw new ModelException($"{recipe.Data.Schema ?? "config"}: no interactions file; set \"data\": {{ \"interactions\": ... }} in the schema, or \"data.files\" in the config");
         var log = InteractionLog.Load(schema, files.Interactions, files.Users, files.Items, new ReadOptions { SkipBadRows = recipe.Data.SkipBadRows }, report);
         ModelRecipe.IdFeature(schema, Tower.User);
-        var split = recipe.Split.TestFraction == 0.25
-            ? ReferenceSplit.Create(log, recipe.Split.Seed)
-            : ReferenceSplit.Carve(log, Enumerable.Range(0, log.Count).ToArray(), recipe.Split.TestFraction, recipe.Split.Seed);
+        var split = ReferenceSplit.Create(log, recipe.Split.Seed, recipe.Split.TestFraction);
         return new ModelData(recipe, log, split, fitted ?? FittedFeatures.Fit(log, split.Train));
     }
 

@@ -14,9 +14,15 @@ namespace Tandem.Data.Splits;
 /// </summary>
 public static class ReferenceSplit
 {
-    /// <summary>The split of every interaction of <paramref name="log"/>.</summary>
-    public static Split Create(InteractionLog log, ulong seed = 42) =>
-        Shuffled(log, Enumerable.Range(0, log.Count).ToArray(), seed, n => (3 * n + 2) / 4);
+    /// <summary>
+    /// The split of every interaction of <paramref name="log"/>, <paramref name="testFraction"/> of each
+    /// user's held out: at 0.25 the reference's own rule (the first <c>(3n + 2) / 4</c> train), else
+    /// <see cref="Carve"/>'s rounding.
+    /// </summary>
+    public static Split Create(InteractionLog log, ulong seed = 42, double testFraction = 0.25) =>
+        testFraction == 0.25
+            ? Shuffled(log, Enumerable.Range(0, log.Count).ToArray(), seed, n => (3 * n + 2) / 4)
+            : Carve(log, Enumerable.Range(0, log.Count).ToArray(), testFraction, seed);
 
     /// <summary>
     /// A validation slice carved from <paramref name="rows"/> (e.g. the training rows) the same
