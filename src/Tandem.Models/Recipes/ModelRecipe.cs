@@ -5,6 +5,7 @@ using Tandem.Data.Encoders;
 using Tandem.Data.Schema;
 using Tandem.Models.Towers;
 using Tandem.Models.Training;
+using Tandem.Models.Tuning;
 using Side = Tandem.Data.Schema.Tower;
 
 namespace Tandem.Models.Recipes;
@@ -63,6 +64,8 @@ public sealed record ModelRecipe
     public TrainerOptions Training { get; init; } = new();
     /// <summary>Cut-off K of validation (early stopping) and evaluation. Default 10.</summary>
     public int K { get; init; } = 10;
+    /// <summary>What <c>tandem tune</c> searches. Default the temperature, learning rate, weight decay, dropout and width.</summary>
+    public TuningRecipe Tuning { get; init; } = new();
 
     /// <summary>Serialisation of recipes: the config file's format.</summary>
     public static JsonSerializerOptions Json { get; } = new()
@@ -138,6 +141,7 @@ public sealed record ModelRecipe
         errors.AtLeast("training.threads", Training.Threads, 0);
         errors.AtLeast("training.patience", Training.Patience, 0);
         errors.AtLeast("k", K, 1);
+        if (Tuning.Space is not null) SearchSpace.Of(this, source).CheckKeys(this, $"{source}: field 'tuning.space'");
     }
 
     static void Tower(string side, TowerOptions t, RecipeErrors errors)
