@@ -184,23 +184,7 @@ static class ModelCommands
             output.WriteLine(slice.Validation is null
                 ? $"Training {title}: {epochs} epochs"
                 : $"Training {title}: at most {epochs} epochs, stopping early on Recall@{k} of {slice.Validation.HeldOut.TotalCount:N0} held-out training interactions");
-            int current = -1;
-            long examples = slice.Rows.Length;
-            trainer.StepCompleted += s =>
-            {
-                if (s.Epoch != current) { current = s.Epoch; progress.OnEpochStart(s.Epoch + 1, epochs, examples); }
-                progress.OnStep(s.Loss, s.Examples);
-            };
-            trainer.EpochCompleted += e =>
-            {
-                var record = new EpochRecord
-                {
-                    Epoch = e.Epoch + 1, Loss = e.Loss, Examples = (long)Math.Round(e.ExamplesPerSecond * e.Seconds), Seconds = e.Seconds,
-                    Validation = e.Validation is { } v ? new Dictionary<string, double> { [$"Recall@{k}"] = v } : new Dictionary<string, double>(),
-                };
-                history.Add(record);
-                progress.OnEpochEnd(record);
-            };
+            progress.Follow(trainer, slice.Rows.Length, k, history.Add);
             trainer.CheckpointPath = checkpoint;
             if (resume && checkpoint is not null) output.WriteLine($"Resuming from {checkpoint}");
         }, cancellation, resume ? checkpoint : null);
