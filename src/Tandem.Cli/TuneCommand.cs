@@ -55,7 +55,7 @@ static partial class TuneCommand
                 ? string.Create(CultureInfo.InvariantCulture, $"Trial {r.Trial.Number}: validation NDCG@{recipe.K} {r.Ndcg:0.0000}, Recall@{recipe.K} {r.Recall:0.0000} (epoch {r.KeptEpoch} of {r.EpochsTrained}), {r.Seconds:0} s")
                 : $"Trial {r.Trial.Number}: no score ({r.Failure})");
             // The best so far is on disk at every moment, so even a killed search leaves it.
-            if (r.Scored && (best is null || r.Ndcg > best.Ndcg)) AtomicFile.WriteText(outPath, (best = r).Best.ToJson() + "\n");
+            if (r.Scored && (best is null || r.Ndcg > best.Ndcg)) AtomicFile.WriteText(outPath, (best = r).KeptRecipe.ToJson() + "\n");
         };
         var result = tuner.Run(data, recipe, space, stop.Token);
         progress.Dispose();

@@ -23,7 +23,7 @@ public sealed record TrialResult(Trial Trial, int EpochsTrained, int KeptEpoch, 
     public bool Scored => Failure is null;
 
     /// <summary>The trial's recipe training exactly the kept epochs: retrained on the same data and seed, the same model.</summary>
-    public ModelRecipe Best => Trial.Recipe with { Training = Trial.Recipe.Training with { Epochs = Math.Max(1, KeptEpoch) } };
+    public ModelRecipe KeptRecipe => Trial.Recipe with { Training = Trial.Recipe.Training with { Epochs = Math.Max(1, KeptEpoch) } };
 }
 
 /// <summary>The outcome of <see cref="Tuner.Run"/>.</summary>

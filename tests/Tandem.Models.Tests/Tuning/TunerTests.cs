@@ -53,7 +53,7 @@ public class TunerTests(SmallMovieLens small) : IClassFixture<SmallMovieLens>
     /// <summary>What a run chose and measured, trial by trial, as text.</summary>
     static string Trace(TuningResult r) => string.Join("\n", r.Results.Select(t => string.Create(CultureInfo.InvariantCulture,
         $"{t.Trial.Number} {t.Trial.Rung} {string.Join(",", t.Trial.Values)} {t.EpochsTrained} {t.KeptEpoch} {t.Recall:R} {t.Ndcg:R} {t.Failure}")))
-        + "\nbest: " + r.Best!.Best.ToJson();
+        + "\nbest: " + r.Best!.KeptRecipe.ToJson();
 
     [Fact]
     public void ItRunsEveryRungAndKeepsTheBestScore()
@@ -68,8 +68,8 @@ public class TunerTests(SmallMovieLens small) : IClassFixture<SmallMovieLens>
         // The second rung trains the first rung's best two.
         var first = r.Results.Where(t => t.Trial.Rung == 0).OrderByDescending(t => t.Ndcg).Take(2).Select(t => t.Trial.Number);
         Assert.Equal(first.Order(), r.Results.Where(t => t.Trial.Rung == 1).Select(t => t.Trial.Number).Order());
-        Assert.Equal(r.Best.KeptEpoch, r.Best.Best.Training.Epochs);
-        Assert.Equal(SmallMovieLens.Options.Patience, r.Best.Best.Training.Patience);
+        Assert.Equal(r.Best.KeptEpoch, r.Best.KeptRecipe.Training.Epochs);
+        Assert.Equal(SmallMovieLens.Options.Patience, r.Best.KeptRecipe.Training.Patience);
     }
 
     [Fact]
