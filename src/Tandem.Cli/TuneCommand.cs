@@ -42,7 +42,7 @@ static partial class TuneCommand
         output.WriteLine($"Loading {recipe.Data.Named ?? recipe.Data.Schema}…");
         using var data = ModelData.Load(recipe, dataDir);
         output.WriteLine($"Searching {space} with seed {seed}: {string.Join(", then ", rungs.Select(r => $"{r.Trials} trial(s) of at most {r.Epochs} epoch(s)"))}" +
-            $"{(options.Budget is not null ? $", within {budgetText}" : "")}; judged on validation NDCG@{recipe.K} of {recipe.Split.ValidationFraction:0%} of each user's training interactions (never the test rows).");
+            $"{(options.Budget is not null ? $", within {budgetText}" : "")}; judged on validation Recall@{recipe.K} of {recipe.Split.ValidationFraction:0%} of each user's training interactions (never the test rows).");
 
         using var stop = StopRequest.OnCtrlC(error, "Stopping after this step; the best finished trial is kept");
         using var progress = new ConsoleProgress(output);
@@ -52,45 +52,49 @@ static partial class TuneCommand
         tuner.TrialCompleted += r =>
         {
             output.WriteLine(r.Scored
-                ? string.Create(CultureInfo.InvariantCulture, $"Trial {r.Trial.Number}: validation NDCG@{recipe.K} {r.Ndcg:0.0000}, Recall@{recipe.K} {r.Recall:0.0000} (epoch {r.KeptEpoch} of {r.EpochsTrained}), {r.Seconds:0} s")
+                ? string.Create(CultureInfo.InvariantCulture, $"Trial {r.Trial.Number}: validation Recall@{recipe.K} {r.Recall:0.0000}, NDCG@{recipe.K} {r.Ndcg:0.0000} (epoch {r.KeptEpoch} of {r.EpochsTrained}), {r.Seconds:0} s")
                 : $"Trial {r.Trial.Number}: no score ({r.Failure})");
             // The best so far is on disk at every moment, so even a killed search leaves it.
-            if (r.Scored && (best is null || r.Ndcg > best.Ndcg)) AtomicFile.WriteText(outPath, (best = r).KeptRecipe.ToJson() + "\n");
+            if (r.Scored && (best is null || r.Recall > best.Recall)) AtomicFile.WriteText(outPath, (best = r).KeptRecipe.ToJson() + "\n");
         };
         var result = tuner.Run(data, recipe, space, stop.Token);
         progress.Dispose();
 
-        Cli.Console(output).Write(Table(result, recipe.K));
+        var console = Cli.Console(output);
+        // A log or a pipe gets the table unwrapped, as a terminal of its width would.
+        if (output != Console.Out || Console.IsOutputRedirected) console.Profile.Width = 200;
+        console.Write(Table(result, recipe.K));
         if (result.Best is not { } chosen)
         {
             error.WriteLine($"tandem: {result.Stopped ?? "stopped"} before any trial finished; nothing written");
             return stop.IsRequested ? 130 : 1;
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{(result.Stopped is { } why ? $"Search {why}. " : "")}Best: trial {chosen.Trial.Number} ({Values(space, chosen.Trial)}, {chosen.KeptEpoch} epochs), validation NDCG@{recipe.K} {chosen.Ndcg:0.0000}, Recall@{recipe.K} {chosen.Recall:0.0000}."));
+            $"{(result.Stopped is { } why ? $"Search {why}. " : "")}Best: trial {chosen.Trial.Number} ({Values(space, chosen.Trial)}, {chosen.KeptEpoch} epochs), validation Recall@{recipe.K} {chosen.Recall:0.0000}, NDCG@{recipe.K} {chosen.Ndcg:0.0000}."));
         output.WriteLine($"Wrote {outPath}; 'tandem train --config {outPath}' trains it and reports its test figures.");
         return stop.IsRequested ? 130 : 0;
     }
 
     static string Values(SearchSpace space, Trial t) => string.Join(", ", space.Dimensions.Select((d, i) => $"{d.Key} {t.Values[i]}"));
 
-    /// <summary>Each configuration at its last rung, best first.</summary>
+    /// <summary>Every trial run, best first; each key headed by its last part unless two share it.</summary>
     static Table Table(TuningResult result, int k)
     {
-        var table = new Table().Title($"Trials, by validation NDCG@{k} (the test rows unread)");
+        var table = new Table().Title($"Trials, by validation Recall@{k} (the test rows unread)");
         table.AddColumn(new TableColumn("trial").RightAligned());
-        foreach (var d in result.Space.Dimensions) table.AddColumn(new TableColumn(Markup.Escape(d.Key)).RightAligned());
-        foreach (string c in new[] { "rung", "epochs", $"NDCG@{k}", $"Recall@{k}", "s" }) table.AddColumn(new TableColumn(c).RightAligned());
-        var last = result.Results.GroupBy(r => r.Trial.Number).Select(g => g.Last())
-            .OrderByDescending(r => r.Scored).ThenByDescending(r => r.Scored ? r.Ndcg : 0).ThenBy(r => r.Trial.Number);
-        foreach (var r in last)
+        table.AddColumn(new TableColumn("rung").RightAligned());
+        var leaves = result.Space.Dimensions.Select(d => d.Fields[0][(d.Fields[0].LastIndexOf('.') + 1)..]).ToArray();
+        for (int i = 0; i < leaves.Length; i++)
+            table.AddColumn(new TableColumn(Markup.Escape(leaves.Count(l => l == leaves[i]) > 1 ? result.Space.Dimensions[i].Key : leaves[i])).RightAligned());
+        foreach (string c in new[] { "epochs", $"Recall@{k}", $"NDCG@{k}", "s" }) table.AddColumn(new TableColumn(c).RightAligned());
+        var ranked = result.Results.OrderByDescending(r => r.Scored).ThenByDescending(r => r.Scored ? r.Recall : 0);
+        foreach (var r in ranked)
         {
-            var cells = new List<string> { r == result.Best ? $"{r.Trial.Number} ★" : r.Trial.Number.ToString(CultureInfo.InvariantCulture) };
+            var cells = new List<string> { r == result.Best ? $"★ {r.Trial.Number}" : r.Trial.Number.ToString(CultureInfo.InvariantCulture), (r.Trial.Rung + 1).ToString(CultureInfo.InvariantCulture) };
             cells.AddRange(r.Trial.Values);
-            cells.Add((r.Trial.Rung + 1).ToString(CultureInfo.InvariantCulture));
             cells.Add(r.Scored ? $"{r.KeptEpoch}/{r.EpochsTrained}" : "–");
-            cells.Add(r.Scored ? r.Ndcg.ToString("0.0000", CultureInfo.InvariantCulture) : "–");
             cells.Add(r.Scored ? r.Recall.ToString("0.0000", CultureInfo.InvariantCulture) : r.Failure == "stopped" ? "stopped" : "diverged");
+            cells.Add(r.Scored ? r.Ndcg.ToString("0.0000", CultureInfo.InvariantCulture) : "–");
             cells.Add(r.Seconds.ToString("0", CultureInfo.InvariantCulture));
             table.AddRow([.. cells.Select(Markup.Escape)]);
         }

@@ -35,14 +35,14 @@ public sealed class TuneCommandTests : IDisposable
         var (code, output, error) = Run("tune", "--config", Config(Small), "--trials", "2", "--seed", "4", "--budget", "10m",
             "--space", "training.learningRate=0.001|0.003", "--out", best, "--data-dir", dataDir);
         Assert.True(code == 0, error + output);
-        Assert.Contains("Trials, by validation NDCG@10 (the test rows unread)", output);
-        Assert.Contains("│ task.temperature │ training.learningRate │", output);
-        var rows = output.Split('\n').Where(l => l.StartsWith("│ ", StringComparison.Ordinal) && char.IsDigit(l[2..].TrimStart()[0])).ToArray();
+        Assert.Contains("Trials, by validation Recall@10 (the test rows unread)", output);
+        Assert.Contains("│ trial │ rung │ temperature │ learningRate │ epochs │ Recall@10 │ NDCG@10 │", output);
+        var rows = output.Split('\n').Where(l => l.StartsWith("│ ", StringComparison.Ordinal) && l[2..].TrimStart()[0] is '★' or (>= '0' and <= '9')).ToArray();
         Assert.Equal(2, rows.Length);
         var chosen = rows.Single(r => r.Contains('★')).Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var recipe = ModelRecipe.Read(best);
-        Assert.Equal(float.Parse(chosen[1]), recipe.Task.Temperature);
-        Assert.Equal(float.Parse(chosen[2]), recipe.Training.LearningRate);
+        Assert.Equal(float.Parse(chosen[2]), recipe.Task.Temperature);
+        Assert.Equal(float.Parse(chosen[3]), recipe.Training.LearningRate);
         Assert.Equal((1, 5), (recipe.Training.Epochs, recipe.Training.Patience));
         Assert.Contains($"Wrote {best}", output);
     }

@@ -64,9 +64,9 @@ public class TunerTests(SmallMovieLens small) : IClassFixture<SmallMovieLens>
         Assert.Null(r.Stopped);
         Assert.Equal(4 + 2 + 1, r.Results.Count);
         Assert.All(r.Results, t => Assert.True(t.Scored && t.Ndcg > 0 && t.Recall > 0, Trace(r)));
-        Assert.Equal(r.Results.Max(t => t.Ndcg), r.Best!.Ndcg);
+        Assert.Equal(r.Results.Max(t => t.Recall), r.Best!.Recall);
         // The second rung trains the first rung's best two.
-        var first = r.Results.Where(t => t.Trial.Rung == 0).OrderByDescending(t => t.Ndcg).Take(2).Select(t => t.Trial.Number);
+        var first = r.Results.Where(t => t.Trial.Rung == 0).OrderByDescending(t => t.Recall).Take(2).Select(t => t.Trial.Number);
         Assert.Equal(first.Order(), r.Results.Where(t => t.Trial.Rung == 1).Select(t => t.Trial.Number).Order());
         Assert.Equal(r.Best.KeptEpoch, r.Best.KeptRecipe.Training.Epochs);
         Assert.Equal(SmallMovieLens.Options.Patience, r.Best.KeptRecipe.Training.Patience);
@@ -114,7 +114,7 @@ public class TunerTests(SmallMovieLens small) : IClassFixture<SmallMovieLens>
         tuner.TrialCompleted += _ => stop.Cancel();
         var r = tuner.Run(data, SmallMovieLens.Recipe, SearchSpace.Default, stop.Token);
         Assert.Equal("stopped", r.Stopped);
-        Assert.Equal((1, small.Tuned.Results[0].Ndcg), (Assert.Single(r.Results).Trial.Number, r.Results[0].Ndcg));
+        Assert.Equal((1, small.Tuned.Results[0].Recall), (Assert.Single(r.Results).Trial.Number, r.Results[0].Recall));
         Assert.Same(r.Results[0], r.Best);
     }
 
