@@ -93,7 +93,7 @@ static partial class TuneCommand
             var cells = new List<string> { r == result.Best ? $"★ {r.Trial.Number}" : r.Trial.Number.ToString(CultureInfo.InvariantCulture), (r.Trial.Rung + 1).ToString(CultureInfo.InvariantCulture) };
             cells.AddRange(r.Trial.Values);
             cells.Add(r.Scored ? $"{r.KeptEpoch}/{r.EpochsTrained}" : "–");
-            cells.Add(r.Scored ? r.Recall.ToString("0.0000", CultureInfo.InvariantCulture) : r.Failure == "stopped" ? "stopped" : "diverged");
+            cells.Add(r.Scored ? r.Recall.ToString("0.0000", CultureInfo.InvariantCulture) : r.Failure == "stopped" ? "stopped" : "failed");
             cells.Add(r.Scored ? r.Ndcg.ToString("0.0000", CultureInfo.InvariantCulture) : "–");
             cells.Add(r.Seconds.ToString("0", CultureInfo.InvariantCulture));
             table.AddRow([.. cells.Select(Markup.Escape)]);
