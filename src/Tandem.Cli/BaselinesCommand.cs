@@ -20,26 +20,29 @@ static class BaselinesCommand
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds; each seeds the split, the two-tower's initialisation and BPR.", DefaultValueFactory = _ => "42,43,44" };
         var lambdas = new Option<string?>("--lambdas") { Description = "EASE's candidate λ, comma-separated (chosen on validation); default 50,100,200,300,500,1000,2000." };
         var epochs = new Option<int?>("--epochs") { Description = "Most two-tower epochs (early stopping on the validation slice picks the best; default 20)." };
+        var bprEpochs = new Option<int?>("--bpr-epochs") { Description = "Most BPR-MF epochs (early stopping on the validation slice picks the best; default 200)." };
         var threads = new Option<int>("--threads") { Description = "Kernel threads of the two-tower training (1 is bit-reproducible).", DefaultValueFactory = _ => 1 };
         var noTwoTower = new Option<bool>("--no-two-tower") { Description = "Only the baselines." };
         var writeSplits = new Option<string?>("--write-splits") { Description = "Folder to write each seed's split to (split-seed<N>.csv: userId,movieId,split), e.g. for bench/reference/ease.py." };
         var outFile = new Option<string>("--out") { Description = "Markdown report to write.", DefaultValueFactory = _ => "./tandem-baselines.md" };
         var command = new Command("baselines", "EASE, BPR-MF, item-kNN and most-popular (hyper-parameters chosen on validation) beside the default two-tower model: mean and spread over seeds.")
-        { dataset, dataDir, seeds, lambdas, epochs, threads, noTwoTower, writeSplits, outFile };
+        { dataset, dataDir, seeds, lambdas, epochs, bprEpochs, threads, noTwoTower, writeSplits, outFile };
         command.SetAction(p => Run(output, error, p.GetValue(dataset)!, p.GetValue(dataDir), ExperimentCommands.Seeds(p.GetValue(seeds)!), p.GetValue(lambdas),
-            p.GetValue(epochs), p.GetValue(threads), !p.GetValue(noTwoTower), p.GetValue(writeSplits), p.GetValue(outFile)!));
+            p.GetValue(epochs), p.GetValue(bprEpochs), p.GetValue(threads), !p.GetValue(noTwoTower), p.GetValue(writeSplits), p.GetValue(outFile)!));
         return command;
     }
 
-    static int Run(TextWriter output, TextWriter error, string dataset, string? dataDir, int[] seeds, string? lambdaList, int? epochs, int threads,
+    static int Run(TextWriter output, TextWriter error, string dataset, string? dataDir, int[] seeds, string? lambdaList, int? epochs, int? bprEpochs, int threads,
         bool twoTower, string? splitDir, string outFile)
     {
         if (epochs is < 1) CliThrow.Input($"--epochs is {epochs}; it must be at least 1");
+        if (bprEpochs is < 1) CliThrow.Input($"--bpr-epochs is {bprEpochs}; it must be at least 1");
         if (threads < 1) CliThrow.Input($"--threads is {threads}; it must be at least 1");
         if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir))
             CliThrow.Input($"{dataDir}: data directory not found; pass --data-dir with the folder holding {dataset}/");
         var baselines = new BaselineOptions();
         if (lambdaList is not null) baselines = baselines with { Lambdas = Lambdas(lambdaList) };
+        if (bprEpochs is { } most) baselines = baselines with { BprEpochs = most };
         var options = new MovieLensOptions { DataDir = dataDir, Dataset = dataset, Baseline = false };
         options = options with { Training = options.Training with { Epochs = epochs ?? options.Training.Epochs, Threads = threads } };
         if (splitDir is not null) Directory.CreateDirectory(splitDir);

@@ -18,10 +18,10 @@ public readonly record struct BaselineOptions
     public IReadOnlyList<int> Neighbours { get; init; } = [10, 20, 50, 100, 200];
     /// <summary>BPR's width, step, L2 weight and seed. Default <c>new BprOptions()</c> (its seed is replaced by the run's).</summary>
     public BprOptions Bpr { get; init; } = new();
-    /// <summary>Most BPR epochs. Default 100.</summary>
-    public int BprEpochs { get; init; } = 100;
-    /// <summary>BPR stops after this many epochs in a row without a better validation NDCG@K. Default 5.</summary>
-    public int BprPatience { get; init; } = 5;
+    /// <summary>Most BPR epochs. Default 200.</summary>
+    public int BprEpochs { get; init; } = 200;
+    /// <summary>BPR stops after this many epochs in a row without a better validation NDCG@K (its curve is noisy). Default 10.</summary>
+    public int BprPatience { get; init; } = 10;
     /// <summary>Ranking cut-off K, also of the validation NDCG@K that chooses. Default 10.</summary>
     public int K { get; init; } = 10;
 }
