@@ -4,6 +4,8 @@ using Tandem.Evaluation.Baselines;
 using Tandem.Evaluation.Ranking;
 using Tandem.Models;
 using Tandem.Models.Evaluation;
+using BprModel = Tandem.Evaluation.Baselines.Bpr;
+using ItemKnnModel = Tandem.Evaluation.Baselines.ItemKnn;
 
 namespace Tandem.Experiments;
 
@@ -87,14 +89,14 @@ public static class ReferenceBaselines
     public static BaselineResult RunBpr(Holdout validation, Holdout test, BaselineOptions options, int seed, Action<string>? progress = null, CancellationToken cancellation = default)
     {
         var bprOptions = options.Bpr with { Seed = seed };
-        var model = new Bpr(validation.Excluded, bprOptions);
+        var model = new BprModel(validation.Excluded, bprOptions);
         var (epochs, _) = ValidationChoice.BestEpoch(() =>
         {
             progress?.Invoke($"BPR-MF: epoch {model.Epochs + 1} on validation");
             model.Epoch();
             return model.Scorer();
         }, options.BprEpochs, options.BprPatience, validation.Excluded, validation.HeldOut, options.K, cancellation);
-        var final = new Bpr(test.Excluded, bprOptions);
+        var final = new BprModel(test.Excluded, bprOptions);
         for (int e = 0; e < epochs; e++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -109,9 +111,9 @@ public static class ReferenceBaselines
     {
         int most = options.Neighbours.Max();
         progress?.Invoke("item-kNN: neighbours on validation");
-        var fitted = Evaluation.Baselines.ItemKnn.Fit(validation.Excluded, most);
+        var fitted = ItemKnnModel.Fit(validation.Excluded, most);
         var (k, _) = ValidationChoice.Best(options.Neighbours, fitted.Scorer, validation.Excluded, validation.HeldOut, options.K, cancellation);
         progress?.Invoke($"item-kNN: {k} neighbours on every training row");
-        return new(ItemKnn, $"k {k}", test.Evaluate(Evaluation.Baselines.ItemKnn.Fit(test.Excluded, k).Scorer(k), options.K));
+        return new(ItemKnn, $"k {k}", test.Evaluate(ItemKnnModel.Fit(test.Excluded, k).Scorer(k), options.K));
     }
 }
