@@ -122,7 +122,6 @@ public sealed class Bpr
 
     void Normal(Span<float> destination)
     {
-        for (int i = 0; i < destination.Length; i++)
-            destination[i] = 0.1f * (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
+        for (int i = 0; i < destination.Length; i++) destination[i] = 0.1f * Rng.Gaussian(rng);
     }
 }
