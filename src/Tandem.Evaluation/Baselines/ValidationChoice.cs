@@ -50,7 +50,7 @@ public static class ValidationChoice
         if (patience < 1) EvaluationThrow.OutOfRange($"patience is {patience}; it must be at least 1.", nameof(patience), patience);
         var curve = new List<double>();
         int best = 0;
-        while (curve.Count < mostEpochs && curve.Count - best < patience)
+        while (curve.Count < mostEpochs && curve.Count - 1 - best < patience)
         {
             cancellation.ThrowIfCancellationRequested();
             curve.Add(Ndcg(nextEpoch(), fitTraining, validation, k));
