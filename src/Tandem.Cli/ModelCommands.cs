@@ -33,7 +33,7 @@ static class ModelCommands
         var epochs = new Option<int?>("--epochs") { Description = "Most training epochs (default 20; early stopping on a validation slice keeps the best)." };
         var user = new Option<string>("--user") { Description = "userId to recommend for.", DefaultValueFactory = _ => "1" };
 
-        var quickstart = new Command("quickstart", "Train the two-tower on MovieLens ml-latest-small, compare with most-popular and ID-only, write a report and a model, recommend.")
+        var quickstart = new Command("quickstart", "Train the two-tower on MovieLens ml-latest-small, compare with ID-only, most-popular and EASE, write a report and a model, recommend.")
         { dataDir, outDir, epochs, user };
         quickstart.SetAction(p => Quickstart(output, error, p.GetValue(dataDir), p.GetValue(outDir)!, p.GetValue(epochs), p.GetValue(user)!));
 
@@ -91,8 +91,13 @@ static class ModelCommands
         var report = data.Holdout.Evaluate(model, data.Users, data.Items, k);
         var idReport = data.Holdout.Evaluate(baseline, data.Users, data.Items, k);
         var popular = data.Holdout.Evaluate(data.Holdout.MostPopular(), k);
+        var ease = ReferenceBaselines.RunEase(ReferenceBaselines.Validation(data), data.Holdout, new BaselineOptions { K = k });
+        string easeName = $"EASE ({ease.Choice})";
         console.Write(Table($"Held-out ratings of {report.UsersEvaluated:N0} users, all {report.ItemCount:N0} movies ranked, training items excluded",
             [("two-tower", report), ("ID-only", idReport), ("most-popular", popular)], k));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{easeName}, chosen on validation: Recall@{k} {ease.Report[$"Recall@{k}"]:0.0000}, NDCG@{k} {ease.Report[$"NDCG@{k}"]:0.0000}; " +
+            $"the two-tower reaches {report[$"Recall@{k}"] / ease.Report[$"Recall@{k}"]:0.00}× and {report[$"NDCG@{k}"] / ease.Report[$"NDCG@{k}"]:0.00}× of it."));
 
         var written = new TrainingReport
         {
@@ -106,7 +111,7 @@ static class ModelCommands
                 new("evaluation", $"full catalogue ({report.ItemCount} items), training items excluded, K = {k}"),
             ],
             Result = report,
-            Baselines = [("ID-only", idReport), ("most-popular", popular)],
+            Baselines = [("ID-only", idReport), ("most-popular", popular), (easeName, ease.Report)],
             History = history,
         }.WriteTo(outDir);
         model.Save(modelPath, catalogue);

@@ -60,6 +60,10 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
         Assert.InRange(twoTower, 0.01, 1);
         Assert.InRange(idOnly, 0.001, 1);
         Assert.InRange(popular, 0.01, 1);
+        // EASE, λ chosen on the validation slice, beside the table: far above most-popular (docs/experiments.md, "Baselines").
+        var ease = System.Text.RegularExpressions.Regex.Match(quickstart.Output, @"EASE \(λ \d+\), chosen on validation: Recall@10 (0\.\d{4}), NDCG@10 0\.\d{4}; the two-tower reaches");
+        Assert.True(ease.Success, quickstart.Output);
+        Assert.InRange(double.Parse(ease.Groups[1].Value), popular + 0.05, 1);
         // Lift = two-tower / ID-only, computed from unrounded figures: within 0.015 of the ratio of the
         // printed 4-decimal ones (0.005 display rounding + relative rounding of both operands).
         Assert.InRange(double.Parse(recall[4].TrimEnd('×')), twoTower / idOnly - 0.015, twoTower / idOnly + 0.015);
