@@ -59,7 +59,7 @@ public sealed class TrainValidationSplit : IDisposable
     {
         var trainer = new Trainer(options with { Patience = Validation is null ? 0 : options.Patience });
         if (Validation is { } v)
-            trainer.Validation = m => v.Evaluate(m, Users, Catalogue, k)[$"Recall@{k}"];
+            trainer.Validation = m => v.Evaluate((TwoTowerModel)m, Users, Catalogue, k)[$"Recall@{k}"];
         return trainer;
     }
 
