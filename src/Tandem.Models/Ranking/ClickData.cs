@@ -23,9 +23,9 @@ public sealed class ClickData
         Recipe = recipe;
         Log = log;
         Labels = labels;
-        Train = fit;
-        Validation = validation;
-        Test = test;
+        TrainRows = fit;
+        ValidationRows = validation;
+        TestRows = test;
         Fitted = fitted;
         Data = fitted.Encode(log, fit).WithLabels(labels);
     }
@@ -37,12 +37,12 @@ public sealed class ClickData
     /// <summary>The click label of every interaction of the log (0 for dropped ones, which no split holds).</summary>
     public float[] Labels { get; }
     /// <summary>Rows trained on: the training split less validation.</summary>
-    public int[] Train { get; }
+    public int[] TrainRows { get; }
     /// <summary>Rows carved from training to stop early and fit the calibration; empty with a validation fraction of 0.</summary>
-    public int[] Validation { get; }
+    public int[] ValidationRows { get; }
     /// <summary>Held-out rows, never read in training or calibration.</summary>
-    public int[] Test { get; }
-    /// <summary>The features fitted on <see cref="Train"/>.</summary>
+    public int[] TestRows { get; }
+    /// <summary>The features fitted on <see cref="TrainRows"/>.</summary>
     public FittedFeatures Fitted { get; }
     /// <summary>The encoded log with <see cref="Labels"/>.</summary>
     public EncodedData Data { get; }
@@ -100,6 +100,28 @@ public sealed class ClickData
         _ when log.UserKeys is null => throw new ModelException($"{file}: \"split.by\" is \"user\" but the schema names no user column; set \"user\" under \"interactions\" or split by \"impression\""),
         _ => Splitter.PerUserRandom(log, fraction, seed, rows),
     };
+
+    /// <summary>
+    /// Trains <paramref name="recipe"/>'s ranker (this data's recipe, or a variant such as another model)
+    /// on <see cref="TrainRows"/>, stopping early on the validation AUC, then fits its calibration on the
+    /// validation logits; the test rows are never read. <paramref name="observe"/> may attach progress
+    /// handlers to the trainer before it starts.
+    /// </summary>
+    /// <exception cref="ModelException">The recipe has no ranker, or it asks for a calibration without a validation slice.</exception>
+    public (Ranker Ranker, Training.TrainingResult Result) Train(ModelRecipe recipe, Action<Training.Trainer>? observe = null, CancellationToken cancellation = default)
+    {
+        var options = recipe.Ranker ?? throw new ModelException("the recipe has no \"ranker\" section; a two-tower recipe trains through ModelData");
+        if (ValidationRows.Length == 0 && options.Calibration != CalibrationKind.None)
+            throw new ModelException($"ranker.calibration is \"{System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(options.Calibration.ToString())}\", fitted on validation, but split.validationFraction is 0; set a fraction or \"calibration\": \"none\"");
+        var ranker = new Ranker(Fitted, options, recipe.Training.Seed) { Recipe = recipe };
+        var trainer = new Training.Trainer(recipe.Training with { Patience = ValidationRows.Length == 0 ? 0 : recipe.Training.Patience });
+        var validationLabels = ValidationRows.Select(r => Labels[r]).ToArray();
+        if (ValidationRows.Length > 0) trainer.Validation = m => Tandem.Evaluation.Metrics.Auc.Compute(((Ranker)m).Logits(Data, ValidationRows), validationLabels);
+        observe?.Invoke(trainer);
+        var result = trainer.Fit(ranker, Data, TrainRows, cancellation);
+        if (ValidationRows.Length > 0) ranker.Calibration = Calibration.Calibrator.Fit(options.Calibration, ranker.Logits(Data, ValidationRows), validationLabels);
+        return (ranker, result);
+    }
 
     /// <summary>The user code of each row, for group AUC; null without a user column.</summary>
     public int[]? Users => Log.UserKeys is null ? null : Log.UserCodes.ToArray();
