@@ -9,6 +9,7 @@ using Tandem.Experiments;
 using Tandem.Data.Splits;
 using Tandem.Models.Training;
 using Tandem.Models.Persistence;
+using Tandem.Models.Ranking;
 using Tandem.IO;
 using Tandem.Models.Recipes;
 using Tandem.Models.Towers;
@@ -46,8 +47,11 @@ static class ModelCommands
             p.GetValue(dataDir), p.GetValue(trainOut)!, p.GetValue(resume)));
 
         var model = new Option<string>("--model") { Description = "Model file.", Required = true };
-        var evaluate = new Command("evaluate", "Recall/NDCG@K of a model file on its held-out split, beside most-popular.") { model, dataDir };
-        evaluate.SetAction(p => Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir)));
+        var baseline = new Option<string?>("--baseline") { Description = "Rankers: another ranker file on the same split (e.g. logistic regression) to report RelaImpr over." };
+        var evaluate = new Command("evaluate", "Recall/NDCG@K of a two-tower model on its held-out split, beside most-popular; AUC, group AUC, log loss and ECE of a ranker.") { model, dataDir, baseline };
+        evaluate.SetAction(p => RankerFile.IsRanker(p.GetValue(model)!)
+            ? RankerCommands.Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir), p.GetValue(baseline))
+            : Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir)));
 
         var recommendUser = new Option<string>("--user") { Description = "userId.", Required = true };
         var k = new Option<int>("-k") { Description = "How many items.", DefaultValueFactory = _ => 10 };
@@ -124,6 +128,7 @@ static class ModelCommands
 
     static int Train(TextWriter output, TextWriter error, ModelRecipe recipe, string? dataDir, string outDir, bool resume)
     {
+        if (recipe.Ranker is not null) return RankerCommands.Train(output, error, recipe, dataDir, outDir, resume);
         var console = Cli.Console(output);
         string checkpoint = Path.Combine(outDir, CheckpointFile);
         if (resume && !File.Exists(checkpoint)) CliThrow.Input($"{checkpoint}: no checkpoint to resume from; train without --resume first");

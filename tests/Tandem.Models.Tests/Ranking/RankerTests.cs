@@ -16,7 +16,18 @@ public class RankerTests
         Training = new TrainerOptions { Epochs = 4, Patience = 2, BatchSize = 256, Threads = 1 },
     };
 
-    static readonly Lazy<ClickData> CriteoData = new(() => ClickData.Load(Criteo(new RankerRecipe()), ImageFixtures.Dataset("criteo-10k")[..^"criteo-10k".Length]));
+    static readonly string DataDir = Path.GetDirectoryName(ImageFixtures.Dataset("criteo-10k"))!;
+    static readonly Lazy<ClickData> CriteoData = new(() => ClickData.Load(Criteo(new RankerRecipe()), DataDir));
+
+    static ModelRecipe MovieLens(RankerRecipe ranker) => new()
+    {
+        Data = new DataRecipe { Dataset = "ml-latest-small", Clicks = ClickSource.Ratings },
+        Split = new SplitRecipe { By = SplitKind.User, TestFraction = 0.2, ValidationFraction = 0.1 },
+        Ranker = ranker with { EmbeddingDimension = 8, Hidden = [32] },
+        Training = new TrainerOptions { Epochs = 2, Patience = 0, BatchSize = 1024, Threads = 1 },
+    };
+
+    static readonly Lazy<ClickData> MovieLensData = new(() => ClickData.Load(MovieLens(new RankerRecipe()), DataDir));
 
     public static TheoryData<string> CriteoModels => ["logistic", "twoTower", "deepFm", "dcnV2", "dcnV2Parallel"];
 
@@ -41,5 +52,74 @@ public class RankerTests
         Assert.True(test.LogLoss < 0.56, $"{name}: test log loss {test.LogLoss:F4}");
         Assert.Equal(CalibrationKind.Isotonic, model.Calibration.Kind);
         Assert.Equal(data.ValidationRows.Length, model.Calibration.Examples);
+    }
+
+    [Fact]
+    public void ValidationIsCarvedFromTrainingAndNoImpressionIsInTwoSplits()
+    {
+        var data = CriteoData.Value;
+        int all = data.Log.Count;
+        Assert.Equal(all, data.TrainRows.Length + data.ValidationRows.Length + data.TestRows.Length);
+        Assert.Equal(all, data.TrainRows.Concat(data.ValidationRows).Concat(data.TestRows).Distinct().Count());
+        // Test 20% of 10,000 rows; validation 10% of the other 8,000.
+        Assert.Equal(2000, data.TestRows.Length);
+        Assert.Equal(800, data.ValidationRows.Length);
+    }
+
+    [Fact]
+    public void ASavedRankerScoresWithTheSameBitsAndKeepsItsCalibration()
+    {
+        var data = CriteoData.Value;
+        var recipe = Criteo(new RankerRecipe { Model = RankerKind.DcnV2, CrossLayers = 1, Calibration = CalibrationKind.Platt }) with { Training = new TrainerOptions { Epochs = 1, BatchSize = 256, Threads = 1 } };
+        var (ranker, _) = data.Train(recipe);
+        string path = Path.Combine(Path.GetTempPath(), $"ranker-{Guid.NewGuid():N}.tandem");
+        try
+        {
+            RankerFile.Save(path, ranker);
+            Assert.True(RankerFile.IsRanker(path));
+            var loaded = RankerFile.Load(path);
+            Assert.Equal(ranker.Logits(data.Data, data.TestRows), loaded.Logits(data.Data, data.TestRows));
+            Assert.Equal(ranker.Calibration.Platt, loaded.Calibration.Platt);
+            Assert.Equal(ranker.Probabilities(data.Data, data.TestRows), loaded.Probabilities(data.Data, data.TestRows));
+            var e = Assert.Throws<Tandem.IO.TandemFileException>(() => TwoTowerModel.Load(path));
+            Assert.Contains("it holds a ranker (a CTR model), not a two-tower model; load it with RankerFile.Load", e.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void RatingsAboveThreeAreClicksBelowThreeNonClicksAndThreeIsDropped()
+    {
+        var data = MovieLensData.Value;
+        var ratings = data.Log.Ratings!;
+        var rows = data.TrainRows.Concat(data.ValidationRows).Concat(data.TestRows).ToArray();
+        Assert.Equal(ratings.Count(r => r != 3), rows.Length);
+        Assert.All(rows, r => Assert.Equal(ratings[r] > 3 ? 1f : 0f, data.Labels[r]));
+        Assert.All(rows, r => Assert.NotEqual(3f, ratings[r]));
+    }
+
+    [Fact]
+    public void DinLearnsMovieLensClicksFromTheUsersHistory()
+    {
+        var data = MovieLensData.Value;
+        var (ranker, _) = data.Train(MovieLens(new RankerRecipe { Model = RankerKind.Din, Features = ["user", "item", "genres"] }));
+        var test = CtrMetrics.Of(ranker, data, data.TestRows);
+        Assert.True(test.Auc > 0.72, $"test AUC {test.Auc:F4}");
+        Assert.NotNull(test.GroupAuc);
+        Assert.True(test.GroupAuc > 0.6, $"test gAUC {test.GroupAuc:F4}");
+    }
+
+    [Fact]
+    public void RankersSayWhatTheDataLacks()
+    {
+        var data = CriteoData.Value;
+        var din = Assert.Throws<ModelException>(() => data.Train(Criteo(new RankerRecipe { Model = RankerKind.Din })));
+        Assert.Equal("the DIN ranker needs the user's history: declare one sequence feature in the schema or name it in ranker.history", din.Message);
+        var towers = Assert.Throws<ModelException>(() => data.Train(Criteo(new RankerRecipe { Model = RankerKind.TwoTower })));
+        Assert.Equal("the two-tower ranker needs fields on both sides; it has 39 user/context and 0 item fields: set ranker.itemFeatures to the item side's features", towers.Message);
+        var time = Assert.Throws<ModelException>(() => ClickData.Load(Criteo(new RankerRecipe()) with { Split = new SplitRecipe { By = SplitKind.Time } }, DataDir));
+        Assert.EndsWith("criteo_sampled_data_10k.csv: \"split.by\" is \"time\" but the schema names no timestamp column; set \"timestamp\" under \"interactions\" or split by \"impression\"", time.Message);
+        var clicks = Assert.Throws<ModelException>(() => ModelRecipe.Parse("{ \"split\": { \"by\": \"impression\" } }"));
+        Assert.Equal("config: field 'split.by' is \"impression\"; it applies to rankers only (set \"ranker\"); two-tower models split per user", clicks.Message);
     }
 }
