@@ -19,7 +19,7 @@ static class CtrCommand
         var dataset = new Option<string>("--dataset") { Description = "criteo-10k (labels as given, split by impression) or movielens (ml-latest-small, ratings > 3 clicks, < 3 non-clicks, 3 dropped; split per user).", DefaultValueFactory = _ => "criteo-10k" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding the dataset's folder (else TANDEM_DATA, else the download cache)." };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated initialisation/shuffle seeds; the split stays seed 42.", DefaultValueFactory = _ => "42,43,44" };
-        var epochs = new Option<int>("--epochs") { Description = "Most epochs (early stopping on the validation AUC keeps the best).", DefaultValueFactory = _ => 20 };
+        var epochs = new Option<int>("--epochs") { Description = "Most epochs (early stopping on the validation AUC keeps the best).", DefaultValueFactory = _ => 50 };
         var threads = new Option<int>("--threads") { Description = "Kernel threads (1 is bit-reproducible).", DefaultValueFactory = _ => 1 };
         var outFile = new Option<string>("--out") { Description = "Markdown report to write; the reliability diagram goes beside it as .png.", DefaultValueFactory = _ => "./tandem-ctr.md" };
         var ctr = new Command("ctr", "Logistic regression, two-tower pCTR, DeepFM, DCN-v2 and the DIN-style ranker on labelled impressions over several seeds: AUC, log loss, ECE, training time.")

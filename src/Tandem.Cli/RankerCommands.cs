@@ -54,7 +54,8 @@ static class RankerCommands
     static void Write(TextWriter output, string caption, CtrMetrics m, CtrMetrics? baseline)
     {
         static string F(double? v) => v is { } x ? x.ToString("0.0000", CultureInfo.InvariantCulture) : "–";
-        var table = new Table { Caption = new TableTitle(Markup.Escape(caption)) }.AddColumns("AUC", "gAUC", "log loss", "ECE");
+        output.WriteLine(caption);
+        var table = new Table().AddColumns("AUC", "gAUC", "log loss", "ECE");
         if (baseline is not null) table.AddColumn("RelaImpr over the baseline");
         string[] cells = [F(m.Auc), F(m.GroupAuc), F(m.LogLoss), F(m.Ece)];
         table.AddRow(baseline is null ? cells : [.. cells, CalibrationError.RelaImpr(m.Auc, baseline.Auc).ToString("+0.0%;-0.0%", CultureInfo.InvariantCulture)]);
