@@ -183,6 +183,21 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     }
 
     [Fact]
+    public void CalibrateFitsOnTheValidationSliceNotTheTestSplit()
+    {
+        string model = Path.Combine(directory, "calibrated.tandem");
+        File.Copy(quickstart.ModelPath, model);
+        var (code, output, error) = Run("calibrate", "--model", model, "--data-dir", quickstart.DataDir);
+        Assert.True(code == 0, error);
+        Assert.Contains("Fitted on the validation slice carved from training (4 random unseen items per held-out interaction), reported on the test split.", output);
+        // The validation slice is 10% of each user's training ratings (about 7,600 of 75,703), the test split
+        // 25,133 ratings: fitted on the test split, the calibration would hold about 5 × 25,133 pairs.
+        var platt = TwoTowerModelFile.ReadCalibration(model)!;
+        Assert.InRange(platt.Examples, 5 * 5_000, 5 * 10_000);
+        Assert.Equal(platt.Examples / 5, platt.Positives);
+    }
+
+    [Fact]
     public void TheExampleConfigsAreValid()
     {
         foreach (string file in Directory.GetFiles(RepositoryFolder("examples"), "*.json"))
