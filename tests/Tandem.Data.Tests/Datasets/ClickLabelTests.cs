@@ -74,4 +74,15 @@ public class ClickLabelTests
         // A missing I12 takes the training mean's bucket.
         Assert.Equal(((NumericEncoder)fitted["I12"]).Bucket(((NumericEncoder)fitted["I12"]).Mean), batch["I12"].Ids[0]);
     }
+
+    [Fact]
+    public void ASchemaFileDeclaresLogSquaredAndItRoundTrips()
+    {
+        var schema = SchemaJson.Parse("""
+            { "interactions": { "label": "label" },
+              "features": [ { "name": "I5", "kind": "numeric", "transform": "log_squared", "missing": "impute_mean" } ] }
+            """);
+        Assert.Equal(NumericTransform.LogSquared, schema["I5"].Transform);
+        Assert.Equal(NumericTransform.LogSquared, SchemaJson.Parse(SchemaJson.Write(schema))["I5"].Transform);
+    }
 }

@@ -47,9 +47,10 @@ public class RankerTests
         var (model, result) = data.Train(Criteo(ranker));
         var test = CtrMetrics.Of(model, data, data.TestRows);
         Assert.True(result.Epochs.Count >= 1);
-        // The click rate of criteo-10k is about 0.26: a constant scores AUC 0.5 and log loss ≈ 0.57.
-        Assert.True(test.Auc > 0.66, $"{name}: test AUC {test.Auc:F4}");
-        Assert.True(test.LogLoss < 0.56, $"{name}: test log loss {test.LogLoss:F4}");
+        // criteo-10k's click rate is 0.218: a constant scores AUC 0.5 and log loss
+        // −(0.218·ln 0.218 + 0.782·ln 0.782) = 0.524.
+        Assert.True(test.Auc > 0.68, $"{name}: test AUC {test.Auc:F4}");
+        Assert.True(test.LogLoss < 0.50, $"{name}: test log loss {test.LogLoss:F4}");
         Assert.Equal(CalibrationKind.Isotonic, model.Calibration.Kind);
         Assert.Equal(data.ValidationRows.Length, model.Calibration.Examples);
     }
