@@ -123,4 +123,45 @@ public class RankerTests
         var clicks = Assert.Throws<ModelException>(() => ModelRecipe.Parse("{ \"split\": { \"by\": \"impression\" } }"));
         Assert.Equal("config: field 'split.by' is \"impression\"; it applies to rankers only (set \"ranker\"); two-tower models split per user", clicks.Message);
     }
+
+    [Fact]
+    public void ATemporalSplitHoldsOutTheNewestImpressionsAndCarvesValidationBeforeThem()
+    {
+        var data = ClickData.Load(MovieLens(new RankerRecipe()) with { Split = new SplitRecipe { By = SplitKind.Time, TestFraction = 0.2, ValidationFraction = 0.1 } }, DataDir);
+        var t = data.Log.Timestamps!;
+        long lastTrain = data.TrainRows.Max(r => t[r]), firstValidation = data.ValidationRows.Min(r => t[r]);
+        Assert.True(lastTrain <= firstValidation);
+        Assert.True(data.ValidationRows.Max(r => t[r]) <= data.TestRows.Min(r => t[r]));
+        Assert.InRange(data.TestRows.Length, 0.19 * 80_789, 0.21 * 80_789);
+    }
+
+    [Fact]
+    public void AnySchemaWithALabelColumnTrainsARanker()
+    {
+        // A schema file over the first 3,000 criteo-10k rows, renamed: 'clicked' is the label, two
+        // categoricals and a numeric are the fields.
+        string dir = Directory.CreateTempSubdirectory("tandem-ranker-schema-").FullName;
+        var lines = File.ReadLines(Path.Combine(DataDir, "criteo-10k", "criteo_sampled_data_10k.csv")).Take(3001).ToArray();
+        lines[0] = lines[0].Replace("label,", "clicked,");
+        File.WriteAllLines(Path.Combine(dir, "ads.csv"), lines);
+        File.WriteAllText(Path.Combine(dir, "schema.json"), """
+            { "data": { "interactions": "ads.csv" },
+              "interactions": { "label": "clicked" },
+              "features": [
+                { "name": "site", "column": "C1", "kind": "categorical", "min_count": 2 },
+                { "name": "slot", "column": "C6", "kind": "categorical", "min_count": 2 },
+                { "name": "count", "column": "I5", "kind": "numeric", "transform": "log_squared", "missing": "impute_mean" } ] }
+            """);
+        var recipe = ModelRecipe.Parse($$"""
+            { "data": { "schema": "{{Path.Combine(dir, "schema.json").Replace("\\", "/")}}" },
+              "split": { "by": "impression", "testFraction": 0.2 },
+              "ranker": { "model": "logistic", "calibration": "platt" },
+              "training": { "epochs": 5, "batchSize": 128, "learningRate": 0.01, "threads": 1 } }
+            """);
+        var data = ClickData.Load(recipe, null);
+        var (ranker, _) = data.Train(recipe);
+        Assert.Equal(3, ranker.Parameters.Count(p => p.Name.EndsWith(".weight", StringComparison.Ordinal)));
+        double auc = CtrMetrics.Of(ranker, data, data.TestRows).Auc;
+        Assert.True(auc > 0.55, $"test AUC {auc:F4}");
+    }
 }
