@@ -56,8 +56,12 @@ static class ModelCommands
         var recommendUser = new Option<string>("--user") { Description = "userId.", Required = true };
         var k = new Option<int>("-k") { Description = "How many items.", DefaultValueFactory = _ => 10 };
         var index = new Option<string>("--index") { Description = "Index factory string over the item embeddings (HNSW32, Flat, ...).", DefaultValueFactory = _ => IndexSpec };
-        var recommend = new Command("recommend", "Top-K unseen movies for a user, answered by a vector index of the item embeddings.") { model, recommendUser, k, index, dataDir };
-        recommend.SetAction(p => Recommend(output, p.GetValue(model)!, p.GetValue(recommendUser)!, p.GetValue(k), p.GetValue(index)!, p.GetValue(dataDir)));
+        var ranker = new Option<string?>("--ranker") { Description = "A ranker model file: re-rank the retrieved candidates by its calibrated click probability (retrieve, then rank)." };
+        var candidates = new Option<int>("--candidates") { Description = "With --ranker: items retrieved for the ranker to score.", DefaultValueFactory = _ => 200 };
+        var recommend = new Command("recommend", "Top-K unseen movies for a user, answered by a vector index of the item embeddings; with --ranker, the top --candidates re-ranked by a CTR model.") { model, recommendUser, k, index, dataDir, ranker, candidates };
+        recommend.SetAction(p => p.GetValue(ranker) is { } r
+            ? RankerCommands.Recommend(output, p.GetValue(model)!, r, p.GetValue(recommendUser)!, p.GetValue(k), p.GetValue(candidates), p.GetValue(index)!, p.GetValue(dataDir))
+            : Recommend(output, p.GetValue(model)!, p.GetValue(recommendUser)!, p.GetValue(k), p.GetValue(index)!, p.GetValue(dataDir)));
         return [quickstart, train, evaluate, recommend];
     }
 
@@ -255,7 +259,7 @@ static class ModelCommands
     }
 
     /// <summary>An item's display fields from the model's items file (title, genres, …), or nothing without one.</summary>
-    static Func<string, string> DisplayFields(TwoTowerModel model, string? dataDir)
+    internal static Func<string, string> DisplayFields(TwoTowerModel model, string? dataDir)
     {
         var fields = ItemFields.Of(model, dataDir);
         if (fields is null) return _ => "";

@@ -2,6 +2,7 @@ using System.Globalization;
 using Spectre.Console;
 using Tandem.Data.IO;
 using Tandem.Evaluation.Metrics;
+using Tandem.Models;
 using Tandem.Models.Ranking;
 using Tandem.Models.Recipes;
 
@@ -48,6 +49,32 @@ static class RankerCommands
             baseline = CtrMetrics.Of(other, otherData, otherData.TestRows);
         }
         Write(output, $"{Path.GetFileName(path)} ({ranker.Options.Model}): {metrics.Impressions:N0} test impressions, {metrics.Clicks:N0} clicks", metrics, baseline);
+        return 0;
+    }
+
+    /// <summary><c>tandem recommend --ranker</c>: the two-tower model retrieves, the ranker re-ranks by calibrated click probability.</summary>
+    public static int Recommend(TextWriter output, string modelPath, string rankerPath, string userId, int k, int candidates, string spec, string? dataDir)
+    {
+        if (k < 1) CliThrow.Input($"-k is {k}; it must be at least 1");
+        if (candidates < k) CliThrow.Input($"--candidates is {candidates}; it must be at least -k ({k})");
+        if (!RankerFile.IsRanker(rankerPath)) CliThrow.Input($"--ranker {rankerPath}: the file holds a two-tower model, not a ranker; train one with a \"ranker\" section");
+        var model = TwoTowerModel.Load(modelPath);
+        var catalogue = ModelFiles.Catalogue(modelPath);
+        var ranker = RankerFile.Load(rankerPath);
+        var data = ClickData.Load(ranker.Recipe!, dataDir, ranker.Features);
+        using var index = catalogue.Index(spec);
+        var pipeline = new TwoStagePipeline(catalogue, index, ranker, data);
+        var top = pipeline.Recommend(userId, candidates, k);
+        var describe = ModelCommands.DisplayFields(model, dataDir);
+        var table = new Table().Title(Markup.Escape($"Top {k} of {candidates} retrieved items for user {userId}, re-ranked by {Path.GetFileName(rankerPath)} ({ranker.Options.Model})"));
+        table.AddColumn(new TableColumn("#").RightAligned()).AddColumn("item").AddColumn("description")
+            .AddColumn(new TableColumn("p(click)").RightAligned()).AddColumn(new TableColumn("retrieval score").RightAligned());
+        int rank = 0;
+        foreach (var r in top)
+            table.AddRow((++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(r.Item), Markup.Escape(describe(r.Item)),
+                r.Probability.ToString("0.000", CultureInfo.InvariantCulture), r.RetrievalScore.ToString("0.000", CultureInfo.InvariantCulture));
+        Cli.Console(output).Write(table);
+        if (pipeline.Unscored > 0) output.WriteLine($"{pipeline.Unscored} retrieved item(s) are absent from the ranker's data and were not scored.");
         return 0;
     }
 

@@ -142,6 +142,13 @@ public sealed class Ranker : ITrainable
         return result;
     }
 
+    /// <summary>The logit of every example of <paramref name="input"/> (evaluation mode), e.g. pairs a pipeline composed.</summary>
+    public float[] Logits(TowerInput input)
+    {
+        using var tape = new Tape();
+        using (tape.NoGrad()) return Forward(tape, input, training: false, out _).Value.Span.ToArray();
+    }
+
     /// <summary>The calibrated click probability of every impression <paramref name="rows"/> of <paramref name="data"/>.</summary>
     public float[] Probabilities(EncodedData data, ReadOnlySpan<int> rows) => Calibration.Probabilities(Logits(data, rows));
 
