@@ -53,7 +53,7 @@ public sealed class TwoStagePipeline
     /// <summary>Candidates of the last <see cref="Recommend"/> that the ranker could not score (items its data never shows).</summary>
     public int Unscored { get; private set; }
 
-    /// <summary>The <paramref name="k"/> best of the user's top <paramref name="candidates"/> retrieved items by calibrated click probability, best first.</summary>
+    /// <summary>The <paramref name="k"/> best of the user's top <paramref name="candidates"/> retrieved items by calibrated click probability (ties broken by the logit), best first.</summary>
     /// <exception cref="ModelException">The user is unknown to the retrieval model or the ranker, or a count is below 1.</exception>
     public IReadOnlyList<RankedItem> Recommend(string userKey, int candidates, int k)
     {
