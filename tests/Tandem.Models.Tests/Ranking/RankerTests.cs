@@ -24,7 +24,7 @@ public class RankerTests
         Data = new DataRecipe { Dataset = "ml-latest-small", Clicks = ClickSource.Ratings },
         Split = new SplitRecipe { By = SplitKind.User, TestFraction = 0.2, ValidationFraction = 0.1 },
         Ranker = ranker with { EmbeddingDimension = 8, Hidden = [32] },
-        Training = new TrainerOptions { Epochs = 2, Patience = 0, BatchSize = 1024, Threads = 1 },
+        Training = new TrainerOptions { Epochs = 1, Patience = 0, BatchSize = 1024, Threads = 1 },
     };
 
     static readonly Lazy<ClickData> MovieLensData = new(() => ClickData.Load(MovieLens(new RankerRecipe()), DataDir));
@@ -120,6 +120,8 @@ public class RankerTests
         Assert.Equal("the two-tower ranker needs fields on both sides; it has 39 user/context and 0 item fields: set ranker.itemFeatures to the item side's features", towers.Message);
         var time = Assert.Throws<ModelException>(() => ClickData.Load(Criteo(new RankerRecipe()) with { Split = new SplitRecipe { By = SplitKind.Time } }, DataDir));
         Assert.EndsWith("criteo_sampled_data_10k.csv: \"split.by\" is \"time\" but the schema names no timestamp column; set \"timestamp\" under \"interactions\" or split by \"impression\"", time.Message);
+        var noLabel = Assert.Throws<ModelException>(() => ClickData.Load(MovieLens(new RankerRecipe()) with { Data = new DataRecipe { Dataset = "ml-latest-small" } }, DataDir));
+        Assert.EndsWith("ratings.csv: the schema names no label column; set \"label\" under \"interactions\" (each 0 or 1), or \"data.clicks\": \"ratings\" to turn ratings into clicks", noLabel.Message);
         var clicks = Assert.Throws<ModelException>(() => ModelRecipe.Parse("{ \"split\": { \"by\": \"impression\" } }"));
         Assert.Equal("config: field 'split.by' is \"impression\"; it applies to rankers only (set \"ranker\"); two-tower models split per user", clicks.Message);
     }
