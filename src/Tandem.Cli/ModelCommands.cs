@@ -9,6 +9,7 @@ using Tandem.Experiments;
 using Tandem.Data.Splits;
 using Tandem.Models.Training;
 using Tandem.Models.Persistence;
+using Tandem.Models.Ranking;
 using Tandem.IO;
 using Tandem.Models.Recipes;
 using Tandem.Models.Towers;
@@ -46,14 +47,21 @@ static class ModelCommands
             p.GetValue(dataDir), p.GetValue(trainOut)!, p.GetValue(resume)));
 
         var model = new Option<string>("--model") { Description = "Model file.", Required = true };
-        var evaluate = new Command("evaluate", "Recall/NDCG@K of a model file on its held-out split, beside most-popular.") { model, dataDir };
-        evaluate.SetAction(p => Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir)));
+        var baseline = new Option<string?>("--baseline") { Description = "Rankers: another ranker file on the same split (e.g. logistic regression) to report RelaImpr over." };
+        var evaluate = new Command("evaluate", "Recall/NDCG@K of a two-tower model on its held-out split, beside most-popular; AUC, group AUC, log loss and ECE of a ranker.") { model, dataDir, baseline };
+        evaluate.SetAction(p => RankerFile.IsRanker(p.GetValue(model)!)
+            ? RankerCommands.Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir), p.GetValue(baseline))
+            : Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir)));
 
         var recommendUser = new Option<string>("--user") { Description = "userId.", Required = true };
         var k = new Option<int>("-k") { Description = "How many items.", DefaultValueFactory = _ => 10 };
         var index = new Option<string>("--index") { Description = "Index factory string over the item embeddings (HNSW32, Flat, ...).", DefaultValueFactory = _ => IndexSpec };
-        var recommend = new Command("recommend", "Top-K unseen movies for a user, answered by a vector index of the item embeddings.") { model, recommendUser, k, index, dataDir };
-        recommend.SetAction(p => Recommend(output, p.GetValue(model)!, p.GetValue(recommendUser)!, p.GetValue(k), p.GetValue(index)!, p.GetValue(dataDir)));
+        var ranker = new Option<string?>("--ranker") { Description = "A ranker model file: re-rank the retrieved candidates by its calibrated click probability (retrieve, then rank)." };
+        var candidates = new Option<int>("--candidates") { Description = "With --ranker: items retrieved for the ranker to score.", DefaultValueFactory = _ => 200 };
+        var recommend = new Command("recommend", "Top-K unseen movies for a user, answered by a vector index of the item embeddings; with --ranker, the top --candidates re-ranked by a CTR model.") { model, recommendUser, k, index, dataDir, ranker, candidates };
+        recommend.SetAction(p => p.GetValue(ranker) is { } r
+            ? RankerCommands.Recommend(output, p.GetValue(model)!, r, p.GetValue(recommendUser)!, p.GetValue(k), p.GetValue(candidates), p.GetValue(index)!, p.GetValue(dataDir))
+            : Recommend(output, p.GetValue(model)!, p.GetValue(recommendUser)!, p.GetValue(k), p.GetValue(index)!, p.GetValue(dataDir)));
         return [quickstart, train, evaluate, recommend];
     }
 
@@ -129,6 +137,7 @@ static class ModelCommands
 
     static int Train(TextWriter output, TextWriter error, ModelRecipe recipe, string? dataDir, string outDir, bool resume)
     {
+        if (recipe.Ranker is not null) return RankerCommands.Train(output, error, recipe, dataDir, outDir, resume);
         var console = Cli.Console(output);
         string checkpoint = Path.Combine(outDir, CheckpointFile);
         if (resume && !File.Exists(checkpoint)) CliThrow.Input($"{checkpoint}: no checkpoint to resume from; train without --resume first");
@@ -239,7 +248,7 @@ static class ModelCommands
     }
 
     /// <summary>An item's display fields from the model's items file (title, genres, …), or nothing without one.</summary>
-    static Func<string, string> DisplayFields(TwoTowerModel model, string? dataDir)
+    internal static Func<string, string> DisplayFields(TwoTowerModel model, string? dataDir)
     {
         var fields = ItemFields.Of(model, dataDir);
         if (fields is null) return _ => "";

@@ -6,6 +6,8 @@ using Spectre.Console;
 using Tandem.Models;
 using Tandem.Models.Calibration;
 using Tandem.Models.Persistence;
+using Tandem.Models.Evaluation;
+using Tandem.Models.Training;
 using Tandem.Serving;
 
 namespace Tandem.Cli;
@@ -56,7 +58,7 @@ static class ServeCommands
 
         var negatives = new Option<int>("--negatives") { Description = "Random unseen items per held-out interaction.", DefaultValueFactory = _ => 4 };
         var seed = new Option<int>("--seed") { Description = "Seed of the negatives.", DefaultValueFactory = _ => 42 };
-        var calibrate = new Command("calibrate", "Fit a Platt scaling (score → click probability) on the model's held-out interactions plus random unseen items, and store it in the model file.")
+        var calibrate = new Command("calibrate", "Fit a Platt scaling (score → click probability) on the validation slice carved from training plus random unseen items, report it on the test split, and store it in the model file.")
         { model, dataDir, negatives, seed };
         calibrate.SetAction(p => Calibrate(output, p.GetValue(model)!, p.GetValue(dataDir), p.GetValue(negatives), p.GetValue(seed)));
         return [serve, calibrate];
@@ -66,40 +68,50 @@ static class ServeCommands
     {
         if (negatives < 1) CliThrow.Input($"--negatives is {negatives}; it must be at least 1");
         var (model, data) = ModelFiles.LoadWithData(path, dataDir);
-        var (scores, labels) = Sample(data, model, negatives, seed);
-        data.Dispose();
-        var platt = PlattScaling.Fit(scores, labels);
+        PlattScaling platt;
+        (float[] Scores, byte[] Labels) test;
+        using (data)
+        {
+            var split = data.Recipe.Split;
+            if (split.ValidationFraction <= 0)
+                CliThrow.Input($"{path}: the model was trained without a validation slice (split.validationFraction 0), and calibration is fitted on validation, never on the test split; train with a validation fraction");
+            // The slice early stopping held out: never trained on, and not the test split.
+            using var slice = TrainValidationSplit.Create(data.Log, data.Fitted, data.Data, data.Split.Train, data.Items, data.Users, data.Holdout, split.ValidationFraction, split.Seed);
+            var (scores, labels) = Sample(slice.Validation!, slice.Users, slice.Catalogue, model, negatives, seed);
+            platt = PlattScaling.Fit(scores, labels);
+            test = Sample(data.Holdout, data.Users, data.Items, model, negatives, seed + 1);
+        }
         double rate = (double)platt.Positives / platt.Examples;
         double calibrated = 0, constant = 0;
-        for (int i = 0; i < scores.Length; i++)
+        for (int i = 0; i < test.Scores.Length; i++)
         {
-            double pr = Math.Clamp(platt.Probability(scores[i]), 1e-12, 1 - 1e-12);
-            calibrated -= labels[i] != 0 ? Math.Log(pr) : Math.Log(1 - pr);
-            constant -= labels[i] != 0 ? Math.Log(rate) : Math.Log(1 - rate);
+            double pr = Math.Clamp(platt.Probability(test.Scores[i]), 1e-12, 1 - 1e-12);
+            calibrated -= test.Labels[i] != 0 ? Math.Log(pr) : Math.Log(1 - pr);
+            constant -= test.Labels[i] != 0 ? Math.Log(rate) : Math.Log(1 - rate);
         }
         TwoTowerModelFile.WriteCalibration(path, platt);
-        var table = new Table().AddColumns("held-out pairs", "positives", "A", "B", "log loss", "log loss of the base rate");
+        var table = new Table().AddColumns("validation pairs", "positives", "A", "B", "test pairs", "test log loss", "test log loss of the base rate");
         table.AddRow(platt.Examples.ToString("N0", CultureInfo.InvariantCulture), platt.Positives.ToString("N0", CultureInfo.InvariantCulture),
-            platt.A.ToString("G5", CultureInfo.InvariantCulture), platt.B.ToString("G5", CultureInfo.InvariantCulture),
-            (calibrated / scores.Length).ToString("F4", CultureInfo.InvariantCulture), (constant / scores.Length).ToString("F4", CultureInfo.InvariantCulture));
+            platt.A.ToString("G5", CultureInfo.InvariantCulture), platt.B.ToString("G5", CultureInfo.InvariantCulture), test.Scores.Length.ToString("N0", CultureInfo.InvariantCulture),
+            (calibrated / test.Scores.Length).ToString("F4", CultureInfo.InvariantCulture), (constant / test.Scores.Length).ToString("F4", CultureInfo.InvariantCulture));
         Cli.Console(output).Write(table);
+        output.WriteLine($"Fitted on the validation slice carved from training ({negatives} random unseen items per held-out interaction), reported on the test split.");
         output.WriteLine($"Wrote the calibration into {path}: p(click) = σ(A·score + B).");
         return 0;
     }
 
-    /// <summary>Each held-out (user, catalogue item) pair scored as a positive, and <paramref name="negatives"/> random items the user has neither trained nor held out on as negatives.</summary>
-    static (float[] Scores, byte[] Labels) Sample(ModelData session, TwoTowerModel model, int negatives, int seed)
+    /// <summary>Each of <paramref name="holdout"/>'s held-out (user, catalogue item) pairs scored as a positive, and <paramref name="negatives"/> random items the user has neither trained nor held out on as negatives.</summary>
+    static (float[] Scores, byte[] Labels) Sample(Holdout holdout, UserInputs users, ItemInputs catalogue, TwoTowerModel model, int negatives, int seed)
     {
-        var holdout = session.Holdout;
         int n = holdout.CatalogueItems.Count, d = model.User.OutputDimension;
-        using var items = model.EmbedItems(session.Items, holdout.CatalogueItems);
+        using var items = model.EmbedItems(catalogue, holdout.CatalogueItems);
         var rng = new Random(seed);
         var scores = new List<float>();
         var labels = new List<byte>();
         for (int user = 0; user < holdout.UserCount; user++)
         {
-            if (!session.Users.HasTraining(user) || holdout.HeldOut[user].IsEmpty) continue;
-            using var u = TwoTowerModel.Embed(model.User, [session.Users.Input([user])]);
+            if (!users.HasTraining(user) || holdout.HeldOut[user].IsEmpty) continue;
+            using var u = TwoTowerModel.Embed(model.User, [users.Input([user])]);
             var known = new HashSet<int>(holdout.Excluded[user].ToArray().Concat(holdout.HeldOut[user].ToArray()));
             float Score(int item) => TensorPrimitives.Dot(u.Span[..d], items.Span.Slice(item * d, d));
             foreach (int item in holdout.HeldOut[user])

@@ -77,10 +77,10 @@ public sealed class ModelData : IDisposable
     /// <exception cref="Tandem.Data.DataException">The schema file or dataset is not found or invalid.</exception>
     public static FeatureSchema Schema(ModelRecipe recipe, string? dataDir)
     {
-        if (recipe.Data.Schema is { } path) return SchemaJson.Load(path);
+        if (recipe.Data.Schema is { } path) return recipe.Data.Apply(SchemaJson.Load(path));
         if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir))
             throw new ModelException($"{dataDir}: data directory not found; pass the folder holding {recipe.Data.Named}/");
-        return NamedDataset.Find(recipe.Data.Named!).Schema(DataDirectory.Resolve(dataDir));
+        return recipe.Data.Apply(NamedDataset.Find(recipe.Data.Named!).Schema(DataDirectory.Resolve(dataDir)));
     }
 
     /// <summary>

@@ -187,6 +187,46 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     }
 
     [Fact]
+    public void CalibrateFitsOnTheValidationSliceNotTheTestSplit()
+    {
+        string model = Path.Combine(directory, "calibrated.tandem");
+        File.Copy(quickstart.ModelPath, model);
+        var (code, output, error) = Run("calibrate", "--model", model, "--data-dir", quickstart.DataDir);
+        Assert.True(code == 0, error);
+        Assert.Contains("Fitted on the validation slice carved from training (4 random unseen items per held-out interaction), reported on the test split.", output);
+        // The validation slice is 10% of each user's training ratings (about 7,600 of 75,703), the test split
+        // 25,133 ratings: fitted on the test split, the calibration would hold about 5 × 25,133 pairs.
+        var platt = TwoTowerModelFile.ReadCalibration(model)!;
+        Assert.InRange(platt.Examples, 5 * 5_000, 5 * 10_000);
+        Assert.Equal(platt.Examples / 5, platt.Positives);
+    }
+
+    [Fact]
+    public void RecommendRetrievesThenRanksWithCalibratedProbabilities()
+    {
+        string config = Path.Combine(directory, "din.json");
+        File.WriteAllText(config, """
+            { "data": { "dataset": "ml-latest-small", "clicks": "ratings" },
+              "ranker": { "model": "din", "features": ["user", "item", "genres", "time"], "embeddingDimension": 8, "hidden": [32] },
+              "training": { "epochs": 1, "batchSize": 1024, "threads": 1 } }
+            """);
+        Assert.Equal(0, Run("train", "--config", config, "--data-dir", quickstart.DataDir, "--out", Path.Combine(directory, "din")).Code);
+        string ranker = Path.Combine(directory, "din", "model.tandem");
+        var (code, output, error) = Run("recommend", "--model", quickstart.ModelPath, "--ranker", ranker, "--user", "1", "-k", "5", "--candidates", "50", "--data-dir", quickstart.DataDir);
+        Assert.True(code == 0, error);
+        Assert.Contains("Top 5 of 50 retrieved items for user 1, re-ranked by model.tandem (Din)", output);
+        var probabilities = output.Split('\n').Where(l => l.StartsWith("│ ", StringComparison.Ordinal) && char.IsDigit(l.TrimStart('│', ' ')[0]))
+            .Select(l => double.Parse(l.Split('│', StringSplitOptions.TrimEntries)[4], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(5, probabilities.Length);
+        Assert.Equal(probabilities.OrderDescending(), probabilities);
+        Assert.All(probabilities, p => Assert.InRange(p, 0, 1));
+
+        (code, _, error) = Run("recommend", "--model", quickstart.ModelPath, "--ranker", quickstart.ModelPath, "--user", "1", "--data-dir", quickstart.DataDir);
+        Assert.Equal(1, code);
+        Assert.Contains("the file holds a two-tower model, not a ranker", error);
+    }
+
+    [Fact]
     public void TheExampleConfigsAreValid()
     {
         foreach (string file in Directory.GetFiles(RepositoryFolder("examples"), "*.json"))

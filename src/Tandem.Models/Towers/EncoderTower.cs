@@ -149,6 +149,7 @@ public sealed class EncoderTower
             FeatureKind.MultiCategorical => new BagEmbedding(spec, Cardinality(), dim, spec.Pooling, rng, sparse, std),
             FeatureKind.Sequence => new SequenceEncoder(spec, Cardinality(), dim, options.Sequence, rng, sparse, std),
             FeatureKind.Numeric when spec.Transform == NumericTransform.Quantile => new IdEmbedding(spec, spec.Bins + 1, dim, rng, sparse, std),
+            FeatureKind.Numeric when spec.Transform == NumericTransform.LogSquared => new IdEmbedding(spec, ((NumericEncoder)fitted[spec.Name]).Cardinality, dim, rng, sparse, std),
             FeatureKind.Numeric => new NumericProjection(spec, 1, dim, rng),
             FeatureKind.Vector => new NumericProjection(spec, spec.Dimension, dim, rng),
             FeatureKind.Text when options.Text.Encoding == TextEncoding.Transformer => new TextTransformer(spec, TextCardinality(), dim, options.Text, rng, sparse, std),

@@ -67,7 +67,7 @@ public sealed class TrainValidationSplit : IDisposable
         if (Validation is { } v)
             trainer.Validation = m =>
             {
-                var report = v.Evaluate(m, Users, Catalogue, k);
+                var report = v.Evaluate((TwoTowerModel)m, Users, Catalogue, k);
                 reports.Add(report);
                 return report[$"Recall@{k}"];
             };
