@@ -41,6 +41,8 @@ sealed class Fusion
     /// <summary>The generator of modality dropout (checkpointed with the model's others); null without it.</summary>
     public Rng? Generator { get; }
 
+    public FusionOptions Options => options;
+
     /// <summary>Columns of the fused vector.</summary>
     public int Width { get; }
 

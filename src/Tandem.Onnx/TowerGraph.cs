@@ -1,0 +1,219 @@
+using Onnx;
+using Tandem.Data.Schema;
+using Tandem.Models.Towers;
+using Tandem.Tensors.Autograd;
+using static Tandem.Onnx.GraphBuilder;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace Tandem.Onnx;
+
+/// <summary>
+/// Translates an <see cref="EncoderTower"/> in evaluation mode into an ONNX graph: one input per
+/// feature (laid out as <see cref="OnnxFeeds"/> fills them), each module, the fusion, the MLP
+/// and the L2 normalisation, ending in the output <see cref="Output"/> [batch, d].
+/// </summary>
+static class TowerGraph
+{
+    /// <summary>The name of every tower graph's output.</summary>
+    public const string Output = "embedding";
+    const string Batch = "batch";
+
+    /// <summary>The ONNX model of <paramref name="tower"/>, named <paramref name="name"/>.</summary>
+    /// <exception cref="OnnxExportException">A part of the tower has no ONNX translation.</exception>
+    public static ModelProto Build(EncoderTower tower, string name)
+    {
+        var g = new GraphBuilder();
+        g.Graph.Name = name;
+        var parts = tower.Modules.Select(m => Module(g, m)).ToArray();
+        var x = Fuse(g, tower, parts);
+        var options = tower.Options;
+        for (int l = 0; l < tower.Hidden.Count; l++)
+        {
+            x = Linear(g, x, tower.Hidden[l]);
+            var n = tower.Norms[l];
+            if (options.Normalization == Normalization.Batch)
+                x = g.Node("BatchNormalization", [x, Param(g, n.Gamma), Param(g, n.Beta), Buffer(g, n.Mean!), Buffer(g, n.Var!)], Float("epsilon", 1e-5f));
+            else if (options.Normalization == Normalization.Layer)
+                x = g.Node("LayerNormalization", [x, Param(g, n.Gamma), Param(g, n.Beta)], Int("axis", -1), Float("epsilon", 1e-5f));
+            x = options.Activation == Activation.Gelu ? Gelu(g, x) : g.Node("Relu", [x]);
+        }
+        x = Linear(g, x, tower.Output);
+        if (options.L2Normalize)
+            x = g.Node("Div", [x, g.Node("Max", [g.Node("ReduceL2", [x, g.Longs(-1)], Int("keepdims", 1)), g.Scalar(1e-12f)])]);
+        g.Output(Output, x, DataType.Float, Batch, tower.OutputDimension);
+        var model = new ModelProto
+        {
+            IrVersion = 8,
+            ProducerName = "Tandem",
+            ProducerVersion = typeof(TowerGraph).Assembly.GetName().Version?.ToString() ?? "",
+            Graph = g.Graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxExport.Opset });
+        return model;
+    }
+
+    /// <summary>The [batch, Width] output of one feature module.</summary>
+    static string Module(GraphBuilder g, IFeatureModule module)
+    {
+        var spec = module.Spec;
+        switch (module)
+        {
+            case IdEmbedding id:
+                return g.Node("Gather", [Param(g, id.Table), g.Input(spec.Name, DataType.Int64, Batch)], Int("axis", 0));
+            case HierarchicalIdEmbedding h:
+                return Sum(g, h.Levels.Select(l => Module(g, l)));
+            case BagEmbedding bag:
+            {
+                var ids = g.Input(spec.Name, DataType.Int64, Batch, spec.Name + ".length");
+                var lengths = g.Input(spec.Name + ".lengths", DataType.Int64, Batch);
+                return Pool(g, Gather(g, bag.Table, ids), Below(g, ids, lengths, axis: 1), mean: bag.Pooling != Pooling.Sum);
+            }
+            case NumericProjection numeric:
+                return Linear(g, g.Input(spec.Name, DataType.Float, Batch, numeric.Dense.Weight.Rows), numeric.Dense);
+            case TimestampEmbedding time:
+            {
+                var (hour, day, age) = time.Parts;
+                return Sum(g, new IFeatureModule?[] { hour, day, age }.OfType<IFeatureModule>().Select(p => Module(g, p)));
+            }
+            case TextBag text:
+                return TextMean(g, spec.Name, text.Table);
+            case SequenceEncoder sequence:
+                return Sequence(g, sequence);
+            default:
+                OnnxThrow.Unsupported($"the {module.GetType().Name} of feature '{spec.Name}'", "export supports id, categorical, multi-categorical, numeric, vector, timestamp, text-bag and history (mean or attention pooling) features");
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A history: ids [batch, steps] (most recent first, padded after <c>{name}.lengths</c>) pooled by a
+    /// (time-decayed) mean or attention; <c>{name}.since</c> [batch, steps] holds log(1 + hours) when decay is on.
+    /// </summary>
+    static string Sequence(GraphBuilder g, SequenceEncoder sequence)
+    {
+        string name = sequence.Spec.Name;
+        var options = sequence.Options;
+        var ids = g.Input(name, DataType.Int64, Batch, name + ".length");
+        var lengths = g.Input(name + ".lengths", DataType.Int64, Batch);
+        var rows = Gather(g, sequence.Table, ids);
+        switch (options.Pooling)
+        {
+            case SequencePooling.Mean when options.TimeDecay == 0:
+                return Pool(g, rows, Below(g, ids, lengths, axis: 1), mean: true);
+            case SequencePooling.Mean:
+            {
+                var since = g.Input(name + ".since", DataType.Float, Batch, name + ".length");
+                var mask = g.Node("Cast", [Below(g, ids, lengths, axis: 1)], Int("to", (long)DataType.Float));
+                var w = g.Node("Mul", [g.Node("Exp", [g.Node("Mul", [since, g.Scalar(-options.TimeDecay)])]), mask]);
+                var sum = g.Node("ReduceSum", [g.Node("Mul", [rows, Unsqueeze(g, w)]), g.Longs(-2)], Int("keepdims", 0));
+                var total = g.Node("ReduceSum", [w, g.Longs(-1)], Int("keepdims", 1));
+                return g.Node("Div", [sum, g.Node("Max", [total, g.Scalar(1e-30f)])]);
+            }
+            case SequencePooling.Attention:
+            {
+                // Positions past max(length, 1) get -inf; an empty history is zeroed at the end.
+                var scores = g.Node("Squeeze", [g.Node("MatMul", [rows, Param(g, sequence.Query!)]), g.Longs(-1)]);
+                var valid = Below(g, ids, g.Node("Max", [lengths, g.Long(1)]), axis: 1);
+                var weights = g.Node("Softmax", [g.Node("Where", [valid, scores, g.Scalar(float.NegativeInfinity)])], Int("axis", -1));
+                var pooled = g.Node("ReduceSum", [g.Node("Mul", [rows, Unsqueeze(g, weights)]), g.Longs(-2)], Int("keepdims", 0));
+                var keep = g.Node("Cast", [g.Node("Greater", [lengths, g.Long(0)])], Int("to", (long)DataType.Float));
+                return g.Node("Mul", [pooled, Unsqueeze(g, keep)]);
+            }
+            default:
+                OnnxThrow.Unsupported($"{options.Pooling} pooling of history feature '{name}'", "use mean or attention pooling (\"sequence\": { \"pooling\": \"mean\" }) for a model to export");
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A text bag: ids [batch, tokens, pieces] with <c>{name}.pieces</c> [batch, tokens] ids per token
+    /// and <c>{name}.lengths</c> [batch] tokens per text; the mean over tokens of each token's mean row.
+    /// </summary>
+    static string TextMean(GraphBuilder g, string name, Parameter table)
+    {
+        var ids = g.Input(name, DataType.Int64, Batch, name + ".tokens", name + ".pieces");
+        var pieces = g.Input(name + ".pieces", DataType.Int64, Batch, name + ".tokens");
+        var lengths = g.Input(name + ".lengths", DataType.Int64, Batch);
+        var tokens = Pool(g, Gather(g, table, ids), Below(g, ids, pieces, axis: 2), mean: true);
+        return Pool(g, tokens, Below(g, pieces, lengths, axis: 1), mean: true);
+    }
+
+    /// <summary>Concatenation, with absent modalities zeroed when the tower masks them.</summary>
+    static string Fuse(GraphBuilder g, EncoderTower tower, string[] parts)
+    {
+        var options = tower.Fusion.Options;
+        if (options.Kind != FusionKind.Concat)
+            OnnxThrow.Unsupported($"{options.Kind} fusion of the {NameOf(tower)} tower", "use concatenation (\"fusion\": { \"kind\": \"concat\" }) for a model to export");
+        if (options.MaskMissing)
+        {
+            var present = tower.Modules.Select(m => Present(g, m)).ToArray();
+            // An example with no modality present keeps them all (as the fusion does).
+            var any = present.OfType<string>().Aggregate((string?)null, (a, p) => a is null ? p : g.Node("Or", [a, p]));
+            if (any is not null && present.All(p => p is not null))
+            {
+                var none = g.Node("Not", [any]);
+                present = present.Select(p => (string?)g.Node("Or", [p!, none])).ToArray();
+            }
+            for (int i = 0; i < parts.Length; i++)
+                if (present[i] is { } p)
+                    parts[i] = g.Node("Mul", [parts[i], Unsqueeze(g, g.Node("Cast", [p], Int("to", (long)DataType.Float)))]);
+        }
+        return parts.Length == 1 ? parts[0] : g.Node("Concat", parts, Int("axis", 1));
+    }
+
+    /// <summary>[batch] bool: the module's modality is present; null where it always is.</summary>
+    static string? Present(GraphBuilder g, IFeatureModule module) => module switch
+    {
+        IdEmbedding when module.Spec.HashBuckets > 0 => null,
+        IdEmbedding => g.Node("Not", [g.Node("Equal", [module.Spec.Name, g.Long(0)])]),
+        TextBag => g.Node("Greater", [module.Spec.Name + ".lengths", g.Long(0)]),
+        _ => null,
+    };
+
+    static string NameOf(EncoderTower tower) => tower.Side == Tower.Item ? "item" : "user";
+
+    /// <summary>[..., L] bool: position j along <paramref name="axis"/> of <paramref name="shaped"/> is below <paramref name="counts"/> [...].</summary>
+    static string Below(GraphBuilder g, string shaped, string counts, int axis)
+    {
+        var size = g.Node("Squeeze", [g.Node("Shape", [shaped], Int("start", axis), Int("end", axis + 1)), g.Longs(0)]);
+        var positions = g.Node("Range", [g.Long(0), size, g.Long(1)]);
+        return g.Node("Less", [positions, g.Node("Unsqueeze", [counts, g.Longs(-1)])]);
+    }
+
+    /// <summary>Sum (or mean) over the second-to-last axis of <paramref name="rows"/> [..., L, D] where <paramref name="mask"/> [..., L] holds; an empty set gives zeros.</summary>
+    static string Pool(GraphBuilder g, string rows, string mask, bool mean)
+    {
+        var m = g.Node("Cast", [mask], Int("to", (long)DataType.Float));
+        var sum = g.Node("ReduceSum", [g.Node("Mul", [rows, Unsqueeze(g, m)]), g.Longs(-2)], Int("keepdims", 0));
+        if (!mean) return sum;
+        var count = g.Node("ReduceSum", [m, g.Longs(-1)], Int("keepdims", 1));
+        return g.Node("Div", [sum, g.Node("Max", [count, g.Scalar(1)])]);
+    }
+
+    static string Unsqueeze(GraphBuilder g, string x) => g.Node("Unsqueeze", [x, g.Longs(-1)]);
+
+    static string Gather(GraphBuilder g, Parameter table, string ids) => g.Node("Gather", [Param(g, table), ids], Int("axis", 0));
+
+    static string Sum(GraphBuilder g, IEnumerable<string> parts) => parts.Aggregate((a, b) => g.Node("Add", [a, b]));
+
+    static string Linear(GraphBuilder g, string x, Dense dense) => g.Node("Add", [g.Node("MatMul", [x, Param(g, dense.Weight)]), Param(g, dense.Bias)]);
+
+    /// <summary>GELU as Tandem computes it: <c>x / (1 + exp(-2·√(2/π)·x·(1 + 0.044715·x²)))</c>.</summary>
+    static string Gelu(GraphBuilder g, string x)
+    {
+        var poly = g.Node("Add", [g.Node("Mul", [g.Node("Mul", [x, x]), g.Scalar(0.044715f)]), g.Scalar(1)]);
+        var exponent = g.Node("Mul", [g.Node("Mul", [x, poly]), g.Scalar(-1.5957691216057308f)]);
+        return g.Node("Div", [x, g.Node("Add", [g.Node("Exp", [exponent]), g.Scalar(1)])]);
+    }
+
+    static string Param(GraphBuilder g, Parameter p) => g.Floats(p.Name, p.Value.Span, Shape(p.Value.Shape));
+
+    static string Buffer(GraphBuilder g, StateBuffer b) => g.Floats(b.Name, b.Value.Span, Shape(b.Value.Shape));
+
+    static long[] Shape(ReadOnlySpan<int> shape)
+    {
+        var dims = new long[shape.Length];
+        for (int i = 0; i < dims.Length; i++) dims[i] = shape[i];
+        return dims;
+    }
+}

@@ -1,0 +1,32 @@
+using Tandem.Models.Towers;
+
+namespace Tandem.Onnx.Tests;
+
+/// <summary>A part the exporter cannot express is one clear error naming it and the opset, and nothing is written.</summary>
+public class UnsupportedTests
+{
+    static MovieLensData MovieLens => MovieLensData.Shared;
+
+    [Fact]
+    public void GruHistoryIsNamedWithTheOpset()
+    {
+        var recipe = MovieLens.Recipe with { User = new TowerOptions { Features = ["user", "history"], Sequence = new() { Pooling = SequencePooling.Gru } } };
+        var e = Assert.Throws<OnnxExportException>(() => Export(recipe));
+        Assert.Equal($"ONNX export (opset {OnnxExport.Opset}): Tandem cannot express Gru pooling of history feature 'history' in ONNX; use mean or attention pooling (\"sequence\": {{ \"pooling\": \"mean\" }}) for a model to export.", e.Message);
+    }
+
+    [Fact]
+    public void GatedFusionIsNamedAndNothingIsWritten()
+    {
+        var recipe = MovieLens.Recipe with { Item = new TowerOptions { Fusion = new() { Kind = FusionKind.Gated } } };
+        string folder = Path.Combine(MovieLens.Folder, "gated");
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExport.Write(Build(recipe), folder));
+        Assert.StartsWith($"ONNX export (opset {OnnxExport.Opset}): Tandem cannot express Gated fusion of the item tower", e.Message);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    static Models.TwoTowerModel Build(Models.Recipes.ModelRecipe recipe) =>
+        recipe.Build(MovieLens.Data.Fitted, MovieLens.Data.Items.Counts, MovieLens.Data.Items, MovieLens.Data.Users);
+
+    static void Export(Models.Recipes.ModelRecipe recipe) => OnnxExport.Write(Build(recipe), Path.Combine(MovieLens.Folder, "unsupported"));
+}
