@@ -83,8 +83,30 @@ sealed class GraphBuilder
         return output;
     }
 
+    /// <summary>
+    /// A node of <paramref name="op"/> of which only output number <paramref name="output"/> is used (e.g. a
+    /// GRU's last state); the earlier optional outputs are left unnamed. Returns that output's name.
+    /// </summary>
+    public string Node(string op, string[] inputs, int output, params AttributeProto[] attributes)
+    {
+        string name = Node(op, inputs, attributes);
+        var node = graph.Node[^1];
+        node.Output.Clear();
+        for (int i = 0; i < output; i++) node.Output.Add("");
+        node.Output.Add(name);
+        return name;
+    }
+
     /// <summary>An int attribute.</summary>
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    /// <summary>An ints attribute.</summary>
+    public static AttributeProto Ints(string name, params long[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        a.Ints.AddRange(values);
+        return a;
+    }
 
     /// <summary>A float attribute.</summary>
     public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };

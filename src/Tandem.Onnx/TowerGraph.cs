@@ -80,7 +80,7 @@ static class TowerGraph
             case SequenceEncoder sequence:
                 return Sequence(g, sequence);
             default:
-                OnnxThrow.Unsupported($"the {module.GetType().Name} of feature '{spec.Name}'", "export supports id, categorical, multi-categorical, numeric, vector, timestamp, text-bag and history (mean or attention pooling) features");
+                OnnxThrow.Unsupported($"the {module.GetType().Name} of feature '{spec.Name}'", "export supports id, categorical, multi-categorical, numeric, vector, timestamp, text-bag and history (mean, attention or GRU pooling) features");
                 return null;
         }
     }
@@ -119,10 +119,53 @@ static class TowerGraph
                 var keep = g.Node("Cast", [g.Node("Greater", [lengths, g.Long(0)])], Int("to", (long)DataType.Float));
                 return g.Node("Mul", [pooled, Unsqueeze(g, keep)]);
             }
+            case SequencePooling.Gru:
+                return Gru(g, sequence, rows, lengths);
             default:
-                OnnxThrow.Unsupported($"{options.Pooling} pooling of history feature '{name}'", "use mean or attention pooling (\"sequence\": { \"pooling\": \"mean\" }) for a model to export");
+                OnnxThrow.Unsupported($"{options.Pooling} pooling of history feature '{name}'", "use mean, attention or GRU pooling (\"sequence\": { \"pooling\": \"mean\" }) for a model to export");
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A GRU history: each row's events reversed to oldest first (ReverseSequence), ONNX's GRU with
+    /// PyTorch's form (linear_before_reset) over them, its last state; an empty history gives zeros.
+    /// ONNX wants lengths of at least 1, so an empty one runs over its padding and is zeroed after.
+    /// </summary>
+    static string Gru(GraphBuilder g, SequenceEncoder sequence, string rows, string lengths)
+    {
+        var p = sequence.Parameters;
+        int hidden = sequence.Width;
+        var steps = g.Node("Max", [lengths, g.Long(1)]);
+        var oldestFirst = g.Node("ReverseSequence", [rows, steps], Int("batch_axis", 0), Int("time_axis", 1));
+        var timeMajor = g.Node("Transpose", [oldestFirst], Ints("perm", 1, 0, 2));
+        var bias = new float[6 * hidden];
+        GateBlocks(p[3].Value.Span, 1, hidden).CopyTo(bias, 0);
+        GateBlocks(p[4].Value.Span, 1, hidden).CopyTo(bias, 3 * hidden);
+        var last = g.Node("GRU", [timeMajor,
+                g.Floats(p[1].Name + ".onnx", GateBlocks(p[1].Value.Span, p[1].Rows, hidden), 1, 3 * hidden, p[1].Rows),
+                g.Floats(p[2].Name + ".onnx", GateBlocks(p[2].Value.Span, p[2].Rows, hidden), 1, 3 * hidden, p[2].Rows),
+                g.Floats(sequence.Spec.Name + ".gru.b.onnx", bias, 1, 6 * hidden),
+                g.Node("Cast", [steps], Int("to", (long)DataType.Int32))],
+            output: 1, Int("hidden_size", hidden), Int("linear_before_reset", 1));
+        var state = g.Node("Squeeze", [last, g.Longs(0)]);
+        var keep = g.Node("Cast", [g.Node("Greater", [lengths, g.Long(0)])], Int("to", (long)DataType.Float));
+        return g.Node("Mul", [state, Unsqueeze(g, keep)]);
+    }
+
+    /// <summary>
+    /// Tandem's [inputs, 3H] gate weights (column blocks r, z, n; a bias is one row) as ONNX's
+    /// [3H, inputs] (row blocks z, r, n).
+    /// </summary>
+    static float[] GateBlocks(ReadOnlySpan<float> w, int inputs, int hidden)
+    {
+        ReadOnlySpan<int> from = [1, 0, 2];
+        var t = new float[3 * hidden * inputs];
+        for (int block = 0; block < 3; block++)
+            for (int i = 0; i < hidden; i++)
+                for (int d = 0; d < inputs; d++)
+                    t[(block * hidden + i) * inputs + d] = w[d * 3 * hidden + from[block] * hidden + i];
+        return t;
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public class ExportParityTests(ITestOutputHelper output)
         AssertBothTowersMatch(model);
     }
 
-    public static TheoryData<string> Variants => ["attention", "decay", "masked", "hierarchy", "parts"];
+    public static TheoryData<string> Variants => ["attention", "gru", "decay", "masked", "hierarchy", "parts"];
 
     [Theory]
     [MemberData(nameof(Variants))]
@@ -44,6 +44,11 @@ public class ExportParityTests(ITestOutputHelper output)
             {
                 User = towers with { Sequence = new() { Pooling = SequencePooling.Attention }, Normalization = Normalization.Layer },
                 Item = towers with { Normalization = Normalization.Layer },
+            },
+            "gru" => MovieLens.Recipe with
+            {
+                User = towers with { Features = ["user", "history"], Sequence = new() { Pooling = SequencePooling.Gru } },
+                Item = towers,
             },
             "decay" => MovieLens.Recipe with
             {

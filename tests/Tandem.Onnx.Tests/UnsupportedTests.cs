@@ -8,11 +8,11 @@ public class UnsupportedTests
     static MovieLensData MovieLens => MovieLensData.Shared;
 
     [Fact]
-    public void GruHistoryIsNamedWithTheOpset()
+    public void SelfAttentionHistoryIsNamedWithTheOpset()
     {
-        var recipe = MovieLens.Recipe with { User = new TowerOptions { Features = ["user", "history"], Sequence = new() { Pooling = SequencePooling.Gru } } };
+        var recipe = MovieLens.Recipe with { User = new TowerOptions { Features = ["user", "history"], Sequence = new() { Pooling = SequencePooling.SelfAttention } } };
         var e = Assert.Throws<OnnxExportException>(() => Export(recipe));
-        Assert.Equal($"ONNX export (opset {OnnxExport.Opset}): Tandem cannot express Gru pooling of history feature 'history' in ONNX; use mean or attention pooling (\"sequence\": {{ \"pooling\": \"mean\" }}) for a model to export.", e.Message);
+        Assert.Equal($"ONNX export (opset {OnnxExport.Opset}): Tandem cannot express SelfAttention pooling of history feature 'history' in ONNX; use mean, attention or GRU pooling (\"sequence\": {{ \"pooling\": \"mean\" }}) for a model to export.", e.Message);
     }
 
     [Fact]
