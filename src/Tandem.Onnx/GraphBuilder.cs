@@ -108,6 +108,15 @@ sealed class GraphBuilder
         return a;
     }
 
+    /// <summary>A float scalar tensor attribute (e.g. ConstantOfShape's value).</summary>
+    public static AttributeProto Tensor(string name, float value)
+    {
+        var t = new TensorProto { DataType = (int)DataType.Float };
+        t.Dims.Add(1);
+        t.FloatData.Add(value);
+        return new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = t };
+    }
+
     /// <summary>A float attribute.</summary>
     public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 

@@ -181,27 +181,33 @@ static class TowerGraph
         return Pool(g, tokens, Below(g, pieces, lengths, axis: 1), mean: true);
     }
 
-    /// <summary>Concatenation, with absent modalities zeroed when the tower masks them.</summary>
+    /// <summary>
+    /// Concatenation, with absent modalities zeroed when the tower masks them; or gated fusion:
+    /// Σ_m softmax(G·[x_1 … x_M] + log mask)_m · (W_m x_m + b_m), absent modalities weighted 0.
+    /// </summary>
     static string Fuse(GraphBuilder g, EncoderTower tower, string[] parts)
     {
-        var options = tower.Fusion.Options;
-        if (options.Kind != FusionKind.Concat)
-            OnnxThrow.Unsupported($"{options.Kind} fusion of the {NameOf(tower)} tower", "use concatenation (\"fusion\": { \"kind\": \"concat\" }) for a model to export");
-        if (options.MaskMissing)
+        var fusion = tower.Fusion;
+        bool gated = fusion.Options.Kind == FusionKind.Gated;
+        if (!gated && !fusion.Options.MaskMissing) return parts.Length == 1 ? parts[0] : g.Node("Concat", parts, Int("axis", 1));
+        var present = tower.Modules.Select(m => Present(g, m)).ToArray();
+        // An example with no modality present keeps them all (as the fusion does).
+        var any = present.OfType<string>().Aggregate((string?)null, (a, p) => a is null ? p : g.Node("Or", [a, p]));
+        if (any is not null && present.All(p => p is not null))
         {
-            var present = tower.Modules.Select(m => Present(g, m)).ToArray();
-            // An example with no modality present keeps them all (as the fusion does).
-            var any = present.OfType<string>().Aggregate((string?)null, (a, p) => a is null ? p : g.Node("Or", [a, p]));
-            if (any is not null && present.All(p => p is not null))
-            {
-                var none = g.Node("Not", [any]);
-                present = present.Select(p => (string?)g.Node("Or", [p!, none])).ToArray();
-            }
-            for (int i = 0; i < parts.Length; i++)
-                if (present[i] is { } p)
-                    parts[i] = g.Node("Mul", [parts[i], Unsqueeze(g, g.Node("Cast", [p], Int("to", (long)DataType.Float)))]);
+            var none = g.Node("Not", [any]);
+            present = present.Select(p => (string?)g.Node("Or", [p!, none])).ToArray();
         }
-        return parts.Length == 1 ? parts[0] : g.Node("Concat", parts, Int("axis", 1));
+        var ones = g.Node("ConstantOfShape", [g.Node("Shape", [parts[0]], Int("start", 0), Int("end", 1))], Tensor("value", 1f));
+        var weights = present.Select(p => p is null ? ones : g.Node("Cast", [p], Int("to", (long)DataType.Float))).ToArray();
+        var masked = parts.Select((x, i) => present[i] is null ? x : g.Node("Mul", [x, Unsqueeze(g, weights[i])])).ToArray();
+        var all = masked.Length == 1 ? masked[0] : g.Node("Concat", masked, Int("axis", 1));
+        if (!gated) return all;
+        var presence = g.Node("Concat", weights.Select(w => Unsqueeze(g, w)).ToArray(), Int("axis", 1));
+        var logMask = g.Node("Where", [g.Node("Greater", [presence, g.Scalar(0)]), g.Scalar(0), g.Scalar(float.NegativeInfinity)]);
+        var gate = g.Node("Softmax", [g.Node("Add", [Linear(g, all, fusion.Gate!), logMask])], Int("axis", -1));
+        return Sum(g, parts.Select((x, i) =>
+            g.Node("Mul", [Linear(g, x, fusion.Projections[i]), Unsqueeze(g, g.Node("Gather", [gate, g.Long(i)], Int("axis", 1)))])));
     }
 
     /// <summary>[batch] bool: the module's modality is present; null where it always is.</summary>
@@ -212,8 +218,6 @@ static class TowerGraph
         TextBag => g.Node("Greater", [module.Spec.Name + ".lengths", g.Long(0)]),
         _ => null,
     };
-
-    static string NameOf(EncoderTower tower) => tower.Side == Tower.Item ? "item" : "user";
 
     /// <summary>[..., L] bool: position j along <paramref name="axis"/> of <paramref name="shaped"/> is below <paramref name="counts"/> [...].</summary>
     static string Below(GraphBuilder g, string shaped, string counts, int axis)

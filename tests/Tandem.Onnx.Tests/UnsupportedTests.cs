@@ -16,12 +16,12 @@ public class UnsupportedTests
     }
 
     [Fact]
-    public void GatedFusionIsNamedAndNothingIsWritten()
+    public void TextTransformerIsNamedAndNothingIsWritten()
     {
-        var recipe = MovieLens.Recipe with { Item = new TowerOptions { Fusion = new() { Kind = FusionKind.Gated } } };
-        string folder = Path.Combine(MovieLens.Folder, "gated");
+        var recipe = MovieLens.Recipe with { Item = new TowerOptions { Features = ["item", "title"], Text = new() { Encoding = TextEncoding.Transformer } } };
+        string folder = Path.Combine(MovieLens.Folder, "transformer");
         var e = Assert.Throws<OnnxExportException>(() => OnnxExport.Write(Build(recipe), folder));
-        Assert.StartsWith($"ONNX export (opset {OnnxExport.Opset}): Tandem cannot express Gated fusion of the item tower", e.Message);
+        Assert.StartsWith($"ONNX export (opset {OnnxExport.Opset}): Tandem cannot express the TextTransformer of feature 'title' in ONNX;", e.Message);
         Assert.False(Directory.Exists(folder));
     }
 
