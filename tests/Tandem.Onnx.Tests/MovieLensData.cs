@@ -6,7 +6,7 @@ namespace Tandem.Onnx.Tests;
 
 /// <summary>
 /// ml-latest-small read once for every test, with a schema that has a feature of each kind the
-/// towers encode: ids, a hashed categorical (the movie id), a multi-categorical bag (genres), text
+/// towers encode: ids, a hashed categorical (the movie id), multi-categorical bags (genres, mean- and sum-pooled), text
 /// (title words), a timestamp (hour, day, age), a z-scored numeric (the rating, context) and a
 /// quantile numeric (the rating's time), and the user's history.
 /// </summary>
@@ -31,6 +31,7 @@ sealed class MovieLensData
                 { "name": "item", "column": "movieId", "kind": "id", "tower": "item" },
                 { "name": "item_hash", "column": "movieId", "kind": "categorical", "tower": "item", "hash_buckets": 4096 },
                 { "name": "genres", "column": "genres", "kind": "multi_categorical", "tower": "item", "separator": "|", "pooling": "mean" },
+                { "name": "genre_sum", "column": "genres", "kind": "multi_categorical", "tower": "item", "separator": "|", "pooling": "sum" },
                 { "name": "title", "column": "title", "kind": "text", "tower": "item" },
                 { "name": "time", "column": "timestamp", "kind": "timestamp" },
                 { "name": "rating", "column": "rating", "kind": "numeric", "transform": "z_score" },
