@@ -80,7 +80,7 @@ static class TowerGraph
             case SequenceEncoder sequence:
                 return Sequence(g, sequence);
             default:
-                OnnxThrow.Unsupported($"the {module.GetType().Name} of feature '{spec.Name}'", "export supports id, categorical, multi-categorical, numeric, vector, timestamp, text-bag and history (mean, attention or GRU pooling) features");
+                OnnxThrow.Unsupported($"the {module.GetType().Name} of feature '{spec.Name}'", "export supports id, categorical, multi-categorical, numeric, vector, timestamp, text-bag and history features");
                 return null;
         }
     }
@@ -122,9 +122,30 @@ static class TowerGraph
             case SequencePooling.Gru:
                 return Gru(g, sequence, rows, lengths);
             default:
-                OnnxThrow.Unsupported($"{options.Pooling} pooling of history feature '{name}'", "use mean, attention or GRU pooling (\"sequence\": { \"pooling\": \"mean\" }) for a model to export");
-                return null;
+                return SelfAttention(g, sequence, ids, lengths, rows);
         }
+    }
+
+    /// <summary>
+    /// One self-attention block over event + recency-position embeddings (keys past max(length, 1)
+    /// masked), its residual, then the mean over the valid events.
+    /// </summary>
+    static string SelfAttention(GraphBuilder g, SequenceEncoder sequence, string ids, string lengths, string rows)
+    {
+        var p = sequence.Parameters; // table, positions, then wq, bq, wk, bk, wv, bv, wo, bo
+        int d = sequence.Width, heads = sequence.Options.Heads, dh = d / heads;
+        var steps = g.Node("Squeeze", [g.Node("Shape", [ids], Int("start", 1), Int("end", 2)), g.Longs(0)]);
+        var x = g.Node("Add", [rows, g.Node("Gather", [Param(g, p[1]), g.Node("Range", [g.Long(0), steps, g.Long(1)])], Int("axis", 0))]);
+        string Project(int w) => g.Node("Add", [g.Node("MatMul", [x, Param(g, p[w])]), Param(g, p[w + 1])]);
+        // [B, L, d] → [B, heads, L, dh]: head h takes columns h·dh to h·dh + dh − 1.
+        string Split(string t) => g.Node("Transpose", [g.Node("Reshape", [t, g.Longs(0, 0, heads, dh)])], Ints("perm", 0, 2, 1, 3));
+        var (q, k, v) = (Split(Project(2)), Split(Project(4)), Split(Project(6)));
+        var scores = g.Node("Mul", [g.Node("MatMul", [q, g.Node("Transpose", [k], Ints("perm", 0, 1, 3, 2))]), g.Scalar(1 / MathF.Sqrt(dh))]);
+        var keys = g.Node("Unsqueeze", [Below(g, ids, g.Node("Max", [lengths, g.Long(1)]), axis: 1), g.Longs(1, 2)]);
+        var probs = g.Node("Softmax", [g.Node("Where", [keys, scores, g.Scalar(float.NegativeInfinity)])], Int("axis", -1));
+        var joined = g.Node("Reshape", [g.Node("Transpose", [g.Node("MatMul", [probs, v])], Ints("perm", 0, 2, 1, 3)), g.Longs(0, 0, d)]);
+        var attended = g.Node("Add", [g.Node("MatMul", [joined, Param(g, p[8])]), Param(g, p[9])]);
+        return Pool(g, g.Node("Add", [x, attended]), Below(g, ids, lengths, axis: 1), mean: true);
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public class ExportParityTests(ITestOutputHelper output)
         AssertBothTowersMatch(model);
     }
 
-    public static TheoryData<string> Variants => ["attention", "gru", "decay", "masked", "gated", "hierarchy", "parts"];
+    public static TheoryData<string> Variants => ["attention", "gru", "self-attention", "decay", "masked", "gated", "hierarchy", "parts"];
 
     [Theory]
     [MemberData(nameof(Variants))]
@@ -48,6 +48,11 @@ public class ExportParityTests(ITestOutputHelper output)
             "gru" => MovieLens.Recipe with
             {
                 User = towers with { Features = ["user", "history"], Sequence = new() { Pooling = SequencePooling.Gru } },
+                Item = towers,
+            },
+            "self-attention" => MovieLens.Recipe with
+            {
+                User = towers with { Features = ["user", "history"], Sequence = new() { Pooling = SequencePooling.SelfAttention, Heads = 4 } },
                 Item = towers,
             },
             "decay" => MovieLens.Recipe with
