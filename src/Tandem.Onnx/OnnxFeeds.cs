@@ -60,7 +60,7 @@ public static class OnnxFeeds
                     feeds[name + ".since"] = new(name + ".since", [count, steps], null, f.Values!.Span[..(count * steps)].ToArray());
                 break;
             }
-            case TextBag:
+            case TextBag or TextTransformer:
             {
                 // Token t of the batch holds ids Offsets[t]..Offsets[t + 1]; example b its Lengths[b] tokens in order.
                 int tokens = 0, longest = 1, pieces = 1;

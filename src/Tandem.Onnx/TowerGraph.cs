@@ -77,10 +77,12 @@ static class TowerGraph
             }
             case TextBag text:
                 return TextMean(g, spec.Name, text.Table);
+            case TextTransformer transformer:
+                return Transformer(g, transformer);
             case SequenceEncoder sequence:
                 return Sequence(g, sequence);
             default:
-                OnnxThrow.Unsupported($"the {module.GetType().Name} of feature '{spec.Name}'", "export supports id, categorical, multi-categorical, numeric, vector, timestamp, text-bag and history features");
+                OnnxThrow.Unsupported($"the {module.GetType().Name} of feature '{spec.Name}'", "export supports id, categorical, multi-categorical, numeric, vector, timestamp, text and history features");
                 return null;
         }
     }
@@ -133,20 +135,65 @@ static class TowerGraph
     static string SelfAttention(GraphBuilder g, SequenceEncoder sequence, string ids, string lengths, string rows)
     {
         var p = sequence.Parameters; // table, positions, then wq, bq, wk, bk, wv, bv, wo, bo
-        int d = sequence.Width, heads = sequence.Options.Heads, dh = d / heads;
-        var steps = g.Node("Squeeze", [g.Node("Shape", [ids], Int("start", 1), Int("end", 2)), g.Longs(0)]);
-        var x = g.Node("Add", [rows, g.Node("Gather", [Param(g, p[1]), g.Node("Range", [g.Long(0), steps, g.Long(1)])], Int("axis", 0))]);
+        var x = g.Node("Add", [rows, Positions(g, p[1], ids)]);
+        var keys = Below(g, ids, g.Node("Max", [lengths, g.Long(1)]), axis: 1);
+        var y = g.Node("Add", [x, Attend(g, x, keys, sequence.Options.Heads, sequence.Width, p, 2)]);
+        return Pool(g, y, Below(g, ids, lengths, axis: 1), mean: true);
+    }
+
+    /// <summary>
+    /// A text transformer: each token the mean of its pieces' rows, plus its position's; post-norm blocks
+    /// <c>x = LN(x + SelfAttention(x))</c>, <c>x = LN(x + W₂·GELU(W₁·x))</c> with padded tokens masked as
+    /// keys; the mean of the tokens or the first token (zeros for an empty text).
+    /// </summary>
+    static string Transformer(GraphBuilder g, TextTransformer text)
+    {
+        var (ids, pieces, lengths) = TextInputs(g, text.Spec.Name);
+        var p = text.Parameters; // table, positions, then 16 per block
+        var x = g.Node("Add", [Pool(g, Gather(g, p[0], ids), Below(g, ids, pieces, axis: 2), mean: true), Positions(g, p[1], pieces)]);
+        var keys = Below(g, pieces, g.Node("Max", [lengths, g.Long(1)]), axis: 1);
+        for (int at = 2; at < p.Count; at += 16)
+        {
+            // Per block: wq, bq, wk, bk, wv, bv, wo, bo, norm1 γ β, up w b, down w b, norm2 γ β.
+            x = LayerNorm(g, g.Node("Add", [x, Attend(g, x, keys, text.Options.Heads, text.Width, p, at)]), p[at + 8], p[at + 9]);
+            var up = g.Node("Add", [g.Node("MatMul", [x, Param(g, p[at + 10])]), Param(g, p[at + 11])]);
+            var down = g.Node("Add", [g.Node("MatMul", [Gelu(g, up), Param(g, p[at + 12])]), Param(g, p[at + 13])]);
+            x = LayerNorm(g, g.Node("Add", [x, down]), p[at + 14], p[at + 15]);
+        }
+        if (text.Options.Pooling == TextPooling.Mean) return Pool(g, x, Below(g, pieces, lengths, axis: 1), mean: true);
+        var first = g.Node("Gather", [x, g.Long(0)], Int("axis", 1));
+        var keep = g.Node("Cast", [g.Node("Greater", [lengths, g.Long(0)])], Int("to", (long)DataType.Float));
+        return g.Node("Mul", [first, Unsqueeze(g, keep)]);
+    }
+
+    /// <summary>[L, d]: the first L rows of a position table, L the second dimension of <paramref name="shaped"/>.</summary>
+    static string Positions(GraphBuilder g, Parameter table, string shaped)
+    {
+        var steps = g.Node("Squeeze", [g.Node("Shape", [shaped], Int("start", 1), Int("end", 2)), g.Longs(0)]);
+        return g.Node("Gather", [Param(g, table), g.Node("Range", [g.Long(0), steps, g.Long(1)])], Int("axis", 0));
+    }
+
+    /// <summary>
+    /// Multi-head self-attention of <paramref name="x"/> [B, L, d] with keys where <paramref name="keys"/>
+    /// [B, L] holds, as Tandem's <c>SelfAttention</c>: softmax(Q_h K_hᵀ / √dh) V_h per head, heads joined, then
+    /// wo, bo; the projections are <paramref name="p"/>[at..at + 8) (wq, bq, wk, bk, wv, bv, wo, bo).
+    /// </summary>
+    static string Attend(GraphBuilder g, string x, string keys, int heads, int d, IReadOnlyList<Parameter> p, int at)
+    {
+        int dh = d / heads;
         string Project(int w) => g.Node("Add", [g.Node("MatMul", [x, Param(g, p[w])]), Param(g, p[w + 1])]);
         // [B, L, d] → [B, heads, L, dh]: head h takes columns h·dh to h·dh + dh − 1.
         string Split(string t) => g.Node("Transpose", [g.Node("Reshape", [t, g.Longs(0, 0, heads, dh)])], Ints("perm", 0, 2, 1, 3));
-        var (q, k, v) = (Split(Project(2)), Split(Project(4)), Split(Project(6)));
+        var (q, k, v) = (Split(Project(at)), Split(Project(at + 2)), Split(Project(at + 4)));
         var scores = g.Node("Mul", [g.Node("MatMul", [q, g.Node("Transpose", [k], Ints("perm", 0, 1, 3, 2))]), g.Scalar(1 / MathF.Sqrt(dh))]);
-        var keys = g.Node("Unsqueeze", [Below(g, ids, g.Node("Max", [lengths, g.Long(1)]), axis: 1), g.Longs(1, 2)]);
-        var probs = g.Node("Softmax", [g.Node("Where", [keys, scores, g.Scalar(float.NegativeInfinity)])], Int("axis", -1));
+        var mask = g.Node("Unsqueeze", [keys, g.Longs(1, 2)]);
+        var probs = g.Node("Softmax", [g.Node("Where", [mask, scores, g.Scalar(float.NegativeInfinity)])], Int("axis", -1));
         var joined = g.Node("Reshape", [g.Node("Transpose", [g.Node("MatMul", [probs, v])], Ints("perm", 0, 2, 1, 3)), g.Longs(0, 0, d)]);
-        var attended = g.Node("Add", [g.Node("MatMul", [joined, Param(g, p[8])]), Param(g, p[9])]);
-        return Pool(g, g.Node("Add", [x, attended]), Below(g, ids, lengths, axis: 1), mean: true);
+        return g.Node("Add", [g.Node("MatMul", [joined, Param(g, p[at + 6])]), Param(g, p[at + 7])]);
     }
+
+    static string LayerNorm(GraphBuilder g, string x, Parameter gamma, Parameter beta) =>
+        g.Node("LayerNormalization", [x, Param(g, gamma), Param(g, beta)], Int("axis", -1), Float("epsilon", 1e-5f));
 
     /// <summary>
     /// A GRU history: each row's events reversed to oldest first (ReverseSequence), ONNX's GRU with
@@ -195,12 +242,16 @@ static class TowerGraph
     /// </summary>
     static string TextMean(GraphBuilder g, string name, Parameter table)
     {
-        var ids = g.Input(name, DataType.Int64, Batch, name + ".tokens", name + ".pieces");
-        var pieces = g.Input(name + ".pieces", DataType.Int64, Batch, name + ".tokens");
-        var lengths = g.Input(name + ".lengths", DataType.Int64, Batch);
+        var (ids, pieces, lengths) = TextInputs(g, name);
         var tokens = Pool(g, Gather(g, table, ids), Below(g, ids, pieces, axis: 2), mean: true);
         return Pool(g, tokens, Below(g, pieces, lengths, axis: 1), mean: true);
     }
+
+    /// <summary>A text's inputs: ids [batch, tokens, pieces], pieces per token [batch, tokens], tokens per text [batch].</summary>
+    static (string Ids, string Pieces, string Lengths) TextInputs(GraphBuilder g, string name) =>
+        (g.Input(name, DataType.Int64, Batch, name + ".tokens", name + ".pieces"),
+         g.Input(name + ".pieces", DataType.Int64, Batch, name + ".tokens"),
+         g.Input(name + ".lengths", DataType.Int64, Batch));
 
     /// <summary>
     /// Concatenation, with absent modalities zeroed when the tower masks them; or gated fusion:
@@ -236,7 +287,7 @@ static class TowerGraph
     {
         IdEmbedding when module.Spec.HashBuckets > 0 => null,
         IdEmbedding => g.Node("Not", [g.Node("Equal", [module.Spec.Name, g.Long(0)])]),
-        TextBag => g.Node("Greater", [module.Spec.Name + ".lengths", g.Long(0)]),
+        TextBag or TextTransformer => g.Node("Greater", [module.Spec.Name + ".lengths", g.Long(0)]),
         _ => null,
     };
 

@@ -31,7 +31,7 @@ public class ExportParityTests(ITestOutputHelper output)
         AssertBothTowersMatch(model);
     }
 
-    public static TheoryData<string> Variants => ["attention", "gru", "self-attention", "decay", "masked", "gated", "hierarchy", "parts"];
+    public static TheoryData<string> Variants => ["attention", "gru", "self-attention", "decay", "masked", "gated", "transformer", "first-token", "hierarchy", "parts"];
 
     [Theory]
     [MemberData(nameof(Variants))]
@@ -54,6 +54,16 @@ public class ExportParityTests(ITestOutputHelper output)
             {
                 User = towers with { Features = ["user", "history"], Sequence = new() { Pooling = SequencePooling.SelfAttention, Heads = 4 } },
                 Item = towers,
+            },
+            "transformer" => MovieLens.Recipe with
+            {
+                User = towers,
+                Item = towers with { Features = ["item", "title"], Text = new() { Encoding = TextEncoding.Transformer, Layers = 2, Heads = 4 }, Fusion = new() { MaskMissing = true } },
+            },
+            "first-token" => MovieLens.Recipe with
+            {
+                User = towers,
+                Item = towers with { Features = ["title"], Text = new() { Encoding = TextEncoding.Transformer, Layers = 1, Pooling = TextPooling.First, FeedForward = 40 } },
             },
             "decay" => MovieLens.Recipe with
             {

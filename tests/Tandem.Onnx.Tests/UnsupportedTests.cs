@@ -1,4 +1,6 @@
+using Tandem.Models;
 using Tandem.Models.Towers;
+using Tandem.Tensors;
 
 namespace Tandem.Onnx.Tests;
 
@@ -8,16 +10,19 @@ public class UnsupportedTests
     static MovieLensData MovieLens => MovieLensData.Shared;
 
     [Fact]
-    public void TextTransformerIsNamedAndNothingIsWritten()
+    public void PrecomputedVectorsAreNamedAndNothingIsWritten()
     {
-        var recipe = MovieLens.Recipe with { Item = new TowerOptions { Features = ["item", "title"], Text = new() { Encoding = TextEncoding.Transformer } } };
-        string folder = Path.Combine(MovieLens.Folder, "transformer");
-        var e = Assert.Throws<OnnxExportException>(() => OnnxExport.Write(Build(recipe), folder));
-        Assert.Equal($"ONNX export (opset {OnnxExport.Opset}): Tandem cannot express the TextTransformer of feature 'title' in ONNX; "
-            + "export supports id, categorical, multi-categorical, numeric, vector, timestamp, text-bag and history features.", e.Message);
+        var data = MovieLens.Data;
+        var model = MovieLens.Recipe.Build(data.Fitted, data.Items.Counts, data.Items, data.Users);
+        // Frozen per-movie vectors (as an offline image encoder gives) under a projection.
+        var spec = data.Fitted.Schema.Features.Single(f => f.Name == model.ItemFeature);
+        var rng = new Random(5);
+        var vectors = Tensor.From(Enumerable.Range(0, data.Items.Cardinality * 8).Select(_ => rng.NextSingle()).ToArray(), data.Items.Cardinality, 8);
+        var item = new EncoderTower(Data.Schema.Tower.Item, [new PrecomputedVectors(spec, vectors, 16, rng)], new TowerOptions(), rng);
+        string folder = Path.Combine(MovieLens.Folder, "precomputed");
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExport.Write(new TwoTowerModel(model.Features, model.User, item, model.Task, model.ItemFeature), folder));
+        Assert.Equal($"ONNX export (opset {OnnxExport.Opset}): Tandem cannot express the PrecomputedVectors of feature 'item' in ONNX; "
+            + "export supports id, categorical, multi-categorical, numeric, vector, timestamp, text and history features.", e.Message);
         Assert.False(Directory.Exists(folder));
     }
-
-    static Models.TwoTowerModel Build(Models.Recipes.ModelRecipe recipe) =>
-        recipe.Build(MovieLens.Data.Fitted, MovieLens.Data.Items.Counts, MovieLens.Data.Items, MovieLens.Data.Users);
 }
