@@ -89,7 +89,8 @@ static class TowerGraph
 
     /// <summary>
     /// A history: ids [batch, steps] (most recent first, padded after <c>{name}.lengths</c>) pooled by a
-    /// (time-decayed) mean or attention; <c>{name}.since</c> [batch, steps] holds log(1 + hours) when decay is on.
+    /// (time-decayed) mean, attention, a GRU or a self-attention block; <c>{name}.since</c> [batch, steps]
+    /// holds log(1 + hours) when decay is on.
     /// </summary>
     static string Sequence(GraphBuilder g, SequenceEncoder sequence)
     {
