@@ -80,6 +80,22 @@ public static class OnnxFeeds
                 feeds[name + ".lengths"] = new(name + ".lengths", [count], Longs(f.Lengths.AsSpan(0, count)), null);
                 break;
             }
+            case ImageFeature image:
+            {
+                var store = image.Store;
+                int length = store.Options.Length, size = store.Options.Size;
+                var pixels = new float[count * length];
+                var present = new float[count];
+                for (int b = 0; b < count; b++)
+                {
+                    int index = image.Index(f.Texts[b]);
+                    store.Pixels(index).CopyTo(pixels.AsSpan(b * length, length));
+                    present[b] = store.HasImage(index) ? 1 : 0;
+                }
+                feeds[name] = new(name, [count, 3, size, size], null, pixels);
+                feeds[name + ".present"] = new(name + ".present", [count], null, present);
+                break;
+            }
             default:
                 OnnxThrow.Unsupported($"the {module.GetType().Name} of feature '{name}'", "see docs/export.md for the features export supports");
                 break;

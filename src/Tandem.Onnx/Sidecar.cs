@@ -22,6 +22,16 @@ static class Sidecar
         var features = new JsonObject();
         foreach (var spec in Specs(model.User).Concat(Specs(model.Item)))
             features[spec.Name] = Feature(model.Features[spec.Name]);
+        foreach (var image in model.User.Modules.Concat(model.Item.Modules).OfType<ImageFeature>())
+        {
+            var o = image.Store.Options;
+            features[image.Spec.Name]!["image"] = new JsonObject
+            {
+                ["size"] = o.Size,
+                ["mean"] = new JsonArray(o.Mean.Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
+                ["std"] = new JsonArray(o.Std.Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
+            };
+        }
         var root = new JsonObject
         {
             ["format"] = "tandem-onnx",

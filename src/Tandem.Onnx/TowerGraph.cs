@@ -81,8 +81,10 @@ static class TowerGraph
                 return Transformer(g, transformer);
             case SequenceEncoder sequence:
                 return Sequence(g, sequence);
+            case ImageFeature image:
+                return Image(g, image);
             default:
-                OnnxThrow.Unsupported($"the {module.GetType().Name} of feature '{spec.Name}'", "export supports id, categorical, multi-categorical, numeric, vector, timestamp, text and history features");
+                OnnxThrow.Unsupported($"the {module.GetType().Name} of feature '{spec.Name}'", "export supports id, categorical, multi-categorical, numeric, vector, timestamp, text, image and history features");
                 return null;
         }
     }
@@ -197,6 +199,28 @@ static class TowerGraph
         g.Node("LayerNormalization", [x, Param(g, gamma), Param(g, beta)], Int("axis", -1), Float("epsilon", 1e-5f));
 
     /// <summary>
+    /// An image: pixels [batch, 3, S, S] as Tandem's image store prepares them and <c>{name}.present</c>
+    /// [batch] (1 with an image, 0 without); conv → batch norm → ReLU → 2×2 max-pool blocks, a global
+    /// average pool and the projection, zeroed where there is no image.
+    /// </summary>
+    static string Image(GraphBuilder g, ImageFeature image)
+    {
+        string name = image.Spec.Name;
+        var cnn = image.Cnn;
+        int size = image.Store.Options.Size, k = cnn.Options.Kernel;
+        var x = g.Input(name, DataType.Float, Batch, 3, size, size);
+        var present = g.Input(name + ".present", DataType.Float, Batch);
+        foreach (var (weight, gamma, beta, mean, variance) in cnn.Blocks)
+        {
+            x = g.Node("Conv", [x, Param(g, weight)], Ints("kernel_shape", k, k), Ints("pads", k / 2, k / 2, k / 2, k / 2));
+            x = g.Node("BatchNormalization", [x, Param(g, gamma), Param(g, beta), Buffer(g, mean), Buffer(g, variance)], Float("epsilon", 1e-5f));
+            x = g.Node("MaxPool", [g.Node("Relu", [x])], Ints("kernel_shape", 2, 2), Ints("strides", 2, 2));
+        }
+        var pooled = g.Node("Flatten", [g.Node("GlobalAveragePool", [x])], Int("axis", 1));
+        return g.Node("Mul", [Linear(g, pooled, cnn.Projection), Unsqueeze(g, present)]);
+    }
+
+    /// <summary>
     /// A GRU history: each row's events reversed to oldest first (ReverseSequence), ONNX's GRU with
     /// PyTorch's form (linear_before_reset) over them, its last state; an empty history gives zeros.
     /// ONNX wants lengths of at least 1, so an empty one runs over its padding and is zeroed after.
@@ -289,6 +313,7 @@ static class TowerGraph
         IdEmbedding when module.Spec.HashBuckets > 0 => null,
         IdEmbedding => g.Node("Not", [g.Node("Equal", [module.Spec.Name, g.Long(0)])]),
         TextBag or TextTransformer => g.Node("Greater", [module.Spec.Name + ".lengths", g.Long(0)]),
+        ImageFeature => g.Node("Greater", [module.Spec.Name + ".present", g.Scalar(0)]),
         _ => null,
     };
 

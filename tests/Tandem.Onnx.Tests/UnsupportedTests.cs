@@ -22,7 +22,7 @@ public class UnsupportedTests
         string folder = Path.Combine(MovieLens.Folder, "precomputed");
         var e = Assert.Throws<OnnxExportException>(() => OnnxExport.Write(new TwoTowerModel(model.Features, model.User, item, model.Task, model.ItemFeature), folder));
         Assert.Equal($"ONNX export (opset {OnnxExport.Opset}): Tandem cannot express the PrecomputedVectors of feature 'item' in ONNX; "
-            + "export supports id, categorical, multi-categorical, numeric, vector, timestamp, text and history features.", e.Message);
+            + "export supports id, categorical, multi-categorical, numeric, vector, timestamp, text, image and history features.", e.Message);
         Assert.False(Directory.Exists(folder));
     }
 }
