@@ -17,6 +17,7 @@ public static class Cli
         root.Subcommands.Add(TuneCommand.Create(output, error));
         root.Subcommands.Add(ExperimentCommands.Create(output, error));
         foreach (var command in ServeCommands.Create(output)) root.Subcommands.Add(command);
+        root.Subcommands.Add(ExportCommand.Create(output));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

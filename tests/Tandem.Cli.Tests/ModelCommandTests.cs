@@ -304,4 +304,35 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
         Assert.Equal(1, code);
         Assert.Equal($"tandem: {data}: data directory not found; pass the folder holding ml-latest-small/\n", error.Replace("\r", ""));
     }
+
+    [Fact]
+    public void ExportWritesBothTowersAsOnnxAndTheSidecar()
+    {
+        string folder = Path.Combine(directory, "onnx");
+        var (code, output, error) = Run("export", "--model", quickstart.ModelPath, "--onnx", folder);
+        Assert.True(code == 0, error);
+        Assert.Contains("Wrote user.onnx", output);
+        var user = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(folder, "user.onnx")));
+        Assert.Equal(18, user.OpsetImport.Single().Version);
+        Assert.Equal(["user", "history", "history.lengths"], user.Graph.Input.Select(i => i.Name));
+        Assert.Equal("embedding", user.Graph.Output.Single().Name);
+        var item = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(folder, "item.onnx")));
+        Assert.Equal(["item", "genres", "genres.lengths"], item.Graph.Input.Select(i => i.Name));
+        using var sidecar = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "tandem-onnx.json")));
+        var genres = sidecar.RootElement.GetProperty("features").GetProperty("genres").GetProperty("vocabulary");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, genres[0].ValueKind); // id 0: out of vocabulary
+        Assert.Contains(genres.EnumerateArray().Skip(1), g => g.GetString() == "Drama");
+        Assert.Equal("user.onnx", sidecar.RootElement.GetProperty("towers").GetProperty("user").GetProperty("file").GetString());
+    }
+
+    [Fact]
+    public void ExportOfAMissingModelIsOneLine()
+    {
+        string missing = Path.Combine(directory, "none.tandem");
+        var (code, _, error) = Run("export", "--model", missing, "--onnx", Path.Combine(directory, "out"));
+        Assert.Equal(1, code);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Contains(missing, error);
+        Assert.False(Directory.Exists(Path.Combine(directory, "out")));
+    }
 }

@@ -60,6 +60,13 @@ public sealed class EncoderTower
     public int OutputDimension => output.Outputs;
     /// <summary>The feature modules.</summary>
     public IReadOnlyList<IFeatureModule> Modules => modules;
+    /// <summary>How the tower was built.</summary>
+    internal TowerOptions Options => options;
+    internal Fusion Fusion => fusion;
+    internal IReadOnlyList<Dense> Hidden => hidden;
+    /// <summary>Each hidden layer's normalisation parameters (null gamma without one; mean and var only for batch norm).</summary>
+    internal IReadOnlyList<(Parameter Gamma, Parameter Beta, StateBuffer? Mean, StateBuffer? Var)> Norms => norms;
+    internal Dense Output => output;
 
     /// <summary>Every trainable parameter, in a fixed order.</summary>
     public IEnumerable<Parameter> Parameters =>
