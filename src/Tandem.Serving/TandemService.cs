@@ -54,9 +54,9 @@ public static class TandemService
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tandem.Serving");
 
-        var memory = new EmbeddingCache(options.CacheCapacity, options.CacheTtl);
+        var memory = new EmbeddingCache(options.CacheCapacity, options.CacheBytes, options.CacheTtl);
         var redis = options.Redis is { } endpoint ? new RedisEmbeddingStore(endpoint, options.CacheTtl) : null;
-        var metrics = new ServiceMetrics(holder, () => redis?.Errors ?? 0);
+        var metrics = new ServiceMetrics(holder, () => redis?.Errors ?? 0, () => memory.Bytes);
         var users = new UserResolver(memory, redis, metrics);
         holder.Swapped += _ => memory.Clear();
         var watcher = options.WatchDirectory is { } watch ? new ModelWatcher(watch, holder, logger) : null;
