@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -44,6 +45,7 @@ public static class TandemService
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Api));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -67,21 +69,48 @@ public static class TandemService
             holder.Dispose();
         });
 
+        // Outermost: every request is counted and timed under the status it finally got, framework answers included.
+        var endpointNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["/v1/recommend"] = "recommend", ["/v1/similar-items"] = "similar-items", ["/v1/score"] = "score",
+            ["/v1/embed/user"] = "embed-user", ["/v1/embed/item"] = "embed-item", ["/admin/reload"] = "admin-reload",
+            ["/healthz"] = "healthz", ["/metrics"] = "metrics", ["/openapi/v1.json"] = "openapi",
+        };
+        app.Use(async (context, next) =>
+        {
+            long start = Stopwatch.GetTimestamp();
+            bool failed = false;
+            try { await next(context); }
+            catch { failed = true; throw; }
+            finally
+            {
+                string name = endpointNames.GetValueOrDefault(context.Request.Path.Value ?? "", "other");
+                metrics.Observe(name, failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+        });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context => Problems.WriteExceptionAsync(context, logger),
+            // Problems logs instead: a stack trace for a failure of the service, one line for a request Kestrel could not read.
+            SuppressDiagnosticsCallback = _ => true,
+        });
+        app.UseStatusCodePages(context => Problems.WriteStatusAsync(context.HttpContext));
+
         var json = ApiJson.Api;
-        JsonEndpoint Endpoint(string name) => new(name, metrics, options.MaxBodyBytes);
-        Post(app, "/v1/recommend", Endpoint("recommend").For(json.RecommendRequest, json.ItemsResponse, holder,
+        var api = new JsonEndpoint(options.MaxBodyBytes);
+        Post(app, "/v1/recommend", api.For(json.RecommendRequest, json.ItemsResponse, holder,
                 async (r, m) => Recommender.Recommend(r, await users.ResolveAsync(r, m), m)))
             .Accepts<RecommendRequest>("application/json").Produces<ItemsResponse>().ProducesProblem(400);
-        Post(app, "/v1/similar-items", Endpoint("similar-items").For(json.SimilarItemsRequest, json.ItemsResponse, holder,
+        Post(app, "/v1/similar-items", api.For(json.SimilarItemsRequest, json.ItemsResponse, holder,
                 (r, m) => ValueTask.FromResult(Recommender.SimilarItems(r, m))))
             .Accepts<SimilarItemsRequest>("application/json").Produces<ItemsResponse>().ProducesProblem(400).ProducesProblem(404);
-        Post(app, "/v1/score", Endpoint("score").For(json.ScoreRequest, json.ScoreResponse, holder,
+        Post(app, "/v1/score", api.For(json.ScoreRequest, json.ScoreResponse, holder,
                 async (r, m) => Recommender.Score(r, await users.ResolveAsync(r, m), m)))
             .Accepts<ScoreRequest>("application/json").Produces<ScoreResponse>().ProducesProblem(400).ProducesProblem(404);
-        Post(app, "/v1/embed/user", Endpoint("embed-user").For(json.EmbedUserRequest, json.UserEmbedding, holder,
+        Post(app, "/v1/embed/user", api.For(json.EmbedUserRequest, json.UserEmbedding, holder,
                 async (r, m) => Recommender.EmbedUser(r, await users.ResolveAsync(r, m), m)))
             .Accepts<EmbedUserRequest>("application/json").Produces<UserEmbedding>().ProducesProblem(400).ProducesProblem(404);
-        Post(app, "/v1/embed/item", Endpoint("embed-item").For(json.EmbedItemsRequest, json.ItemEmbeddings, holder,
+        Post(app, "/v1/embed/item", api.For(json.EmbedItemsRequest, json.ItemEmbeddings, holder,
                 (r, m) => ValueTask.FromResult(Recommender.EmbedItems(r, m))))
             .Accepts<EmbedItemsRequest>("application/json").Produces<ItemEmbeddings>().ProducesProblem(400);
         app.MapGet("/healthz", () => { using var lease = holder.Acquire(); return TypedResults.Json(Describe(lease.Model), json.Health); });
@@ -91,7 +120,6 @@ public static class TandemService
             await metrics.WriteAsync(context.Response.Body, context.RequestAborted);
         }).ExcludeFromDescription();
 
-        var reload = Endpoint("admin-reload");
         var adminKey = Encoding.UTF8.GetBytes(app.Configuration[AdminKeySetting] ?? "");
         Post(app, "/admin/reload", async context =>
         {
@@ -99,10 +127,10 @@ public static class TandemService
             // No key configured: the endpoint is closed. Constant-time comparison: the key is a secret.
             if (adminKey.Length == 0 || !CryptographicOperations.FixedTimeEquals(adminKey, Encoding.UTF8.GetBytes(given)))
             {
-                await JsonEndpoint.WriteProblemAsync(context, new RequestException(AdminKeyHeader, $"the {AdminKeyHeader} header does not hold the admin key (configuration '{AdminKeySetting}')", 401));
+                await Problems.WriteAsync(context, new RequestException(AdminKeyHeader, $"the {AdminKeyHeader} header does not hold the admin key (configuration '{AdminKeySetting}')", 401));
                 return;
             }
-            await reload.For(json.ReloadRequest, json.Health, holder, async (r, _) =>
+            await api.For(json.ReloadRequest, json.Health, holder, async (r, _) =>
             {
                 if (r.Model is { } path && !File.Exists(path)) RequestThrow.Field("model", $"'{path}' does not exist");
                 try
