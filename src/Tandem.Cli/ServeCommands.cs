@@ -51,7 +51,13 @@ static class ServeCommands
                 CacheTtl = TimeSpan.FromSeconds(p.GetValue(cacheTtl)),
                 MaxBodyBytes = p.GetValue(maxBody),
             }, new ModelHolder(first, path, loader.Load));
-            app.Start();
+            try { app.Start(); }
+            catch (Exception e) when (e is IOException or InvalidOperationException)
+            {
+                // A port in use, an address not on this machine, https without a certificate: Kestrel's message says which.
+                ((IDisposable)app).Dispose();
+                throw new TandemException($"cannot listen on {p.GetValue(urls)}: {e.Message}");
+            }
             output.WriteLine($"Serving {first.Version}: {first.Index.Count:N0} indexed items, {first.Items.Count:N0} catalogue items, {first.Users.Count:N0} users, on {string.Join(", ", app.Urls)} (Ctrl+C stops).");
             app.WaitForShutdown();
             return 0;

@@ -28,11 +28,11 @@ public static class TandemService
     public const string AdminKeyHeader = "X-Api-Key";
 
     /// <summary>Builds the service around <paramref name="holder"/> (which it then owns); start it with <c>RunAsync</c> or <c>StartAsync</c>.</summary>
-    /// <exception cref="ArgumentException">An option is invalid (e.g. the Redis endpoint).</exception>
-    /// <exception cref="DirectoryNotFoundException">The watched directory does not exist.</exception>
+    /// <exception cref="TandemException">An option is invalid (a URL to listen on, the Redis endpoint, the watched directory).</exception>
     public static WebApplication Create(ServiceOptions options, ModelHolder holder)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxBodyBytes);
+        CheckUrls(options.Urls);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
         if (options.Settings is { } settings) builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls(options.Urls);
@@ -45,6 +45,8 @@ public static class TandemService
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // A failed start (e.g. a port in use) reaches the caller as an exception; the host would also log it with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Api));
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -147,6 +149,19 @@ public static class TandemService
         }).Accepts<ReloadRequest>("application/json").Produces<Health>().ProducesProblem(401);
         app.MapOpenApi();
         return app;
+    }
+
+    /// <summary>Each of the <c>;</c>-separated URLs is one Kestrel can listen on: http (TLS is a proxy's job), a host (or unix socket) and a port.</summary>
+    static void CheckUrls(string urls)
+    {
+        foreach (string url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            BindingAddress? address = null;
+            try { address = BindingAddress.Parse(url); }
+            catch (FormatException) { }
+            if (address is null || address.Scheme != "http" || string.IsNullOrEmpty(address.Host) || address.Port is < 0 or > 65535)
+                throw new TandemException($"--urls '{url}' is not a URL to listen on; give http://HOST:PORT (e.g. http://127.0.0.1:5080), several separated by ';' (for https, put a TLS proxy in front)");
+        }
     }
 
     static void DescribeFields(OpenApiSchema schema)
