@@ -24,12 +24,13 @@ static class ServeCommands
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var redis = new Option<string?>("--redis") { Description = "Redis HOST:PORT shared by replicas as a second embedding cache." };
         var watch = new Option<string?>("--watch") { Description = "Directory watched for new *.tandem model files, each swapped in when written." };
+        var modelDir = new Option<string?>("--model-dir") { Description = "Directory POST /admin/reload may read model files from (default: the --model file's directory)." };
         var cacheSize = new Option<int>("--cache-size") { Description = "User embeddings cached in process.", DefaultValueFactory = _ => 100_000 };
         var cacheMb = new Option<int>("--cache-mb") { Description = "Mebibytes of user embeddings (keys, vectors, bookkeeping) cached in process.", DefaultValueFactory = _ => 64 };
         var cacheTtl = new Option<int>("--cache-ttl") { Description = "Seconds a cached embedding stays valid.", DefaultValueFactory = _ => 600 };
         var maxBody = new Option<int>("--max-body") { Description = "Largest request body in bytes.", DefaultValueFactory = _ => 64 * 1024 };
         var serve = new Command("serve", "Serve recommendations over HTTP (POST /v1/recommend, ...; GET /healthz, /metrics, /openapi/v1.json). The admin key of POST /admin/reload is configuration 'Tandem:AdminKey' (appsettings.json or the environment variable Tandem__AdminKey).")
-        { model, dataDir, index, spec, ef, urls, redis, watch, cacheSize, cacheMb, cacheTtl, maxBody };
+        { model, dataDir, index, spec, ef, urls, redis, watch, modelDir, cacheSize, cacheMb, cacheTtl, maxBody };
         serve.SetAction(p =>
         {
             if (p.GetValue(ef) < 0) CliThrow.Input($"--ef is {p.GetValue(ef)}; it must be 0 (the index's) or more");
@@ -46,6 +47,7 @@ static class ServeCommands
                 Urls = p.GetValue(urls)!,
                 Redis = p.GetValue(redis),
                 WatchDirectory = p.GetValue(watch),
+                ModelDirectory = p.GetValue(modelDir),
                 CacheCapacity = p.GetValue(cacheSize),
                 CacheBytes = (long)p.GetValue(cacheMb) << 20,
                 CacheTtl = TimeSpan.FromSeconds(p.GetValue(cacheTtl)),

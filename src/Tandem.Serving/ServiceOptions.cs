@@ -17,6 +17,8 @@ public readonly record struct ServiceOptions
     public TimeSpan CacheTtl { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>Redis server (<c>HOST:PORT</c>) shared by replicas as a second cache level; null: none. Default null.</summary>
     public string? Redis { get; init; }
+    /// <summary>The directory <c>/admin/reload</c> may read model files from (relative paths are taken from it); null: the served model file's directory. Default null.</summary>
+    public string? ModelDirectory { get; init; }
     /// <summary>A directory watched for new model files (<c>*.tandem</c>); each one written there is loaded and swapped in. Default null.</summary>
     public string? WatchDirectory { get; init; }
     /// <summary>Extra configuration entries (e.g. <c>Tandem:AdminKey</c>) layered over appsettings.json and the environment. Default none.</summary>

@@ -24,6 +24,9 @@ public static class TandemService
     /// <summary>The configuration key of the admin API key; without one, <c>/admin/reload</c> always answers 401.</summary>
     public const string AdminKeySetting = "Tandem:AdminKey";
 
+    /// <summary>How long an admin reload waits for one in progress before answering 503.</summary>
+    static readonly TimeSpan ReloadWait = TimeSpan.FromSeconds(30);
+
     /// <summary>The header that carries the admin API key.</summary>
     public const string AdminKeyHeader = "X-Api-Key";
 
@@ -63,6 +66,7 @@ public static class TandemService
         var metrics = new ServiceMetrics(holder, () => redis?.Errors ?? 0, () => memory.Bytes);
         var users = new UserResolver(memory, redis, metrics);
         holder.Swapped += _ => memory.Clear();
+        var models = new ModelDirectory(options.ModelDirectory ?? Path.GetDirectoryName(Path.GetFullPath(holder.Path))!);
         var watcher = options.WatchDirectory is { } watch ? new ModelWatcher(watch, holder, logger) : null;
         app.Lifetime.ApplicationStopped.Register(() =>
         {
@@ -134,19 +138,26 @@ public static class TandemService
             }
             await api.For(json.ReloadRequest, json.Health, holder, async (r, _) =>
             {
-                if (r.Model is { } path && !File.Exists(path)) RequestThrow.Field("model", $"'{path}' does not exist");
+                string path = r.Model is { } requested ? await models.ResolveAsync(requested) : holder.Path;
+                if (r.Model is null) await ModelDirectory.CheckFileAsync(path, "the current model file");
                 try
                 {
-                    var model = await holder.ReloadAsync(r.Model, context.RequestAborted);
+                    var model = await holder.ReloadAsync(path, ReloadWait, context.RequestAborted);
                     logger.LogInformation("Serving {Version} from {Path} (admin reload).", model.Version, holder.Path);
                     return Describe(model);
                 }
+                catch (TimeoutException e)
+                {
+                    throw new RequestException("model", $"{e.Message}; still serving the previous model, try again later", StatusCodes.Status503ServiceUnavailable);
+                }
                 catch (Exception e) when (e is not RequestException and not OperationCanceledException)
                 {
-                    throw new RequestException("model", $"cannot be loaded, still serving the previous model: {e.Message}");
+                    // The loader's message may quote the file (its first bytes, a path): the log keeps it, the answer does not.
+                    logger.LogWarning("Admin reload of {Path} failed, still serving the previous model: {Message}", path, e.Message);
+                    throw new RequestException("model", "cannot be loaded as a model (the server log says why); still serving the previous model");
                 }
             })(context);
-        }).Accepts<ReloadRequest>("application/json").Produces<Health>().ProducesProblem(401);
+        }).Accepts<ReloadRequest>("application/json").Produces<Health>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(503);
         app.MapOpenApi();
         return app;
     }
