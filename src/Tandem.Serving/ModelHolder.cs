@@ -1,3 +1,5 @@
+using System.Runtime;
+
 namespace Tandem.Serving;
 
 /// <summary>
@@ -54,8 +56,14 @@ public sealed class ModelHolder : IDisposable
         try
         {
             path ??= Path;
+            // The load allocates the whole new model: no blocking full collection (which stops every request) meanwhile.
+            var latency = GCSettings.LatencyMode;
+            GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
             var loading = LowPriority.Run("tandem reload", () => load(path));
-            if (await Task.WhenAny(loading, Task.Delay(LoadTimeout, CancellationToken.None)) != loading)
+            Task finished;
+            try { finished = await Task.WhenAny(loading, Task.Delay(LoadTimeout, CancellationToken.None)); }
+            finally { GCSettings.LatencyMode = latency; }
+            if (finished != loading)
             {
                 _ = loading.ContinueWith(t => t.Result.Release(), TaskContinuationOptions.OnlyOnRanToCompletion);
                 throw new TimeoutException($"loading took longer than {LoadTimeout.TotalSeconds:0} s");
