@@ -128,7 +128,7 @@ public sealed class HostileRequestTests(ServiceFixture fixture) : IClassFixture<
         Assert.DoesNotMatch("""tandem_requests_total\{[^}]*code="5\d\d"\}""", metrics);
         Assert.Matches("""tandem_requests_total\{endpoint="recommend",code="415"\} [1-9]""", metrics);
         Assert.Matches("""tandem_requests_total\{endpoint="other",code="404"\} [1-9]""", metrics);
-        Assert.Equal(424, sent);
+        Assert.Equal(425, sent);
     }
 
     /// <summary>Sends one request; asserts no 5xx and, for an error, a problem document that names a field; returns the status.</summary>

@@ -11,8 +11,10 @@ namespace Tandem.Serving.Tests.Caching;
 /// <summary>
 /// Issue 18's junk-history flood: 4,000 requests of about 60 KB each against one service with
 /// Redis. Junk is a 400 before any cache is touched; long valid histories share the key of their
-/// encoded window; memory stays within the configured bounds.
+/// encoded window; memory stays within the configured bounds. Runs alone: the resident set it
+/// measures is the whole test process's.
 /// </summary>
+[Collection(nameof(FloodTests))]
 public sealed class FloodTests
 {
     [Fact]
@@ -109,3 +111,7 @@ public sealed class FloodTests
         return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 }
+
+/// <summary>The flood test's collection, run after the parallel ones and alone.</summary>
+[CollectionDefinition(nameof(FloodTests), DisableParallelization = true)]
+public sealed class FloodCollection;
