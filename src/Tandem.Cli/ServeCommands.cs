@@ -26,15 +26,18 @@ static class ServeCommands
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var redis = new Option<string?>("--redis") { Description = "Redis HOST:PORT shared by replicas as a second embedding cache." };
         var watch = new Option<string?>("--watch") { Description = "Directory watched for new *.tandem model files, each swapped in when written." };
+        var modelDir = new Option<string?>("--model-dir") { Description = "Directory POST /admin/reload may read model files from (default: the --model file's directory)." };
         var cacheSize = new Option<int>("--cache-size") { Description = "User embeddings cached in process.", DefaultValueFactory = _ => 100_000 };
+        var cacheMb = new Option<int>("--cache-mb") { Description = "Mebibytes of user embeddings (keys, vectors, bookkeeping) cached in process.", DefaultValueFactory = _ => 64 };
         var cacheTtl = new Option<int>("--cache-ttl") { Description = "Seconds a cached embedding stays valid.", DefaultValueFactory = _ => 600 };
         var maxBody = new Option<int>("--max-body") { Description = "Largest request body in bytes.", DefaultValueFactory = _ => 64 * 1024 };
         var serve = new Command("serve", "Serve recommendations over HTTP (POST /v1/recommend, ...; GET /healthz, /metrics, /openapi/v1.json). The admin key of POST /admin/reload is configuration 'Tandem:AdminKey' (appsettings.json or the environment variable Tandem__AdminKey).")
-        { model, dataDir, index, spec, ef, urls, redis, watch, cacheSize, cacheTtl, maxBody };
+        { model, dataDir, index, spec, ef, urls, redis, watch, modelDir, cacheSize, cacheMb, cacheTtl, maxBody };
         serve.SetAction(p =>
         {
             if (p.GetValue(ef) < 0) CliThrow.Input($"--ef is {p.GetValue(ef)}; it must be 0 (the index's) or more");
             if (p.GetValue(cacheSize) < 1) CliThrow.Input($"--cache-size is {p.GetValue(cacheSize)}; it must be at least 1");
+            if (p.GetValue(cacheMb) < 1) CliThrow.Input($"--cache-mb is {p.GetValue(cacheMb)}; it must be at least 1");
             if (p.GetValue(cacheTtl) < 1) CliThrow.Input($"--cache-ttl is {p.GetValue(cacheTtl)}; it must be at least 1 second");
             if (p.GetValue(maxBody) < 1) CliThrow.Input($"--max-body is {p.GetValue(maxBody)}; it must be at least 1 byte");
             string path = p.GetValue(model)!;
@@ -46,11 +49,19 @@ static class ServeCommands
                 Urls = p.GetValue(urls)!,
                 Redis = p.GetValue(redis),
                 WatchDirectory = p.GetValue(watch),
+                ModelDirectory = p.GetValue(modelDir),
                 CacheCapacity = p.GetValue(cacheSize),
+                CacheBytes = (long)p.GetValue(cacheMb) << 20,
                 CacheTtl = TimeSpan.FromSeconds(p.GetValue(cacheTtl)),
                 MaxBodyBytes = p.GetValue(maxBody),
             }, new ModelHolder(first, path, loader.Load));
-            app.Start();
+            try { app.Start(); }
+            catch (Exception e) when (e is IOException or InvalidOperationException)
+            {
+                // A port in use, an address not on this machine, https without a certificate: Kestrel's message says which.
+                ((IDisposable)app).Dispose();
+                throw new TandemException($"cannot listen on {p.GetValue(urls)}: {e.Message}");
+            }
             output.WriteLine($"Serving {first.Version}: {first.Index.Count:N0} indexed items, {first.Items.Count:N0} catalogue items, {first.Users.Count:N0} users, on {string.Join(", ", app.Urls)} (Ctrl+C stops).");
             app.WaitForShutdown();
             return 0;
