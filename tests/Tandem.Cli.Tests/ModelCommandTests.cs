@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 using Tandem.IO;
 using static Tandem.Cli.Tests.CliRun;
@@ -15,7 +16,7 @@ public sealed class QuickstartFixture : IDisposable
 {
     public QuickstartFixture()
     {
-        DataDir = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
+        DataDir = SharedData.Root;
         var output = new StringWriter();
         var error = new StringWriter();
         Code = Cli.Run(["quickstart", "--data-dir", DataDir, "--out", Directory, "--epochs", "1"], output, error);

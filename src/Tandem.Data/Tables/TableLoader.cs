@@ -151,6 +151,7 @@ public static class TableLoader
                     case ColumnType.Number or ColumnType.RequiredNumber:
                         expected = FieldParser.TryNumber(field, out numbers[i][row]);
                         if (expected is null && q.Type == ColumnType.RequiredNumber && double.IsNaN(numbers[i][row])) expected = "a number";
+                        if (expected is null && numbers[i][row] < q.Minimum) expected = $"a number of at least {q.Minimum.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
                         break;
                     case ColumnType.Vector:
                         expected = FieldParser.TryVector(field, vectors[i].AsSpan(row * q.Dimension, q.Dimension));

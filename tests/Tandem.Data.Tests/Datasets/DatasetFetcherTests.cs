@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using System.IO.Compression;
 using Tandem.Data.Datasets;
 
@@ -64,8 +65,8 @@ public class DatasetFetcherTests
     {
         var server = new FakeServer([]);
         using var http = new HttpClient(server);
-        string dir = DatasetFetcher.Locate(NamedDataset.Find("ml-latest-small").Source, TestData.Datasets, http, TestData.TempDir());
-        Assert.Equal(Path.Combine(TestData.Datasets, "ml-latest-small"), dir);
+        string dir = DatasetFetcher.Locate(NamedDataset.Find("ml-latest-small").Source, SharedData.Root, http, TestData.TempDir());
+        Assert.Equal(Path.Combine(SharedData.Root, "ml-latest-small"), dir);
         Assert.Empty(server.Requests);
     }
 
