@@ -59,6 +59,7 @@ public static class DatasetFetcher
     public static string Download(DatasetInfo info, HttpClient? http, string cacheDir)
     {
         if (info.Url is null) DataThrow.Data($"{info.Name} has no public download; put it in {info.Name}/ under --data-dir or TANDEM_DATA");
+        AtomicFile.RemoveStale(cacheDir); // a download killed half-way
         string archive = Path.Combine(cacheDir, Path.GetFileName(new Uri(info.Url).AbsolutePath));
         string recorded = archive + ".sha256";
         if (!File.Exists(archive))
