@@ -51,12 +51,15 @@ public static class DatasetFetcher
         if (info.Url is null)
             DataThrow.Data($"{info.Name} not found in {string.Join(", ", Candidates(info.Name, dataDir))} and it has no public download; "
                 + $"put {string.Join(", ", info.Files.Select(f => f.Path))} in {info.Name}/ under --data-dir or TANDEM_DATA");
-        return Download(info, http, cacheDir ?? CacheDirectory);
+        return Download(info, http, cacheDir ?? CacheDirectory, $"{info.Name} is not in {string.Join(", ", Candidates(info.Name, dataDir))}; ");
     }
 
     /// <summary>Downloads, checks and unpacks <paramref name="info"/> into <paramref name="cacheDir"/>; returns the dataset folder.</summary>
     /// <exception cref="DataException">The dataset has no URL, the download failed, or a checksum did not match.</exception>
-    public static string Download(DatasetInfo info, HttpClient? http, string cacheDir)
+    public static string Download(DatasetInfo info, HttpClient? http, string cacheDir) => Download(info, http, cacheDir, "");
+
+    /// <summary><see cref="Download(DatasetInfo, HttpClient?, string)"/>; a failed download's message starts with <paramref name="why"/>.</summary>
+    static string Download(DatasetInfo info, HttpClient? http, string cacheDir, string why)
     {
         if (info.Url is null) DataThrow.Data($"{info.Name} has no public download; put it in {info.Name}/ under --data-dir or TANDEM_DATA");
         AtomicFile.RemoveStale(cacheDir); // a download killed half-way
@@ -77,7 +80,7 @@ public static class DatasetFetcher
                 // A failed first download leaves no empty cache folder behind.
                 if (!cacheExisted && Directory.Exists(cacheDir) && !Directory.EnumerateFileSystemEntries(cacheDir).Any()) Directory.Delete(cacheDir);
                 if (e is HttpRequestException or TaskCanceledException)
-                    DataThrow.Data($"{info.Url}: download failed ({e.Message}); put the dataset in {Path.Combine("<data-dir>", info.Name)} and pass --data-dir or set TANDEM_DATA");
+                    DataThrow.Data($"{why}{info.Url}: download failed ({e.Message}); put the dataset in {Path.Combine("<data-dir>", info.Name)} and pass --data-dir or set TANDEM_DATA");
                 throw;
             }
         }

@@ -23,7 +23,7 @@ public static partial class AtomicFile
     /// Writes <paramref name="path"/> with what <paramref name="write"/> puts in the stream it is given
     /// (a buffered, write-only file stream, positioned at 0 and seekable). Creates the directory if missing.
     /// </summary>
-    /// <exception cref="TandemFileException">The file cannot be written (read-only directory, full disk, …); the inner exception says why.</exception>
+    /// <exception cref="TandemFileException">The file cannot be written (read-only directory, full disk, …; the inner exception says why), or the path is a device, pipe or socket.</exception>
     /// <remarks>Exceptions thrown by <paramref name="write"/> other than I/O errors propagate unchanged, after the temporary file is deleted.</remarks>
     public static void Write(string path, Action<Stream> write)
     {
@@ -33,6 +33,7 @@ public static partial class AtomicFile
         string directory = Path.GetDirectoryName(full)!;
         string name = Path.GetFileName(full);
         string temp = Path.Combine(directory, $".{name[..Math.Min(name.Length, NameChars)]}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        SpecialFile.Reject(full); // a rename over /dev/null would replace the device
         try
         {
             Directory.CreateDirectory(directory);

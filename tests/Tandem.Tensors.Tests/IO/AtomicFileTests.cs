@@ -104,4 +104,24 @@ public sealed class AtomicFileTests : IDisposable
         Assert.True(File.Exists(nested)); // subfolders are their owners' business
         Assert.Empty(AtomicFile.RemoveStale(dir.File("absent")));
     }
+
+    [Fact]
+    public void Devices_and_pipes_are_neither_replaced_nor_opened()
+    {
+        if (!OperatingSystem.IsLinux()) return; // statx: Linux only
+        string fifo = dir.File("model.tandem");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
+        Assert.True(SpecialFile.Is(fifo));
+        Assert.True(SpecialFile.Is("/dev/null"));
+        Assert.False(SpecialFile.Is(dir.Path));
+        Assert.False(SpecialFile.Is(dir.File("absent")));
+        string expected = "not a regular file (a device, pipe or socket); Tandem reads and writes regular files only";
+        // Opening the FIFO would block until a writer came; the reader refuses it at once.
+        Assert.Equal($"{fifo}: {expected}", Assert.Throws<TandemFileException>(() => TandemFileReader.Open(fifo, TandemFileKind.Model)).Message);
+        Assert.Equal($"{fifo}: {expected}", Assert.Throws<TandemFileException>(() => TandemFileReader.Map(fifo, TandemFileKind.Model)).Message);
+        // As root a rename over /dev/null would replace the device with a regular file.
+        Assert.Equal($"/dev/null: {expected}", Assert.Throws<TandemFileException>(() => AtomicFile.WriteText("/dev/null", "x")).Message);
+        Assert.True(SpecialFile.Is("/dev/null"));
+        Assert.Equal([fifo], Directory.GetFileSystemEntries(dir.Path));
+    }
 }
