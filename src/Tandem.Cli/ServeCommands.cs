@@ -66,6 +66,7 @@ static class ServeCommands
     {
         if (negatives < 1) CliThrow.Input($"--negatives is {negatives}; it must be at least 1");
         var (model, data) = ModelFiles.LoadWithData(path, dataDir);
+        OutputFolder.PrepareFor(path); // the model is rewritten in its folder
         var (scores, labels) = Sample(data, model, negatives, seed);
         data.Dispose();
         var platt = PlattScaling.Fit(scores, labels);
