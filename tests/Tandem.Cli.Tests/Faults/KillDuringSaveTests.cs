@@ -63,10 +63,10 @@ public sealed class KillDuringSaveTests(FaultFixture fixture) : IClassFixture<Fa
     public void KilledSavesLoseNothingAndLeaveNothingAfterTheNextStart(string kind)
     {
         var random = new Random(kind.GetHashCode(StringComparison.Ordinal) ^ Environment.TickCount);
-        int inside = 0;
-        for (int trial = 0; trial < Trials; trial++)
+        int inside = 0, missed = 0;
+        for (int trial = 0; trial < Trials;)
         {
-            string dir = Path.Combine(fixture.Root, $"{kind}-{trial}");
+            string dir = Path.Combine(fixture.Root, $"{kind}-{trial}-{missed}");
             Directory.CreateDirectory(dir);
             foreach (string file in Directory.GetFiles(fixture.Baseline)) File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
             var (target, args) = kind switch
@@ -88,7 +88,13 @@ public sealed class KillDuringSaveTests(FaultFixture fixture) : IClassFixture<Fa
             var clock = Stopwatch.StartNew();
             while (!process.HasExited && !Directory.EnumerateFiles(dir, pattern).Any())
                 Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), $"{kind}: no save began in 3 minutes");
-            if (process.HasExited) Assert.Fail($"{kind}: the command ended (exit {process.ExitCode}) before its save was seen");
+            if (process.HasExited)
+            {
+                // The whole save fell between two looks (the machine is shared): no kill, so try again.
+                Assert.True(process.ExitCode == 0 && ++missed <= 2 * Trials + 2, $"{kind}: exit {process.ExitCode}, {missed} saves missed");
+                Directory.Delete(dir, recursive: true);
+                continue;
+            }
             var delay = Stopwatch.StartNew();
             // Seconds: about as long as the save takes (a 51 MB index, 1-2 MB models), so kills land inside it and just after it.
             double wait = random.NextDouble() * (kind == "index" ? 0.3 : 0.002);
@@ -102,10 +108,11 @@ public sealed class KillDuringSaveTests(FaultFixture fixture) : IClassFixture<Fa
             AtomicFile.RemoveStale(dir); // what the next command or service start does first
             Assert.Empty(Directory.EnumerateFiles(dir, ".*.tmp"));
             Directory.Delete(dir, recursive: true);
+            trial++;
         }
-        // kind, trials, killed inside the save, killed after its rename, files lost, temporaries left after the next start
+        // kind, kills, inside the save, after its rename, files lost, temporaries left after the next start, runs whose save was missed
         if (Environment.GetEnvironmentVariable("TANDEM_FAULT_REPORT") is { Length: > 0 } report)
-            File.AppendAllText(report, $"| {kind} | {Trials} | {inside} | {Trials - inside} | 0 | 0 |\n");
+            File.AppendAllText(report, $"| {kind} | {Trials} | {inside} | {Trials - inside} | 0 | 0 | {missed} |\n");
     }
 
     /// <summary>Loads the file as what it is; any damage throws.</summary>
