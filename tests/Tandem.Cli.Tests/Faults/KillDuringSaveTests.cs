@@ -42,6 +42,10 @@ public sealed class FaultFixture : IDisposable
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }
 
+/// <summary>The fault tests share one <see cref="FaultFixture"/> and run one after another (they time processes).</summary>
+[CollectionDefinition("Faults")]
+public sealed class FaultCollection : ICollectionFixture<FaultFixture>;
+
 /// <summary>
 /// kill -9 at random points of every kind of save the CLI makes (model, checkpoint, index, calibration):
 /// the file is always whole afterwards (the previous version or the new one, never half of one), and the
@@ -49,7 +53,8 @@ public sealed class FaultFixture : IDisposable
 /// CI runs one trial per kind; <c>bench/faults/run.sh</c> sets <c>TANDEM_FAULT_TRIALS</c> for the long run
 /// and <c>TANDEM_FAULT_REPORT</c> to collect one line per kind.
 /// </summary>
-public sealed class KillDuringSaveTests(FaultFixture fixture) : IClassFixture<FaultFixture>
+[Collection("Faults")]
+public sealed class KillDuringSaveTests(FaultFixture fixture)
 {
     static int Trials => int.TryParse(Environment.GetEnvironmentVariable("TANDEM_FAULT_TRIALS"), out int n) && n > 0 ? n : 1;
 
