@@ -25,7 +25,11 @@ public class DataDirectoryTests
         // Set: TANDEM_DATA, never null (null once meant "TANDEM_DATA", and fixtures read it as "no data").
         Assert.Equal(elsewhere, DataDirectory.Resolve(null, elsewhere, program));
         // --data-dir wins over both; outside a checkout without TANDEM_DATA only the cache is left.
-        Assert.Equal(Path.GetFullPath("x"), DataDirectory.Resolve("x", elsewhere, program));
+        string given = TestData.TempDir();
+        Assert.Equal(given, DataDirectory.Resolve(given, elsewhere, program));
+        string typo = Path.Combine(given, "typo");
+        Assert.Equal($"{typo}: data directory not found; pass the folder holding the datasets' folders (ml-latest-small/, …)",
+            Assert.Throws<DataException>(() => DataDirectory.Resolve(typo, elsewhere, program)).Message);
         Assert.Null(DataDirectory.Resolve(null, null, Path.GetTempPath()));
     }
 
