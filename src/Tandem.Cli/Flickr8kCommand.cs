@@ -37,7 +37,7 @@ static class Flickr8kCommand
         var seeds = ExperimentCommands.Seeds(seedList);
         if (epochs < 1) CliThrow.Input($"--epochs is {epochs}; it must be at least 1");
         if (size < 8) CliThrow.Input($"--image-size is {size}; it must be at least 8 for the CNN's three 2x2 pools");
-        Directory.CreateDirectory(outDir);
+        OutputFolder.Prepare(outDir);
         var options = new Flickr8kOptions { DataDir = dataDir, Seeds = seeds, Epochs = epochs, ImageSize = size,
             Text = new TextOptions { Encoding = text }, ImageCache = Path.Combine(outDir, CacheFile) };
         using var stop = StopRequest.OnCtrlC(error);

@@ -57,6 +57,7 @@ internal static class IndexCommands
             var (set, ids, source) = parse.GetValue(model) is { } modelPath
                 ? ItemEmbeddings.Embed(modelPath)
                 : Numbered(VectorFile.Read(parse.GetValue(vectors)!), parse.GetValue(firstId));
+            OutputFolder.PrepareFor(parse.GetValue(outPath)!);
             using var built = IndexFactory.Create(parse.GetValue(spec)!, set.Dimension, parse.GetValue(metric));
             var clock = Stopwatch.StartNew();
             int train = parse.GetValue(trainSize);
@@ -95,7 +96,7 @@ internal static class IndexCommands
         {
             using var index = VectorIndex.Load(parse.GetValue(indexPath)!, parse.GetValue(mmap));
             var set = ReadQueries(parse.GetValue(queries)!, index);
-            int top = Positive(parse.GetValue(k), "--k");
+            int top = Top(parse.GetValue(k), set, index);
             var scores = new float[set.Rows * top];
             var ids = new long[set.Rows * top];
             index.Search(set.Span, top, scores, ids, new SearchOptions { EfSearch = parse.GetValue(ef), NProbe = parse.GetValue(nprobe) });
@@ -123,7 +124,7 @@ internal static class IndexCommands
             var set = ReadQueries(parse.GetValue(queries)!, index);
             var items = VectorFile.Read(parse.GetValue(vectors)!);
             if (items.Dimension != index.Dimension) CliThrow.Input($"{parse.GetValue(vectors)}: {items.Dimension}-d vectors, but the index holds {index.Dimension}-d");
-            int top = Positive(parse.GetValue(k), "--k");
+            int top = Top(parse.GetValue(k), set, index);
             using var exact = new FlatIndex(items.Dimension, index.Metric);
             exact.Add(items.Span, Enumerable.Range(0, items.Rows).Select(i => (long)i).ToArray());
             var truth = new long[set.Rows * top];
@@ -171,7 +172,19 @@ internal static class IndexCommands
         return set;
     }
 
-    static int Positive(int value, string option) => value > 0 ? value : CliThrow.Input<int>($"{option} must be positive, got {value}");
+    /// <summary>
+    /// Results per query: <c>--k</c>, at most the index's size (the rest would be padding), checked so that
+    /// every query's results fit in memory at once.
+    /// </summary>
+    static int Top(int k, VectorSet queries, VectorIndex index)
+    {
+        if (k < 1) CliThrow.Input($"--k must be positive, got {k}");
+        int top = (int)Math.Min(k, Math.Max(1, index.Count));
+        long results = (long)queries.Rows * top;
+        if (results > Array.MaxLength / 2)
+            CliThrow.Input($"--k {k:N0} over {queries.Rows:N0} queries is {results:N0} results, too many to hold at once; search fewer queries at a time or lower --k");
+        return top;
+    }
 
     static int[] Numbers(string text, string option) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : CliThrow.Input<int>($"{option}: '{t}' is not a positive whole number"))

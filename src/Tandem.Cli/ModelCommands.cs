@@ -24,6 +24,9 @@ static class ModelCommands
     /// <summary>The model file's name inside an output directory.</summary>
     public const string ModelFile = "model.tandem", CheckpointFile = "checkpoint.tandem";
 
+    /// <summary>Most items <c>recommend</c> lists, as the service's <c>k</c>: a table, not a dump of the catalogue.</summary>
+    const int MaxK = 1000;
+
     /// <summary>The index that answers recommendations by default.</summary>
     const string IndexSpec = "HNSW32";
 
@@ -73,6 +76,7 @@ static class ModelCommands
         recipe = recipe with { Training = recipe.Training with { Epochs = epochs ?? recipe.Training.Epochs } };
         output.WriteLine("Loading MovieLens ml-latest-small…");
         using var data = ModelData.Load(recipe, dataDir);
+        OutputFolder.Prepare(outDir);
         int code = data.UserCode(userId);
         output.WriteLine($"{data.Split.Train.Length:N0} training and {data.Split.Test.Length:N0} test ratings, {data.Holdout.UserCount:N0} users, {data.Holdout.CatalogueItems.Count:N0} catalogue movies.");
         using var stop = StopRequest.OnCtrlC(error);
@@ -143,7 +147,7 @@ static class ModelCommands
         if (resume && !File.Exists(checkpoint)) CliThrow.Input($"{checkpoint}: no checkpoint to resume from; train without --resume first");
         var read = new ReadReport();
         using var data = ModelData.Load(recipe, dataDir, report: read);
-        Directory.CreateDirectory(outDir);
+        OutputFolder.Prepare(outDir);
         using var stop = StopRequest.OnCtrlC(error);
         var (model, _, result) = Fit(output, data, recipe, "two-tower", checkpoint, stop.Token, resume);
         foreach (string unused in ModelRecipe.Unused(model)) output.WriteLine($"warning: {unused}");
@@ -174,7 +178,7 @@ static class ModelCommands
 
     static int Recommend(TextWriter output, string modelPath, string userId, int k, string spec, string? dataDir)
     {
-        if (k < 1) CliThrow.Input($"-k is {k}; it must be at least 1");
+        if (k is < 1 or > MaxK) CliThrow.Input($"-k is {k}; it must be between 1 and {MaxK} (the service's limit too)");
         var model = TwoTowerModel.Load(modelPath);
         var catalogue = ModelFiles.Catalogue(modelPath);
         int user = catalogue.UserOf(userId);

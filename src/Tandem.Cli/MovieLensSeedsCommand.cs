@@ -33,6 +33,7 @@ static class MovieLensSeedsCommand
         if (threads < 1) CliThrow.Input($"--threads is {threads}; it must be at least 1");
         if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir))
             CliThrow.Input($"{dataDir}: data directory not found; pass --data-dir with the folder holding ml-latest-small/");
+        OutputFolder.PrepareFor(outFile);
         var options = new MovieLensOptions { DataDir = dataDir };
         options = options with { Training = options.Training with { Epochs = epochs ?? options.Training.Epochs, Threads = threads } };
         var chosen = ablations ? MovieLensSeeds.Ablations : [];

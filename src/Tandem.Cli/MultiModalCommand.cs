@@ -33,7 +33,7 @@ static class MultiModalCommand
         var seeds = ExperimentCommands.Seeds(seedList);
         var chosen = armList is null ? ItemArm.All : armList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n =>
             ItemArm.All.FirstOrDefault(a => a.Name == n) ?? CliThrow.Input<ItemArm>($"--arms: unknown arm \"{n}\"; expected {string.Join(", ", ItemArm.All.Select(a => a.Name))}")).ToArray();
-        Directory.CreateDirectory(outDir);
+        OutputFolder.Prepare(outDir);
         var options = new MultiModalOptions
         {
             DataDir = dataDir,

@@ -79,6 +79,7 @@ static class ServeCommands
     {
         if (negatives < 1) CliThrow.Input($"--negatives is {negatives}; it must be at least 1");
         var (model, data) = ModelFiles.LoadWithData(path, dataDir);
+        OutputFolder.PrepareFor(path); // the model is rewritten in its folder
         PlattScaling platt;
         (float[] Scores, byte[] Labels) test;
         using (data)

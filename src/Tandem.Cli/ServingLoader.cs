@@ -20,6 +20,8 @@ sealed record ServingLoader(string? DataDir, string? IndexPath, string Spec = "H
     /// <summary>The serving model of the model file at <paramref name="path"/>.</summary>
     public ServingModel Load(string path)
     {
+        // Temporary files a killed writer (train, index build) left beside the model or the index go first.
+        foreach (string file in new[] { path, IndexPath }.OfType<string>()) Tandem.IO.AtomicFile.RemoveStale(Path.GetDirectoryName(Path.GetFullPath(file))!);
         var model = TwoTowerModel.Load(path);
         return ServingModel.Build(model, ModelFiles.Catalogue(path), ItemFields.Of(model, DataDir), ServingModel.FileVersion(path), new ServingModelOptions
         {

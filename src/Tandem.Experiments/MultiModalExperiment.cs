@@ -119,7 +119,7 @@ public static class MultiModalExperiment
 
     /// <summary>The schema: user and item ids, genres, title text, poster path, the last 50 training movies.</summary>
     public static FeatureSchema Schema() => new SchemaBuilder()
-        .Interactions(user: "userId", item: "movieId", timestamp: "timestamp")
+        .Interactions(user: "userId", item: "movieId", timestamp: "timestamp", rating: "rating")
         .Id("user", "userId", Tower.User)
         .Id("item", "movieId", Tower.Item)
         .MultiCategorical("genres", "genres", Tower.Item)

@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 using static Tandem.Cli.Tests.CliRun;
 using Tandem.Experiments;
@@ -15,7 +16,7 @@ public sealed class ContentExperimentCommandTests : IDisposable
     [Fact]
     public void Flickr8kWritesTheTableAndChartFromTheRealPhotos()
     {
-        string data = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("shared datasets not found beside the repository");
+        string data = SharedData.Root;
         var (code, output, error) = Run("experiment", "flickr8k", "--data-dir", data, "--seeds", "7", "--epochs", "1", "--image-size", "16", "--out", directory);
         Assert.True(code == 0, error);
         Assert.Contains("1000 photos, 5000 captions", output);

@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 using static Tandem.Cli.Tests.CliRun;
 using System.Globalization;
@@ -21,7 +22,7 @@ public sealed class ExperimentCommandTests : IDisposable
     [Fact]
     public void TwoSeedsGiveMeanAndRangePerModelAndTheMarginVerdicts()
     {
-        string dataDir = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
+        string dataDir = SharedData.Root;
         string path = Path.Combine(directory, "report.md");
         var (code, output, error) = Run("experiment", "movielens", "--data-dir", dataDir, "--seeds", "1,2", "--epochs", "1", "--out", path);
         Assert.True(code == 0, error);

@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 using Tandem.Models;
 using Tandem.Models.Towers;
@@ -15,7 +16,7 @@ public sealed class ImageConfigTests : IDisposable
     [Fact]
     public void APosterFeatureTrainsFromTheConfigAndTheModelFileRebuildsIt()
     {
-        string data = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("shared datasets not found beside the repository");
+        string data = SharedData.Root;
         string movies = Path.Combine(data, "ml-latest-small"), posters = Path.Combine(data, "ml-latest-small-posters");
         // The first 60 users' ratings, and every movie with its poster path relative to items.csv ("" without one).
         File.WriteAllLines(Path.Combine(directory, "ratings.csv"), File.ReadLines(Path.Combine(movies, "ratings.csv"))

@@ -90,4 +90,45 @@ public sealed class IndexCommandTests : IDisposable
         Assert.Contains("checksum mismatch", error);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public void SearchWithAHugeKReturnsEveryItemOnceAndBenchToo()
+    {
+        string items = WriteVectors("items.npy", 40, 5);
+        Assert.Equal(0, Run("index", "build", "--vectors", items, "--spec", "Flat", "--out", File("k.idx")).Code);
+        var (code, output, error) = Run("index", "search", "--index", File("k.idx"), "--queries", items, "--k", "1000000000");
+        Assert.True(code == 0, error);
+        Assert.Equal(1 + 40 * 40, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        (code, _, error) = Run("index", "bench", "--index", File("k.idx"), "--queries", items, "--vectors", items, "--k", "2000000000");
+        Assert.True(code == 0, error);
+    }
+
+    [Fact]
+    public void BuildCreatesAMissingFolderAndAnUnwritableOneIsNamedWithoutTheTemporary()
+    {
+        string items = WriteVectors("items.npy", 30, 6);
+        var (code, output, error) = Run("index", "build", "--vectors", items, "--spec", "Flat", "--out", File("new/folder/items.idx"));
+        Assert.True(code == 0, error);
+        Assert.True(System.IO.File.Exists(File("new/folder/items.idx")), output);
+        // A file where a folder should be: one line about the path, never Tandem's temporary file.
+        System.IO.File.WriteAllText(File("plain"), "x");
+        (code, _, error) = Run("index", "build", "--vectors", items, "--spec", "Flat", "--out", File("plain/items.idx"));
+        Assert.Equal(1, code);
+        Assert.StartsWith("tandem: ", error);
+        Assert.Contains(File("plain"), error);
+        Assert.DoesNotContain(".tmp", error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void BuildRemovesTemporaryFilesACrashedBuildLeft()
+    {
+        string items = WriteVectors("items.npy", 30, 7);
+        string stale = File($".items.idx.999999999.{Guid.NewGuid():N}.tmp"), live = File($".items.idx.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        System.IO.File.WriteAllBytes(stale, new byte[4096]);
+        System.IO.File.WriteAllBytes(live, new byte[4096]);
+        Assert.Equal(0, Run("index", "build", "--vectors", items, "--spec", "Flat", "--out", File("items.idx")).Code);
+        Assert.False(System.IO.File.Exists(stale));
+        Assert.True(System.IO.File.Exists(live)); // a writer still at work (this process) keeps its file
+    }
 }

@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 using Tandem.IO;
 using static Tandem.Cli.Tests.CliRun;
@@ -15,7 +16,7 @@ public sealed class QuickstartFixture : IDisposable
 {
     public QuickstartFixture()
     {
-        DataDir = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
+        DataDir = SharedData.Root;
         var output = new StringWriter();
         var error = new StringWriter();
         Code = Cli.Run(["quickstart", "--data-dir", DataDir, "--out", Directory, "--epochs", "1"], output, error);
@@ -334,5 +335,44 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
         Assert.Single(error.Trim().Split('\n'));
         Assert.Contains(missing, error);
         Assert.False(Directory.Exists(Path.Combine(directory, "out")));
+    }
+
+    [Fact]
+    public void RecommendBoundsK()
+    {
+        var (code, output, error) = Run("recommend", "--model", quickstart.ModelPath, "--user", "1", "-k", "1000000000", "--data-dir", quickstart.DataDir);
+        Assert.Equal(1, code);
+        Assert.Equal("tandem: -k is 1000000000; it must be between 1 and 1000 (the service's limit too)\n", error.Replace("\r", ""));
+        Assert.DoesNotContain("Top", output);
+    }
+
+    [Fact]
+    public void DamagedDatasetFolderIsOneLineNamingTheFile()
+    {
+        // The quickstart's folder with movies.csv missing: the error names it; no download is tried.
+        string data = Path.Combine(directory, "data");
+        string dir = Path.Combine(data, "ml-latest-small");
+        Directory.CreateDirectory(dir);
+        foreach (string file in new[] { "ratings.csv", "tags.csv", "links.csv" })
+            File.Copy(Path.Combine(quickstart.DataDir, "ml-latest-small", file), Path.Combine(dir, file));
+        var (code, _, error) = Run("quickstart", "--data-dir", data, "--out", Path.Combine(directory, "out"), "--epochs", "1");
+        Assert.Equal(1, code);
+        Assert.Equal($"tandem: {Path.Combine(dir, "movies.csv")}: file not found; ml-latest-small needs ratings.csv, movies.csv, tags.csv, links.csv in {dir}\n", error.Replace("\r", ""));
+        Assert.False(Directory.Exists(Path.Combine(directory, "out"))); // nothing written for a run that could not start
+    }
+
+    [Fact]
+    public void TrainRemovesTemporaryFilesACrashedRunLeft()
+    {
+        // What a train killed while saving leaves: a full-size temporary beside the model, its process gone.
+        string outDir = Path.Combine(directory, "crashed");
+        Directory.CreateDirectory(outDir);
+        string leftover = Path.Combine(outDir, $".model.tandem.999999999.{Guid.NewGuid():N}.tmp");
+        File.Copy(quickstart.ModelPath, leftover);
+        string config = Path.Combine(directory, "ids.json");
+        File.WriteAllText(config, "{ \"user\": { \"features\": [\"user\"], \"hidden\": [] }, \"item\": { \"features\": [\"item\"], \"hidden\": [] }, \"training\": { \"epochs\": 1 } }");
+        var (code, _, error) = Run("train", "--config", config, "--data-dir", quickstart.DataDir, "--out", outDir);
+        Assert.True(code == 0, error);
+        Assert.Equal([ModelCommands.CheckpointFile, ModelCommands.ModelFile], Directory.GetFiles(outDir).Select(Path.GetFileName).Order());
     }
 }

@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Models.Recipes;
 using Tandem.Data.Datasets;
 using Tandem.Experiments;
@@ -169,7 +170,7 @@ public sealed class SchemaTrainingTests : IDisposable
     [Fact]
     public void TrainsOnMovieLensThroughTheExampleSchema()
     {
-        string data = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
+        string data = SharedData.Root;
         string dir = Path.Combine(data, "ml-latest-small").Replace("\\", "/");
         // The example's schema with one epoch instead of ten.
         File.WriteAllText(InDir("train.json"), $$"""

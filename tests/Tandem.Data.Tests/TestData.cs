@@ -1,19 +1,8 @@
 namespace Tandem.Data.Tests;
 
-/// <summary>Where the shared datasets are, and scratch files the tests write.</summary>
+/// <summary>Scratch files the tests write (the shared datasets: <see cref="Tandem.Tests.SharedData"/>).</summary>
 static class TestData
 {
-    /// <summary>TANDEM_DATA, else ../shared/datasets beside the repository root (the folder holding Tandem.sln).</summary>
-    public static string Datasets { get; } = Environment.GetEnvironmentVariable("TANDEM_DATA") is { Length: > 0 } env ? env : FindDatasets();
-
-    static string FindDatasets()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !System.IO.File.Exists(Path.Combine(dir.FullName, "Tandem.sln"))) dir = dir.Parent;
-        if (dir is null) throw new InvalidOperationException("Tandem.sln not found above " + AppContext.BaseDirectory);
-        return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "datasets"));
-    }
-
     /// <summary>A new empty folder under the temp directory.</summary>
     public static string TempDir()
     {

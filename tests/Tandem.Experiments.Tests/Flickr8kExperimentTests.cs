@@ -2,7 +2,7 @@ using Tandem.Experiments;
 using Tandem.Data.Splits;
 using Tandem.Models.Training;
 using Tandem.IO;
-using static Tandem.Tests.ImageFixtures;
+using Tandem.Tests;
 
 namespace Tandem.Experiments.Tests;
 
@@ -11,7 +11,7 @@ public class Flickr8kExperimentTests
     [Fact]
     public void ShortTrainingOnTheRealPhotosRetrievesAboveChanceBothWays()
     {
-        var options = new Flickr8kOptions { DataDir = Path.GetDirectoryName(Dataset("flickr8k-1k")), Seeds = [42], Epochs = 5 };
+        var options = new Flickr8kOptions { DataDir = Path.GetDirectoryName(SharedData.Dataset("flickr8k-1k")), Seeds = [42], Epochs = 5 };
         var losses = new Losses();
         var result = Flickr8kExperiment.Run(options, losses);
         var run = Assert.Single(result.Runs);

@@ -12,9 +12,9 @@ public class MultiModalExperimentTests
 {
     static InteractionLog Log()
     {
-        string dir = ImageFixtures.Dataset("ml-latest-small");
+        string dir = SharedData.Dataset("ml-latest-small");
         using var ratings = new CsvRowReader(Path.Combine(dir, "ratings.csv"));
-        using var movies = new ImagePathReader(new CsvRowReader(Path.Combine(dir, "movies.csv")), "movieId", "poster", ImageFixtures.Dataset("ml-latest-small-posters"));
+        using var movies = new ImagePathReader(new CsvRowReader(Path.Combine(dir, "movies.csv")), "movieId", "poster", SharedData.Dataset("ml-latest-small-posters"));
         return InteractionLog.Load(MultiModalExperiment.Schema(), ratings, null, movies);
     }
 

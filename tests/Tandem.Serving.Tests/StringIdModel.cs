@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.IO;
 using Tandem.Data.Datasets;
 
@@ -18,7 +19,7 @@ public sealed class StringIdModel
     StringIdModel()
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.Directory.Delete(Directory, recursive: true);
-        string data = System.IO.Path.Combine(DataDirectory.Resolve(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository"), "ml-latest-small");
+        string data = System.IO.Path.Combine(SharedData.Root, "ml-latest-small");
         using (var movies = new CsvRowReader(System.IO.Path.Combine(data, "movies.csv")))
         using (var items = new StreamWriter(InDir("items.csv")))
         {

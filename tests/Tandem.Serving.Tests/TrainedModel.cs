@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 using Tandem.Cli;
 using Tandem.Experiments;
@@ -17,7 +18,7 @@ public sealed class TrainedModel
     TrainedModel()
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.Directory.Delete(Directory, recursive: true);
-        DataDir = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
+        DataDir = SharedData.Root;
         string config = System.IO.Path.Combine(Directory, "config.json");
         File.WriteAllText(config, """{ "user": { "features": ["user", "history"] }, "item": { "features": ["item", "genres"] }, "training": { "epochs": 1 } }""");
         var error = new StringWriter();

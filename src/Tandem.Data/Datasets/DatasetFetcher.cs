@@ -27,28 +27,47 @@ public static class DatasetFetcher
         yield return Path.Combine(CacheDirectory, name);
     }
 
-    /// <summary>The folder holding <paramref name="info"/>'s files, downloading it if no local copy is found.</summary>
-    /// <exception cref="DataException">No local copy and the download failed or its checksum did not match.</exception>
+    /// <summary>
+    /// The folder holding <paramref name="info"/>'s files: the first of <see cref="Candidates"/> that
+    /// exists, which must then hold every file (a folder with a file missing is an error naming it, never
+    /// a reason to look further or download); a download only when no candidate folder exists.
+    /// </summary>
+    /// <exception cref="DataException">The folder found lacks a file, or there is none and the download failed or its checksum did not match.</exception>
     public static string Locate(DatasetInfo info, string? dataDir = null, HttpClient? http = null, string? cacheDir = null)
     {
         foreach (var dir in Candidates(info.Name, dataDir))
-            if (info.Files.All(f => File.Exists(Path.Combine(dir, f.Path)))) return dir;
+        {
+            if (!Directory.Exists(dir)) continue;
+            foreach (var (file, _) in info.Files)
+            {
+                string path = Path.Combine(dir, file);
+                if (File.Exists(path)) continue;
+                string needs = $"{info.Name} needs {string.Join(", ", info.Files.Select(f => f.Path))} in {dir}";
+                if (Directory.Exists(path)) DataThrow.Data($"{path}: a directory, not a file; {needs}");
+                DataThrow.FileNotFound(path, needs);
+            }
+            return dir;
+        }
         if (info.Url is null)
             DataThrow.Data($"{info.Name} not found in {string.Join(", ", Candidates(info.Name, dataDir))} and it has no public download; "
                 + $"put {string.Join(", ", info.Files.Select(f => f.Path))} in {info.Name}/ under --data-dir or TANDEM_DATA");
-        return Download(info, http, cacheDir ?? CacheDirectory);
+        return Download(info, http, cacheDir ?? CacheDirectory, $"{info.Name} is not in {string.Join(", ", Candidates(info.Name, dataDir))}; ");
     }
 
     /// <summary>Downloads, checks and unpacks <paramref name="info"/> into <paramref name="cacheDir"/>; returns the dataset folder.</summary>
     /// <exception cref="DataException">The dataset has no URL, the download failed, or a checksum did not match.</exception>
-    public static string Download(DatasetInfo info, HttpClient? http, string cacheDir)
+    public static string Download(DatasetInfo info, HttpClient? http, string cacheDir) => Download(info, http, cacheDir, "");
+
+    /// <summary><see cref="Download(DatasetInfo, HttpClient?, string)"/>; a failed download's message starts with <paramref name="why"/>.</summary>
+    static string Download(DatasetInfo info, HttpClient? http, string cacheDir, string why)
     {
         if (info.Url is null) DataThrow.Data($"{info.Name} has no public download; put it in {info.Name}/ under --data-dir or TANDEM_DATA");
-        Directory.CreateDirectory(cacheDir);
+        AtomicFile.RemoveStale(cacheDir); // a download killed half-way
         string archive = Path.Combine(cacheDir, Path.GetFileName(new Uri(info.Url).AbsolutePath));
         string recorded = archive + ".sha256";
         if (!File.Exists(archive))
         {
+            bool cacheExisted = Directory.Exists(cacheDir);
             try
             {
                 using var client = http is null ? new HttpClient() : null;
@@ -56,9 +75,13 @@ public static class DatasetFetcher
                 response.EnsureSuccessStatusCode();
                 AtomicFile.Write(archive, file => response.Content.ReadAsStream().CopyTo(file));
             }
-            catch (HttpRequestException e)
+            catch (Exception e)
             {
-                DataThrow.Data($"{info.Url}: download failed ({e.Message}); put the dataset in {Path.Combine("<data-dir>", info.Name)} and pass --data-dir or set TANDEM_DATA");
+                // A failed first download leaves no empty cache folder behind.
+                if (!cacheExisted && Directory.Exists(cacheDir) && !Directory.EnumerateFileSystemEntries(cacheDir).Any()) Directory.Delete(cacheDir);
+                if (e is HttpRequestException or TaskCanceledException)
+                    DataThrow.Data($"{why}{info.Url}: download failed ({e.Message}); put the dataset in {Path.Combine("<data-dir>", info.Name)} and pass --data-dir or set TANDEM_DATA");
+                throw;
             }
         }
         string actual = Sha256(archive);

@@ -35,10 +35,15 @@ public sealed class CsvRowReader : IRowReader
         {
             csv = CsvDataReader.Create(text, options);
         }
+        catch (CsvMissingHeadersException)
+        {
+            text.Dispose();
+            DataThrow.Data($"{source}: the file is empty; expected a header line naming the columns, then one row per record");
+        }
         catch (CsvFormatException e)
         {
             text.Dispose();
-            DataThrow.Malformed(source, 1, e.Message);
+            DataThrow.Malformed(source, 1, Explain(e));
         }
         this.columns = columns ?? Enumerable.Range(0, csv.FieldCount).Select(csv.GetName).ToArray();
     }
@@ -88,10 +93,19 @@ public sealed class CsvRowReader : IRowReader
         }
         catch (CsvFormatException e)
         {
-            DataThrow.Malformed(Source, csv.RowNumber + 1, e.Message);
+            DataThrow.Malformed(Source, csv.RowNumber + 1, Explain(e));
             return false;
         }
     }
+
+    /// <summary>The parser's complaint in plain words (its own speaks of buffer settings).</summary>
+    static string Explain(CsvFormatException e) => e switch
+    {
+        CsvRecordTooLargeException => "a quote (\") opened on this row is never closed, or the row is longer than 65,536 characters",
+        _ when e.Message.Contains("without a closing quote", StringComparison.Ordinal) => "a quote (\") opened on this row is never closed",
+        CsvInvalidCharacterException => "text follows a closing quote (\"); write a quote inside a quoted field as two (\"\")",
+        _ => e.Message,
+    };
 
     /// <inheritdoc/>
     public void Dispose() => csv.Dispose();

@@ -30,11 +30,13 @@ public sealed class ParquetRowReader : IRowReader
         stream = File.OpenRead(path);
         try
         {
-            var footer = Guard(() => ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult(), "");
-            columns = footer.Schema.DataFields.Select(f => f.Name).ToArray();
-            groups = footer.RowGroupCount;
-            totalRows = footer.RowGroups.Sum(g => g.RowCount);
-            footer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            // The schema and row groups decode lazily: every access to them is guarded.
+            (columns, groups, totalRows) = Guard(() =>
+            {
+                var footer = ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
+                try { return (footer.Schema.DataFields.Select(f => f.Name).ToArray(), footer.RowGroupCount, footer.RowGroups.Sum(g => g.RowCount)); }
+                finally { footer.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
+            }, "");
         }
         catch
         {
@@ -90,6 +92,12 @@ public sealed class ParquetRowReader : IRowReader
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ParquetException or Parquet.Meta.Proto.ThriftProtocolException)
         {
             DataThrow.Data($"{Source}: not a readable Parquet file{where}: {e.Message}");
+            throw;
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or DataException))
+        {
+            // A damaged file trips the library's own checks; its wording (parameter names) means nothing to the user.
+            DataThrow.Data($"{Source}: not a readable Parquet file{where}: it is damaged ({e.GetType().Name} while decoding it)");
             throw;
         }
     }

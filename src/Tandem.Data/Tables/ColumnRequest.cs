@@ -30,6 +30,9 @@ public sealed record ColumnRequest(string Name, ColumnType Type)
     /// <summary>For bags: what separates values inside a field. Default <c>|</c>.</summary>
     public string Separator { get; init; } = "|";
 
+    /// <summary>For numbers: the smallest valid value (ratings are never negative); null for no bound.</summary>
+    public double? Minimum { get; init; }
+
     /// <summary>For vectors: floats per row.</summary>
     public int Dimension { get; init; }
 }

@@ -113,6 +113,7 @@ public sealed class InteractionLog
     public static InteractionLog Load(FeatureSchema schema, IRowReader interactions, IRowReader? users = null, IRowReader? items = null, ReadOptions options = default, ReadReport? report = null)
     {
         var c = schema.Interactions;
+        report ??= new ReadReport();
         if (users is not null && c.User is null) DataThrow.Config(users.Source, "a users table needs the interactions' user column; set \"user\" under \"interactions\"");
         if (items is not null && c.Item is null) DataThrow.Config(items.Source, "an items table needs the interactions' item column; set \"item\" under \"interactions\"");
         var userKeys = c.User is null ? null : new KeyDictionary();
@@ -122,8 +123,8 @@ public sealed class InteractionLog
         var itemSide = new Requests(userKeys, itemKeys, c);
         if (c.User is not null) main.Add(new ColumnRequest(c.User, ColumnType.Key) { Keys = userKeys });
         if (c.Item is not null) main.Add(new ColumnRequest(c.Item, ColumnType.Key) { Keys = itemKeys });
-        foreach (var name in new[] { c.Timestamp, c.Rating })
-            if (name is not null) main.Add(new ColumnRequest(name, ColumnType.RequiredNumber));
+        if (c.Timestamp is not null) main.Add(new ColumnRequest(c.Timestamp, ColumnType.RequiredNumber));
+        if (c.Rating is not null) main.Add(new ColumnRequest(c.Rating, ColumnType.RequiredNumber) { Minimum = 0 });
         if (c.Label is not null) main.Add(new ColumnRequest(c.Label, ColumnType.Label));
         if (users is not null) userSide.Add(new ColumnRequest(c.User!, ColumnType.Key) { Keys = userKeys });
         if (items is not null) itemSide.Add(new ColumnRequest(c.Item!, ColumnType.Key) { Keys = itemKeys });
@@ -133,10 +134,20 @@ public sealed class InteractionLog
             var request = RequestFor(f);
             bool onUsers = f.Kind != FeatureKind.Sequence && f.Tower == Tower.User && users is not null && f.Column != c.User && TableLoader.IndexOf(users.Columns, f.Column) >= 0;
             bool onItems = f.Kind != FeatureKind.Sequence && f.Tower == Tower.Item && items is not null && f.Column != c.Item && TableLoader.IndexOf(items.Columns, f.Column) >= 0;
+            // A tower's column found in neither file is its side table's problem, not the interactions'.
+            if (!onUsers && !onItems && TableLoader.IndexOf(interactions.Columns, f.Column) < 0 && f.Kind != FeatureKind.Sequence)
+            {
+                var side = f.Tower == Tower.User ? users : f.Tower == Tower.Item ? items : null;
+                if (side is not null) DataThrow.MissingColumn(side.Source, f.Column, side.Columns);
+            }
             (onUsers ? userSide : onItems ? itemSide : main).Add(request);
         }
         // Interactions first, so item codes 0..k-1 are the items someone interacted with.
         var interactionTable = TableLoader.Load(interactions, main.List, options, report);
+        if (interactionTable.Count == 0)
+            DataThrow.Data(report.RowsSkipped > 0
+                ? $"{interactions.Source}: every row is bad ({report.RowsSkipped} skipped, first: {report.Messages[0]}); there are no interactions to read"
+                : $"{interactions.Source}: no rows after the header; expected one row per interaction");
         var userTable = users is null ? null : TableLoader.Load(users, userSide.List, options, report);
         var itemTable = items is null ? null : TableLoader.Load(items, itemSide.List, options, report);
         return new InteractionLog(schema, interactionTable, userTable, itemTable, userKeys, itemKeys);
@@ -167,7 +178,15 @@ public sealed class InteractionLog
             var old = List[at];
             if (old == request) return;
             bool numbers = old.Type is ColumnType.Number or ColumnType.RequiredNumber && request.Type is ColumnType.Number or ColumnType.RequiredNumber;
-            if (numbers) { List[at] = old with { Type = old.Type == ColumnType.RequiredNumber || request.Type == ColumnType.RequiredNumber ? ColumnType.RequiredNumber : ColumnType.Number }; return; }
+            if (numbers)
+            {
+                List[at] = old with
+                {
+                    Type = old.Type == ColumnType.RequiredNumber || request.Type == ColumnType.RequiredNumber ? ColumnType.RequiredNumber : ColumnType.Number,
+                    Minimum = old.Minimum ?? request.Minimum,
+                };
+                return;
+            }
             if (old.Type == ColumnType.Key && request.Type == ColumnType.Key) return;
             DataThrow.Config("schema", $"column '{request.Name}' is read both as {JsonName(old.Type)} and as {JsonName(request.Type)}; declare one feature per column or copy the column");
         }

@@ -151,6 +151,7 @@ public static class TableLoader
                     case ColumnType.Number or ColumnType.RequiredNumber:
                         expected = FieldParser.TryNumber(field, out numbers[i][row]);
                         if (expected is null && q.Type == ColumnType.RequiredNumber && double.IsNaN(numbers[i][row])) expected = "a number";
+                        if (expected is null && numbers[i][row] < q.Minimum) expected = $"a number of at least {q.Minimum.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
                         break;
                     case ColumnType.Label:
                         expected = FieldParser.TryNumber(field, out numbers[i][row]) is null && numbers[i][row] is 0.0 or 1.0 ? null : "a click label, 0 or 1";

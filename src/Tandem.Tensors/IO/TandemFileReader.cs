@@ -43,10 +43,11 @@ public sealed unsafe class TandemFileReader : IDisposable
     public IReadOnlyList<SectionInfo> Sections { get; }
 
     /// <summary>Opens and fully validates the file at <paramref name="path"/>, which must be of <paramref name="kind"/>.</summary>
-    /// <exception cref="TandemFileException">The file is missing, of another kind, newer, truncated or corrupt.</exception>
+    /// <exception cref="TandemFileException">The file is missing, a device, pipe or socket, of another kind, newer, truncated or corrupt.</exception>
     public static TandemFileReader Open(string path, TandemFileKind kind)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        SpecialFile.Reject(path); // opening a FIFO would wait for a writer forever
         FileStream file;
         try { file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16); }
         catch (Exception e) { OpenFailed(path, e); throw; }
@@ -73,7 +74,7 @@ public sealed unsafe class TandemFileReader : IDisposable
         Mapping mapping;
         try
         {
-            if (new FileInfo(path).Length == 0) return Open(path, kind); // cannot be mapped; Open names the problem
+            if (new FileInfo(path).Length == 0 || SpecialFile.Is(path)) return Open(path, kind); // cannot be mapped; Open names the problem
             mapping = new Mapping(path);
         }
         catch (Exception e) { OpenFailed(path, e); throw; }

@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using System.Formats.Tar;
 using System.IO.Compression;
 using Tandem.Data.Datasets;
@@ -9,7 +10,7 @@ public class CriteoSampleTests
 {
     /// <summary>The first 200 rows of the shared criteo-10k sample in the original format (tabs, no header).</summary>
     static string OriginalFormat() =>
-        string.Join("\n", File.ReadLines(Path.Combine(TestData.Datasets, "criteo-10k", "criteo_sampled_data_10k.csv")).Skip(1).Take(200).Select(l => l.Replace(',', '\t'))) + "\n";
+        string.Join("\n", File.ReadLines(Path.Combine(SharedData.Root, "criteo-10k", "criteo_sampled_data_10k.csv")).Skip(1).Take(200).Select(l => l.Replace(',', '\t'))) + "\n";
 
     /// <summary>A .tar.gz of loose files, as Criteo ships dac_sample.tar.gz (dac_sample.txt at the top, no folder).</summary>
     static byte[] TarGz(string name, string text)
@@ -36,7 +37,7 @@ public class CriteoSampleTests
         Assert.Single(server.Requests);
         Assert.Equal(200, log.Count);
         // Same rows as the shared header+comma copy: the labels agree one by one.
-        Assert.Equal(NamedDataset.Find("criteo-10k").Load(TestData.Datasets).Labels!.Take(200), log.Labels!);
+        Assert.Equal(NamedDataset.Find("criteo-10k").Load(SharedData.Root).Labels!.Take(200), log.Labels!);
     }
 
     [Fact]

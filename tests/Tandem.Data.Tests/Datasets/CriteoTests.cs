@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 using Tandem.Data.Tables;
 
@@ -8,8 +9,8 @@ public class CriteoTests
     [Fact]
     public void SampleWithHeaderLoads()
     {
-        var log = NamedDataset.Find("criteo-10k").Load(TestData.Datasets);
-        string path = Path.Combine(TestData.Datasets, "criteo-10k", "criteo_sampled_data_10k.csv");
+        var log = NamedDataset.Find("criteo-10k").Load(SharedData.Root);
+        string path = Path.Combine(SharedData.Root, "criteo-10k", "criteo_sampled_data_10k.csv");
         int lines = File.ReadLines(path).Count();
         Assert.Equal(lines - 1, log.Count);
         Assert.All(log.Labels!, y => Assert.True(y is 0f or 1f));
@@ -24,7 +25,7 @@ public class CriteoTests
     [Fact]
     public void OriginalTabSeparatedFormatReadsTheSameValues()
     {
-        string csv = Path.Combine(TestData.Datasets, "criteo-10k", "criteo_sampled_data_10k.csv");
+        string csv = Path.Combine(SharedData.Root, "criteo-10k", "criteo_sampled_data_10k.csv");
         var lines = File.ReadLines(csv).Skip(1).Take(200).ToArray();
         // The original format: no header, tabs; the sample has no quoted fields, so commas map to tabs.
         string tsv = TestData.File("train.txt", string.Join("\n", lines.Select(l => l.Replace(',', '\t'))) + "\n");
@@ -50,8 +51,8 @@ public class CriteoTests
         Assert.Null(criteo.Source.Url);
         var e = Assert.Throws<DataException>(() => DatasetFetcher.Download(criteo.Source, null, TestData.TempDir()));
         Assert.Equal("criteo-10k has no public download; put it in criteo-10k/ under --data-dir or TANDEM_DATA", e.Message);
-        var schema = criteo.Schema(TestData.Datasets);
-        Assert.Equal(Path.Combine(TestData.Datasets, "criteo-10k", "criteo_sampled_data_10k.csv"), schema.Files.Interactions!.Path);
+        var schema = criteo.Schema(SharedData.Root);
+        Assert.Equal(Path.Combine(SharedData.Root, "criteo-10k", "criteo_sampled_data_10k.csv"), schema.Files.Interactions!.Path);
         Assert.Equal("label", schema.Interactions.Label);
         Assert.Equal(39, schema.Features.Count);
         Assert.Empty(criteo.DisplayColumns);
@@ -68,7 +69,7 @@ public class CriteoTests
     [Fact]
     public void SampleEncodesIntoCtrBatches()
     {
-        var log = NamedDataset.Find("criteo-10k").Load(TestData.Datasets, Criteo.DefaultSchema(minCount: 5));
+        var log = NamedDataset.Find("criteo-10k").Load(SharedData.Root, Criteo.DefaultSchema(minCount: 5));
         var train = Enumerable.Range(0, 8000).ToArray();
         var data = Tandem.Data.Encoders.FittedFeatures.Fit(log, train).Encode(log, train);
         using var batcher = new Tandem.Data.Batching.Batcher(data, Enumerable.Range(8000, log.Count - 8000).ToArray(), new() { BatchSize = 512 });

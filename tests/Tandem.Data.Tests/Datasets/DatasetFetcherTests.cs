@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using System.IO.Compression;
 using Tandem.Data.Datasets;
 
@@ -64,8 +65,8 @@ public class DatasetFetcherTests
     {
         var server = new FakeServer([]);
         using var http = new HttpClient(server);
-        string dir = DatasetFetcher.Locate(NamedDataset.Find("ml-latest-small").Source, TestData.Datasets, http, TestData.TempDir());
-        Assert.Equal(Path.Combine(TestData.Datasets, "ml-latest-small"), dir);
+        string dir = DatasetFetcher.Locate(NamedDataset.Find("ml-latest-small").Source, SharedData.Root, http, TestData.TempDir());
+        Assert.Equal(Path.Combine(SharedData.Root, "ml-latest-small"), dir);
         Assert.Empty(server.Requests);
     }
 
@@ -81,4 +82,24 @@ public class DatasetFetcherTests
     }
 
     static string Sha(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>A network that is down: every request fails as a refused connection does.</summary>
+    sealed class Unreachable : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new HttpRequestException("Connection refused (files.example.org:443)");
+    }
+
+    [Fact]
+    public void FailedDownloadSaysWhereItLookedAndLeavesNoCacheFolder()
+    {
+        string cache = Path.Combine(TestData.TempDir(), "tandem");
+        string data = TestData.TempDir();
+        var info = new DatasetInfo("ml-test", "https://files.example.org/ml-test.zip", null, [("ratings.csv", null)]);
+        using var http = new HttpClient(new Unreachable());
+        var e = Assert.Throws<DataException>(() => DatasetFetcher.Locate(info, data, http, cache));
+        Assert.StartsWith($"ml-test is not in {Path.Combine(data, "ml-test")}, ", e.Message);
+        Assert.Contains("https://files.example.org/ml-test.zip: download failed (Connection refused (files.example.org:443)); put the dataset in", e.Message);
+        Assert.False(Directory.Exists(cache));
+    }
 }

@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 
 namespace Tandem.Data.Tests.Datasets;
@@ -7,7 +8,7 @@ public class Flickr8kTests
     [Fact]
     public void TheRealSubsetHasAThousandPhotosWithFiveCaptionsEach()
     {
-        var data = Flickr8k.Load(TestData.Datasets);
+        var data = Flickr8k.Load(SharedData.Root);
         Assert.Equal(1000, data.Images.Count);
         Assert.All(data.Captions, c => Assert.Equal(5, c.Length));
         // captions.txt line 2: the first photo and its first caption
@@ -22,7 +23,7 @@ public class Flickr8kTests
     [Fact]
     public void TheSplitIsSeededDisjointAndCoversEveryPhoto()
     {
-        var data = Flickr8k.Load(TestData.Datasets);
+        var data = Flickr8k.Load(SharedData.Root);
         var (train, validation, test) = data.Split(42);
         Assert.Equal((800, 100, 100), (train.Length, validation.Length, test.Length));
         Assert.Equal(Enumerable.Range(0, 1000), train.Concat(validation).Concat(test).Order());

@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using System.Text;
 using Tandem.Data.Datasets;
 using Tandem.Data.Schema;
@@ -7,7 +8,7 @@ namespace Tandem.Data.Tests.Datasets;
 
 public class MovieLensTests
 {
-    internal static readonly Lazy<InteractionLog> Small = new(() => NamedDataset.Find("ml-latest-small").Load(TestData.Datasets));
+    internal static readonly Lazy<InteractionLog> Small = new(() => NamedDataset.Find("ml-latest-small").Load(SharedData.Root));
 
     [Fact]
     public void LatestSmallHasTheReadmeCounts()
@@ -42,8 +43,8 @@ public class MovieLensTests
     public void LatestSmallDefaultSchemaNamesItsFilesAndDisplayColumns()
     {
         var ml = NamedDataset.Find("ml-latest-small");
-        var schema = ml.Schema(TestData.Datasets);
-        string dir = Path.Combine(TestData.Datasets, "ml-latest-small");
+        var schema = ml.Schema(SharedData.Root);
+        string dir = Path.Combine(SharedData.Root, "ml-latest-small");
         Assert.Equal(Path.Combine(dir, "ratings.csv"), schema.Files.Interactions!.Path);
         Assert.Equal(Path.Combine(dir, "movies.csv"), schema.Files.Items!.Path);
         Assert.Null(schema.Files.Users);
@@ -62,7 +63,7 @@ public class MovieLensTests
     {
         var info = NamedDataset.Find("ml-latest-small").Source;
         Assert.Equal("https://files.grouplens.org/datasets/movielens/ml-latest-small.zip", info.Url);
-        string dir = DatasetFetcher.Locate(info, TestData.Datasets);
+        string dir = DatasetFetcher.Locate(info, SharedData.Root);
         foreach (var (path, sha) in info.Files) DatasetFetcher.Verify(Path.Combine(dir, path), sha!);
     }
 

@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 
 namespace Tandem.Data.Tests.Datasets;
@@ -39,7 +40,7 @@ public class NamedDatasetTests
         string data = TestData.TempDir();
         var criteo = NamedDataset.Find("criteo-10k");
         if (DatasetFetcher.Candidates(criteo.Name, data).Any(d => File.Exists(Path.Combine(d, "criteo_sampled_data_10k.csv"))))
-            Assert.Equal(Path.Combine(TestData.Datasets, "criteo-10k"), criteo.Locate(data)); // TANDEM_DATA holds it
+            Assert.Equal(Path.Combine(SharedData.Root, "criteo-10k"), criteo.Locate(data)); // TANDEM_DATA holds it
         else
             Assert.StartsWith($"criteo-10k not found in {Path.Combine(data, "criteo-10k")}, ", Assert.Throws<DataException>(() => criteo.Locate(data)).Message);
     }

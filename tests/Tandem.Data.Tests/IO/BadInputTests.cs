@@ -127,7 +127,7 @@ public class BadInputTests
     {
         string path = TestData.File("r.csv", "user,item,rating,ts\n1,10,4.5,100\n2,\"11,3,200\n");
         var e = Assert.Throws<DataException>(() => Load(path, new ReadOptions { SkipBadRows = true }));
-        Assert.Equal($"{path}:3: malformed row: A quoted field at the end of the input ends without a closing quote.", e.Message);
+        Assert.Equal($"{path}:3: malformed row: a quote (\") opened on this row is never closed", e.Message);
     }
 
     [Fact]
@@ -135,6 +135,6 @@ public class BadInputTests
     {
         string path = TestData.File("r.csv", "user,item,rating,ts\n1,10,4.5,100\n2,\"11\"x,3,200\n");
         var e = Assert.Throws<DataException>(() => Load(path));
-        Assert.Equal($"{path}:3: malformed row: A delimiter, newline or EOF was expected after a closing quote.", e.Message);
+        Assert.Equal($"{path}:3: malformed row: text follows a closing quote (\"); write a quote inside a quoted field as two (\"\")", e.Message);
     }
 }

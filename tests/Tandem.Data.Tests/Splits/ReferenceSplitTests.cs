@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Schema;
 using Tandem.Data.Datasets;
 using Tandem.Data.Tables;
@@ -7,13 +8,8 @@ namespace Tandem.Data.Tests.Splits;
 
 public class ReferenceSplitTests
 {
-    /// <summary>ml-latest-small with the quickstart schema, or null where the data is not beside the repository.</summary>
-    static InteractionLog? Load()
-    {
-        string? dir = DataDirectory.Resolve(null);
-        if (dir is null || !File.Exists(Path.Combine(dir, "ml-latest-small", "ratings.csv"))) return null;
-        return NamedDataset.Find("ml-latest-small").Load(dir);
-    }
+    /// <summary>ml-latest-small with the quickstart schema.</summary>
+    static InteractionLog Load() => NamedDataset.Find("ml-latest-small").Load(SharedData.Root);
 
     [Fact]
     public void SplitMixMatchesTheReferenceChecks()
@@ -26,7 +22,7 @@ public class ReferenceSplitTests
     [Fact]
     public void MovieLensSplitHasTheReferenceSizes()
     {
-        if (Load() is not { } log) return; // data not present on this machine
+        var log = Load();
         var split = ReferenceSplit.Create(log, 42);
         // The reference's seed-42 split: 75,703 train and 25,133 test interactions.
         Assert.Equal(75_703, split.Train.Length);
@@ -42,7 +38,7 @@ public class ReferenceSplitTests
     [Fact]
     public void CarvedValidationSliceTakesATenthOfEachUsersTrainingRowsAndKeepsOneEach()
     {
-        if (Load() is not { } log) return; // data not present on this machine
+        var log = Load();
         var split = ReferenceSplit.Create(log, 42);
         var carved = ReferenceSplit.Carve(log, split.Train, 0.1, 42);
         // A partition of the training rows: nothing from the test set, nothing lost or doubled.

@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Encoders;
 using Tandem.Data.Schema;
 using Tandem.Data.Tables;
@@ -8,7 +9,7 @@ namespace Tandem.Data.Tests.Text;
 
 public class WordTokenizerTests
 {
-    static readonly Lazy<string[]> Captions = new(() => File.ReadLines(Path.Combine(TestData.Datasets, "flickr8k-1k", "captions.txt"))
+    static readonly Lazy<string[]> Captions = new(() => File.ReadLines(Path.Combine(SharedData.Root, "flickr8k-1k", "captions.txt"))
         .Skip(1).Select(l => l[(l.IndexOf(',') + 1)..]).ToArray());
 
     static string[] Titles() => MovieLensTests.Small.Value.Items!.Get<TextColumn>("title").Values.ToArray();

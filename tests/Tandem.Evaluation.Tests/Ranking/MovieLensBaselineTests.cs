@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using System.Globalization;
 using Tandem.Evaluation.Ranking;
 using Xunit.Abstractions;
@@ -18,7 +19,7 @@ public class MovieLensBaselineTests(ITestOutputHelper output)
     [Fact]
     public void MostPopularThroughTheHarnessMatchesADirectComputation()
     {
-        var (train, test) = Split(DataDirectory.File("ml-latest-small", "ratings.csv"));
+        var (train, test) = Split(Path.Combine(SharedData.Dataset("ml-latest-small"), "ratings.csv"));
         var scorer = MostPopularScorer.FromTraining(train);
         var report = RankingEvaluator.Evaluate(scorer, train, test, new RankingOptions { K = K });
         output.WriteLine(report.ToString());
@@ -58,7 +59,7 @@ public class MovieLensBaselineTests(ITestOutputHelper output)
         Assert.Equal(ndcg, report["NDCG@10"], 12);
 
         // docs/metrics.md quotes these figures; they must be the harness's.
-        string docs = File.ReadAllText(Path.Combine(DataDirectory.RepositoryRoot(), "docs", "metrics.md"));
+        string docs = File.ReadAllText(Path.Combine(Repository.Root(), "docs", "metrics.md"));
         foreach (var (name, format) in new[] { ("Recall@10", "0.0000"), ("HitRate@10", "0.0000"), ("NDCG@10", "0.0000"), ("MAP@10", "0.0000"),
                      ("MRR", "0.0000"), ("MeanRank", "0.00"), ("MedianRank", "0.##"), ("Coverage@10", "0.0000") })
             Assert.Contains($"| {name} | {report[name].ToString(format, CultureInfo.InvariantCulture)} |", docs);

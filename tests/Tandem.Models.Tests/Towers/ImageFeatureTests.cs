@@ -12,7 +12,7 @@ public class ImageFeatureTests
 
     static (ImageFeature Module, string[] Paths) Module()
     {
-        string dir = ImageFixtures.Dataset("ml-latest-small-posters");
+        string dir = SharedData.Dataset("ml-latest-small-posters");
         string[] paths = [Path.Combine(dir, "1.jpg"), Path.Combine(dir, "2.jpg"), ""];
         var store = ImageStore.Build(paths.Select((p, i) => new ImageSource($"{i}", p.Length > 0 ? p : null)).ToArray(),
             new ImageOptions { Size = 8, Missing = MissingImages.Mask });
@@ -41,7 +41,7 @@ public class ImageFeatureTests
     [Fact]
     public void MissingEntryMustLackAnImage()
     {
-        string dir = ImageFixtures.Dataset("ml-latest-small-posters");
+        string dir = SharedData.Dataset("ml-latest-small-posters");
         string[] paths = [Path.Combine(dir, "1.jpg")];
         var store = ImageStore.Build([new ImageSource("0", paths[0])], new ImageOptions { Size = 8 });
         var e = Assert.Throws<ModelException>(() => new ImageFeature(Poster, store, paths, missing: 0, new ImageCnnOptions { Channels = [4], Dimension = 4 }, new Random(1)));
