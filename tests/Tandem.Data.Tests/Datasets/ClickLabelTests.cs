@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 using Tandem.Data.Encoders;
 using Tandem.Data.IO;
@@ -8,8 +9,8 @@ namespace Tandem.Data.Tests.Datasets;
 
 public class ClickLabelTests
 {
-    static readonly string Header = File.ReadLines(Path.Combine(TestData.Datasets, "criteo-10k", "criteo_sampled_data_10k.csv")).First();
-    static readonly string[] Rows = File.ReadLines(Path.Combine(TestData.Datasets, "criteo-10k", "criteo_sampled_data_10k.csv")).Skip(1).Take(5).ToArray();
+    static readonly string Header = File.ReadLines(Path.Combine(SharedData.Root, "criteo-10k", "criteo_sampled_data_10k.csv")).First();
+    static readonly string[] Rows = File.ReadLines(Path.Combine(SharedData.Root, "criteo-10k", "criteo_sampled_data_10k.csv")).Skip(1).Take(5).ToArray();
 
     [Fact]
     public void ALabelThatIsNot01NamesFileLineAndColumn()
@@ -59,7 +60,7 @@ public class ClickLabelTests
     public void LogSquaredBucketsAreIdsOfTheTrainingRangeOnCriteo()
     {
         var schema = Criteo.DefaultSchema(minCount: 2, numeric: NumericTransform.LogSquared);
-        var log = NamedDataset.Find("criteo-10k").Load(TestData.Datasets, schema);
+        var log = NamedDataset.Find("criteo-10k").Load(SharedData.Root, schema);
         int[] train = Enumerable.Range(0, log.Count / 2).ToArray();
         var fitted = FittedFeatures.Fit(log, train);
         var i5 = (NumericEncoder)fitted["I5"];

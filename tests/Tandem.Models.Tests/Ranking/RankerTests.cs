@@ -16,7 +16,7 @@ public class RankerTests
         Training = new TrainerOptions { Epochs = 4, Patience = 2, BatchSize = 256, Threads = 1 },
     };
 
-    static readonly string DataDir = Path.GetDirectoryName(ImageFixtures.Dataset("criteo-10k"))!;
+    static readonly string DataDir = SharedData.Root;
     static readonly Lazy<ClickData> CriteoData = new(() => ClickData.Load(Criteo(new RankerRecipe()), DataDir));
 
     static ModelRecipe MovieLens(RankerRecipe ranker) => new()
