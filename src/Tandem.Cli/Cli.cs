@@ -16,6 +16,7 @@ public static class Cli
         foreach (var command in ModelCommands.Create(output, error)) root.Subcommands.Add(command);
         root.Subcommands.Add(ExperimentCommands.Create(output, error));
         foreach (var command in ServeCommands.Create(output)) root.Subcommands.Add(command);
+        root.Subcommands.Add(EmbedCommand.Create(output));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -128,7 +128,8 @@ static class ModelCommands
         string checkpoint = Path.Combine(outDir, CheckpointFile);
         if (resume && !File.Exists(checkpoint)) CliThrow.Input($"{checkpoint}: no checkpoint to resume from; train without --resume first");
         var read = new ReadReport();
-        using var data = ModelData.Load(recipe, dataDir, report: read);
+        using var cache = EncodingLog.Cache(output);
+        using var data = ModelData.Load(recipe, dataDir, report: read, encoder: cache.Encoder);
         Directory.CreateDirectory(outDir);
         using var stop = StopRequest.OnCtrlC(error);
         var (model, _, result) = Fit(output, data, recipe, "two-tower", checkpoint, stop.Token, resume);
@@ -146,7 +147,7 @@ static class ModelCommands
 
     static int Evaluate(TextWriter output, string modelPath, string? dataDir)
     {
-        var (model, data) = ModelFiles.LoadWithData(modelPath, dataDir);
+        var (model, data) = ModelFiles.LoadWithData(modelPath, dataDir, output);
         using (data)
         {
             int k = data.Recipe.K;

@@ -65,7 +65,7 @@ static class ServeCommands
     static int Calibrate(TextWriter output, string path, string? dataDir, int negatives, int seed)
     {
         if (negatives < 1) CliThrow.Input($"--negatives is {negatives}; it must be at least 1");
-        var (model, data) = ModelFiles.LoadWithData(path, dataDir);
+        var (model, data) = ModelFiles.LoadWithData(path, dataDir, output);
         var (scores, labels) = Sample(data, model, negatives, seed);
         data.Dispose();
         var platt = PlattScaling.Fit(scores, labels);

@@ -57,19 +57,35 @@ public sealed class OnnxImageEncoder(OnnxModel model, ImageOptions options, Onnx
         return values;
     }
 
-    /// <summary>The [images.Count, d] embeddings of the image files, <paramref name="batchSize"/> at a time on <see cref="Threads.Count"/> threads; the caller owns the tensor.</summary>
-    /// <exception cref="ImageException">A file is missing or undecodable; the message names the item and the file.</exception>
+    /// <summary>
+    /// The [images.Count, d] embeddings of the image files, <paramref name="batchSize"/> at a time on
+    /// <see cref="Threads.Count"/> threads; the caller owns the tensor. With <paramref name="present"/>
+    /// (images.Count flags), a missing or undecodable image is not an error: its flag is false and its row zeros.
+    /// </summary>
+    /// <exception cref="ImageException">A file is missing or undecodable (and <paramref name="present"/> is null); the message names the item and the file.</exception>
     /// <exception cref="PretrainedException">The model fails or gives no [batch, d] output.</exception>
-    public Tensor Embed(IReadOnlyList<ImageSource> images, int batchSize = 32, IProgress<int>? progress = null, CancellationToken cancel = default) =>
+    public Tensor Embed(IReadOnlyList<ImageSource> images, int batchSize = 32, IProgress<int>? progress = null, CancellationToken cancel = default, bool[]? present = null) =>
         Batches.Run(images.Count, batchSize, (start, n) =>
         {
             var pixels = new float[n * Options.Length];
+            var failed = new List<int>();
             for (int i = 0; i < n; i++)
             {
                 var (item, path) = images[start + i];
-                if (path is null) throw new ImageException(item, "(none)", "the item has no image");
-                ImageDecoder.Load(item, path, Options, pixels.AsSpan(i * Options.Length, Options.Length));
+                try
+                {
+                    if (path is null) throw new ImageException(item, "(none)", "the item has no image");
+                    ImageDecoder.Load(item, path, Options, pixels.AsSpan(i * Options.Length, Options.Length));
+                }
+                catch (ImageException) when (present is not null)
+                {
+                    failed.Add(i);
+                }
+                if (present is not null) present[start + i] = !failed.Contains(i);
             }
-            return Embed(pixels, n);
+            var rows = Embed(pixels, n);
+            int d = rows.Length / n;
+            foreach (int i in failed) rows.AsSpan(i * d, d).Clear();
+            return rows;
         }, progress, cancel);
 }
