@@ -12,6 +12,7 @@ using Tandem.Models.Persistence;
 using Tandem.IO;
 using Tandem.Models.Recipes;
 using Tandem.Models.Towers;
+using Tandem.Models.CrossModal;
 using Tandem.Retrieval;
 using Tandem.Serving.Catalogs;
 
@@ -42,12 +43,17 @@ static class ModelCommands
         var resume = new Option<bool>("--resume") { Description = "Continue from the output directory's checkpoint (same config)." };
         var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip malformed rows, then report how many and the first few (file:line: column)." };
         var train = new Command("train", "Train a model from a JSON config; a checkpoint is written after every epoch.") { config, dataDir, trainOut, resume, skipBadRows };
-        train.SetAction(p => Train(output, error, ModelRecipe.Read(p.GetValue(config)!) is var r && p.GetValue(skipBadRows) ? r with { Data = r.Data with { SkipBadRows = true } } : r,
-            p.GetValue(dataDir), p.GetValue(trainOut)!, p.GetValue(resume)));
+        train.SetAction(p => CrossModalRecipe.IsCrossModal(p.GetValue(config)!)
+            ? CrossModalCommands.Train(output, error, p.GetValue(config)!, p.GetValue(dataDir), p.GetValue(trainOut)!)
+            : Train(output, error, ModelRecipe.Read(p.GetValue(config)!) is var r && p.GetValue(skipBadRows) ? r with { Data = r.Data with { SkipBadRows = true } } : r,
+                p.GetValue(dataDir), p.GetValue(trainOut)!, p.GetValue(resume)));
 
         var model = new Option<string>("--model") { Description = "Model file.", Required = true };
-        var evaluate = new Command("evaluate", "Recall/NDCG@K of a model file on its held-out split, beside most-popular.") { model, dataDir };
-        evaluate.SetAction(p => Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir)));
+        var pairs = new Option<string?>("--pairs") { Description = "A cross-modal model: the image–caption pairs to rank (a Flickr8k- or COCO-layout folder, or flickr8k-1k)." };
+        var evaluate = new Command("evaluate", "Recall/NDCG@K of a model file on its held-out split, beside most-popular; a cross-modal model on --pairs, both directions.") { model, dataDir, pairs };
+        evaluate.SetAction(p => p.GetValue(pairs) is { } set
+            ? CrossModalCommands.Evaluate(output, p.GetValue(model)!, set, p.GetValue(dataDir))
+            : Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir)));
 
         var recommendUser = new Option<string>("--user") { Description = "userId.", Required = true };
         var k = new Option<int>("-k") { Description = "How many items.", DefaultValueFactory = _ => 10 };
