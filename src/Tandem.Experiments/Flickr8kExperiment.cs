@@ -12,7 +12,6 @@ using Tandem.Models.Tasks;
 using Tandem.Models.Towers;
 using Tandem.Tensors.Autograd;
 using Tandem.Tensors.Optimizers;
-using Side = Tandem.Data.Schema.Tower;
 
 namespace Tandem.Experiments;
 
