@@ -18,6 +18,7 @@ public static class Cli
         root.Subcommands.Add(ExperimentCommands.Create(output, error));
         foreach (var command in ServeCommands.Create(output)) root.Subcommands.Add(command);
         root.Subcommands.Add(ExportCommand.Create(output));
+        root.Subcommands.Add(EmbedCommand.Create(output));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

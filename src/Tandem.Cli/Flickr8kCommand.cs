@@ -1,3 +1,4 @@
+using Tandem.Models.CrossModal;
 using System.CommandLine;
 using System.Globalization;
 using Tandem.IO;
@@ -24,36 +25,61 @@ static class Flickr8kCommand
         var size = new Option<int>("--image-size") { Description = "Photos are resized to this square.", DefaultValueFactory = _ => new Flickr8kOptions().ImageSize };
         var text = new Option<string>("--text") { Description = "Text tower: bag (mean of word embeddings) or transformer (2 self-attention blocks).", DefaultValueFactory = _ => "bag" };
         text.AcceptOnlyFromAmong("bag", "transformer");
-        var outDir = new Option<string>("--out") { Description = "Output directory for the report, chart and decoded-image cache.", DefaultValueFactory = _ => "./tandem-flickr8k" };
+        var textEncoder = new Option<string?>("--text-encoder") { Description = "A pretrained caption encoder (minilm, arctic-xs, or an .onnx file with its spec) instead of --text trained from scratch." };
+        var imageEncoder = new Option<string?>("--image-encoder") { Description = "A pretrained photo encoder (resnet18, or an .onnx file with its spec) instead of the CNN trained from scratch." };
+        var hidden = new Option<string>("--hidden") { Description = "Comma-separated hidden widths of both heads (an MLP); empty: linear.", DefaultValueFactory = _ => "" };
+        var patience = new Option<int>("--patience") { Description = "Stop a seed after this many epochs without a better validation recall (the best epoch is kept); 0: never.", DefaultValueFactory = _ => 0 };
+        var learningRate = new Option<float>("--learning-rate") { Description = "Adam learning rate.", DefaultValueFactory = _ => new Flickr8kOptions().LearningRate };
+        var temperature = new Option<float>("--temperature") { Description = "Softmax temperature of the symmetric InfoNCE.", DefaultValueFactory = _ => new Flickr8kOptions().Temperature };
+        var dimension = new Option<int>("--dimension") { Description = "Width of the shared space.", DefaultValueFactory = _ => new Flickr8kOptions().Dimension };
+        var outDir = new Option<string>("--out") { Description = "Output directory for the report, chart, decoded-image and embedding caches.", DefaultValueFactory = _ => "./tandem-flickr8k" };
         var flickr = new Command("flickr8k", "Cross-modal retrieval on flickr8k-1k: text and image towers trained with symmetric InfoNCE; caption→image and image→caption Recall@1/5/10, mean rank, NDCG@10 vs chance.")
-        { dataDir, seeds, epochs, size, text, outDir };
-        flickr.SetAction(p => Flickr8k(output, error, p.GetValue(dataDir), p.GetValue(seeds)!, p.GetValue(epochs), p.GetValue(size),
-            p.GetValue(text) == "transformer" ? TextEncoding.Transformer : TextEncoding.Bag, p.GetValue(outDir)!));
+        { dataDir, seeds, epochs, size, text, textEncoder, imageEncoder, hidden, patience, learningRate, temperature, dimension, outDir };
+        flickr.SetAction(p =>
+        {
+            string outPath = p.GetValue(outDir)!;
+            using var cache = EncodingLog.Cache(output, Path.Combine(outPath, "embeddings"));
+            var options = new Flickr8kOptions
+            {
+                DataDir = p.GetValue(dataDir), Seeds = ExperimentCommands.Seeds(p.GetValue(seeds)!), Epochs = p.GetValue(epochs), ImageSize = p.GetValue(size),
+                Text = new TextOptions { Encoding = p.GetValue(text) == "transformer" ? TextEncoding.Transformer : TextEncoding.Bag },
+                ImageCache = Path.Combine(outPath, CacheFile), TextEncoder = p.GetValue(textEncoder), ImageEncoder = p.GetValue(imageEncoder),
+                Hidden = Widths(p.GetValue(hidden)!), Patience = p.GetValue(patience), LearningRate = p.GetValue(learningRate),
+                Temperature = p.GetValue(temperature), Dimension = p.GetValue(dimension), Encoder = cache.Encoder,
+            };
+            return Flickr8k(output, error, options, outPath);
+        });
         return flickr;
     }
 
-    static int Flickr8k(TextWriter output, TextWriter error, string? dataDir, string seedList, int epochs, int size, TextEncoding text, string outDir)
+    static int[] Widths(string list) =>
+        [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(w => int.TryParse(w, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : CliThrow.Input<int>($"--hidden {list}: widths must be positive integers, e.g. 512"))];
+
+    static int Flickr8k(TextWriter output, TextWriter error, Flickr8kOptions options, string outDir)
     {
-        var seeds = ExperimentCommands.Seeds(seedList);
-        if (epochs < 1) CliThrow.Input($"--epochs is {epochs}; it must be at least 1");
-        if (size < 8) CliThrow.Input($"--image-size is {size}; it must be at least 8 for the CNN's three 2x2 pools");
+        if (options.Epochs < 1) CliThrow.Input($"--epochs is {options.Epochs}; it must be at least 1");
+        if (options.ImageSize < 8) CliThrow.Input($"--image-size is {options.ImageSize}; it must be at least 8 for the CNN's three 2x2 pools");
+        if (options.Patience < 0) CliThrow.Input($"--patience is {options.Patience}; it must be 0 or more");
+        if (!(options.LearningRate > 0) || !(options.Temperature > 0) || options.Dimension < 1) CliThrow.Input("--learning-rate, --temperature and --dimension must be positive");
         OutputFolder.Prepare(outDir);
-        var options = new Flickr8kOptions { DataDir = dataDir, Seeds = seeds, Epochs = epochs, ImageSize = size,
-            Text = new TextOptions { Encoding = text }, ImageCache = Path.Combine(outDir, CacheFile) };
         using var stop = StopRequest.OnCtrlC(error);
         try
         {
-            output.WriteLine($"Loading flickr8k-1k and decoding its photos to {size}x{size} (cached in {options.ImageCache})…");
-            var (data, images) = Flickr8kExperiment.Prepare(options, cancel: stop.Token);
-            output.WriteLine($"{data.Images.Count} photos, {data.Captions.Sum(c => c.Length)} captions{(images.FromCache ? ", photos from the cache" : "")}.");
+            output.WriteLine(options.ImageEncoder is null
+                ? $"Loading flickr8k-1k and decoding its photos to {options.ImageSize}x{options.ImageSize} (cached in {options.ImageCache})…"
+                : $"Loading flickr8k-1k…");
+            var inputs = Flickr8kExperiment.Prepare(options, cancel: stop.Token);
+            var data = inputs.Data;
+            output.WriteLine($"{data.Images.Count} photos, {data.Captions.Sum(c => c.Length)} captions{(inputs.Images?.FromCache == true ? ", photos from the cache" : "")}.");
             var runs = new List<Flickr8kRun>();
-            foreach (int seed in seeds)
+            foreach (int seed in options.Seeds)
             {
-                output.WriteLine($"Seed {seed}: training the text and image towers for {epochs} epochs");
+                output.WriteLine($"Seed {seed}: training the text and image towers for at most {options.Epochs} epochs");
                 using var progress = new ConsoleProgress(output);
-                var run = Flickr8kExperiment.RunSeed(data, images, options, seed, progress, stop.Token);
+                var run = Flickr8kExperiment.RunSeed(inputs, options, seed, progress, stop.Token);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Seed {seed}: caption→image R@10 {run.CaptionToImage.RecallAt10:0.000}, image→caption R@10 {run.ImageToCaption.RecallAt10:0.000} ({run.Seconds:0} s)"));
+                    $"Seed {seed}: caption→image R@10 {run.CaptionToImage.RecallAt10:0.000}, image→caption R@10 {run.ImageToCaption.RecallAt10:0.000}, epoch {run.BestEpoch} kept ({run.Seconds:0} s)"));
                 runs.Add(run);
             }
             var result = Flickr8kExperiment.Summarise(data, options, runs);

@@ -13,6 +13,7 @@ using Tandem.Models.Ranking;
 using Tandem.IO;
 using Tandem.Models.Recipes;
 using Tandem.Models.Towers;
+using Tandem.Models.CrossModal;
 using Tandem.Retrieval;
 using Tandem.Serving.Catalogs;
 
@@ -46,13 +47,18 @@ static class ModelCommands
         var resume = new Option<bool>("--resume") { Description = "Continue from the output directory's checkpoint (same config)." };
         var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip malformed rows, then report how many and the first few (file:line: column)." };
         var train = new Command("train", "Train a model from a JSON config; a checkpoint is written after every epoch.") { config, dataDir, trainOut, resume, skipBadRows };
-        train.SetAction(p => Train(output, error, ModelRecipe.Read(p.GetValue(config)!) is var r && p.GetValue(skipBadRows) ? r with { Data = r.Data with { SkipBadRows = true } } : r,
-            p.GetValue(dataDir), p.GetValue(trainOut)!, p.GetValue(resume)));
+        train.SetAction(p => CrossModalRecipe.IsCrossModal(p.GetValue(config)!)
+            ? CrossModalCommands.Train(output, error, p.GetValue(config)!, p.GetValue(dataDir), p.GetValue(trainOut)!)
+            : Train(output, error, ModelRecipe.Read(p.GetValue(config)!) is var r && p.GetValue(skipBadRows) ? r with { Data = r.Data with { SkipBadRows = true } } : r,
+                p.GetValue(dataDir), p.GetValue(trainOut)!, p.GetValue(resume)));
 
         var model = new Option<string>("--model") { Description = "Model file.", Required = true };
         var baseline = new Option<string?>("--baseline") { Description = "Rankers: another ranker file on the same split (e.g. logistic regression) to report RelaImpr over." };
-        var evaluate = new Command("evaluate", "Recall/NDCG@K of a two-tower model on its held-out split, beside most-popular; AUC, group AUC, log loss and ECE of a ranker.") { model, dataDir, baseline };
-        evaluate.SetAction(p => RankerFile.IsRanker(p.GetValue(model)!)
+        var pairs = new Option<string?>("--pairs") { Description = "A cross-modal model: the image–caption pairs to rank (a Flickr8k- or COCO-layout folder, or flickr8k-1k)." };
+        var evaluate = new Command("evaluate", "Recall/NDCG@K of a two-tower model on its held-out split, beside most-popular; AUC, group AUC, log loss and ECE of a ranker; a cross-modal model on --pairs, both directions.") { model, dataDir, baseline, pairs };
+        evaluate.SetAction(p => p.GetValue(pairs) is { } set
+            ? CrossModalCommands.Evaluate(output, p.GetValue(model)!, set, p.GetValue(dataDir))
+            : RankerFile.IsRanker(p.GetValue(model)!)
             ? RankerCommands.Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir), p.GetValue(baseline))
             : Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir)));
 
@@ -146,7 +152,8 @@ static class ModelCommands
         string checkpoint = Path.Combine(outDir, CheckpointFile);
         if (resume && !File.Exists(checkpoint)) CliThrow.Input($"{checkpoint}: no checkpoint to resume from; train without --resume first");
         var read = new ReadReport();
-        using var data = ModelData.Load(recipe, dataDir, report: read);
+        using var cache = EncodingLog.Cache(output);
+        using var data = ModelData.Load(recipe, dataDir, report: read, encoder: cache.Encoder);
         OutputFolder.Prepare(outDir);
         using var stop = StopRequest.OnCtrlC(error);
         var (model, _, result) = Fit(output, data, recipe, "two-tower", checkpoint, stop.Token, resume);
@@ -164,7 +171,7 @@ static class ModelCommands
 
     static int Evaluate(TextWriter output, string modelPath, string? dataDir)
     {
-        var (model, data) = ModelFiles.LoadWithData(modelPath, dataDir);
+        var (model, data) = ModelFiles.LoadWithData(modelPath, dataDir, output);
         using (data)
         {
             int k = data.Recipe.K;

@@ -8,12 +8,13 @@ namespace Tandem.Cli;
 static class ModelFiles
 {
     /// <summary>The model at <paramref name="path"/> and the data its recipe names (the same split, the file's fitted features).</summary>
-    public static (TwoTowerModel Model, ModelData Data) LoadWithData(string path, string? dataDir)
+    public static (TwoTowerModel Model, ModelData Data) LoadWithData(string path, string? dataDir, TextWriter output)
     {
-        var model = TwoTowerModel.Load(path);
-        var data = ModelData.Load(model.Recipe!, dataDir, model.Features);
-        // Image features embed from the data's images, which the file does not hold.
-        return (data.Images.Count == 0 ? model : TwoTowerModelFile.Load(path, data.Images), data);
+        var (recipe, features) = TwoTowerModelFile.ReadRecipe(path);
+        using var cache = EncodingLog.Cache(output);
+        var data = ModelData.Load(recipe, dataDir, features, encoder: cache.Encoder);
+        // Image and pretrained-encoder features embed from the data's images and vectors, which the file does not hold.
+        return (TwoTowerModelFile.Load(path, data.Images, data.Pretrained), data);
     }
 
     /// <summary>The embedded catalogue of the model file at <paramref name="path"/>.</summary>

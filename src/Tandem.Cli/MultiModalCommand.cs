@@ -16,7 +16,7 @@ static class MultiModalCommand
     {
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder holding ml-latest-small/ and ml-latest-small-posters/." };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds.", DefaultValueFactory = _ => "42,43,44" };
-        var arms = new Option<string?>("--arms") { Description = $"Comma-separated arms (default all): {string.Join(", ", ItemArm.All.Select(a => a.Name))}." };
+        var arms = new Option<string?>("--arms") { Description = $"Comma-separated arms (default the first five): {string.Join(", ", ItemArm.All.Concat(ItemArm.Pretrained).Select(a => a.Name))}." };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 10 };
         var imageSize = new Option<int>("--image-size") { Description = "Poster side in pixels after resizing.", DefaultValueFactory = _ => new MultiModalOptions().ImageSize };
         var outDir = new Option<string>("--out") { Description = "Output directory for results.md and multimodal.png.", DefaultValueFactory = _ => "./tandem-multimodal" };
@@ -32,7 +32,7 @@ static class MultiModalCommand
         if (imageSize < 4) CliThrow.Input($"--image-size is {imageSize}; it must be at least 4 (two 2x2 pools)");
         var seeds = ExperimentCommands.Seeds(seedList);
         var chosen = armList is null ? ItemArm.All : armList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n =>
-            ItemArm.All.FirstOrDefault(a => a.Name == n) ?? CliThrow.Input<ItemArm>($"--arms: unknown arm \"{n}\"; expected {string.Join(", ", ItemArm.All.Select(a => a.Name))}")).ToArray();
+            ItemArm.All.Concat(ItemArm.Pretrained).FirstOrDefault(a => a.Name == n) ?? CliThrow.Input<ItemArm>($"--arms: unknown arm \"{n}\"; expected {string.Join(", ", ItemArm.All.Concat(ItemArm.Pretrained).Select(a => a.Name))}")).ToArray();
         OutputFolder.Prepare(outDir);
         var options = new MultiModalOptions
         {
@@ -43,6 +43,8 @@ static class MultiModalCommand
             ImageSize = imageSize,
             ImageCache = Path.Combine(outDir, "posters.tndi"),
         };
+        using var cache = EncodingLog.Cache(output, Path.Combine(outDir, "embeddings"));
+        options = options with { Encoder = cache.Encoder };
         using var stop = StopRequest.OnCtrlC(error);
         MultiModalReport report;
         try

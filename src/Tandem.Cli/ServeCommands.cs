@@ -78,7 +78,7 @@ static class ServeCommands
     static int Calibrate(TextWriter output, string path, string? dataDir, int negatives, int seed)
     {
         if (negatives < 1) CliThrow.Input($"--negatives is {negatives}; it must be at least 1");
-        var (model, data) = ModelFiles.LoadWithData(path, dataDir);
+        var (model, data) = ModelFiles.LoadWithData(path, dataDir, output);
         OutputFolder.PrepareFor(path); // the model is rewritten in its folder
         PlattScaling platt;
         (float[] Scores, byte[] Labels) test;

@@ -1,3 +1,4 @@
+using Tandem.Models.CrossModal;
 using Tandem.Models;
 using System.Diagnostics;
 using Tandem.Data.Datasets;
@@ -11,7 +12,6 @@ using Tandem.Models.Tasks;
 using Tandem.Models.Towers;
 using Tandem.Tensors.Autograd;
 using Tandem.Tensors.Optimizers;
-using Side = Tandem.Data.Schema.Tower;
 
 namespace Tandem.Experiments;
 
@@ -42,150 +42,104 @@ public readonly record struct Flickr8kOptions
     public int Dimension { get; init; } = 64;
     /// <summary>Where decoded photos are cached between runs; null keeps them in memory only.</summary>
     public string? ImageCache { get; init; }
+    /// <summary>A pretrained encoder of the captions (e.g. minilm) instead of a text tower trained from scratch; null: from scratch.</summary>
+    public string? TextEncoder { get; init; }
+    /// <summary>A pretrained encoder of the photos (e.g. resnet18) instead of the CNN trained from scratch; null: from scratch.</summary>
+    public string? ImageEncoder { get; init; }
+    /// <summary>Hidden ReLU layers of both towers' heads; empty: linear. Default none.</summary>
+    public IReadOnlyList<int> Hidden { get; init; } = [];
+    /// <summary>Epochs without a better validation recall before a seed stops (the best epoch is kept); 0: run every epoch. Default 0.</summary>
+    public int Patience { get; init; }
+    /// <summary>Embeds captions and photos for the pretrained encoders (Tandem.Pretrained's FeatureCache.Encoder); needed when one is set.</summary>
+    public ContentEncoder? Encoder { get; init; }
 }
 
-/// <summary>One seed's test metrics in both directions and its training curve.</summary>
-public sealed record Flickr8kRun(int Seed, CrossModalMetrics CaptionToImage, CrossModalMetrics ImageToCaption, IReadOnlyList<double> EpochLoss, double Seconds);
+/// <summary>One seed's test metrics in both directions, its training curve, the epoch kept (best validation recall) and its time.</summary>
+public sealed record Flickr8kRun(int Seed, CrossModalMetrics CaptionToImage, CrossModalMetrics ImageToCaption, IReadOnlyList<double> EpochLoss, double Seconds, int BestEpoch = 0);
+
+/// <summary>The photos and captions, their decoded images (for a CNN trained from scratch) and their pretrained vectors (when encoders are set).</summary>
+public sealed record Flickr8kInputs(Flickr8kData Data, ImageStore? Images, EncodedVectors? Captions, EncodedVectors? Photos);
 
 /// <summary>Every seed's run and what a random ranking would score on the same test set.</summary>
 public sealed record Flickr8kResult(IReadOnlyList<Flickr8kRun> Runs, CrossModalMetrics ChanceCaptionToImage, CrossModalMetrics ChanceImageToCaption, int TestImages, int TestCaptions);
 
 /// <summary>
-/// Issue 7, experiment 1: cross-modal retrieval on flickr8k-1k. Per seed, a seeded 800/100/100 photo
+/// Issues 7 and 15: cross-modal retrieval on flickr8k-1k. Per seed, a seeded 800/100/100 photo
 /// split; a text tower (<see cref="TextBag"/> or <see cref="TextTransformer"/> over words of a vocabulary
-/// fitted on the training captions → linear → L2) and an image tower (<see cref="ImageCnn"/> → linear → L2) trained together with
-/// symmetric InfoNCE over in-batch negatives (<see cref="RetrievalTask"/>); then every test caption
-/// ranks the test photos and every test photo ranks the test captions.
+/// fitted on the training captions, or a frozen pretrained encoder's vectors, <see cref="PretrainedFeature"/>)
+/// and an image tower (<see cref="ImageCnn"/>, or a pretrained encoder's vectors), each → head → L2, trained together
+/// (<see cref="CrossModalModel"/>) with symmetric InfoNCE over in-batch negatives, the epoch kept by
+/// validation recall; then every test caption ranks the test photos and every test photo ranks the test captions.
 /// Not thread-safe: one experiment per thread.
 /// </summary>
 public static class Flickr8kExperiment
 {
-    static readonly FeatureSpec Caption = new("caption", "caption", FeatureKind.Text, Side.User);
-    static readonly FeatureSpec Photo = new("image", "image", FeatureKind.Image, Side.Item);
-
     /// <summary>Runs every seed on the data <see cref="Prepare"/> loads; <paramref name="observer"/> sees each seed's epochs in turn.</summary>
     /// <exception cref="Data.DataException">The dataset is missing or malformed.</exception>
     /// <exception cref="ImageException">A photo is missing or undecodable.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled.</exception>
     public static Flickr8kResult Run(Flickr8kOptions options, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
-        var (data, images) = Prepare(options, cancel: cancel);
-        return Summarise(data, options, options.Seeds.Select(seed => RunSeed(data, images, options, seed, observer, cancel)).ToArray());
+        var inputs = Prepare(options, cancel: cancel);
+        return Summarise(inputs.Data, options, options.Seeds.Select(seed => RunSeed(inputs, options, seed, observer, cancel)).ToArray());
     }
 
-    /// <summary>Loads the captions and decodes every photo once (from <see cref="Flickr8kOptions.ImageCache"/> when it is current); <paramref name="decoded"/> counts photos.</summary>
+    /// <summary>
+    /// Loads the captions; decodes every photo once for a CNN trained from scratch (from <see cref="Flickr8kOptions.ImageCache"/> when it is current),
+    /// and embeds captions and photos with the pretrained encoders set (through <see cref="Flickr8kOptions.Encoder"/>'s cache); <paramref name="decoded"/> counts photos.
+    /// </summary>
     /// <exception cref="Data.DataException">The dataset is missing or malformed, or the options are.</exception>
     /// <exception cref="ImageException">A photo is missing or undecodable.</exception>
-    public static (Flickr8kData Data, ImageStore Images) Prepare(Flickr8kOptions options, IProgress<int>? decoded = null, CancellationToken cancel = default)
+    public static Flickr8kInputs Prepare(Flickr8kOptions options, IProgress<int>? decoded = null, CancellationToken cancel = default)
     {
         if (options.Seeds.Count == 0 || options.Epochs < 1 || options.BatchSize < 2)
             throw new ModelException($"The Flickr8k experiment needs seeds, at least one epoch and batches of at least 2; got {options.Seeds.Count} seeds, {options.Epochs} epochs, batch {options.BatchSize}.");
+        if ((options.TextEncoder ?? options.ImageEncoder) is not null && options.Encoder is null)
+            throw new ModelException("The Flickr8k experiment's pretrained encoders need Flickr8kOptions.Encoder (Tandem.Pretrained's FeatureCache.Encoder).");
         var data = Flickr8k.Load(options.DataDir);
-        var images = ImageStore.Build(Enumerable.Range(0, data.Images.Count).Select(i => new ImageSource(data.Images[i], data.ImagePath(i))).ToArray(),
-            new ImageOptions { Size = options.ImageSize }, options.ImageCache, decoded, cancel);
-        return (data, images);
+        var images = options.ImageEncoder is not null ? null
+            : ImageStore.Build(Enumerable.Range(0, data.Images.Count).Select(i => new ImageSource(data.Images[i], data.ImagePath(i))).ToArray(),
+                new ImageOptions { Size = options.ImageSize }, options.ImageCache, decoded, cancel);
+        var captions = options.TextEncoder is { } text
+            ? options.Encoder!(CrossModalModel.Caption, text, [.. data.Captions.SelectMany(c => c).Distinct(StringComparer.Ordinal)], data.Directory) : null;
+        var photos = options.ImageEncoder is { } image ? options.Encoder!(CrossModalModel.Image, image, data.Images, data.ImageDirectory) : null;
+        return new Flickr8kInputs(data, images, captions, photos);
     }
 
     /// <summary>The runs with what a random ranking scores on the same test set (image → caption: averaged over the photos' caption counts).</summary>
     public static Flickr8kResult Summarise(Flickr8kData data, Flickr8kOptions options, IReadOnlyList<Flickr8kRun> runs)
     {
         var (_, _, test) = data.Split(options.Seeds[0]);
-        int captions = test.Sum(i => data.Captions[i].Length);
-        var toCaption = CrossModalMetrics.Summarise(test.Select(i => CrossModalMetrics.Chance(captions, data.Captions[i].Length)).ToArray()).Mean;
-        return new Flickr8kResult(runs, CrossModalMetrics.Chance(test.Length, 1), toCaption, test.Length, captions);
+        var (toImage, toCaption) = CrossModalModel.Chance(data, test);
+        return new Flickr8kResult(runs, toImage, toCaption, test.Length, test.Sum(i => data.Captions[i].Length));
     }
 
-    /// <summary>Trains and evaluates one seed's towers; <paramref name="observer"/> sees its epochs and steps.</summary>
+    /// <summary>Trains one seed's towers (the epoch kept by validation recall) and evaluates them on its test photos; <paramref name="observer"/> sees its epochs and steps.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled.</exception>
-    public static Flickr8kRun RunSeed(Flickr8kData data, ImageStore images, Flickr8kOptions options, int seed, ITrainingObserver? observer = null, CancellationToken cancel = default)
+    public static Flickr8kRun RunSeed(Flickr8kInputs inputs, Flickr8kOptions options, int seed, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
-        var (train, _, test) = data.Split(seed);
+        var data = inputs.Data;
+        var (train, validation, test) = data.Split(seed);
         var rng = new Random(seed);
-        var tokenizer = WordTokenizer.Fit(train.SelectMany(i => data.Captions[i]), minCount: 1, charNGrams: 0, buckets: 0);
-        var tower = new TowerOptions { Hidden = [], OutputDimension = options.Dimension, L2Normalize = true };
-        IFeatureModule words = options.Text.Encoding == TextEncoding.Transformer
-            ? new TextTransformer(Caption, tokenizer.Cardinality, options.Dimension, options.Text, rng, sparse: false)
-            : new TextBag(Caption, tokenizer.Cardinality, options.Dimension, rng, sparse: false);
-        var text = new EncoderTower(Side.User, [words], tower, rng);
-        var vision = new EncoderTower(Side.Item, [new ImageCnn(Photo, images, options.Cnn, rng)], tower, rng);
-        var task = new RetrievalTask(new RetrievalOptions { Temperature = options.Temperature, Symmetric = true });
-        using var adam = new Adam(text.Parameters.Concat(vision.Parameters), options.LearningRate);
-        using var tape = new Tape();
-        var batch = new CandidateBatch();
-        var losses = new List<double>();
-        var order = train.ToArray();
-        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        var tokenizer = inputs.Captions is null ? WordTokenizer.Fit(train.SelectMany(i => data.Captions[i]), minCount: 1, charNGrams: 0, buckets: 0) : null;
+        IFeatureModule words = inputs.Captions is { } c
+            ? new PretrainedFeature(CrossModalModel.Caption, c with { Vectors = c.Vectors.Clone() }, options.Dimension, rng)
+            : options.Text.Encoding == TextEncoding.Transformer
+                ? new TextTransformer(CrossModalModel.Caption, tokenizer!.Cardinality, options.Dimension, options.Text, rng, sparse: false)
+                : new TextBag(CrossModalModel.Caption, tokenizer!.Cardinality, options.Dimension, rng, sparse: false);
+        IFeatureModule vision = inputs.Photos is { } p
+            ? new PretrainedFeature(CrossModalModel.Image, p with { Vectors = p.Vectors.Clone() }, options.Dimension, rng)
+            : new ImageCnn(CrossModalModel.Image, inputs.Images!, options.Cnn, rng);
+        using var model = new CrossModalModel(data, words, vision, options.Hidden, options.Dimension, rng, tokenizer);
+        var training = new CrossModalTraining
         {
-            rng.Shuffle(order);
-            var epochClock = Stopwatch.StartNew();
-            int pairs = order.Length / options.BatchSize * options.BatchSize;
-            observer?.OnEpochStart(epoch + 1, options.Epochs, pairs);
-            double sum = 0;
-            int steps = 0;
-            // Whole batches only: a short last batch would give its rows fewer negatives.
-            for (int start = 0; start + options.BatchSize <= order.Length; start += options.BatchSize)
-            {
-                cancel.ThrowIfCancellationRequested();
-                var photos = order.AsSpan(start, options.BatchSize);
-                var captions = new string[photos.Length];
-                for (int i = 0; i < photos.Length; i++) captions[i] = data.Captions[photos[i]][rng.Next(data.Captions[photos[i]].Length)];
-                tape.Reset();
-                adam.ZeroGrad();
-                var queries = text.Forward(tape, TextInput(tokenizer, captions), training: true);
-                var candidates = vision.Forward(tape, ImageInput(photos), training: true);
-                batch.Reset(photos.Length, photos.Length);
-                photos.CopyTo(batch.Items);
-                var loss = task.Loss(tape, queries, candidates, batch);
-                tape.Backward(loss);
-                adam.Step();
-                sum += loss.Value[0];
-                steps++;
-                observer?.OnStep(loss.Value[0], photos.Length);
-            }
-            losses.Add(sum / steps);
-            observer?.OnEpochEnd(new EpochRecord { Epoch = epoch + 1, Loss = sum / steps, Examples = pairs, Seconds = epochClock.Elapsed.TotalSeconds });
-        }
-        var (toImage, toCaption) = Evaluate(data, test, tokenizer, text, vision, tape);
-        return new Flickr8kRun(seed, toImage, toCaption, losses, clock.Elapsed.TotalSeconds);
+            Epochs = options.Epochs, Patience = options.Patience, BatchSize = options.BatchSize,
+            LearningRate = options.LearningRate, Temperature = options.Temperature,
+        };
+        var epochs = model.Train(train, validation, training, seed, observer, cancel);
+        var (toImage, toCaption) = model.Evaluate(test);
+        int best = epochs.MaxBy(e => e.ValidationRecall)!.Epoch;
+        return new Flickr8kRun(seed, toImage, toCaption, [.. epochs.Select(e => e.Loss)], clock.Elapsed.TotalSeconds, best);
     }
-
-    /// <summary>Caption → image and image → caption metrics on <paramref name="test"/>, with the towers in eval mode.</summary>
-    static (CrossModalMetrics, CrossModalMetrics) Evaluate(Flickr8kData data, int[] test, WordTokenizer tokenizer, EncoderTower text, EncoderTower vision, Tape tape)
-    {
-        var captions = new List<string>();
-        var owner = new List<int>();
-        for (int i = 0; i < test.Length; i++)
-            foreach (var c in data.Captions[test[i]]) { captions.Add(c); owner.Add(i); }
-        tape.Reset();
-        using var _ = tape.NoGrad();
-        var q = text.Forward(tape, TextInput(tokenizer, captions.ToArray()), training: false);
-        var v = vision.Forward(tape, ImageInput(test), training: false);
-        var scores = tape.MatMul(q, v, transB: true).Value; // [captions, photos]
-        var toImage = new List<int[]>();
-        for (int c = 0; c < captions.Count; c++) toImage.Add(CrossModalMetrics.Ranks(scores.RowSpan(c), [owner[c]]));
-        var toCaption = new List<int[]>();
-        var column = new float[captions.Count];
-        for (int i = 0; i < test.Length; i++)
-        {
-            for (int c = 0; c < captions.Count; c++) column[c] = scores[c, i];
-            toCaption.Add(CrossModalMetrics.Ranks(column, Enumerable.Range(0, captions.Count).Where(c => owner[c] == i).ToArray()));
-        }
-        var result = (CrossModalMetrics.FromRanks(toImage), CrossModalMetrics.FromRanks(toCaption));
-        tape.Reset();
-        return result;
-    }
-
-    /// <summary>The captions as a text feature: per-caption token counts, token boundaries into the ids, the ids.</summary>
-    static TowerInput TextInput(WordTokenizer tokenizer, string[] captions)
-    {
-        var ids = new List<int>();
-        var ends = new List<int> { 0 };
-        var lengths = new int[captions.Length];
-        for (int i = 0; i < captions.Length; i++) lengths[i] = tokenizer.Tokenize(captions[i], Caption.MaxLength, ids, ends);
-        return new TowerInput(captions.Length, new() { [Caption.Name] = new FeatureInput { Ids = [.. ids], Offsets = [.. ends], Lengths = lengths } });
-    }
-
-    static TowerInput ImageInput(ReadOnlySpan<int> photos) =>
-        new(photos.Length, new() { [Photo.Name] = new FeatureInput { Ids = photos.ToArray() } });
 }

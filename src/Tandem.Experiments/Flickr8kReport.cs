@@ -1,3 +1,4 @@
+using Tandem.Models.CrossModal;
 using System.Globalization;
 using System.Text;
 using Tandem.IO;
@@ -19,18 +20,21 @@ public static class Flickr8kReport
         var text = new StringBuilder();
         text.AppendLine(Invariant($"Test: {result.TestImages} photos and their {result.TestCaptions} captions; seeds {string.Join(", ", result.Runs.Select(r => r.Seed))}; ")
             + Invariant($"{options.Epochs} epochs, batch {options.BatchSize}, Adam lr {options.LearningRate}, τ = {options.Temperature}, photos {options.ImageSize}×{options.ImageSize}, ")
-            + Invariant($"CNN channels {string.Join("-", options.Cnn.Channels)}, text {options.Text.Encoding.ToString().ToLowerInvariant()}, embeddings {options.Dimension}-d."));
+            + Invariant($"{(options.ImageEncoder is { } image ? $"photos: pretrained {image} (frozen)" : $"CNN channels {string.Join("-", options.Cnn.Channels)}")}, ")
+            + Invariant($"{(options.TextEncoder is { } words ? $"captions: pretrained {words} (frozen)" : $"text {options.Text.Encoding.ToString().ToLowerInvariant()}")}, ")
+            + Invariant($"heads {(options.Hidden.Count == 0 ? "linear" : $"MLP {string.Join("-", options.Hidden)} ReLU")}, embeddings {options.Dimension}-d")
+            + Invariant($"{(options.Patience > 0 ? $", the epoch with the best validation recall kept (patience {options.Patience})" : "")}."));
         text.AppendLine();
         text.AppendLine("| metric | caption → image | chance | image → caption | chance |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
         for (int m = 0; m < Metrics.Length; m++)
             text.AppendLine(Invariant($"| {Metrics[m]} | {Value(c2i, m)} ± {Value(c2iStd, m)} | {Value(result.ChanceCaptionToImage, m)} | {Value(i2c, m)} ± {Value(i2cStd, m)} | {Value(result.ChanceImageToCaption, m)} |"));
         text.AppendLine();
-        text.AppendLine("| seed | c→i R@1 | c→i R@5 | c→i R@10 | c→i mean rank | i→c R@1 | i→c R@5 | i→c R@10 | i→c mean rank | final loss | seconds |");
-        text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| seed | c→i R@1 | c→i R@5 | c→i R@10 | c→i mean rank | i→c R@1 | i→c R@5 | i→c R@10 | i→c mean rank | final loss | epoch kept | seconds |");
+        text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in result.Runs)
             text.AppendLine(Invariant($"| {r.Seed} | {Value(r.CaptionToImage, 0)} | {Value(r.CaptionToImage, 1)} | {Value(r.CaptionToImage, 2)} | {Value(r.CaptionToImage, 3)} | ")
-                + Invariant($"{Value(r.ImageToCaption, 0)} | {Value(r.ImageToCaption, 1)} | {Value(r.ImageToCaption, 2)} | {Value(r.ImageToCaption, 3)} | {r.EpochLoss[^1]:0.000} | {r.Seconds:0} |"));
+                + Invariant($"{Value(r.ImageToCaption, 0)} | {Value(r.ImageToCaption, 1)} | {Value(r.ImageToCaption, 2)} | {Value(r.ImageToCaption, 3)} | {r.EpochLoss[^1]:0.000} | {r.BestEpoch} | {r.Seconds:0} |"));
         return text.ToString();
     }
 

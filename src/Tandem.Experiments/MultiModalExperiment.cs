@@ -20,7 +20,8 @@ namespace Tandem.Experiments;
 /// <param name="Name">Name in the report.</param>
 /// <param name="Features">Item features read.</param>
 /// <param name="Gated">Gated fusion instead of concatenation.</param>
-public sealed record ItemArm(string Name, IReadOnlyList<string> Features, bool Gated = false)
+/// <param name="Encoders">Features read through a frozen pretrained encoder (feature → encoder, as the config's <c>encoders</c>); null: none.</param>
+public sealed record ItemArm(string Name, IReadOnlyList<string> Features, bool Gated = false, IReadOnlyDictionary<string, string>? Encoders = null)
 {
     /// <summary>The five arms: ids; ids + genres; + title; + poster; all, gated.</summary>
     public static IReadOnlyList<ItemArm> All { get; } =
@@ -30,6 +31,14 @@ public sealed record ItemArm(string Name, IReadOnlyList<string> Features, bool G
         new("+title", ["item", "genres", "title"]),
         new("+poster", ["item", "genres", "poster"]),
         new("all fused", ["item", "genres", "title", "poster"], Gated: true),
+    ];
+
+    /// <summary>Issue 15's arms: MiniLM titles, ResNet18 posters, both fused (frozen encoders, trained heads).</summary>
+    public static IReadOnlyList<ItemArm> Pretrained { get; } =
+    [
+        new("+MiniLM title", ["item", "genres", "title"], Encoders: new Dictionary<string, string> { ["title"] = "minilm" }),
+        new("+ResNet18 poster", ["item", "genres", "poster"], Encoders: new Dictionary<string, string> { ["poster"] = "resnet18" }),
+        new("pretrained fused", ["item", "genres", "title", "poster"], Gated: true, Encoders: new Dictionary<string, string> { ["title"] = "minilm", ["poster"] = "resnet18" }),
     ];
 }
 
@@ -65,6 +74,8 @@ public readonly record struct MultiModalOptions
     public string? ImageCache { get; init; }
     /// <summary>Ranking cut-off K. Default 10.</summary>
     public int K { get; init; } = 10;
+    /// <summary>Embeds titles and posters for arms with pretrained encoders (Tandem.Pretrained's FeatureCache.Encoder).</summary>
+    public ContentEncoder? Encoder { get; init; }
 }
 
 /// <summary>One arm of one seed: metrics on warm test ratings and on cold-start items.</summary>
@@ -148,7 +159,17 @@ public static class MultiModalExperiment
         var paths = log.Items!.Get<TextColumn>("poster").Values;
         var sources = paths.Select((p, i) => new ImageSource(i.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Length > 0 ? p : null)).ToList();
         int missing = paths.Select((p, i) => (p, i)).First(x => x.p.Length == 0).i;
-        var store = options.Arms.Any(a => a.Features.Contains("poster"))
+        // Each pretrained encoder embeds every distinct title or poster once (cached), for every seed and arm.
+        var pretrained = new Dictionary<(string Feature, string Encoder), EncodedVectors>();
+        foreach (var (feature, encoder) in options.Arms.SelectMany(a => a.Encoders ?? new Dictionary<string, string>()).Distinct())
+        {
+            var encode = options.Encoder ?? throw new ModelException($"Arms with pretrained encoders need MultiModalOptions.Encoder (Tandem.Pretrained's FeatureCache.Encoder).");
+            var spec = Schema().Features.First(f => f.Name == feature);
+            string[] values = [.. log.Items!.Get<TextColumn>(spec.Column).Values.Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            status?.Invoke($"Embedding {values.Length:N0} {feature}s with {encoder}…");
+            pretrained[(feature, encoder)] = encode(spec, encoder, values, posters);
+        }
+        var store = options.Arms.Any(a => a.Features.Contains("poster") && a.Encoders?.ContainsKey("poster") != true)
             ? ImageStore.Build(sources, new ImageOptions { Size = options.ImageSize, Missing = MissingImages.Mask }, options.ImageCache, cancel: cancellation)
             : null;
 
@@ -172,7 +193,7 @@ public static class MultiModalExperiment
                 cancellation.ThrowIfCancellationRequested();
                 string name = $"{arm.Name} (seed {seed})";
                 status?.Invoke($"Training {name}…");
-                var model = Build(fitted, items, users, arm, options, seed, store, paths, missing);
+                var model = Build(fitted, items, users, arm, options, seed, store, paths, missing, pretrained);
                 var trainer = new Trainer(options.Training with { Seed = seed });
                 observe?.Invoke(name, trainer, train.Length);
                 var watch = Stopwatch.StartNew();
@@ -211,7 +232,7 @@ public static class MultiModalExperiment
     }
 
     static TwoTowerModel Build(FittedFeatures fitted, ItemInputs items, UserInputs users, ItemArm arm, MultiModalOptions options,
-        int seed, ImageStore? store, IReadOnlyList<string> paths, int missing)
+        int seed, ImageStore? store, IReadOnlyList<string> paths, int missing, Dictionary<(string, string), EncodedVectors> pretrained)
     {
         var rng = new Random(seed);
         int d = options.Dimension;
@@ -219,6 +240,7 @@ public static class MultiModalExperiment
         var item = user with
         {
             Features = arm.Features,
+            Encoders = arm.Encoders,
             Dimensions = new Dictionary<string, int> { ["genres"] = 16 },
             Fusion = new FusionOptions
             {
@@ -230,7 +252,12 @@ public static class MultiModalExperiment
         IFeatureModule Poster(FeatureSpec spec, Random r) =>
             new ImageFeature(spec, store ?? throw new InvalidOperationException("No posters were loaded."), paths, missing, new ImageCnnOptions { Channels = [.. options.PosterChannels], Dimension = d }, r);
         var task = new RetrievalTask(new RetrievalOptions { Temperature = options.Temperature }, new LogQFromCounts(items.Counts), new RemoveAccidentalHits());
-        return new TwoTowerModel(fitted, EncoderTower.Create(fitted, Tower.User, user, rng), EncoderTower.Create(fitted, Tower.Item, item, rng, Poster), task, "item")
+        IFeatureModule Frozen(FeatureSpec spec, Random r)
+        {
+            var vectors = pretrained[(spec.Name, arm.Encoders![spec.Name])];
+            return new PretrainedFeature(spec, vectors with { Vectors = vectors.Vectors.Clone() }, d, r);
+        }
+        return new TwoTowerModel(fitted, EncoderTower.Create(fitted, Tower.User, user, rng), EncoderTower.Create(fitted, Tower.Item, item, rng, Poster, Frozen), task, "item")
         {
             LeaveOneOutHistories = users,
         };

@@ -20,7 +20,7 @@ namespace Tandem.Models;
 /// </summary>
 public sealed class ModelData : IDisposable
 {
-    ModelData(ModelRecipe recipe, InteractionLog log, Split split, FittedFeatures fitted)
+    ModelData(ModelRecipe recipe, InteractionLog log, Split split, FittedFeatures fitted, ContentEncoder? encoder)
     {
         Recipe = recipe;
         Log = log;
@@ -33,20 +33,34 @@ public sealed class ModelData : IDisposable
         var vocabulary = ((CategoricalEncoder)fitted[ItemFeature]).Vocabulary!;
         ItemKey = id => vocabulary.Token(id)!;
         Holdout = new Holdout(log, split.Train, split.Test, Items, ItemKey);
-        Images = fitted.Schema.Features.Where(f => f.Kind == FeatureKind.Image && Reads(recipe, f))
+        Images = fitted.Schema.Features.Where(f => f.Kind == FeatureKind.Image && Reads(recipe, f) && TowerOf(recipe, f).Encoders?.ContainsKey(f.Name) != true)
             .ToDictionary(f => f.Name, f =>
             {
                 // Relative image paths are relative to the file that names them.
                 var table = log.TableOf(f);
                 string folder = Path.GetDirectoryName(Path.GetFullPath(table.Source)) ?? "";
-                return ImageSet.Build(table.Get<TextColumn>(f.Column).Values, (f.Tower == Tower.Item ? recipe.Item : recipe.User).ImageSize, folder);
+                return ImageSet.Build(table.Get<TextColumn>(f.Column).Values, TowerOf(recipe, f).ImageSize, folder);
+            });
+        // Features of other kinds named in "encoders" are reported when the tower is built.
+        Pretrained = fitted.Schema.Features.Where(f => f.Kind is FeatureKind.Text or FeatureKind.Image && Reads(recipe, f) && TowerOf(recipe, f).Encoders?.ContainsKey(f.Name) == true)
+            .ToDictionary(f => f.Name, f =>
+            {
+                string name = TowerOf(recipe, f).Encoders![f.Name];
+                if (encoder is null)
+                    throw new ModelException($"Feature '{f.Name}' is read through the pretrained encoder \"{name}\"; give ModelData.Load a ContentEncoder (Tandem.Pretrained's FeatureCache.Encoder; the CLI does)");
+                var table = log.TableOf(f);
+                string folder = Path.GetDirectoryName(Path.GetFullPath(table.Source)) ?? "";
+                string[] values = [.. table.Get<TextColumn>(f.Column).Values.Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+                return encoder(f, name, values, folder);
             });
     }
+
+    static TowerOptions TowerOf(ModelRecipe recipe, FeatureSpec feature) => feature.Tower == Tower.Item ? recipe.Item : recipe.User;
 
     /// <summary>Whether a tower of <paramref name="recipe"/> reads <paramref name="feature"/> (every feature of its side when it names none).</summary>
     static bool Reads(ModelRecipe recipe, FeatureSpec feature)
     {
-        var tower = feature.Tower == Tower.Item ? recipe.Item : recipe.User;
+        var tower = TowerOf(recipe, feature);
         return tower.Features is null || tower.Features.Contains(feature.Name);
     }
 
@@ -70,6 +84,8 @@ public sealed class ModelData : IDisposable
     public Holdout Holdout { get; }
     /// <summary>The images of each image feature the towers read, decoded once.</summary>
     public IReadOnlyDictionary<string, ImageSet> Images { get; }
+    /// <summary>The vectors of each feature a tower reads through a pretrained encoder, computed (or read from the cache) once.</summary>
+    public IReadOnlyDictionary<string, EncodedVectors> Pretrained { get; }
     /// <summary>An item id's key (its value in the data, e.g. a movieId).</summary>
     public Func<int, string> ItemKey { get; }
 
@@ -89,8 +105,8 @@ public sealed class ModelData : IDisposable
     /// training rows, else reuses a model's (its schema is then the one read).
     /// </summary>
     /// <exception cref="Tandem.Data.DataException">The data is missing or a row is bad (and bad rows are not skipped).</exception>
-    /// <exception cref="ModelException">The schema has no user or item id feature.</exception>
-    public static ModelData Load(ModelRecipe recipe, string? dataDir, FittedFeatures? fitted = null, ReadReport? report = null)
+    /// <exception cref="ModelException">The schema has no user or item id feature, or a feature needs a pretrained encoder and <paramref name="encoder"/> is null.</exception>
+    public static ModelData Load(ModelRecipe recipe, string? dataDir, FittedFeatures? fitted = null, ReadReport? report = null, ContentEncoder? encoder = null)
     {
         var schema = fitted?.Schema ?? Schema(recipe, dataDir);
         // A named dataset is located again (a model's stored paths may be another machine's).
@@ -99,7 +115,7 @@ public sealed class ModelData : IDisposable
             throw new ModelException($"{recipe.Data.Schema ?? "config"}: no interactions file; set \"data\": {{ \"interactions\": ... }} in the schema, or \"data.files\" in the config");
         var log = InteractionLog.Load(schema, files.Interactions, files.Users, files.Items, new ReadOptions { SkipBadRows = recipe.Data.SkipBadRows }, report);
         ModelRecipe.IdFeature(schema, Tower.User);
-        return Create(recipe, log, ReferenceSplit.Create(log, recipe.Split.Seed, recipe.Split.TestFraction), fitted);
+        return Create(recipe, log, ReferenceSplit.Create(log, recipe.Split.Seed, recipe.Split.TestFraction), fitted, encoder);
     }
 
     /// <summary>
@@ -107,8 +123,8 @@ public sealed class ModelData : IDisposable
     /// benchmark's fixed rows) instead of the recipe's; <paramref name="fitted"/> as in <see cref="Load"/>.
     /// </summary>
     /// <exception cref="ModelException">The schema has no user or item id feature.</exception>
-    public static ModelData Create(ModelRecipe recipe, InteractionLog log, Split split, FittedFeatures? fitted = null) =>
-        new(recipe, log, split, fitted ?? FittedFeatures.Fit(log, split.Train));
+    public static ModelData Create(ModelRecipe recipe, InteractionLog log, Split split, FittedFeatures? fitted = null, ContentEncoder? encoder = null) =>
+        new(recipe, log, split, fitted ?? FittedFeatures.Fit(log, split.Train), encoder);
 
     /// <summary>The files the data was read from (the config's, or the schema's).</summary>
     public DataFiles Files => Recipe.Data.Files ?? Log.Schema.Files;
@@ -134,7 +150,7 @@ public sealed class ModelData : IDisposable
         CancellationToken cancellation = default, string? resumeFrom = null)
     {
         using var slice = TrainValidationSplit.Create(Log, Fitted, Data, Split.Train, Items, Users, Holdout, recipe.Split.ValidationFraction, recipe.Split.Seed);
-        var model = recipe.Build(Fitted, slice.Items.Counts, slice.Items, slice.Users, Images);
+        var model = recipe.Build(Fitted, slice.Items.Counts, slice.Items, slice.Users, Images, Pretrained);
         var trainer = slice.Trainer(recipe.Training, recipe.K);
         observe?.Invoke(trainer, slice, model);
         return (model, trainer.Fit(model, slice.Data, slice.Rows, cancellation, resumeFrom));
@@ -145,5 +161,6 @@ public sealed class ModelData : IDisposable
     {
         Items.Dispose();
         Users.Dispose();
+        foreach (var v in Pretrained.Values) v.Vectors.Dispose();
     }
 }

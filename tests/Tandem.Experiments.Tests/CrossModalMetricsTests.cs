@@ -1,3 +1,4 @@
+using Tandem.Models.CrossModal;
 using Tandem.Experiments;
 using Tandem.Data.Splits;
 using Tandem.Models.Training;

@@ -7,7 +7,7 @@ namespace Tandem.Pretrained.Tests;
 /// <summary>The models, vocabulary and reference outputs bench/onnx/make_models.py wrote with PyTorch.</summary>
 public class OnnxEncoderTests
 {
-    static readonly string Dir = FindOnnxDir();
+    internal static readonly string Dir = FindOnnxDir();
 
     static string FindOnnxDir()
     {

@@ -101,13 +101,16 @@ sealed class TextFeature(string name, FeatureSpec spec, int[]? rowMap, string[] 
 
 /// <summary>
 /// Tokens per row (<c>rowTokens[r]..rowTokens[r + 1]</c>), each a bag of ids
-/// (<c>ids[tokenEnds[t]..tokenEnds[t + 1]]</c>): gathered as token lengths, token offsets and ids.
+/// (<c>ids[tokenEnds[t]..tokenEnds[t + 1]]</c>): gathered as token lengths, token offsets and ids,
+/// and the row's text itself (for a pretrained encoder's vectors, looked up by text).
 /// </summary>
-sealed class TokenFeature(string name, FeatureSpec spec, int[]? rowMap, int[] rowTokens, int[] tokenEnds, int[] ids, int cardinality)
+sealed class TokenFeature(string name, FeatureSpec spec, int[]? rowMap, int[] rowTokens, int[] tokenEnds, int[] ids, int cardinality, string[] texts)
     : EncodedFeature(name, spec, rowMap, cardinality)
 {
     internal override void Gather(ReadOnlySpan<int> interactions, BatchFeature d)
     {
+        if (d.Texts.Length < interactions.Length) d.Texts = new string[interactions.Length];
+        for (int b = 0; b < interactions.Length; b++) d.Texts[b] = RowOf(interactions[b]) is >= 0 and var r ? texts[r] : "";
         var lengths = d.Lengths = BatchFeature.Ensure(d.Lengths, interactions.Length);
         int tokens = 0, total = 0;
         for (int b = 0; b < interactions.Length; b++)

@@ -3,13 +3,14 @@ using Tandem.Data.IO;
 namespace Tandem.Data.Datasets;
 
 /// <summary>
-/// Flickr8k photos and their captions: <see cref="Images"/> (file names under <see cref="ImageDirectory"/>)
-/// in the order the captions file first names them, and each image's captions in file order.
+/// An image–caption pairs dataset (Flickr8k's layout or COCO's, <see cref="ImageCaptions"/>): <see cref="Images"/>
+/// (file paths relative to <see cref="ImageDirectory"/>) in the order the captions first name them, and each
+/// image's captions in file order.
 /// </summary>
-public sealed record Flickr8kData(string Directory, IReadOnlyList<string> Images, IReadOnlyList<string[]> Captions)
+public sealed record Flickr8kData(string Directory, IReadOnlyList<string> Images, IReadOnlyList<string[]> Captions, string? ImageFolder = null)
 {
-    /// <summary>The folder of the photos.</summary>
-    public string ImageDirectory => Path.Combine(Directory, "images");
+    /// <summary>The folder the image paths are relative to: Flickr8k's <c>images/</c>, or the COCO folder itself.</summary>
+    public string ImageDirectory => ImageFolder ?? Path.Combine(Directory, "images");
 
     /// <summary>The path of image <paramref name="index"/>.</summary>
     public string ImagePath(int index) => Path.Combine(ImageDirectory, Images[index]);
@@ -49,6 +50,13 @@ public static class Flickr8k
         string? directory = DatasetFetcher.Candidates(Name, dataDir).FirstOrDefault(d => File.Exists(Path.Combine(d, "captions.txt")));
         if (directory is null)
             DataThrow.Data($"{Name} not found in {string.Join(", ", DatasetFetcher.Candidates(Name, dataDir))}; put captions.txt and images/ in {Name}/ under --data-dir or TANDEM_DATA.");
+        return LoadFolder(directory);
+    }
+
+    /// <summary>Reads a folder of Flickr8k's layout: <c>captions.txt</c> and <c>images/</c>.</summary>
+    /// <exception cref="DataException">The captions file lacks a column or a field, or an image file is missing; the message names the file and line.</exception>
+    public static Flickr8kData LoadFolder(string directory)
+    {
         string path = Path.Combine(directory, "captions.txt");
         var images = new List<string>();
         var captions = new List<List<string>>();

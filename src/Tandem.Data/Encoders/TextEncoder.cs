@@ -71,6 +71,6 @@ public sealed class TextEncoder : FeatureEncoder
         var tokenEnds = new List<int> { 0 };
         for (int r = 0; r < values.Count; r++)
             rowTokens[r + 1] = rowTokens[r] + Tokenizer.Tokenize(values[r], Spec.MaxLength, ids, tokenEnds);
-        yield return new TokenFeature(Spec.Name, Spec, log.RowMap(table), rowTokens, tokenEnds.ToArray(), ids.ToArray(), Tokenizer.Cardinality);
+        yield return new TokenFeature(Spec.Name, Spec, log.RowMap(table), rowTokens, tokenEnds.ToArray(), ids.ToArray(), Tokenizer.Cardinality, [.. values]);
     }
 }

@@ -4,7 +4,8 @@ namespace Tandem.Data.Images;
 public static class Bilinear
 {
     /// <summary>
-    /// Resizes <paramref name="rgb"/> (width × height × 3, row-major, interleaved) to Size × Size with
+    /// Resizes <paramref name="rgb"/> (width × height × 3, row-major, interleaved), or its central
+    /// square when <see cref="ImageOptions.CentreCrop"/>, to Size × Size with
     /// half-pixel centres (OpenCV's and PyTorch's align_corners=false), clamping at the borders, and
     /// writes <c>destination[c, y, x] = (v/255 - mean[c]) / std[c]</c>.
     /// </summary>
@@ -16,16 +17,18 @@ public static class Bilinear
             throw new ArgumentException($"{rgb.Length} bytes do not hold a {width}x{height} RGB image.", nameof(rgb));
         if (destination.Length != options.Length)
             throw new ArgumentException($"The destination holds {destination.Length} values; a {size}x{size} RGB image needs {options.Length}.", nameof(destination));
-        float sy = (float)height / size, sx = (float)width / size;
+        int side = Math.Min(width, height);
+        var (cropX, cropY) = options.CentreCrop ? ((width - side) / 2f, (height - side) / 2f) : (0f, 0f);
+        float sy = (float)(options.CentreCrop ? side : height) / size, sx = (float)(options.CentreCrop ? side : width) / size;
         Span<float> scale = [1 / (255 * options.Std[0]), 1 / (255 * options.Std[1]), 1 / (255 * options.Std[2])];
         Span<float> shift = [options.Mean[0] / options.Std[0], options.Mean[1] / options.Std[1], options.Mean[2] / options.Std[2]];
         int plane = size * size;
         for (int y = 0; y < size; y++)
         {
-            var (y0, y1, fy) = Taps(y, sy, height);
+            var (y0, y1, fy) = Taps(y, sy, cropY, height);
             for (int x = 0; x < size; x++)
             {
-                var (x0, x1, fx) = Taps(x, sx, width);
+                var (x0, x1, fx) = Taps(x, sx, cropX, width);
                 for (int c = 0; c < 3; c++)
                 {
                     float top = rgb[(y0 * width + x0) * 3 + c] * (1 - fx) + rgb[(y0 * width + x1) * 3 + c] * fx;
@@ -36,10 +39,10 @@ public static class Bilinear
         }
     }
 
-    /// <summary>The two source indices around output position <paramref name="o"/> and the weight of the second.</summary>
-    static (int Lo, int Hi, float Weight) Taps(int o, float step, int length)
+    /// <summary>The two source indices around output position <paramref name="o"/> (of a window starting at <paramref name="start"/>) and the weight of the second.</summary>
+    static (int Lo, int Hi, float Weight) Taps(int o, float step, float start, int length)
     {
-        float source = Math.Max((o + 0.5f) * step - 0.5f, 0);
+        float source = Math.Max(start + (o + 0.5f) * step - 0.5f, 0);
         int lo = Math.Min((int)source, length - 1);
         return (lo, Math.Min(lo + 1, length - 1), source - lo);
     }

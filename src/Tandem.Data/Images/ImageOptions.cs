@@ -15,8 +15,15 @@ public readonly record struct ImageOptions
     /// <summary>Creates the defaults.</summary>
     public ImageOptions() { }
 
-    /// <summary>Images are resized (bilinear, aspect ratio not kept) to Size × Size. Default 64.</summary>
+    /// <summary>Images are resized (bilinear) to Size × Size. Default 64.</summary>
     public int Size { get; init; } = 64;
+
+    /// <summary>
+    /// True: only the central square (side: the shorter side) is resized, so the aspect ratio is
+    /// kept, as ImageNet models (and ML.NET's <c>ResizeImages</c> default) expect. False (default):
+    /// the whole image is stretched to the square.
+    /// </summary>
+    public bool CentreCrop { get; init; }
 
     /// <summary>Per-channel (R, G, B) mean subtracted from pixels in [0, 1]. Default ImageNet's (0.485, 0.456, 0.406).</summary>
     public float[] Mean { get; init; } = [0.485f, 0.456f, 0.406f];

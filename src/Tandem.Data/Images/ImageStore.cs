@@ -131,7 +131,7 @@ public sealed class ImageStore
     /// <summary>A hash of the options and of every source's item, path, length and modification time.</summary>
     static string Key(IReadOnlyList<ImageSource> sources, ImageOptions options)
     {
-        var text = new StringBuilder($"size={options.Size};mean={string.Join(',', options.Mean)};std={string.Join(',', options.Std)};missing={options.Missing}\n");
+        var text = new StringBuilder($"size={options.Size};mean={string.Join(',', options.Mean)};std={string.Join(',', options.Std)}{(options.CentreCrop ? ";crop" : "")};missing={options.Missing}\n");
         foreach (var (item, path) in sources)
         {
             var info = path is null ? null : new FileInfo(Path.GetFullPath(path));

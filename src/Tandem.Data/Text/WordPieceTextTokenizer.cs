@@ -50,11 +50,23 @@ public sealed class WordPieceTextTokenizer : TextTokenizer
     public static WordPieceTextTokenizer Load(string path)
     {
         if (!File.Exists(path)) DataThrow.FileNotFound(path, "vocabulary_file must name a WordPiece vocab.txt (one piece a line)");
-        var lines = File.ReadAllLines(path, Encoding.UTF8);
+        return FromLines(File.ReadAllLines(path, Encoding.UTF8), path);
+    }
+
+    /// <summary>Reads a <c>vocab.txt</c> from <paramref name="stream"/> (an embedded resource, say); <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="DataException">The vocabulary is empty or lacks the special tokens.</exception>
+    public static WordPieceTextTokenizer Load(Stream stream, string source)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return FromLines(reader.ReadToEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray(), source);
+    }
+
+    static WordPieceTextTokenizer FromLines(string[] lines, string source)
+    {
         int n = lines.Length;
         while (n > 0 && lines[n - 1].Length == 0) n--; // a trailing newline is not a piece
-        if (n == 0) DataThrow.Data($"{path}: the WordPiece vocabulary is empty");
-        return new WordPieceTextTokenizer(lines[..n], path);
+        if (n == 0) DataThrow.Data($"{source}: the WordPiece vocabulary is empty");
+        return new WordPieceTextTokenizer(lines[..n], source);
     }
 
     /// <inheritdoc/>

@@ -56,33 +56,46 @@ public static class TwoTowerModelFile
 
     /// <summary>
     /// Rebuilds the model saved at <paramref name="path"/> from its recipe, schema, fitted features and
-    /// parameters; image features read <paramref name="images"/> when given (else none: score from the catalogue).
+    /// parameters; image features read <paramref name="images"/> when given (else none: score from the catalogue),
+    /// pretrained-encoder features their vectors in <paramref name="pretrained"/> (they need them).
     /// </summary>
     /// <exception cref="TandemFileException">The file is missing, corrupt, not a model file, or its parts do not fit together.</exception>
-    public static TwoTowerModel Load(string path, IReadOnlyDictionary<string, Towers.ImageSet>? images = null)
+    public static TwoTowerModel Load(string path, IReadOnlyDictionary<string, Towers.ImageSet>? images = null, IReadOnlyDictionary<string, Towers.EncodedVectors>? pretrained = null)
     {
         using var reader = TandemFileReader.Open(path, TandemFileKind.Model);
+        var (recipe, features) = ReadRecipe(reader);
+        if (recipe.Ranker is not null) FileThrow.File(path, "it holds a ranker (a CTR model), not a two-tower model; load it with RankerFile.Load");
+        var model = recipe.Build(features, ReadInts(reader, CountsSection), images: images, pretrained: pretrained);
+        ParameterSections.Read(reader, model.Parameters);
+        ParameterSections.Read(reader, model.Buffers);
+        return model;
+    }
+
+    /// <summary>The recipe and fitted features of the model at <paramref name="path"/>, without building it (its data may be needed first).</summary>
+    /// <exception cref="TandemFileException">The file is missing, corrupt or not a model file.</exception>
+    public static (ModelRecipe Recipe, FittedFeatures Features) ReadRecipe(string path)
+    {
+        using var reader = TandemFileReader.Open(path, TandemFileKind.Model);
+        return ReadRecipe(reader);
+    }
+
+    static (ModelRecipe, FittedFeatures) ReadRecipe(TandemFileReader reader)
+    {
+        string path = reader.Path;
         if (!reader.Contains(RecipeSection))
             FileThrow.Corrupt(path, "it has no recipe section: it was written by an older Tandem; train the model again");
-        ModelRecipe recipe;
-        FittedFeatures features;
         try
         {
-            recipe = ModelRecipe.Parse(Encoding.UTF8.GetString(reader.ReadBytes(RecipeSection, SectionKind.Json)), $"{path}: section '{RecipeSection}'");
+            var recipe = ModelRecipe.Parse(Encoding.UTF8.GetString(reader.ReadBytes(RecipeSection, SectionKind.Json)), $"{path}: section '{RecipeSection}'");
             var schema = SchemaJson.Parse(Encoding.UTF8.GetString(reader.ReadBytes(SchemaSection, SectionKind.Json)), $"{path}: section '{SchemaSection}'");
             using var stream = new MemoryStream(reader.ReadBytes(FeaturesSection));
-            features = FittedFeatures.Load(stream, schema);
+            return (recipe, FittedFeatures.Load(stream, schema));
         }
         catch (Exception e) when (e is DataException or ModelException)
         {
             FileThrow.File(path, $"its recipe, schema or features cannot be read: {e.Message}", e);
             throw;
         }
-        if (recipe.Ranker is not null) FileThrow.File(path, "it holds a ranker (a CTR model), not a two-tower model; load it with RankerFile.Load");
-        var model = recipe.Build(features, ReadInts(reader, CountsSection), images: images);
-        ParameterSections.Read(reader, model.Parameters);
-        ParameterSections.Read(reader, model.Buffers);
-        return model;
     }
 
     /// <summary>The file's embedded catalogue, or null when it was saved without one.</summary>

@@ -203,6 +203,8 @@ public sealed record ModelRecipe
         errors.AtLeast($"{side}.text.layers", t.Text.Layers, 1);
         errors.AtLeast($"{side}.text.heads", t.Text.Heads, 1);
         errors.AtLeast($"{side}.text.feedForward", t.Text.FeedForward, 0);
+        foreach (var (name, encoder) in t.Encoders ?? new Dictionary<string, string>())
+            if (string.IsNullOrWhiteSpace(encoder)) errors.Field($"{side}.encoders.{name}", encoder, "must name an encoder: resnet18, minilm, arctic-xs or an .onnx file with its input spec");
     }
 
     /// <summary>
@@ -224,13 +226,13 @@ public sealed record ModelRecipe
     /// </summary>
     /// <exception cref="ModelException">A tower names an unknown feature or one of the other side, or the data has no id feature.</exception>
     public TwoTowerModel Build(FittedFeatures fitted, ReadOnlySpan<int> counts, ItemInputs? catalogue = null, UserInputs? histories = null,
-        IReadOnlyDictionary<string, ImageSet>? images = null)
+        IReadOnlyDictionary<string, ImageSet>? images = null, IReadOnlyDictionary<string, EncodedVectors>? pretrained = null)
     {
         var schema = fitted.Schema;
         string item = IdFeature(schema, Side.Item);
         var rng = new Random(Training.Seed);
-        var user = EncoderTower.Create(fitted, Side.User, User, rng, Images(User, images));
-        var itemTower = EncoderTower.Create(fitted, Side.Item, Item, rng, Images(Item, images));
+        var user = EncoderTower.Create(fitted, Side.User, User, rng, Images(User, images), Pretrained(User, pretrained));
+        var itemTower = EncoderTower.Create(fitted, Side.Item, Item, rng, Images(Item, images), Pretrained(Item, pretrained));
         var sampler = catalogue is null ? null : Task.Sampler(catalogue.Items, counts, Training.Seed);
         return new TwoTowerModel(fitted, user, itemTower, Task.Build(counts), item)
         {
@@ -252,6 +254,15 @@ public sealed record ModelRecipe
         var set = images?.GetValueOrDefault(spec.Name) ?? ImageSet.Empty(tower.ImageSize);
         return new ImageFeature(spec, set.Store, set.Paths, set.Missing, tower.Image, rng);
     };
+
+    /// <summary>Each pretrained-encoder feature's module over its vectors in <paramref name="vectors"/> (a copy: the module owns it); null without vectors.</summary>
+    static Func<FeatureSpec, Random, IFeatureModule>? Pretrained(TowerOptions tower, IReadOnlyDictionary<string, EncodedVectors>? vectors) =>
+        vectors is null ? null : (spec, rng) =>
+        {
+            if (!vectors.TryGetValue(spec.Name, out var v)) throw new ModelException($"Feature '{spec.Name}' is read through a pretrained encoder, but no vectors were computed for it.");
+            int dim = tower.Dimensions is { } d && d.TryGetValue(spec.Name, out int w) ? w : tower.EmbeddingDimension;
+            return new PretrainedFeature(spec, v with { Vectors = v.Vectors.Clone() }, dim, rng);
+        };
 
     /// <summary>Declared features that neither tower of <paramref name="model"/> reads, with why, for the caller to report.</summary>
     public static IReadOnlyList<string> Unused(TwoTowerModel model)

@@ -113,12 +113,22 @@ public sealed class EncoderTower
     /// vector feature, a <see cref="SequenceEncoder"/> per history, a <see cref="TextBag"/> or
     /// <see cref="TextTransformer"/> per text feature and a <see cref="TimestampEmbedding"/> per timestamp.
     /// </summary>
-    /// <remarks>Image features need <paramref name="images"/>, which builds their module (e.g. an <see cref="ImageFeature"/>) from the spec and the tower's generator.</remarks>
+    /// <remarks>
+    /// Image features need <paramref name="images"/>, which builds their module (e.g. an <see cref="ImageFeature"/>) from the spec and the tower's generator;
+    /// features in <see cref="TowerOptions.Encoders"/> need <paramref name="pretrained"/> (a <see cref="PretrainedFeature"/>).
+    /// </remarks>
     /// <exception cref="ModelException">A named feature is unknown, of the other side, or of a kind towers cannot read yet.</exception>
-    public static EncoderTower Create(FittedFeatures fitted, Side side, TowerOptions options, Random rng, Func<FeatureSpec, Random, IFeatureModule>? images = null)
+    public static EncoderTower Create(FittedFeatures fitted, Side side, TowerOptions options, Random rng, Func<FeatureSpec, Random, IFeatureModule>? images = null,
+        Func<FeatureSpec, Random, IFeatureModule>? pretrained = null)
     {
         var schema = fitted.Schema;
         var names = options.Features ?? schema.Features.Where(f => OnSide(f, side) && (Supported(f.Kind) || f.Kind == FeatureKind.Image && images is not null)).Select(f => f.Name).ToArray();
+        foreach (var (name, encoder) in options.Encoders ?? new Dictionary<string, string>())
+        {
+            var spec = schema.Features.FirstOrDefault(f => f.Name == name);
+            if (spec is not { Kind: FeatureKind.Text or FeatureKind.Image } || !names.Contains(name))
+                ModelThrow.Config($"{Name(side)}.encoders names '{name}' (\"{encoder}\"), which is not a text or image feature the {Name(side)} tower reads; it reads: {string.Join(", ", names)}.");
+        }
         var ancestors = new HashSet<string>(options.Hierarchies?.Values.SelectMany(v => v) ?? []);
         var modules = new List<IFeatureModule>();
         foreach (var name in names)
@@ -127,7 +137,9 @@ public sealed class EncoderTower
             if (spec is null) ModelThrow.Config($"The {Name(side)} tower names feature '{name}', which the schema does not declare; declared: {string.Join(", ", schema.Features.Select(f => f.Name))}.");
             CheckSide(side, spec);
             if (ancestors.Contains(name)) continue;
-            var module = spec.Kind == FeatureKind.Image && images is not null ? images(spec, rng) : Module(fitted, spec, options, rng);
+            var module = options.Encoders?.ContainsKey(name) == true
+                ? (pretrained ?? throw new ModelException($"Feature '{name}' is read through the pretrained encoder \"{options.Encoders[name]}\", whose vectors were not given; load the model with its data.")) (spec, rng)
+                : spec.Kind == FeatureKind.Image && images is not null ? images(spec, rng) : Module(fitted, spec, options, rng);
             if (options.Hierarchies is { } h && h.TryGetValue(name, out var up))
                 module = new HierarchicalIdEmbedding([module, .. up.Select(a => Module(fitted, Spec(schema, a, side), options with { Dimensions = null, EmbeddingDimension = module.Width }, rng))]);
             modules.Add(module);

@@ -45,6 +45,14 @@ public readonly record struct TowerOptions
     public bool L2Normalize { get; init; } = true;
     /// <summary>How the features' vectors are fused before the MLP (gated fusion projects each to <see cref="EmbeddingDimension"/>). Default concatenation.</summary>
     public FusionOptions Fusion { get; init; } = new();
+    /// <summary>
+    /// Text and image features read through a frozen pretrained encoder instead of a trained one,
+    /// by feature name: a factory string, <c>resnet18</c>, <c>minilm</c>, <c>arctic-xs</c> or an ONNX
+    /// file with its input spec (docs/text.md), e.g. <c>{ "title": "minilm", "poster": "resnet18" }</c>.
+    /// Each value's vector is computed once (and cached beside the data), then a trainable linear
+    /// head projects it to the feature's width. Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Encoders { get; init; }
     /// <summary>How text features are encoded. Default a bag of tokens.</summary>
     public TextOptions Text { get; init; } = new();
     /// <summary>How image features are encoded: the CNN's blocks, kernel and output width. Default 16, 32, 64 channels, 3×3, 64-d.</summary>

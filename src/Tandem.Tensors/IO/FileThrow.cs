@@ -49,7 +49,7 @@ public static class FileThrow
 
     [DoesNotReturn]
     internal static void WrongKind(string path, TandemFileKind actual, TandemFileKind expected) =>
-        throw new TandemFileException(path, $"{path} is a Tandem {Describe(actual)}, not {(expected is TandemFileKind.Index or TandemFileKind.ImageCache ? "an" : "a")} {Describe(expected)}");
+        throw new TandemFileException(path, $"{path} is a Tandem {Describe(actual)}, not {(expected is TandemFileKind.Index or TandemFileKind.ImageCache or TandemFileKind.EmbeddingCache ? "an" : "a")} {Describe(expected)}");
 
     [DoesNotReturn]
     internal static void NewerVersion(string path, uint version, uint supported) =>
@@ -79,6 +79,7 @@ public static class FileThrow
         TandemFileKind.Model => "model",
         TandemFileKind.Checkpoint => "checkpoint",
         TandemFileKind.ImageCache => "image cache",
+        TandemFileKind.EmbeddingCache => "embedding cache",
         _ => "index",
     };
 

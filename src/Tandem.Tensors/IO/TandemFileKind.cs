@@ -14,4 +14,7 @@ public enum TandemFileKind
 
     /// <summary>Decoded, resized and normalised images (<c>TNDI</c>), a cache rebuilt when its sources change.</summary>
     ImageCache,
+
+    /// <summary>A pretrained encoder's embeddings of a list of values (<c>TNDE</c>), a cache keyed by the model's hash and the values.</summary>
+    EmbeddingCache,
 }

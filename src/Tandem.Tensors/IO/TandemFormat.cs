@@ -48,6 +48,7 @@ static class TandemFormat
         TandemFileKind.Model => BinaryPrimitives.ReadUInt32LittleEndian("TNDM"u8),
         TandemFileKind.Checkpoint => BinaryPrimitives.ReadUInt32LittleEndian("TNDC"u8),
         TandemFileKind.ImageCache => BinaryPrimitives.ReadUInt32LittleEndian("TNDI"u8),
+        TandemFileKind.EmbeddingCache => BinaryPrimitives.ReadUInt32LittleEndian("TNDE"u8),
         _ => BinaryPrimitives.ReadUInt32LittleEndian("TNDX"u8),
     };
 

@@ -242,4 +242,16 @@ public class ConfigDocsTests
             Assert.True(page.Contains($"`{documented}`", StringComparison.Ordinal), $"docs/config.md does not document '{key}'");
         }
     }
+
+    [Fact]
+    public void TheConfigPageDocumentsEveryCrossModalKey()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Tandem.sln"))) root = Path.GetDirectoryName(root)!;
+        string page = File.ReadAllText(Path.Combine(root, "docs", "config.md"));
+        using var json = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(new Tandem.Models.CrossModal.CrossModalRecipe(), ModelRecipe.Json));
+        var keys = json.RootElement.EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.Equal(13, keys.Length);
+        foreach (string key in keys) Assert.True(page.Contains($"| `{key}` |", StringComparison.Ordinal), $"docs/config.md does not document cross-modal '{key}'");
+    }
 }

