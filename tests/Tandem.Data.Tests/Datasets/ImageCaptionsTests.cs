@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 
 namespace Tandem.Data.Tests.Datasets;
@@ -7,7 +8,7 @@ public class ImageCaptionsTests
     [Fact]
     public void TheFlickrLayoutIsReadByNameOrFolder()
     {
-        var byName = ImageCaptions.Load(Flickr8k.Name, TestData.Datasets);
+        var byName = ImageCaptions.Load(Flickr8k.Name, SharedData.Root);
         var byFolder = ImageCaptions.Load(byName.Directory);
         Assert.Equal(1000, byFolder.Images.Count);
         Assert.Equal(byName.Images, byFolder.Images);
