@@ -14,8 +14,10 @@ public static class Cli
         var root = new RootCommand("Tandem: two-tower retrieval for .NET.");
         root.Subcommands.Add(IndexCommands.Create(output, error));
         foreach (var command in ModelCommands.Create(output, error)) root.Subcommands.Add(command);
+        root.Subcommands.Add(TuneCommand.Create(output, error));
         root.Subcommands.Add(ExperimentCommands.Create(output, error));
         foreach (var command in ServeCommands.Create(output)) root.Subcommands.Add(command);
+        root.Subcommands.Add(ExportCommand.Create(output));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

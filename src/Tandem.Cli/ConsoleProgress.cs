@@ -46,6 +46,31 @@ public sealed class ConsoleProgress : ITrainingObserver, IDisposable
         interval = options.PlainInterval;
     }
 
+    /// <summary>
+    /// Shows <paramref name="trainer"/>'s steps and epochs (each over about <paramref name="examples"/>
+    /// examples; the validation metric as Recall@<paramref name="k"/>); <paramref name="recorded"/>, if
+    /// given, is handed each epoch's record before it is shown.
+    /// </summary>
+    public void Follow(Trainer trainer, long examples, int k, Action<EpochRecord>? recorded = null)
+    {
+        int current = -1, epochs = trainer.Options.Epochs;
+        trainer.StepCompleted += s =>
+        {
+            if (s.Epoch != current) { current = s.Epoch; OnEpochStart(s.Epoch + 1, epochs, examples); }
+            OnStep(s.Loss, s.Examples);
+        };
+        trainer.EpochCompleted += e =>
+        {
+            var record = new EpochRecord
+            {
+                Epoch = e.Epoch + 1, Loss = e.Loss, Examples = (long)Math.Round(e.ExamplesPerSecond * e.Seconds), Seconds = e.Seconds,
+                Validation = e.Validation is { } v ? new Dictionary<string, double> { [$"Recall@{k}"] = v } : new Dictionary<string, double>(),
+            };
+            recorded?.Invoke(record);
+            OnEpochEnd(record);
+        };
+    }
+
     /// <summary>The running mean loss of the current epoch.</summary>
     double MeanLoss => lossExamples > 0 ? lossSum / lossExamples : double.NaN;
 

@@ -3,13 +3,13 @@ using System.Globalization;
 
 namespace Tandem.Cli;
 
-/// <summary><c>tandem experiment</c>: the documented experiments (<see cref="MovieLensSeedsCommand"/>, <see cref="MultiModalCommand"/>, <see cref="Flickr8kCommand"/>), each writing its report.</summary>
+/// <summary><c>tandem experiment</c>: the documented experiments (<see cref="MovieLensSeedsCommand"/>, <see cref="BaselinesCommand"/>, <see cref="MultiModalCommand"/>, <see cref="Flickr8kCommand"/>, <see cref="CtrCommand"/>), each writing its report.</summary>
 static class ExperimentCommands
 {
     public static Command Create(TextWriter output, TextWriter error) =>
         new("experiment", "Reproducible experiments with their reports.")
         {
-            MovieLensSeedsCommand.Create(output, error), MultiModalCommand.Create(output, error), Flickr8kCommand.Create(output, error),
+            MovieLensSeedsCommand.Create(output, error), BaselinesCommand.Create(output, error), MultiModalCommand.Create(output, error), Flickr8kCommand.Create(output, error), CtrCommand.Create(output, error),
         };
 
     /// <summary>The seeds of a <c>--seeds</c> list such as <c>42,43,44</c>.</summary>

@@ -9,6 +9,7 @@ using Tandem.Experiments;
 using Tandem.Data.Splits;
 using Tandem.Models.Training;
 using Tandem.Models.Persistence;
+using Tandem.Models.Ranking;
 using Tandem.IO;
 using Tandem.Models.Recipes;
 using Tandem.Models.Towers;
@@ -36,7 +37,7 @@ static class ModelCommands
         var epochs = new Option<int?>("--epochs") { Description = "Most training epochs (default 20; early stopping on a validation slice keeps the best)." };
         var user = new Option<string>("--user") { Description = "userId to recommend for.", DefaultValueFactory = _ => "1" };
 
-        var quickstart = new Command("quickstart", "Train the two-tower on MovieLens ml-latest-small, compare with most-popular and ID-only, write a report and a model, recommend.")
+        var quickstart = new Command("quickstart", "Train the two-tower on MovieLens ml-latest-small, compare with ID-only, most-popular and EASE, write a report and a model, recommend.")
         { dataDir, outDir, epochs, user };
         quickstart.SetAction(p => Quickstart(output, error, p.GetValue(dataDir), p.GetValue(outDir)!, p.GetValue(epochs), p.GetValue(user)!));
 
@@ -49,14 +50,21 @@ static class ModelCommands
             p.GetValue(dataDir), p.GetValue(trainOut)!, p.GetValue(resume)));
 
         var model = new Option<string>("--model") { Description = "Model file.", Required = true };
-        var evaluate = new Command("evaluate", "Recall/NDCG@K of a model file on its held-out split, beside most-popular.") { model, dataDir };
-        evaluate.SetAction(p => Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir)));
+        var baseline = new Option<string?>("--baseline") { Description = "Rankers: another ranker file on the same split (e.g. logistic regression) to report RelaImpr over." };
+        var evaluate = new Command("evaluate", "Recall/NDCG@K of a two-tower model on its held-out split, beside most-popular; AUC, group AUC, log loss and ECE of a ranker.") { model, dataDir, baseline };
+        evaluate.SetAction(p => RankerFile.IsRanker(p.GetValue(model)!)
+            ? RankerCommands.Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir), p.GetValue(baseline))
+            : Evaluate(output, p.GetValue(model)!, p.GetValue(dataDir)));
 
         var recommendUser = new Option<string>("--user") { Description = "userId.", Required = true };
         var k = new Option<int>("-k") { Description = "How many items.", DefaultValueFactory = _ => 10 };
         var index = new Option<string>("--index") { Description = "Index factory string over the item embeddings (HNSW32, Flat, ...).", DefaultValueFactory = _ => IndexSpec };
-        var recommend = new Command("recommend", "Top-K unseen movies for a user, answered by a vector index of the item embeddings.") { model, recommendUser, k, index, dataDir };
-        recommend.SetAction(p => Recommend(output, p.GetValue(model)!, p.GetValue(recommendUser)!, p.GetValue(k), p.GetValue(index)!, p.GetValue(dataDir)));
+        var ranker = new Option<string?>("--ranker") { Description = "A ranker model file: re-rank the retrieved candidates by its calibrated click probability (retrieve, then rank)." };
+        var candidates = new Option<int>("--candidates") { Description = "With --ranker: items retrieved for the ranker to score.", DefaultValueFactory = _ => 200 };
+        var recommend = new Command("recommend", "Top-K unseen movies for a user, answered by a vector index of the item embeddings; with --ranker, the top --candidates re-ranked by a CTR model.") { model, recommendUser, k, index, dataDir, ranker, candidates };
+        recommend.SetAction(p => p.GetValue(ranker) is { } r
+            ? RankerCommands.Recommend(output, p.GetValue(model)!, r, p.GetValue(recommendUser)!, p.GetValue(k), p.GetValue(candidates), p.GetValue(index)!, p.GetValue(dataDir))
+            : Recommend(output, p.GetValue(model)!, p.GetValue(recommendUser)!, p.GetValue(k), p.GetValue(index)!, p.GetValue(dataDir)));
         return [quickstart, train, evaluate, recommend];
     }
 
@@ -95,8 +103,13 @@ static class ModelCommands
         var report = data.Holdout.Evaluate(model, data.Users, data.Items, k);
         var idReport = data.Holdout.Evaluate(baseline, data.Users, data.Items, k);
         var popular = data.Holdout.Evaluate(data.Holdout.MostPopular(), k);
+        var ease = ReferenceBaselines.RunEase(ReferenceBaselines.Validation(data), data.Holdout, new BaselineOptions { K = k });
+        string easeName = $"EASE ({ease.Choice})";
         console.Write(Table($"Held-out ratings of {report.UsersEvaluated:N0} users, all {report.ItemCount:N0} movies ranked, training items excluded",
             [("two-tower", report), ("ID-only", idReport), ("most-popular", popular)], k));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{easeName}, chosen on validation: Recall@{k} {ease.Report[$"Recall@{k}"]:0.0000}, NDCG@{k} {ease.Report[$"NDCG@{k}"]:0.0000}; " +
+            $"the two-tower reaches {report[$"Recall@{k}"] / ease.Report[$"Recall@{k}"]:0.00}× and {report[$"NDCG@{k}"] / ease.Report[$"NDCG@{k}"]:0.00}× of it."));
 
         var written = new TrainingReport
         {
@@ -110,7 +123,7 @@ static class ModelCommands
                 new("evaluation", $"full catalogue ({report.ItemCount} items), training items excluded, K = {k}"),
             ],
             Result = report,
-            Baselines = [("ID-only", idReport), ("most-popular", popular)],
+            Baselines = [("ID-only", idReport), ("most-popular", popular), (easeName, ease.Report)],
             History = history,
         }.WriteTo(outDir);
         model.Save(modelPath, catalogue);
@@ -128,6 +141,7 @@ static class ModelCommands
 
     static int Train(TextWriter output, TextWriter error, ModelRecipe recipe, string? dataDir, string outDir, bool resume)
     {
+        if (recipe.Ranker is not null) return RankerCommands.Train(output, error, recipe, dataDir, outDir, resume);
         var console = Cli.Console(output);
         string checkpoint = Path.Combine(outDir, CheckpointFile);
         if (resume && !File.Exists(checkpoint)) CliThrow.Input($"{checkpoint}: no checkpoint to resume from; train without --resume first");
@@ -188,23 +202,7 @@ static class ModelCommands
             output.WriteLine(slice.Validation is null
                 ? $"Training {title}: {epochs} epochs"
                 : $"Training {title}: at most {epochs} epochs, stopping early on Recall@{k} of {slice.Validation.HeldOut.TotalCount:N0} held-out training interactions");
-            int current = -1;
-            long examples = slice.Rows.Length;
-            trainer.StepCompleted += s =>
-            {
-                if (s.Epoch != current) { current = s.Epoch; progress.OnEpochStart(s.Epoch + 1, epochs, examples); }
-                progress.OnStep(s.Loss, s.Examples);
-            };
-            trainer.EpochCompleted += e =>
-            {
-                var record = new EpochRecord
-                {
-                    Epoch = e.Epoch + 1, Loss = e.Loss, Examples = (long)Math.Round(e.ExamplesPerSecond * e.Seconds), Seconds = e.Seconds,
-                    Validation = e.Validation is { } v ? new Dictionary<string, double> { [$"Recall@{k}"] = v } : new Dictionary<string, double>(),
-                };
-                history.Add(record);
-                progress.OnEpochEnd(record);
-            };
+            progress.Follow(trainer, slice.Rows.Length, k, history.Add);
             trainer.CheckpointPath = checkpoint;
             if (resume && checkpoint is not null) output.WriteLine($"Resuming from {checkpoint}");
         }, cancellation, resume ? checkpoint : null);
@@ -254,7 +252,7 @@ static class ModelCommands
     }
 
     /// <summary>An item's display fields from the model's items file (title, genres, …), or nothing without one.</summary>
-    static Func<string, string> DisplayFields(TwoTowerModel model, string? dataDir)
+    internal static Func<string, string> DisplayFields(TwoTowerModel model, string? dataDir)
     {
         var fields = ItemFields.Of(model, dataDir);
         if (fields is null) return _ => "";

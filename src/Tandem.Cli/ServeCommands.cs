@@ -6,6 +6,8 @@ using Spectre.Console;
 using Tandem.Models;
 using Tandem.Models.Calibration;
 using Tandem.Models.Persistence;
+using Tandem.Models.Evaluation;
+using Tandem.Models.Training;
 using Tandem.Serving;
 
 namespace Tandem.Cli;
@@ -24,15 +26,18 @@ static class ServeCommands
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var redis = new Option<string?>("--redis") { Description = "Redis HOST:PORT shared by replicas as a second embedding cache." };
         var watch = new Option<string?>("--watch") { Description = "Directory watched for new *.tandem model files, each swapped in when written." };
+        var modelDir = new Option<string?>("--model-dir") { Description = "Directory POST /admin/reload may read model files from (default: the --model file's directory)." };
         var cacheSize = new Option<int>("--cache-size") { Description = "User embeddings cached in process.", DefaultValueFactory = _ => 100_000 };
+        var cacheMb = new Option<int>("--cache-mb") { Description = "Mebibytes of user embeddings (keys, vectors, bookkeeping) cached in process.", DefaultValueFactory = _ => 64 };
         var cacheTtl = new Option<int>("--cache-ttl") { Description = "Seconds a cached embedding stays valid.", DefaultValueFactory = _ => 600 };
         var maxBody = new Option<int>("--max-body") { Description = "Largest request body in bytes.", DefaultValueFactory = _ => 64 * 1024 };
         var serve = new Command("serve", "Serve recommendations over HTTP (POST /v1/recommend, ...; GET /healthz, /metrics, /openapi/v1.json). The admin key of POST /admin/reload is configuration 'Tandem:AdminKey' (appsettings.json or the environment variable Tandem__AdminKey).")
-        { model, dataDir, index, spec, ef, urls, redis, watch, cacheSize, cacheTtl, maxBody };
+        { model, dataDir, index, spec, ef, urls, redis, watch, modelDir, cacheSize, cacheMb, cacheTtl, maxBody };
         serve.SetAction(p =>
         {
             if (p.GetValue(ef) < 0) CliThrow.Input($"--ef is {p.GetValue(ef)}; it must be 0 (the index's) or more");
             if (p.GetValue(cacheSize) < 1) CliThrow.Input($"--cache-size is {p.GetValue(cacheSize)}; it must be at least 1");
+            if (p.GetValue(cacheMb) < 1) CliThrow.Input($"--cache-mb is {p.GetValue(cacheMb)}; it must be at least 1");
             if (p.GetValue(cacheTtl) < 1) CliThrow.Input($"--cache-ttl is {p.GetValue(cacheTtl)}; it must be at least 1 second");
             if (p.GetValue(maxBody) < 1) CliThrow.Input($"--max-body is {p.GetValue(maxBody)}; it must be at least 1 byte");
             string path = p.GetValue(model)!;
@@ -44,11 +49,19 @@ static class ServeCommands
                 Urls = p.GetValue(urls)!,
                 Redis = p.GetValue(redis),
                 WatchDirectory = p.GetValue(watch),
+                ModelDirectory = p.GetValue(modelDir),
                 CacheCapacity = p.GetValue(cacheSize),
+                CacheBytes = (long)p.GetValue(cacheMb) << 20,
                 CacheTtl = TimeSpan.FromSeconds(p.GetValue(cacheTtl)),
                 MaxBodyBytes = p.GetValue(maxBody),
             }, new ModelHolder(first, path, loader.Load));
-            app.Start();
+            try { app.Start(); }
+            catch (Exception e) when (e is IOException or InvalidOperationException)
+            {
+                // A port in use, an address not on this machine, https without a certificate: Kestrel's message says which.
+                ((IDisposable)app).Dispose();
+                throw new TandemException($"cannot listen on {p.GetValue(urls)}: {e.Message}");
+            }
             output.WriteLine($"Serving {first.Version}: {first.Index.Count:N0} indexed items, {first.Items.Count:N0} catalogue items, {first.Users.Count:N0} users, on {string.Join(", ", app.Urls)} (Ctrl+C stops).");
             app.WaitForShutdown();
             return 0;
@@ -56,7 +69,7 @@ static class ServeCommands
 
         var negatives = new Option<int>("--negatives") { Description = "Random unseen items per held-out interaction.", DefaultValueFactory = _ => 4 };
         var seed = new Option<int>("--seed") { Description = "Seed of the negatives.", DefaultValueFactory = _ => 42 };
-        var calibrate = new Command("calibrate", "Fit a Platt scaling (score → click probability) on the model's held-out interactions plus random unseen items, and store it in the model file.")
+        var calibrate = new Command("calibrate", "Fit a Platt scaling (score → click probability) on the validation slice carved from training plus random unseen items, report it on the test split, and store it in the model file.")
         { model, dataDir, negatives, seed };
         calibrate.SetAction(p => Calibrate(output, p.GetValue(model)!, p.GetValue(dataDir), p.GetValue(negatives), p.GetValue(seed)));
         return [serve, calibrate];
@@ -67,40 +80,50 @@ static class ServeCommands
         if (negatives < 1) CliThrow.Input($"--negatives is {negatives}; it must be at least 1");
         var (model, data) = ModelFiles.LoadWithData(path, dataDir);
         OutputFolder.PrepareFor(path); // the model is rewritten in its folder
-        var (scores, labels) = Sample(data, model, negatives, seed);
-        data.Dispose();
-        var platt = PlattScaling.Fit(scores, labels);
+        PlattScaling platt;
+        (float[] Scores, byte[] Labels) test;
+        using (data)
+        {
+            var split = data.Recipe.Split;
+            if (split.ValidationFraction <= 0)
+                CliThrow.Input($"{path}: the model was trained without a validation slice (split.validationFraction 0), and calibration is fitted on validation, never on the test split; train with a validation fraction");
+            // The slice early stopping held out: never trained on, and not the test split.
+            using var slice = TrainValidationSplit.Create(data.Log, data.Fitted, data.Data, data.Split.Train, data.Items, data.Users, data.Holdout, split.ValidationFraction, split.Seed);
+            var (scores, labels) = Sample(slice.Validation!, slice.Users, slice.Catalogue, model, negatives, seed);
+            platt = PlattScaling.Fit(scores, labels);
+            test = Sample(data.Holdout, data.Users, data.Items, model, negatives, seed + 1);
+        }
         double rate = (double)platt.Positives / platt.Examples;
         double calibrated = 0, constant = 0;
-        for (int i = 0; i < scores.Length; i++)
+        for (int i = 0; i < test.Scores.Length; i++)
         {
-            double pr = Math.Clamp(platt.Probability(scores[i]), 1e-12, 1 - 1e-12);
-            calibrated -= labels[i] != 0 ? Math.Log(pr) : Math.Log(1 - pr);
-            constant -= labels[i] != 0 ? Math.Log(rate) : Math.Log(1 - rate);
+            double pr = Math.Clamp(platt.Probability(test.Scores[i]), 1e-12, 1 - 1e-12);
+            calibrated -= test.Labels[i] != 0 ? Math.Log(pr) : Math.Log(1 - pr);
+            constant -= test.Labels[i] != 0 ? Math.Log(rate) : Math.Log(1 - rate);
         }
         TwoTowerModelFile.WriteCalibration(path, platt);
-        var table = new Table().AddColumns("held-out pairs", "positives", "A", "B", "log loss", "log loss of the base rate");
+        var table = new Table().AddColumns("validation pairs", "positives", "A", "B", "test pairs", "test log loss", "test log loss of the base rate");
         table.AddRow(platt.Examples.ToString("N0", CultureInfo.InvariantCulture), platt.Positives.ToString("N0", CultureInfo.InvariantCulture),
-            platt.A.ToString("G5", CultureInfo.InvariantCulture), platt.B.ToString("G5", CultureInfo.InvariantCulture),
-            (calibrated / scores.Length).ToString("F4", CultureInfo.InvariantCulture), (constant / scores.Length).ToString("F4", CultureInfo.InvariantCulture));
+            platt.A.ToString("G5", CultureInfo.InvariantCulture), platt.B.ToString("G5", CultureInfo.InvariantCulture), test.Scores.Length.ToString("N0", CultureInfo.InvariantCulture),
+            (calibrated / test.Scores.Length).ToString("F4", CultureInfo.InvariantCulture), (constant / test.Scores.Length).ToString("F4", CultureInfo.InvariantCulture));
         Cli.Console(output).Write(table);
+        output.WriteLine($"Fitted on the validation slice carved from training ({negatives} random unseen items per held-out interaction), reported on the test split.");
         output.WriteLine($"Wrote the calibration into {path}: p(click) = σ(A·score + B).");
         return 0;
     }
 
-    /// <summary>Each held-out (user, catalogue item) pair scored as a positive, and <paramref name="negatives"/> random items the user has neither trained nor held out on as negatives.</summary>
-    static (float[] Scores, byte[] Labels) Sample(ModelData session, TwoTowerModel model, int negatives, int seed)
+    /// <summary>Each of <paramref name="holdout"/>'s held-out (user, catalogue item) pairs scored as a positive, and <paramref name="negatives"/> random items the user has neither trained nor held out on as negatives.</summary>
+    static (float[] Scores, byte[] Labels) Sample(Holdout holdout, UserInputs users, ItemInputs catalogue, TwoTowerModel model, int negatives, int seed)
     {
-        var holdout = session.Holdout;
         int n = holdout.CatalogueItems.Count, d = model.User.OutputDimension;
-        using var items = model.EmbedItems(session.Items, holdout.CatalogueItems);
+        using var items = model.EmbedItems(catalogue, holdout.CatalogueItems);
         var rng = new Random(seed);
         var scores = new List<float>();
         var labels = new List<byte>();
         for (int user = 0; user < holdout.UserCount; user++)
         {
-            if (!session.Users.HasTraining(user) || holdout.HeldOut[user].IsEmpty) continue;
-            using var u = TwoTowerModel.Embed(model.User, [session.Users.Input([user])]);
+            if (!users.HasTraining(user) || holdout.HeldOut[user].IsEmpty) continue;
+            using var u = TwoTowerModel.Embed(model.User, [users.Input([user])]);
             var known = new HashSet<int>(holdout.Excluded[user].ToArray().Concat(holdout.HeldOut[user].ToArray()));
             float Score(int item) => TensorPrimitives.Dot(u.Span[..d], items.Span.Slice(item * d, d));
             foreach (int item in holdout.HeldOut[user])

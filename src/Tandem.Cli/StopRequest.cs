@@ -13,18 +13,24 @@ public sealed class StopRequest : IDisposable
 {
     readonly CancellationTokenSource source = new();
     readonly TextWriter? notice;
+    readonly string stopping;
     readonly ConsoleCancelEventHandler? handler;
 
-    StopRequest(TextWriter? notice, bool hook)
+    StopRequest(TextWriter? notice, bool hook, string stopping = "Stopping after this step and saving a checkpoint")
     {
         this.notice = notice;
+        this.stopping = stopping;
         if (!hook) return;
         handler = (_, e) => e.Cancel = Request();
         Console.CancelKeyPress += handler;
     }
 
-    /// <summary>Hooks Ctrl+C (and Ctrl+Break) of this process; <paramref name="notice"/>, if given, is told what happens.</summary>
-    public static StopRequest OnCtrlC(TextWriter? notice = null) => new(notice, hook: true);
+    /// <summary>
+    /// Hooks Ctrl+C (and Ctrl+Break) of this process; <paramref name="notice"/>, if given, is told what
+    /// happens: <paramref name="stopping"/> (default: stopping after this step and saving a checkpoint).
+    /// </summary>
+    public static StopRequest OnCtrlC(TextWriter? notice = null, string? stopping = null) =>
+        stopping is null ? new(notice, hook: true) : new(notice, hook: true, stopping);
 
     /// <summary>A request not tied to the console, cancelled only by <see cref="Request"/> (for tests and hosts with their own signals).</summary>
     public static StopRequest Manual() => new(null, hook: false);
@@ -46,7 +52,7 @@ public sealed class StopRequest : IDisposable
             notice?.WriteLine("Stopping now, without saving.");
             return false;
         }
-        notice?.WriteLine("Stopping after this step and saving a checkpoint; press Ctrl+C again to quit at once.");
+        notice?.WriteLine($"{stopping}; press Ctrl+C again to quit at once.");
         source.Cancel();
         return true;
     }

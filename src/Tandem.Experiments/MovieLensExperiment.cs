@@ -22,6 +22,8 @@ public readonly record struct MovieLensOptions
     public MovieLensOptions() { }
     /// <summary>Folder holding <c>ml-latest-small/</c>; null: <c>TANDEM_DATA</c>, then <c>../shared/datasets</c> from the repository root, then the cache.</summary>
     public string? DataDir { get; init; }
+    /// <summary>A MovieLens release by name (e.g. <c>ml-100k</c>, <c>ml-1m</c>); every release has the features the model reads. Default null: ml-latest-small.</summary>
+    public string? Dataset { get; init; }
     /// <summary>Seed of the split (the reference's SplitMix64). Default 42.</summary>
     public ulong SplitSeed { get; init; } = 42;
     /// <summary>Seed of initialisation and batch order. Default 42.</summary>
@@ -124,6 +126,7 @@ public static class MovieLensExperiment
         };
         return new ModelRecipe
         {
+            Data = new DataRecipe { Dataset = options.Dataset },
             Split = new SplitRecipe { Seed = options.SplitSeed, ValidationFraction = options.ValidationFraction },
             User = user,
             Item = user with { Features = ["item", "genres"], Dimensions = new Dictionary<string, int> { ["genres"] = 16 } },
@@ -156,7 +159,7 @@ public static class MovieLensExperiment
         results.Add(new ModelResult(MostPopular, holdout.Evaluate(holdout.MostPopular(), options.K).Metrics, null));
         return new ExperimentReport
         {
-            Dataset = "ml-latest-small",
+            Dataset = recipe.Data.Named!,
             TrainInteractions = data.Split.Train.Length,
             TestInteractions = data.Split.Test.Length,
             CatalogueItems = holdout.CatalogueItems.Count,

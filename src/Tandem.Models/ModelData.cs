@@ -77,10 +77,10 @@ public sealed class ModelData : IDisposable
     /// <exception cref="Tandem.Data.DataException">The schema file or dataset is not found or invalid.</exception>
     public static FeatureSchema Schema(ModelRecipe recipe, string? dataDir)
     {
-        if (recipe.Data.Schema is { } path) return SchemaJson.Load(path);
+        if (recipe.Data.Schema is { } path) return recipe.Data.Apply(SchemaJson.Load(path));
         if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir))
             throw new ModelException($"{dataDir}: data directory not found; pass the folder holding {recipe.Data.Named}/");
-        return NamedDataset.Find(recipe.Data.Named!).Schema(DataDirectory.Resolve(dataDir));
+        return recipe.Data.Apply(NamedDataset.Find(recipe.Data.Named!).Schema(DataDirectory.Resolve(dataDir)));
     }
 
     /// <summary>
@@ -99,9 +99,16 @@ public sealed class ModelData : IDisposable
             throw new ModelException($"{recipe.Data.Schema ?? "config"}: no interactions file; set \"data\": {{ \"interactions\": ... }} in the schema, or \"data.files\" in the config");
         var log = InteractionLog.Load(schema, files.Interactions, files.Users, files.Items, new ReadOptions { SkipBadRows = recipe.Data.SkipBadRows }, report);
         ModelRecipe.IdFeature(schema, Tower.User);
-        var split = ReferenceSplit.Create(log, recipe.Split.Seed, recipe.Split.TestFraction);
-        return new ModelData(recipe, log, split, fitted ?? FittedFeatures.Fit(log, split.Train));
+        return Create(recipe, log, ReferenceSplit.Create(log, recipe.Split.Seed, recipe.Split.TestFraction), fitted);
     }
+
+    /// <summary>
+    /// The data of <paramref name="log"/> under a split of the caller's (a time-based split, a
+    /// benchmark's fixed rows) instead of the recipe's; <paramref name="fitted"/> as in <see cref="Load"/>.
+    /// </summary>
+    /// <exception cref="ModelException">The schema has no user or item id feature.</exception>
+    public static ModelData Create(ModelRecipe recipe, InteractionLog log, Split split, FittedFeatures? fitted = null) =>
+        new(recipe, log, split, fitted ?? FittedFeatures.Fit(log, split.Train));
 
     /// <summary>The files the data was read from (the config's, or the schema's).</summary>
     public DataFiles Files => Recipe.Data.Files ?? Log.Schema.Files;

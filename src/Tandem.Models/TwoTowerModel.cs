@@ -14,7 +14,7 @@ namespace Tandem.Models;
 /// Optionally a sampler of extra negatives (mixed negative sampling), embedded by the item tower
 /// from the <see cref="ItemInputs"/>. Not thread-safe: train and embed from one thread.
 /// </summary>
-public sealed class TwoTowerModel
+public sealed class TwoTowerModel : Training.ITrainable
 {
     readonly CandidateBatch candidates = new();
     int[] extraItems = [];
@@ -57,6 +57,9 @@ public sealed class TwoTowerModel
     /// (<see cref="UserInputs.LeaveOneOutGathers"/>) instead of the causal one. Default null.
     /// </summary>
     public UserInputs? LeaveOneOutHistories { get; init; }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, IFeatureGather>? Gathers => LeaveOneOutHistories?.LeaveOneOutGathers;
 
     /// <summary>The recipe the model was built from (saved with it, so the file rebuilds it); null for a model built by hand.</summary>
     public Recipes.ModelRecipe? Recipe { get; init; }

@@ -11,7 +11,10 @@ public interface IUserEncoder
     /// <summary>The features whose values are item ids (histories): items a user has seen.</summary>
     IReadOnlyList<string> ItemFeatures { get; }
 
-    /// <summary>The embedding of a user given by id and/or raw features and context.</summary>
-    /// <exception cref="RequestException">A feature is unknown to the tower or holds an unknown value.</exception>
-    float[] Embed(string? user, RawFeatures? features, RawFeatures? context);
+    /// <summary>Validates and encodes a user given by id and/or raw features and context; cheap (lookups only), so it runs before any cache.</summary>
+    /// <exception cref="RequestException">A feature is unknown to the tower, null, too long, or holds an unknown value.</exception>
+    EncodedUser Encode(string? user, RawFeatures? features, RawFeatures? context);
+
+    /// <summary>The embedding of an encoded user.</summary>
+    float[] Embed(EncodedUser user);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
@@ -8,18 +7,17 @@ namespace Tandem.Serving;
 
 /// <summary>
 /// The pipeline shared by every JSON endpoint: read the body (size-limited, source-generated,
-/// unknown fields rejected), answer under a lease on the current model, write the response,
-/// and turn any request error into a 400/404 problem document naming the field. Counts and
-/// times every request in <see cref="ServiceMetrics"/>.
+/// unknown fields and duplicate keys rejected), answer under a lease on the current model, write
+/// the response, and turn any request error, a malformed body included, into a 4xx problem
+/// document naming the field. (Requests are counted and timed around the whole pipeline, by
+/// <see cref="TandemService"/>.)
 /// </summary>
-sealed class JsonEndpoint(string name, ServiceMetrics metrics, long maxBodyBytes)
+sealed class JsonEndpoint(long maxBodyBytes)
 {
     /// <summary>The request delegate for a handler from a request and the model to a response.</summary>
     public RequestDelegate For<TRequest, TResponse>(JsonTypeInfo<TRequest> request, JsonTypeInfo<TResponse> response,
         ModelHolder holder, Func<TRequest, ServingModel, ValueTask<TResponse>> handle) => async context =>
     {
-        long start = Stopwatch.GetTimestamp();
-        bool failed = true;
         try
         {
             var body = await ReadAsync(context, request);
@@ -27,17 +25,10 @@ sealed class JsonEndpoint(string name, ServiceMetrics metrics, long maxBodyBytes
             var answer = await handle(body, lease.Model);
             context.Response.ContentType = "application/json; charset=utf-8";
             await JsonSerializer.SerializeAsync(context.Response.Body, answer, response, context.RequestAborted);
-            failed = false;
         }
         catch (RequestException e)
         {
-            await WriteProblemAsync(context, e);
-            failed = false;
-        }
-        finally
-        {
-            // An unexpected exception becomes the framework's 500 after this block: count it as one.
-            metrics.Observe(name, failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            await Problems.WriteAsync(context, e);
         }
     };
 
@@ -46,7 +37,7 @@ sealed class JsonEndpoint(string name, ServiceMetrics metrics, long maxBodyBytes
         var http = context.Request;
         if (http.ContentLength > maxBodyBytes) RequestThrow.Field("body", $"is {http.ContentLength} bytes; at most {maxBodyBytes} are accepted");
         if (http.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            RequestThrow.Field("body", $"has Content-Type '{type}'; send application/json");
+            throw new RequestException("body", $"has Content-Type '{type}'; send application/json", StatusCodes.Status415UnsupportedMediaType);
         try
         {
             return await JsonSerializer.DeserializeAsync(http.Body, info, context.RequestAborted)
@@ -64,6 +55,11 @@ sealed class JsonEndpoint(string name, ServiceMetrics metrics, long maxBodyBytes
         {
             throw new RequestException("body", $"is larger than {maxBodyBytes} bytes, the most accepted");
         }
+        catch (BadHttpRequestException e)
+        {
+            // The connection's framing is broken (a bad chunk, a body shorter than its Content-Length): Kestrel's words say which.
+            throw new RequestException("body", $"could not be read: {e.Message.TrimEnd('.')}", e.StatusCode);
+        }
     }
 
     /// <summary>What a field should hold, in words, from the .NET type a conversion message names.</summary>
@@ -78,14 +74,4 @@ sealed class JsonEndpoint(string name, ServiceMetrics metrics, long maxBodyBytes
         var type when type.EndsWith("FieldValues", StringComparison.Ordinal) => "an object of string arrays, e.g. {\"genres\": [\"Comedy\"]}",
         var type => $"a JSON {type[(type.LastIndexOf('.') + 1)..]}",
     };
-
-    /// <summary>Writes <paramref name="error"/> as an <c>application/problem+json</c> document.</summary>
-    public static Task WriteProblemAsync(HttpContext context, RequestException error)
-    {
-        context.Response.StatusCode = error.Status;
-        context.Response.ContentType = "application/problem+json";
-        string title = error.Status == 404 ? "Not found" : error.Status == 401 ? "Unauthorized" : "Bad request";
-        var problem = new Problem($"https://httpstatuses.io/{error.Status}", title, error.Status, $"{error.Field}: {error.Message}", error.Field);
-        return JsonSerializer.SerializeAsync(context.Response.Body, problem, ApiJson.Api.Problem, context.RequestAborted);
-    }
 }

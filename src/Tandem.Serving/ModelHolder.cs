@@ -1,11 +1,14 @@
+using System.Runtime;
+
 namespace Tandem.Serving;
 
 /// <summary>
 /// The model being served and its replacement. <see cref="Acquire"/> hands a request the current
 /// model with a reference that keeps it alive; <see cref="ReloadAsync"/> loads a new model off the
-/// request path, then swaps it in with one atomic exchange, so every request sees either the old
-/// (model, index) pair or the new one, never a mix, and requests in flight finish on the old one.
-/// Thread-safe; reloads run one at a time.
+/// request path, on a thread of the lowest priority, then swaps it in with one atomic exchange, so
+/// every request sees either the old (model, index) pair or the new one, never a mix, and requests
+/// in flight finish on the old one. Thread-safe; reloads run one at a time, and none holds the
+/// others up for longer than <see cref="LoadTimeout"/>.
 /// </summary>
 public sealed class ModelHolder : IDisposable
 {
@@ -20,6 +23,9 @@ public sealed class ModelHolder : IDisposable
         Path = path;
         this.load = load;
     }
+
+    /// <summary>Longest a load may take; a slower one is abandoned (its model freed if it ever finishes) and the next reload may start. Default 5 minutes.</summary>
+    public TimeSpan LoadTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The model file being served.</summary>
     public string Path { get; private set; }
@@ -38,15 +44,31 @@ public sealed class ModelHolder : IDisposable
         }
     }
 
-    /// <summary>Loads <paramref name="path"/> (null: the current file again) and swaps it in; the old model is freed after its last request.</summary>
+    /// <summary>
+    /// Loads <paramref name="path"/> (null: the current file again) and swaps it in; the old model is
+    /// freed after its last request. Waits at most <paramref name="wait"/> for a reload in progress.
+    /// </summary>
+    /// <exception cref="TimeoutException">Another reload was still running after <paramref name="wait"/>, or the load took longer than <see cref="LoadTimeout"/>.</exception>
     /// <exception cref="Exception">Whatever the loader throws; the current model then stays.</exception>
-    public async Task<ServingModel> ReloadAsync(string? path, CancellationToken cancellation = default)
+    public async Task<ServingModel> ReloadAsync(string? path, TimeSpan wait, CancellationToken cancellation = default)
     {
-        await reloading.WaitAsync(cancellation);
+        if (!await reloading.WaitAsync(wait, cancellation)) throw new TimeoutException("another reload is still running");
         try
         {
             path ??= Path;
-            var next = await Task.Run(() => load(path), cancellation);
+            // The load allocates the whole new model: no blocking full collection (which stops every request) meanwhile.
+            var latency = GCSettings.LatencyMode;
+            GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
+            var loading = LowPriority.Run("tandem reload", () => load(path));
+            Task finished;
+            try { finished = await Task.WhenAny(loading, Task.Delay(LoadTimeout, CancellationToken.None)); }
+            finally { GCSettings.LatencyMode = latency; }
+            if (finished != loading)
+            {
+                _ = loading.ContinueWith(t => t.Result.Release(), TaskContinuationOptions.OnlyOnRanToCompletion);
+                throw new TimeoutException($"loading took longer than {LoadTimeout.TotalSeconds:0} s");
+            }
+            var next = await loading;
             var old = Interlocked.Exchange(ref current, next);
             Path = path;
             old.Release();

@@ -42,7 +42,8 @@ sealed class ModelWatcher : IDisposable
             if (delay.IsCanceled) return;
             try
             {
-                var model = await holder.ReloadAsync(path);
+                await ModelDirectory.CheckFileAsync(path, path);
+                var model = await holder.ReloadAsync(path, Timeout.InfiniteTimeSpan);
                 logger.LogInformation("Serving {Version} from {Path} (new file in the watched directory).", model.Version, path);
             }
             catch (Exception e)

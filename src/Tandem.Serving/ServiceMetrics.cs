@@ -15,12 +15,12 @@ sealed class ServiceMetrics
     readonly Counter requests;
     readonly Histogram latency;
     readonly Counter cache;
-    readonly Gauge indexSize, users, items, redisErrors, modelInfo;
+    readonly Gauge indexSize, users, items, redisErrors, cacheBytes, modelInfo;
     readonly ConcurrentDictionary<(string, int), Counter.Child> requestChildren = new();
     readonly ConcurrentDictionary<string, Histogram.Child> latencyChildren = new();
     string? version;
 
-    public ServiceMetrics(ModelHolder holder, Func<long> redisErrorCount)
+    public ServiceMetrics(ModelHolder holder, Func<long> redisErrorCount, Func<long> cacheByteCount)
     {
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         requests = factory.CreateCounter("tandem_requests_total", "Requests answered, by endpoint and HTTP status.", "endpoint", "code");
@@ -32,6 +32,7 @@ sealed class ServiceMetrics
         users = factory.CreateGauge("tandem_known_users", "Users known by id.");
         items = factory.CreateGauge("tandem_catalogue_items", "Items with embeddings and attributes.");
         redisErrors = factory.CreateGauge("tandem_redis_errors", "Redis reads and writes that failed (the service computed instead).");
+        cacheBytes = factory.CreateGauge("tandem_embedding_cache_bytes", "Bytes held by the in-process user-embedding cache (keys, vectors, bookkeeping).");
         modelInfo = factory.CreateGauge("tandem_model_info", "1 for the model version being served.", "version");
         registry.AddBeforeCollectCallback(() =>
         {
@@ -41,6 +42,7 @@ sealed class ServiceMetrics
             users.Set(model.Users.Count);
             items.Set(model.Items.Count);
             redisErrors.Set(redisErrorCount());
+            cacheBytes.Set(cacheByteCount());
             if (version != model.Version)
             {
                 if (version is not null) modelInfo.RemoveLabelled(version);

@@ -11,10 +11,14 @@ public readonly record struct ServiceOptions
     public long MaxBodyBytes { get; init; } = 64 * 1024;
     /// <summary>Embeddings of users given by features kept in process. Default 100,000.</summary>
     public int CacheCapacity { get; init; } = 100_000;
+    /// <summary>Bytes the in-process embedding cache may hold (keys, vectors and bookkeeping); least recently used entries go first. Default 64 MiB.</summary>
+    public long CacheBytes { get; init; } = 64L << 20;
     /// <summary>How long a cached embedding stays valid, in process and in Redis. Default 10 minutes.</summary>
     public TimeSpan CacheTtl { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>Redis server (<c>HOST:PORT</c>) shared by replicas as a second cache level; null: none. Default null.</summary>
     public string? Redis { get; init; }
+    /// <summary>The directory <c>/admin/reload</c> may read model files from (relative paths are taken from it); null: the served model file's directory. Default null.</summary>
+    public string? ModelDirectory { get; init; }
     /// <summary>A directory watched for new model files (<c>*.tandem</c>); each one written there is loaded and swapped in. Default null.</summary>
     public string? WatchDirectory { get; init; }
     /// <summary>Extra configuration entries (e.g. <c>Tandem:AdminKey</c>) layered over appsettings.json and the environment. Default none.</summary>

@@ -1,3 +1,6 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
 using Tandem.Data.Encoders;
 using Tandem.Data.Schema;
 using Tandem.Models.Towers;
@@ -38,26 +41,40 @@ public sealed class TowerUserEncoder : IUserEncoder
     /// <inheritdoc/>
     public IReadOnlyList<string> ItemFeatures { get; }
 
+    /// <summary>Most values one feature may list (a history longer than the sequence's window is read up to here: see <see cref="Encode"/>).</summary>
+    public const int MaxValues = 1000;
+
     /// <inheritdoc/>
-    public float[] Embed(string? user, RawFeatures? features, RawFeatures? context)
+    /// <remarks>
+    /// Every value listed is checked, but a sequence feature encodes only its first (most recent)
+    /// <c>max_length</c> values: clients may send a longer history without knowing each model's
+    /// window, and the rest still counts as seen for <c>excludeSeen</c>.
+    /// </remarks>
+    public EncodedUser Encode(string? user, RawFeatures? features, RawFeatures? context)
     {
-        Check(features, "features");
-        Check(context, "context");
+        Check(features, "features", context);
+        Check(context, "context", null);
         var inputs = new Dictionary<string, FeatureInput>(StringComparer.Ordinal);
         foreach (var module in tower.Modules)
         {
             var spec = module.Spec;
-            string field = context?.ContainsKey(spec.Name) == true ? $"context.{spec.Name}" : $"features.{spec.Name}";
-            string[] values = features?.GetValueOrDefault(spec.Name) ?? context?.GetValueOrDefault(spec.Name)
-                ?? (spec.Name == userFeature && user is not null ? [user] : []);
+            var (values, field) = features?.GetValueOrDefault(spec.Name) is { } f ? (f, $"features.{spec.Name}")
+                : context?.GetValueOrDefault(spec.Name) is { } c ? (c, $"context.{spec.Name}")
+                : (spec.Name == userFeature && user is not null ? [user] : [], $"features.{spec.Name}");
             if (spec.Kind == FeatureKind.Timestamp) AddTime(inputs, spec, values, field);
-            else inputs[spec.Name] = Encode(spec, values, field);
+            else inputs[spec.Name] = EncodeValues(spec, values, field);
         }
+        return new EncodedUser(new TowerInput(1, inputs), Hash(inputs));
+    }
+
+    /// <inheritdoc/>
+    public float[] Embed(EncodedUser user)
+    {
         lock (gate)
         {
             using (tape.NoGrad())
             {
-                var y = tower.Forward(tape, new TowerInput(1, inputs), training: false);
+                var y = tower.Forward(tape, user.Input, training: false);
                 float[] vector = y.Value.Span.ToArray();
                 tape.Reset();
                 return vector;
@@ -65,12 +82,37 @@ public sealed class TowerUserEncoder : IUserEncoder
         }
     }
 
-    void Check(RawFeatures? given, string field)
+    /// <summary>Rejects unknown feature names, null lists and values, lists over <see cref="MaxValues"/>, and a feature given in both <paramref name="given"/> and <paramref name="other"/>.</summary>
+    void Check(RawFeatures? given, string field, RawFeatures? other)
     {
         if (given is null) return;
-        foreach (string name in given.Keys)
-            if (!Features.Contains(name))
-                RequestThrow.Field($"{field}.{name}", $"the user tower has no feature '{name}'; it reads {string.Join(", ", Features)}");
+        foreach (var (name, values) in given)
+        {
+            string where = $"{field}.{name}";
+            if (!Features.Contains(name)) RequestThrow.Field(where, $"the user tower has no feature '{name}'; it reads {string.Join(", ", Features)}");
+            if (other?.ContainsKey(name) == true) RequestThrow.Field(where, $"is given in both features and context; give it once");
+            if (values is null) RequestThrow.Field(where, "is null; give a list of strings (e.g. [\"1\", \"50\"]) or leave the feature out");
+            if (values.Length > MaxValues) RequestThrow.Field(where, $"lists {values.Length} values; at most {MaxValues} are accepted");
+            int missing = Array.IndexOf(values, null);
+            if (missing >= 0) RequestThrow.Field($"{where}[{missing}]", "is null; give a string");
+        }
+    }
+
+    /// <summary>A hash of the encoded input, feature by feature in name order: the cache key of the embedding.</summary>
+    static string Hash(Dictionary<string, FeatureInput> inputs)
+    {
+        var hash = new XxHash128();
+        foreach (var (name, input) in inputs.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            hash.Append(Encoding.UTF8.GetBytes(name));
+            foreach (int[] part in (int[][])[input.Ids, input.Offsets, input.Lengths])
+            {
+                hash.Append(BitConverter.GetBytes(part.Length));
+                hash.Append(MemoryMarshal.AsBytes(part.AsSpan()));
+            }
+            if (input.Values is { } values) hash.Append(MemoryMarshal.AsBytes(values.Span));
+        }
+        return Convert.ToHexStringLower(hash.GetCurrentHash());
     }
 
     /// <summary>
@@ -94,7 +136,7 @@ public sealed class TowerUserEncoder : IUserEncoder
         }
     }
 
-    FeatureInput Encode(FeatureSpec spec, string[] values, string field)
+    FeatureInput EncodeValues(FeatureSpec spec, string[] values, string field)
     {
         var encoder = fitted[spec.Name] as CategoricalEncoder
             ?? throw new RequestException(field, $"feature '{spec.Name}' is {spec.Kind}; only id, categorical, multi-categorical and sequence features can be given raw");
@@ -116,8 +158,12 @@ public sealed class TowerUserEncoder : IUserEncoder
             case FeatureKind.Sequence:
                 int max = spec.MaxLength;
                 var ids = new int[max];
+                for (int i = 0; i < values.Length; i++)
+                {
+                    int id = Id(i);
+                    if (i < max) ids[i] = id;
+                }
                 int n = Math.Min(values.Length, max);
-                for (int i = 0; i < n; i++) ids[i] = Id(i);
                 return new FeatureInput { Ids = ids, Lengths = [n], Values = Tensor.Zeros(1, max) };
             default:
                 throw new RequestException(field, $"feature '{spec.Name}' is {spec.Kind}; it cannot be given raw");

@@ -1,4 +1,3 @@
-using System.Text;
 using Tandem.Serving.Api;
 using Tandem.Serving.Caching;
 
@@ -6,8 +5,9 @@ namespace Tandem.Serving;
 
 /// <summary>
 /// Turns a request's user into a query: a known id without features is a table lookup; features
-/// go through the in-process cache, then Redis, then the user tower, under a key that starts with
-/// the model version; an unknown id without features is a cold start. Thread-safe.
+/// are validated and encoded first (a bad request costs no cache lookup), then go through the
+/// in-process cache, then Redis, then the user tower, under a key of bounded size: the model
+/// version and a hash of the encoded input. An unknown id without features is a cold start. Thread-safe.
 /// </summary>
 sealed class UserResolver(EmbeddingCache memory, RedisEmbeddingStore? redis, ServiceMetrics metrics)
 {
@@ -22,7 +22,8 @@ sealed class UserResolver(EmbeddingCache memory, RedisEmbeddingStore? redis, Ser
             if (request.User is null) RequestThrow.Field("user", "give a user id, raw features, or both");
             return row >= 0 ? new ResolvedUser("user", row, null, seen) : new ResolvedUser("popular", -1, null, seen);
         }
-        string key = Key(model.Version, request);
+        var encoded = model.Encoder.Encode(request.User, request.Features, request.Context);
+        string key = $"tandem:user:{model.Version}:{encoded.Key}";
         if (memory.TryGet(key, out var vector)) metrics.Cache("memory", hit: true);
         else
         {
@@ -32,7 +33,7 @@ sealed class UserResolver(EmbeddingCache memory, RedisEmbeddingStore? redis, Ser
             if (shared is not null && shared.Length == model.Users.Dimension) vector = shared;
             else
             {
-                vector = model.Encoder.Embed(request.User, request.Features, request.Context);
+                vector = model.Encoder.Embed(encoded);
                 redis?.Set(key, vector);
             }
             memory.Set(key, vector);
@@ -49,17 +50,6 @@ sealed class UserResolver(EmbeddingCache memory, RedisEmbeddingStore? redis, Ser
         if (all.Count == seen.Length) return seen;
         all.Sort();
         return [.. all];
-    }
-
-    /// <summary>A key naming the model version, the user and every feature value, in a fixed order.</summary>
-    static string Key(string version, IUserRequest request)
-    {
-        var key = new StringBuilder("tandem:user:").Append(version).Append('|').Append(request.User);
-        foreach (var (prefix, features) in new[] { ("f", request.Features), ("c", request.Context) })
-            if (features is not null)
-                foreach (var (name, values) in features.OrderBy(p => p.Key, StringComparer.Ordinal))
-                    key.Append('|').Append(prefix).Append(':').Append(name).Append('=').AppendJoin('\u001f', values);
-        return key.ToString();
     }
 }
 

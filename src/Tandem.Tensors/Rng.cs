@@ -37,6 +37,13 @@ public sealed class Rng : Random
         (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3]);
     }
 
+    /// <summary>A standard normal draw from <paramref name="random"/>: Box–Muller's cosine branch over two uniform draws.</summary>
+    public static float Gaussian(Random random)
+    {
+        double u1 = 1 - random.NextDouble(), u2 = random.NextDouble();
+        return (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+    }
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {

@@ -46,6 +46,35 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void BaselinesPrintEachBaselineWithItsChoiceAndWriteTheSplit()
+    {
+        string dataDir = SharedData.Root;
+        string path = Path.Combine(directory, "baselines.md"), splits = Path.Combine(directory, "splits");
+        var (code, output, error) = Run("experiment", "baselines", "--data-dir", dataDir, "--seeds", "42", "--no-two-tower", "--lambdas", "200",
+            "--bpr-epochs", "2", "--write-splits", splits, "--out", path);
+        Assert.True(code == 0, error);
+        string report = File.ReadAllText(path);
+        Assert.Contains(report, output);
+        // EASE at λ 200 on the seed-42 split: bench/reference/ease.py gives Recall@10 0.167521, NDCG@10 0.404143.
+        Assert.Equal(["EASE", "0.1675", "0.4041"], Row(report, ReferenceBaselines.Ease)[..3]);
+        Assert.Equal("λ 200", Row(report, ReferenceBaselines.Ease)[^1]);
+        Assert.Equal(["most-popular", "0.0738", "0.2139"], Row(report, ReferenceBaselines.MostPopular)[..3]);
+        Assert.Matches(@"^[12] epochs$", Row(report, ReferenceBaselines.Bpr)[^1]);
+        Assert.Matches(@"^k \d+$", Row(report, ReferenceBaselines.ItemKnn)[^1]);
+        // The split written is the reference's seed-42 split byte for byte (bench/reference/README.md).
+        using var file = File.OpenRead(Path.Combine(splits, "split-seed42.csv"));
+        Assert.Equal("6ba24b5381ef5ad4979e044cc2d95501d1506ac57568deabddb4050b027d230d", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file)));
+    }
+
+    [Fact]
+    public void BadLambdasAreOneLineErrors()
+    {
+        var (code, _, error) = Run("experiment", "baselines", "--lambdas", "100,-3");
+        Assert.Equal(1, code);
+        Assert.Equal("tandem: --lambdas: '-3' is not a positive number; give comma-separated values such as 100,300,1000", error.Trim());
+    }
+
+    [Fact]
     public void BadSeedsAreOneLineErrors()
     {
         var (code, _, error) = Run("experiment", "movielens", "--seeds", "42,x");

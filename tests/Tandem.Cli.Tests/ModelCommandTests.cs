@@ -61,6 +61,10 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
         Assert.InRange(twoTower, 0.01, 1);
         Assert.InRange(idOnly, 0.001, 1);
         Assert.InRange(popular, 0.01, 1);
+        // EASE, λ chosen on the validation slice, beside the table: far above most-popular (docs/experiments.md, "Baselines").
+        var ease = System.Text.RegularExpressions.Regex.Match(quickstart.Output, @"EASE \(λ \d+\), chosen on validation: Recall@10 (0\.\d{4}), NDCG@10 0\.\d{4}; the two-tower reaches");
+        Assert.True(ease.Success, quickstart.Output);
+        Assert.InRange(double.Parse(ease.Groups[1].Value), popular + 0.05, 1);
         // Lift = two-tower / ID-only, computed from unrounded figures: within 0.015 of the ratio of the
         // printed 4-decimal ones (0.005 display rounding + relative rounding of both operands).
         Assert.InRange(double.Parse(recall[4].TrimEnd('×')), twoTower / idOnly - 0.015, twoTower / idOnly + 0.015);
@@ -184,6 +188,46 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
     }
 
     [Fact]
+    public void CalibrateFitsOnTheValidationSliceNotTheTestSplit()
+    {
+        string model = Path.Combine(directory, "calibrated.tandem");
+        File.Copy(quickstart.ModelPath, model);
+        var (code, output, error) = Run("calibrate", "--model", model, "--data-dir", quickstart.DataDir);
+        Assert.True(code == 0, error);
+        Assert.Contains("Fitted on the validation slice carved from training (4 random unseen items per held-out interaction), reported on the test split.", output);
+        // The validation slice is 10% of each user's training ratings (about 7,600 of 75,703), the test split
+        // 25,133 ratings: fitted on the test split, the calibration would hold about 5 × 25,133 pairs.
+        var platt = TwoTowerModelFile.ReadCalibration(model)!;
+        Assert.InRange(platt.Examples, 5 * 5_000, 5 * 10_000);
+        Assert.Equal(platt.Examples / 5, platt.Positives);
+    }
+
+    [Fact]
+    public void RecommendRetrievesThenRanksWithCalibratedProbabilities()
+    {
+        string config = Path.Combine(directory, "din.json");
+        File.WriteAllText(config, """
+            { "data": { "dataset": "ml-latest-small", "clicks": "ratings" },
+              "ranker": { "model": "din", "features": ["user", "item", "genres", "time"], "embeddingDimension": 8, "hidden": [32] },
+              "training": { "epochs": 1, "batchSize": 1024, "threads": 1 } }
+            """);
+        Assert.Equal(0, Run("train", "--config", config, "--data-dir", quickstart.DataDir, "--out", Path.Combine(directory, "din")).Code);
+        string ranker = Path.Combine(directory, "din", "model.tandem");
+        var (code, output, error) = Run("recommend", "--model", quickstart.ModelPath, "--ranker", ranker, "--user", "1", "-k", "5", "--candidates", "50", "--data-dir", quickstart.DataDir);
+        Assert.True(code == 0, error);
+        Assert.Contains("Top 5 of 50 retrieved items for user 1, re-ranked by model.tandem (Din)", output);
+        var probabilities = output.Split('\n').Where(l => l.StartsWith("│ ", StringComparison.Ordinal) && char.IsDigit(l.TrimStart('│', ' ')[0]))
+            .Select(l => double.Parse(l.Split('│', StringSplitOptions.TrimEntries)[4], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(5, probabilities.Length);
+        Assert.Equal(probabilities.OrderDescending(), probabilities);
+        Assert.All(probabilities, p => Assert.InRange(p, 0, 1));
+
+        (code, _, error) = Run("recommend", "--model", quickstart.ModelPath, "--ranker", quickstart.ModelPath, "--user", "1", "--data-dir", quickstart.DataDir);
+        Assert.Equal(1, code);
+        Assert.Contains("the file holds a two-tower model, not a ranker", error);
+    }
+
+    [Fact]
     public void TheExampleConfigsAreValid()
     {
         foreach (string file in Directory.GetFiles(RepositoryFolder("examples"), "*.json"))
@@ -260,6 +304,37 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
         (code, _, error) = Run("quickstart", "--data-dir", data, "--out", directory, "--epochs", "1");
         Assert.Equal(1, code);
         Assert.Equal($"tandem: {data}: data directory not found; pass the folder holding ml-latest-small/\n", error.Replace("\r", ""));
+    }
+
+    [Fact]
+    public void ExportWritesBothTowersAsOnnxAndTheSidecar()
+    {
+        string folder = Path.Combine(directory, "onnx");
+        var (code, output, error) = Run("export", "--model", quickstart.ModelPath, "--onnx", folder);
+        Assert.True(code == 0, error);
+        Assert.Contains("Wrote user.onnx", output);
+        var user = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(folder, "user.onnx")));
+        Assert.Equal(18, user.OpsetImport.Single().Version);
+        Assert.Equal(["user", "history", "history.lengths"], user.Graph.Input.Select(i => i.Name));
+        Assert.Equal("embedding", user.Graph.Output.Single().Name);
+        var item = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(folder, "item.onnx")));
+        Assert.Equal(["item", "genres", "genres.lengths"], item.Graph.Input.Select(i => i.Name));
+        using var sidecar = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "tandem-onnx.json")));
+        var genres = sidecar.RootElement.GetProperty("features").GetProperty("genres").GetProperty("vocabulary");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, genres[0].ValueKind); // id 0: out of vocabulary
+        Assert.Contains(genres.EnumerateArray().Skip(1), g => g.GetString() == "Drama");
+        Assert.Equal("user.onnx", sidecar.RootElement.GetProperty("towers").GetProperty("user").GetProperty("file").GetString());
+    }
+
+    [Fact]
+    public void ExportOfAMissingModelIsOneLine()
+    {
+        string missing = Path.Combine(directory, "none.tandem");
+        var (code, _, error) = Run("export", "--model", missing, "--onnx", Path.Combine(directory, "out"));
+        Assert.Equal(1, code);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Contains(missing, error);
+        Assert.False(Directory.Exists(Path.Combine(directory, "out")));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public class LayeringTests
     {
         var references = typeof(TwoTowerModel).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
         Assert.Contains("Tandem.Tensors", references);
-        foreach (string banned in new[] { "ScottPlot", "SkiaSharp", "HarfBuzzSharp", "Spectre.Console", "Tandem.Experiments", "Tandem.Cli" })
+        foreach (string banned in new[] { "ScottPlot", "SkiaSharp", "HarfBuzzSharp", "Spectre.Console", "Tandem.Experiments", "Tandem.Cli", "Microsoft.ML.OnnxRuntime", "Tandem.Onnx" })
             Assert.DoesNotContain(references, r => r.StartsWith(banned, StringComparison.Ordinal));
     }
 }

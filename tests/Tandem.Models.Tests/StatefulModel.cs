@@ -59,7 +59,7 @@ sealed class StatefulModel : IDisposable
     /// <summary>A freshly initialised model (always the same initial values), over <paramref name="fitted"/> if given.</summary>
     public TwoTowerModel Build(FittedFeatures? fitted = null) => Recipe.Build(fitted ?? Fitted, Items.Counts, Items);
 
-    public double Recall(TwoTowerModel model) => Holdout.Evaluate(model, Users, Items).Metrics["Recall@10"];
+    public double Recall(ITrainable model) => Holdout.Evaluate((TwoTowerModel)model, Users, Items).Metrics["Recall@10"];
 
     /// <summary>The bits of every user's and every catalogue item's embedding (evaluation mode).</summary>
     public int[] Scores(TwoTowerModel model)

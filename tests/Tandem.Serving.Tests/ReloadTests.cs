@@ -128,4 +128,53 @@ public sealed class ReloadTests : IDisposable
             Assert.InRange(p, 0, 1);
         }
     }
+
+    [Fact]
+    public async Task ReloadsReadRegularFilesOfTheModelDirectoryOnlyAndNeverQuoteThem()
+    {
+        var model = TrainedModel.Shared;
+        string a = model.Copy(directory, "a.tandem");
+        string sub = Directory.CreateDirectory(Path.Combine(directory, "models")).FullName;
+        string secret = Path.Combine(directory, "secret.tandem");
+        File.WriteAllText(secret, "TNDM secret-content-0123456789");
+        string fifo = Path.Combine(directory, "pipe.tandem");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])) await mkfifo.WaitForExitAsync();
+        File.CreateSymbolicLink(Path.Combine(directory, "passwd.tandem"), "/etc/passwd");
+        await using var service = await RunningService.StartAsync(a, model.Loader());
+        string before = await VersionAsync(service);
+
+        foreach (var (path, expected) in new[]
+        {
+            ("/proc/self/environ", "outside the model directory"),
+            ("/etc/passwd", "outside the model directory"),
+            ("../a.tandem", "outside the model directory"),
+            (Path.Combine(directory, "..", Path.GetFileName(directory), "..", "x.tandem"), "outside the model directory"),
+            ("passwd.tandem", "links outside the model directory"),
+            (sub, "is a directory"),
+            ("pipe.tandem", "is not a model file"),
+            ("missing.tandem", "no such file"),
+            (secret, "cannot be loaded as a model"),
+        })
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var response = await ReloadAsync(service, JsonSerializer.Serialize(new { model = path }));
+            string text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path} → {(int)response.StatusCode}: {text}");
+            var problem = JsonDocument.Parse(text).RootElement;
+            Assert.Equal("model", problem.GetProperty("field").GetString());
+            string detail = problem.GetProperty("detail").GetString()!;
+            Assert.Contains(expected, detail);
+            Assert.DoesNotContain("secret-content", detail);
+            Assert.DoesNotContain(Convert.ToHexString("TNDM secret"u8), detail, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(RunningService.AdminKey, detail);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{path} took {clock.Elapsed}");
+        }
+        // Nothing above holds the reload lock: a good file still loads, by a path relative to the directory.
+        Assert.Equal(before, await VersionAsync(service));
+        model.Copy(directory, "b.tandem");
+        TwoTowerModelFile.WriteCalibration(Path.Combine(directory, "b.tandem"), new PlattScaling(3, -1, 100, 20));
+        using var good = await ReloadAsync(service, """{ "model": "b.tandem" }""");
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        Assert.NotEqual(before, await VersionAsync(service));
+    }
 }

@@ -63,6 +63,18 @@ public class RngTests
     }
 
     [Fact]
+    public void GaussianDrawsHaveMeanZeroAndVarianceOne()
+    {
+        var rng = new Rng(5);
+        var x = Enumerable.Range(0, 100_000).Select(_ => (double)Rng.Gaussian(rng)).ToArray();
+        double mean = x.Average(), variance = x.Select(v => (v - mean) * (v - mean)).Average();
+        // Standard errors over 100,000 draws: 0.003 for the mean, 0.0045 for the variance.
+        Assert.InRange(mean, -0.015, 0.015);
+        Assert.InRange(variance, 0.98, 1.02);
+        Assert.InRange(x.Count(v => Math.Abs(v) < 1) / 1e5, 0.676, 0.689); // P(|z| < 1) = 0.6827
+    }
+
+    [Fact]
     public void AnInvalidStateIsRefused()
     {
         var rng = new Rng(1);

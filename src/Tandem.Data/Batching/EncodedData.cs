@@ -25,6 +25,14 @@ public sealed class EncodedData
     /// <summary>Number of interactions.</summary>
     public int Count => Labels.Length;
 
+    /// <summary>The same features with other labels (e.g. clicks derived from ratings); the features are shared, not copied.</summary>
+    /// <exception cref="ArgumentException"><paramref name="labels"/> is not one label per interaction.</exception>
+    public EncodedData WithLabels(float[] labels)
+    {
+        if (labels.Length != Count) throw new ArgumentException($"{labels.Length} labels for {Count} interactions.", nameof(labels));
+        return new EncodedData(Features, labels, Weights);
+    }
+
     /// <summary>A batch with buffers for these features.</summary>
     public Batch CreateBatch() => new(Features.Select(f => f.CreateBatchFeature()));
 

@@ -38,15 +38,16 @@ public static class Criteo
         new(new DatasetInfo(name, url, null, [(file, null)]), description, new DataFiles { Interactions = File(file, header: false) }, () => Features(1), []);
 
     /// <summary>
-    /// The default CTR schema: integers as log1p with the mean imputed for missing values, categories
-    /// as vocabularies with <paramref name="minCount"/>, all context features; the label is explicit.
+    /// The default CTR schema: integers as log1p (or <paramref name="numeric"/>, e.g. the winners'
+    /// <see cref="NumericTransform.LogSquared"/> buckets) with the mean imputed for missing values,
+    /// categories as vocabularies with <paramref name="minCount"/>, all context features; the label is explicit.
     /// </summary>
-    public static FeatureSchema DefaultSchema(int minCount = 1) => Features(minCount).Build("Criteo");
+    public static FeatureSchema DefaultSchema(int minCount = 1, NumericTransform numeric = NumericTransform.Log1p) => Features(minCount, numeric).Build("Criteo");
 
-    static SchemaBuilder Features(int minCount)
+    static SchemaBuilder Features(int minCount, NumericTransform numeric = NumericTransform.Log1p)
     {
         var b = new SchemaBuilder().Interactions(label: "label");
-        for (int i = 1; i <= 13; i++) b.Numeric($"I{i}", $"I{i}", Tower.Context, NumericTransform.Log1p, MissingPolicy.ImputeMean);
+        for (int i = 1; i <= 13; i++) b.Numeric($"I{i}", $"I{i}", Tower.Context, numeric, MissingPolicy.ImputeMean);
         for (int i = 1; i <= 26; i++) b.Categorical($"C{i}", $"C{i}", Tower.Context, minCount);
         return b;
     }

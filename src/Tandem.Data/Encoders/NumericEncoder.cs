@@ -7,7 +7,7 @@ namespace Tandem.Data.Encoders;
 
 /// <summary>
 /// A numeric feature normalised with statistics of the training split: z-score, log1p,
-/// min-max, or the index of its quantile bin (then an id, with <see cref="Cardinality"/> bins).
+/// min-max, or the index of its quantile or log-squared bucket (then an id, with <see cref="Cardinality"/> ids).
 /// A missing value (or a missing side-table row) is imputed with the training mean.
 /// </summary>
 public sealed class NumericEncoder : FeatureEncoder
@@ -39,8 +39,18 @@ public sealed class NumericEncoder : FeatureEncoder
     /// <summary>Quantile bin edges, ascending and distinct; bin b holds Edges[b-1] &lt;= x &lt; Edges[b].</summary>
     public IReadOnlyList<double> Edges { get; }
 
-    /// <summary>Bins of a quantile feature (edges + 1); 0 for the other transforms.</summary>
-    public int Cardinality => Spec.Transform == NumericTransform.Quantile ? Edges.Count + 1 : 0;
+    /// <summary>Ids of a bucketed feature: quantile bins (edges + 1), or log-squared buckets of the training range (id 0 unused); 0 for the other transforms.</summary>
+    public int Cardinality => Spec.Transform switch
+    {
+        NumericTransform.Quantile => Edges.Count + 1,
+        NumericTransform.LogSquared => LogSquared(Max) - LogSquared(Min) + 2,
+        _ => 0,
+    };
+
+    bool Bucketed => Spec.Transform is NumericTransform.Quantile or NumericTransform.LogSquared;
+
+    /// <summary><c>floor(ln(x)²)</c> for x &gt; 2, else <c>floor(x)</c> (see <see cref="NumericTransform.LogSquared"/>).</summary>
+    public static int LogSquared(double x) => x > 2 ? (int)Math.Floor(Math.Log(x) * Math.Log(x)) : (int)Math.Floor(Math.Max(x, int.MinValue / 2.0));
 
     /// <summary>The normalised value of <paramref name="x"/> (NaN → the mean) for the non-quantile transforms.</summary>
     public float Encode(double x)
@@ -55,10 +65,12 @@ public sealed class NumericEncoder : FeatureEncoder
         };
     }
 
-    /// <summary>The quantile bin of <paramref name="x"/> (NaN → the mean's bin).</summary>
+    /// <summary>The bucket id of <paramref name="x"/> (NaN → the mean's bucket).</summary>
     public int Bucket(double x)
     {
         if (double.IsNaN(x)) x = Mean;
+        if (Spec.Transform == NumericTransform.LogSquared)
+            return 1 + Math.Clamp(LogSquared(x) - LogSquared(Min), 0, Cardinality - 2);
         var edges = (double[])Edges;
         int at = Array.BinarySearch(edges, x);
         return at >= 0 ? at + 1 : ~at;
@@ -136,7 +148,7 @@ public sealed class NumericEncoder : FeatureEncoder
     {
         var table = log.TableOf(Spec);
         var values = table.Get<NumberColumn>(Spec.Column).Values;
-        if (Spec.Transform == NumericTransform.Quantile)
+        if (Bucketed)
         {
             var ids = new int[values.Length];
             for (int r = 0; r < ids.Length; r++) ids[r] = Bucket(values[r]);

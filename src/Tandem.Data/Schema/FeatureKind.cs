@@ -9,7 +9,7 @@ public enum FeatureKind
     Categorical,
     /// <summary>Several categorical values in one field (<c>Adventure|Comedy</c>), pooled as a bag.</summary>
     MultiCategorical,
-    /// <summary>A number: z-score, log1p, min-max or quantile buckets.</summary>
+    /// <summary>A number: z-score, log1p, min-max, quantile buckets or log-squared buckets.</summary>
     Numeric,
     /// <summary>A Unix time in seconds: hour of day, day of week, age of the interaction.</summary>
     Timestamp,
@@ -54,6 +54,12 @@ public enum NumericTransform
     MinMax,
     /// <summary>The index of the training split's quantile bin holding x: an id, not a number.</summary>
     Quantile,
+    /// <summary>
+    /// The Criteo competition winners' bucketing (Juan et al. 2016, libffm's Criteo scripts, kept by
+    /// DeepCTR and PaddleRec): <c>floor(ln(x)²)</c> for x &gt; 2, else <c>floor(x)</c>: an id, not a number;
+    /// values outside the training range take the nearest end's id.
+    /// </summary>
+    LogSquared,
 }
 
 /// <summary>What to do with a missing (empty) numeric value.</summary>

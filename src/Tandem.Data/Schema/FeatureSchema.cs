@@ -29,6 +29,9 @@ public sealed class FeatureSchema
     /// <summary>The data files: those a JSON config names (resolved against its folder), a named dataset's, or those given to <see cref="SchemaBuilder.Files"/>; else empty.</summary>
     public DataFiles Files { get; }
 
+    /// <summary>The same schema with every feature passed through <paramref name="change"/> (e.g. another min count), files and columns kept.</summary>
+    public FeatureSchema Map(Func<FeatureSpec, FeatureSpec> change) => new(Interactions, Features.Select(change).ToArray(), Weighting, Files);
+
     /// <summary>The feature called <paramref name="name"/>.</summary>
     public FeatureSpec this[string name] => Features.FirstOrDefault(f => f.Name == name)
         ?? throw new KeyNotFoundException($"No feature '{name}'; features: {string.Join(", ", Features.Select(f => f.Name))}.");

@@ -28,6 +28,19 @@ public static class Splitter
         return FromTest(log, Rows(log, rows), test);
     }
 
+    /// <summary>
+    /// Random by interaction (impression), ignoring users: the rows are shuffled (seeded) and
+    /// <c>round(ratio × n)</c> go to test, for data without users such as Criteo.
+    /// </summary>
+    public static Split Random(InteractionLog log, double testRatio, int seed, ReadOnlySpan<int> rows = default)
+    {
+        if (!(testRatio is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(testRatio), testRatio, "The test ratio must be in [0, 1).");
+        var all = Rows(log, rows);
+        var shuffled = all.ToArray();
+        new Random(seed).Shuffle(shuffled);
+        return FromTest(log, all, [.. shuffled.AsSpan(0, (int)Math.Round(testRatio * all.Length, MidpointRounding.AwayFromZero))]);
+    }
+
     /// <summary>Global temporal cut-off: interactions before <paramref name="cutoff"/> (Unix seconds) train, the rest test.</summary>
     public static Split Temporal(InteractionLog log, long cutoff, ReadOnlySpan<int> rows = default)
     {

@@ -11,6 +11,8 @@ public enum ColumnType
     Number,
     /// <summary>A number that must be present (ids' timestamps, ratings, labels).</summary>
     RequiredNumber,
+    /// <summary>A click label that must be exactly 0 or 1: a <see cref="NumberColumn"/>.</summary>
+    Label,
     /// <summary>Text or a path: a <see cref="TextColumn"/>.</summary>
     Text,
     /// <summary>A fixed-length float vector: a <see cref="VectorColumn"/>.</summary>

@@ -123,9 +123,9 @@ public sealed class InteractionLog
         var itemSide = new Requests(userKeys, itemKeys, c);
         if (c.User is not null) main.Add(new ColumnRequest(c.User, ColumnType.Key) { Keys = userKeys });
         if (c.Item is not null) main.Add(new ColumnRequest(c.Item, ColumnType.Key) { Keys = itemKeys });
-        foreach (var name in new[] { c.Timestamp, c.Label })
-            if (name is not null) main.Add(new ColumnRequest(name, ColumnType.RequiredNumber));
+        if (c.Timestamp is not null) main.Add(new ColumnRequest(c.Timestamp, ColumnType.RequiredNumber));
         if (c.Rating is not null) main.Add(new ColumnRequest(c.Rating, ColumnType.RequiredNumber) { Minimum = 0 });
+        if (c.Label is not null) main.Add(new ColumnRequest(c.Label, ColumnType.Label));
         if (users is not null) userSide.Add(new ColumnRequest(c.User!, ColumnType.Key) { Keys = userKeys });
         if (items is not null) itemSide.Add(new ColumnRequest(c.Item!, ColumnType.Key) { Keys = itemKeys });
 

@@ -33,7 +33,7 @@ public static class TableLoader
             {
                 ColumnType.Key => new KeyColumn(q.Name, q.Keys ?? new KeyDictionary(), capacity),
                 ColumnType.Bag => new BagColumn(q.Name, q.Keys ?? new KeyDictionary(), q.Separator),
-                ColumnType.Number or ColumnType.RequiredNumber => new NumberColumn(q.Name, capacity),
+                ColumnType.Number or ColumnType.RequiredNumber or ColumnType.Label => new NumberColumn(q.Name, capacity),
                 ColumnType.Text => new TextColumn(q.Name),
                 ColumnType.Vector => new VectorColumn(q.Name, q.Dimension),
                 _ => throw new ArgumentOutOfRangeException(nameof(requests)),
@@ -152,6 +152,9 @@ public static class TableLoader
                         expected = FieldParser.TryNumber(field, out numbers[i][row]);
                         if (expected is null && q.Type == ColumnType.RequiredNumber && double.IsNaN(numbers[i][row])) expected = "a number";
                         if (expected is null && numbers[i][row] < q.Minimum) expected = $"a number of at least {q.Minimum.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+                        break;
+                    case ColumnType.Label:
+                        expected = FieldParser.TryNumber(field, out numbers[i][row]) is null && numbers[i][row] is 0.0 or 1.0 ? null : "a click label, 0 or 1";
                         break;
                     case ColumnType.Vector:
                         expected = FieldParser.TryVector(field, vectors[i].AsSpan(row * q.Dimension, q.Dimension));

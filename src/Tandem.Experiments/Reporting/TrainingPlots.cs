@@ -14,6 +14,25 @@ public static class TrainingPlots
     /// <summary>Image height in pixels.</summary>
     public const int Height = 500;
 
+    static readonly Lazy<bool> available = new(() =>
+    {
+        try
+        {
+            using var bitmap = new SkiaSharp.SKBitmap(1, 1);
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        {
+            return false;
+        }
+    });
+
+    /// <summary>
+    /// Whether charts can be drawn here: SkiaSharp's native library loads. The dotnet tool carries it
+    /// for linux-x64, linux-arm64, macOS and win-x64 only, so reports elsewhere come without charts.
+    /// </summary>
+    public static bool Available => available.Value;
+
     /// <summary>Draws the mean training loss per epoch to <paramref name="path"/>.</summary>
     /// <exception cref="ArgumentException">The history is empty.</exception>
     public static void Loss(TrainingHistory history, string path)
@@ -50,6 +69,11 @@ public static class TrainingPlots
         return plot;
     }
 
-    internal static void Save(Plot plot, string path) =>
+    /// <exception cref="TandemException">Charts cannot be drawn on this platform (<see cref="Available"/>).</exception>
+    internal static void Save(Plot plot, string path)
+    {
+        if (!Available)
+            throw new TandemException($"{path}: cannot draw charts on {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}: SkiaSharp's native library is not there (the dotnet tool carries it for linux-x64, linux-arm64, osx and win-x64).");
         AtomicFile.WriteBytes(path, plot.GetImageBytes(Width, Height, ImageFormat.Png));
+    }
 }

@@ -44,7 +44,7 @@ public sealed record TrainingReport
 
     /// <summary>
     /// Writes <c>report.md</c>, <c>report.json</c>, <c>loss.png</c> and (if <see cref="ValidationMetric"/>
-    /// has values) <c>validation.png</c> into <paramref name="directory"/>, creating it if needed.
+    /// has values) <c>validation.png</c> (the charts only where <see cref="TrainingPlots.Available"/>) into <paramref name="directory"/>, creating it if needed.
     /// Returns the paths written.
     /// </summary>
     public IReadOnlyList<string> WriteTo(string directory)
@@ -52,8 +52,9 @@ public sealed record TrainingReport
         Directory.CreateDirectory(directory);
         var written = new List<string>();
         var history = new TrainingHistory(History);
-        bool lossPlot = History.Count > 0;
-        bool validationPlot = ValidationMetric is not null && history.Series(ValidationMetric).Epochs.Length > 0;
+        // Without SkiaSharp's native library on this platform the report is written without charts.
+        bool lossPlot = History.Count > 0 && TrainingPlots.Available;
+        bool validationPlot = TrainingPlots.Available && ValidationMetric is not null && history.Series(ValidationMetric).Epochs.Length > 0;
         if (lossPlot) TrainingPlots.Loss(history, Add(LossPlotFile));
         if (validationPlot) TrainingPlots.Validation(history, ValidationMetric!, Add(ValidationPlotFile));
         AtomicFile.WriteText(Add(MarkdownFile), ToMarkdown(lossPlot, validationPlot));

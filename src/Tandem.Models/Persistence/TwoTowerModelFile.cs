@@ -78,6 +78,7 @@ public static class TwoTowerModelFile
             FileThrow.File(path, $"its recipe, schema or features cannot be read: {e.Message}", e);
             throw;
         }
+        if (recipe.Ranker is not null) FileThrow.File(path, "it holds a ranker (a CTR model), not a two-tower model; load it with RankerFile.Load");
         var model = recipe.Build(features, ReadInts(reader, CountsSection), images: images);
         ParameterSections.Read(reader, model.Parameters);
         ParameterSections.Read(reader, model.Buffers);

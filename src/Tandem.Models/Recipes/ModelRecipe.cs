@@ -5,6 +5,7 @@ using Tandem.Data.Encoders;
 using Tandem.Data.Schema;
 using Tandem.Models.Towers;
 using Tandem.Models.Training;
+using Tandem.Models.Tuning;
 using Side = Tandem.Data.Schema.Tower;
 
 namespace Tandem.Models.Recipes;
@@ -20,6 +21,19 @@ public sealed record DataRecipe
     public DataFiles? Files { get; init; }
     /// <summary>Skip malformed rows, counting them, instead of stopping at the first. Default false.</summary>
     public bool SkipBadRows { get; init; }
+    /// <summary>If positive, the minimum training count of every id and categorical value (rarer ones share the out-of-vocabulary row), overriding the schema's. Default 0: the schema's.</summary>
+    public int MinCount { get; init; }
+    /// <summary>If set, the transform of every numeric feature, overriding the schema's (e.g. <c>logSquared</c>, Criteo's bucketing). Default null: the schema's.</summary>
+    public NumericTransform? Numeric { get; init; }
+    /// <summary>Rankers: where click labels come from. Default the schema's label column.</summary>
+    public ClickSource Clicks { get; init; } = ClickSource.Label;
+
+    /// <summary><paramref name="schema"/> with <see cref="MinCount"/> and <see cref="Numeric"/> applied.</summary>
+    public FeatureSchema Apply(FeatureSchema schema) => MinCount <= 0 && Numeric is null ? schema : schema.Map(f => f with
+    {
+        MinCount = MinCount > 0 && f.Kind is FeatureKind.Id or FeatureKind.Categorical or FeatureKind.MultiCategorical or FeatureKind.Sequence ? MinCount : f.MinCount,
+        Transform = f.Kind == FeatureKind.Numeric && Numeric is { } t ? t : f.Transform,
+    });
 
     /// <summary>The named dataset read: <see cref="Dataset"/>, or ml-latest-small without a dataset or schema; null with a schema.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -35,6 +49,31 @@ public sealed record SplitRecipe
     public double TestFraction { get; init; } = 0.25;
     /// <summary>Share of each user's training interactions held out to stop early (never the test rows); 0: none. Default 0.1.</summary>
     public double ValidationFraction { get; init; } = 0.1;
+    /// <summary>Rankers: how impressions are split (validation is carved from training the same way). Default per user.</summary>
+    public SplitKind By { get; init; } = SplitKind.User;
+}
+
+/// <summary>How a ranker's impressions are split into training, validation and test.</summary>
+public enum SplitKind
+{
+    /// <summary>Per user: each user's impressions shuffled (seeded), a fraction of them held out (the two-tower split).</summary>
+    User,
+    /// <summary>Random by impression (seeded), for data without users such as Criteo.</summary>
+    Impression,
+    /// <summary>Temporal: the newest impressions held out; needs a timestamp column.</summary>
+    Time,
+}
+
+/// <summary>Where a ranker's click labels come from.</summary>
+public enum ClickSource
+{
+    /// <summary>The schema's label column (0 or 1).</summary>
+    Label,
+    /// <summary>
+    /// Explicit ratings (AutoInt's MovieLens convention, Song et al. 2019): a rating above 3 is a
+    /// click, below 3 a non-click, and ratings of exactly 3 are dropped.
+    /// </summary>
+    Ratings,
 }
 
 /// <summary>
@@ -63,6 +102,10 @@ public sealed record ModelRecipe
     public TrainerOptions Training { get; init; } = new();
     /// <summary>Cut-off K of validation (early stopping) and evaluation. Default 10.</summary>
     public int K { get; init; } = 10;
+    /// <summary>What <c>tandem tune</c> searches. Default the temperature, learning rate, weight decay, dropout and width.</summary>
+    public TuningRecipe Tuning { get; init; } = new();
+    /// <summary>A click-through-rate model (the ranking stage) instead of a two-tower retrieval model; null: two-tower. Default null.</summary>
+    public RankerRecipe? Ranker { get; init; }
 
     /// <summary>Serialisation of recipes: the config file's format.</summary>
     public static JsonSerializerOptions Json { get; } = new()
@@ -138,6 +181,11 @@ public sealed record ModelRecipe
         errors.AtLeast("training.threads", Training.Threads, 0);
         errors.AtLeast("training.patience", Training.Patience, 0);
         errors.AtLeast("k", K, 1);
+        if (Tuning.Space is not null) SearchSpace.Of(this, source).CheckKeys(this, $"{source}: field 'tuning.space'");
+        errors.AtLeast("data.minCount", Data.MinCount, 0);
+        Ranker?.Validate(errors);
+        if (Ranker is null && Split.By != SplitKind.User) errors.Field("split.by", JsonNamingPolicy.CamelCase.ConvertName(Split.By.ToString()), "applies to rankers only (set \"ranker\"); two-tower models split per user");
+        if (Ranker is null && Data.Clicks != ClickSource.Label) errors.Field("data.clicks", JsonNamingPolicy.CamelCase.ConvertName(Data.Clicks.ToString()), "applies to rankers only (set \"ranker\")");
     }
 
     static void Tower(string side, TowerOptions t, RecipeErrors errors)

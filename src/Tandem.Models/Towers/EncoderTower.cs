@@ -60,6 +60,13 @@ public sealed class EncoderTower
     public int OutputDimension => output.Outputs;
     /// <summary>The feature modules.</summary>
     public IReadOnlyList<IFeatureModule> Modules => modules;
+    /// <summary>How the tower was built.</summary>
+    internal TowerOptions Options => options;
+    internal Fusion Fusion => fusion;
+    internal IReadOnlyList<Dense> Hidden => hidden;
+    /// <summary>Each hidden layer's normalisation parameters (null gamma without one; mean and var only for batch norm).</summary>
+    internal IReadOnlyList<(Parameter Gamma, Parameter Beta, StateBuffer? Mean, StateBuffer? Var)> Norms => norms;
+    internal Dense Output => output;
 
     /// <summary>Every trainable parameter, in a fixed order.</summary>
     public IEnumerable<Parameter> Parameters =>
@@ -149,6 +156,7 @@ public sealed class EncoderTower
             FeatureKind.MultiCategorical => new BagEmbedding(spec, Cardinality(), dim, spec.Pooling, rng, sparse, std),
             FeatureKind.Sequence => new SequenceEncoder(spec, Cardinality(), dim, options.Sequence, rng, sparse, std),
             FeatureKind.Numeric when spec.Transform == NumericTransform.Quantile => new IdEmbedding(spec, spec.Bins + 1, dim, rng, sparse, std),
+            FeatureKind.Numeric when spec.Transform == NumericTransform.LogSquared => new IdEmbedding(spec, ((NumericEncoder)fitted[spec.Name]).Cardinality, dim, rng, sparse, std),
             FeatureKind.Numeric => new NumericProjection(spec, 1, dim, rng),
             FeatureKind.Vector => new NumericProjection(spec, spec.Dimension, dim, rng),
             FeatureKind.Text when options.Text.Encoding == TextEncoding.Transformer => new TextTransformer(spec, TextCardinality(), dim, options.Text, rng, sparse, std),

@@ -41,6 +41,12 @@ sealed class Fusion
     /// <summary>The generator of modality dropout (checkpointed with the model's others); null without it.</summary>
     public Rng? Generator { get; }
 
+    public FusionOptions Options => options;
+    /// <summary>Gated fusion's per-module projections (empty for concatenation).</summary>
+    public IReadOnlyList<Dense> Projections => projections;
+    /// <summary>Gated fusion's gate; null for concatenation.</summary>
+    public Dense? Gate => gate;
+
     /// <summary>Columns of the fused vector.</summary>
     public int Width { get; }
 

@@ -61,6 +61,8 @@ public sealed class HierarchicalIdEmbedding : IFeatureModule
 
     /// <inheritdoc/>
     public FeatureSpec Spec => levels[0].Spec;
+    /// <summary>The levels summed, the id first.</summary>
+    internal IReadOnlyList<IFeatureModule> Levels => levels;
     /// <summary>Every level's feature, the id first.</summary>
     public IEnumerable<FeatureSpec> Specs => levels.Select(l => l.Spec);
     /// <inheritdoc/>
@@ -103,6 +105,7 @@ public sealed class BagEmbedding : IFeatureModule
     public int Width => Table.Cols;
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => [Table];
+    internal Pooling Pooling => pooling;
 
     /// <inheritdoc/>
     public Variable Encode(Tape tape, TowerInput input, bool training)
@@ -131,6 +134,7 @@ public sealed class NumericProjection : IFeatureModule
     public int Width => dense.Outputs;
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => dense.Parameters.ToArray();
+    internal Dense Dense => dense;
 
     /// <inheritdoc/>
     public Variable Encode(Tape tape, TowerInput input, bool training)

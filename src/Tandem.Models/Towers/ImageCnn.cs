@@ -66,6 +66,10 @@ public sealed class ImageCnn : IFeatureModule
 
     /// <inheritdoc/>
     public int Width => options.Dimension;
+    internal ImageCnnOptions Options => options;
+    /// <summary>Each conv → batch norm → ReLU → pool block's weights and statistics.</summary>
+    internal IReadOnlyList<(Parameter Weight, Parameter Gamma, Parameter Beta, StateBuffer Mean, StateBuffer Var)> Blocks => blocks;
+    internal Dense Projection => projection;
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters =>

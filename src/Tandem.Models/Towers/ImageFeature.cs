@@ -38,6 +38,8 @@ public sealed class ImageFeature : IFeatureModule, IModalityMask
     public FeatureSpec Spec { get; }
     /// <inheritdoc/>
     public int Width => cnn.Width;
+    internal ImageCnn Cnn => cnn;
+    internal ImageStore Store => store;
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => cnn.Parameters;
     /// <inheritdoc/>
@@ -66,5 +68,6 @@ public sealed class ImageFeature : IFeatureModule, IModalityMask
         for (int b = 0; b < input.Count; b++) present[b] = store.HasImage(Index(paths[b]));
     }
 
-    int Index(string? path) => path is { Length: > 0 } && indexOfPath.TryGetValue(path, out int i) ? i : missing;
+    /// <summary>The store entry of <paramref name="path"/>: the missing one for "" or a path the store lacks.</summary>
+    internal int Index(string? path) => path is { Length: > 0 } && indexOfPath.TryGetValue(path, out int i) ? i : missing;
 }

@@ -11,7 +11,7 @@ static class Init
     {
         var t = Tensor.Empty(rows, cols);
         var s = t.Span;
-        for (int i = 0; i < s.Length; i++) s[i] = std * Gaussian(rng);
+        for (int i = 0; i < s.Length; i++) s[i] = std * Rng.Gaussian(rng);
         if (zeroRow0) s[..cols].Clear();
         return new Parameter(name, t, sparse);
     }
@@ -32,12 +32,6 @@ static class Init
         var t = Tensor.Empty(shape);
         t.Span.Fill(value);
         return new Parameter(name, t);
-    }
-
-    static float Gaussian(Random rng)
-    {
-        double u1 = 1 - rng.NextDouble(), u2 = rng.NextDouble();
-        return (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
     }
 }
 

@@ -98,6 +98,9 @@ public sealed class SequenceEncoder : IFeatureModule
     public int Width => Table.Cols;
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => [Table, .. extra];
+    internal SequenceOptions Options => options;
+    /// <summary>Attention pooling's query, [dimension, 1]; null for the other poolings.</summary>
+    internal Parameter? Query => query;
 
     /// <inheritdoc/>
     public Variable Encode(Tape tape, TowerInput input, bool training)

@@ -37,6 +37,7 @@ public sealed class TextTransformer : ITokenModule, IModalityMask
     public int Width => tokens.Table.Cols;
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => [tokens.Table, positions, .. blocks.SelectMany(b => b.Parameters)];
+    internal TextOptions Options => options;
 
     /// <inheritdoc/>
     public Variable Encode(Tape tape, TowerInput input, bool training)

@@ -30,6 +30,8 @@ public sealed class TimestampEmbedding : IFeatureModule
     public FeatureSpec Spec { get; }
     /// <inheritdoc/>
     public int Width { get; }
+    /// <summary>The parts encoded (null where the feature does not encode one).</summary>
+    internal (IdEmbedding? Hour, IdEmbedding? Day, NumericProjection? Age) Parts => (hour, day, age);
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters =>
         [.. hour?.Parameters ?? [], .. day?.Parameters ?? [], .. age?.Parameters ?? []];

@@ -2,6 +2,7 @@ using Tandem.Data.Splits;
 using Tandem.Data.Batching;
 using Tandem.Data.Encoders;
 using Tandem.Data.Tables;
+using Tandem.Evaluation.Ranking;
 using Tandem.Models.Evaluation;
 using Tandem.Models.Training;
 
@@ -54,12 +55,22 @@ public sealed class TrainValidationSplit : IDisposable
         return new TrainValidationSplit(fitted, data, carved.Train, fitItems, fitUsers, validation, items, owns: true);
     }
 
+    /// <summary>Every validation report of the trainer's epochs, in order (early stopping reads their Recall@K).</summary>
+    public IReadOnlyList<RankingReport> Reports => reports;
+
+    readonly List<RankingReport> reports = [];
+
     /// <summary>A trainer with <paramref name="options"/> that stops early on this slice's validation Recall@<paramref name="k"/>.</summary>
     public Trainer Trainer(TrainerOptions options, int k)
     {
         var trainer = new Trainer(options with { Patience = Validation is null ? 0 : options.Patience });
         if (Validation is { } v)
-            trainer.Validation = m => v.Evaluate(m, Users, Catalogue, k)[$"Recall@{k}"];
+            trainer.Validation = m =>
+            {
+                var report = v.Evaluate((TwoTowerModel)m, Users, Catalogue, k);
+                reports.Add(report);
+                return report[$"Recall@{k}"];
+            };
         return trainer;
     }
 

@@ -9,7 +9,7 @@ using Tandem.Tensors.Optimizers;
 namespace Tandem.Models.Training;
 
 /// <summary>
-/// Trains a <see cref="TwoTowerModel"/>: epochs of shuffled seeded batches, forward, the task's
+/// Trains an <see cref="ITrainable"/> (a two-tower model, a ranker): epochs of shuffled seeded batches, forward, the task's
 /// loss, backward and one optimizer step each. Reports each step and epoch through events (for
 /// a progress display), evaluates <see cref="Validation"/> after each epoch for early stopping,
 /// saves the whole run to <see cref="CheckpointPath"/> after each completed epoch, and stops
@@ -37,7 +37,7 @@ public sealed class Trainer(TrainerOptions options)
     public string? CheckpointPath { get; set; }
 
     /// <summary>A validation metric of the model, higher is better (e.g. Recall@10 on a split carved from training); null: none.</summary>
-    public Func<TwoTowerModel, double>? Validation { get; set; }
+    public Func<ITrainable, double>? Validation { get; set; }
 
     /// <summary>The optimizer of the last <see cref="Fit"/> (for inspection).</summary>
     public Optimizer? Optimizer { get; private set; }
@@ -50,7 +50,7 @@ public sealed class Trainer(TrainerOptions options)
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="TandemFileException">The checkpoint cannot be read, or does not match the model, optimizer, data or batch size.</exception>
-    public TrainingResult Fit(TwoTowerModel model, EncodedData data, ReadOnlySpan<int> rows, CancellationToken cancellation = default, string? resumeFrom = null)
+    public TrainingResult Fit(ITrainable model, EncodedData data, ReadOnlySpan<int> rows, CancellationToken cancellation = default, string? resumeFrom = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.Epochs, 1, nameof(Options.Epochs));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.BatchSize, 2, nameof(Options.BatchSize));
@@ -60,7 +60,7 @@ public sealed class Trainer(TrainerOptions options)
             return Run(model, data, rows, cancellation, resumeFrom);
     }
 
-    TrainingResult Run(TwoTowerModel model, EncodedData data, ReadOnlySpan<int> rows, CancellationToken cancellation, string? resumeFrom)
+    TrainingResult Run(ITrainable model, EncodedData data, ReadOnlySpan<int> rows, CancellationToken cancellation, string? resumeFrom)
     {
         var state = model.State;
         using var batcher = new Batcher(data, rows, new BatchOptions
@@ -68,7 +68,7 @@ public sealed class Trainer(TrainerOptions options)
             BatchSize = Options.BatchSize,
             Seed = Options.Seed,
             Shuffle = true,
-            Gathers = model.LeaveOneOutHistories?.LeaveOneOutGathers,
+            Gathers = model.Gathers,
         });
         int stepsPerEpoch = batcher.BatchesPerEpoch;
         Optimizer = CreateOptimizer([.. state.Parameters], (long)stepsPerEpoch * Options.Epochs);

@@ -5,10 +5,12 @@ namespace Tandem.Serving.Api;
 
 /// <summary>
 /// Source-generated JSON for every request and response: no reflection on the request path,
-/// camelCase names, and unknown request fields rejected rather than silently ignored.
+/// camelCase names, and unknown request fields and repeated keys rejected rather than silently ignored
+/// (with a key given twice, which one counts would depend on the parser).
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowDuplicateProperties = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(RecommendRequest))]
@@ -29,6 +31,7 @@ public sealed partial class ApiJson : JsonSerializerContext
     public static ApiJson Api { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.Strict,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -185,7 +185,7 @@ public class TrainerTests
             Validation = m =>
             {
                 calls++;
-                if (calls == 2) atBest = m.Parameters.SelectMany(p => p.Value.Span.ToArray()).ToArray();
+                if (calls == 2) atBest = m.State.Parameters.SelectMany(p => p.Value.Span.ToArray()).ToArray();
                 return calls == 2 ? 1.0 : 0.5;
             },
         };

@@ -34,7 +34,8 @@ public sealed class RedisCacheTests
             for (var clock = System.Diagnostics.Stopwatch.StartNew(); keys.Length == 0 && clock.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(20))
                 keys = [.. connection.GetServer(redis.Endpoint).Keys(pattern: "tandem:user:*").Select(k => k.ToString())];
             var key = Assert.Single(keys);
-            Assert.StartsWith($"tandem:user:{version}|someone-new|", key);
+            // The model version, then a hash of the encoded features: 32 hex digits whatever the request's size.
+            Assert.Matches($"^tandem:user:{Regex.Escape(version)}:[0-9a-f]{{32}}$", key);
             Assert.True((await connection.GetDatabase().KeyTimeToLiveAsync(key)) > TimeSpan.FromMinutes(9));
         }
 

@@ -10,10 +10,11 @@ sealed class RedisServer : IDisposable
     readonly Process process;
     bool disposed;
 
-    public RedisServer()
+    /// <summary>Starts a server; <paramref name="settings"/> are more command-line settings (e.g. <c>--maxmemory 8mb</c>).</summary>
+    public RedisServer(params string[] settings)
     {
         Port = FreePort();
-        var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. settings])
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,

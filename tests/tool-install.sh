@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Packs the CLI as a dotnet tool, installs it from a local folder feed into a temporary tool path
+# and runs `tandem --version`, a one-epoch train on ml-latest-small and a one-epoch quickstart, whose
+# loss chart shows the plots' native library came with the tool (the CI's install test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+dotnet pack src/Tandem.Cli -c Release -o "$work/feed" --nologo -v quiet
+package=$(ls "$work"/feed/Tandem.Cli.*.nupkg)
+bytes=$(stat -c %s "$package")
+echo "tool package: $(basename "$package") $bytes bytes"
+(( bytes < 30 * 1024 * 1024 )) || { echo "tool package is larger than 30 MiB" >&2; exit 1; }
+dotnet tool install Tandem.Cli --tool-path "$work/tools" --add-source "$work/feed" --version "$(basename "$package" .nupkg | sed 's/^Tandem\.Cli\.//')"
+"$work/tools/tandem" --version
+cat > "$work/config.json" <<'JSON'
+{ "user": { "features": ["user", "history"] }, "item": { "features": ["item", "genres"] }, "training": { "epochs": 1 } }
+JSON
+"$work/tools/tandem" train --config "$work/config.json" --data-dir ../shared/datasets --out "$work/model"
+test -s "$work/model/model.tandem"
+"$work/tools/tandem" recommend --model "$work/model/model.tandem" --user 1 -k 3 --data-dir ../shared/datasets
+"$work/tools/tandem" quickstart --epochs 1 --data-dir ../shared/datasets --out "$work/quickstart" > "$work/quickstart.log"
+test -s "$work/quickstart/model.tandem"
+test -s "$work/quickstart/loss.png"
+echo "tool install test: passed"
