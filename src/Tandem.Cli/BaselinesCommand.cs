@@ -45,7 +45,8 @@ static class BaselinesCommand
         if (bprEpochs is { } most) baselines = baselines with { BprEpochs = most };
         var options = new MovieLensOptions { DataDir = dataDir, Dataset = dataset, Baseline = false };
         options = options with { Training = options.Training with { Epochs = epochs ?? options.Training.Epochs, Threads = threads } };
-        if (splitDir is not null) Directory.CreateDirectory(splitDir);
+        OutputFolder.PrepareFor(outFile);
+        if (splitDir is not null) OutputFolder.Prepare(splitDir);
 
         using var stop = StopRequest.OnCtrlC(error);
         var table = new SeedTable();

@@ -35,6 +35,7 @@ static class CtrCommand
         if (threads < 1) CliThrow.Input($"--threads is {threads}; it must be at least 1");
         if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir)) CliThrow.Input($"{dataDir}: data directory not found; pass --data-dir with the folder holding the dataset's folder");
         var options = new CtrOptions { Dataset = dataset, DataDir = dataDir, Epochs = epochs, Threads = threads };
+        OutputFolder.PrepareFor(outFile);
         string plot = Path.ChangeExtension(outFile, ".png");
         var firstSeed = new List<(string, float[], float[])>();
         using var stop = StopRequest.OnCtrlC(error);

@@ -20,7 +20,7 @@ static class RankerCommands
         if (resume) CliThrow.Input("--resume applies to two-tower models; a ranker trains in one run (train it again)");
         var read = new ReadReport();
         var data = ClickData.Load(recipe, dataDir, report: read);
-        Directory.CreateDirectory(outDir);
+        OutputFolder.Prepare(outDir);
         using var stop = StopRequest.OnCtrlC(error);
         var (ranker, result) = data.Train(recipe, t => t.EpochCompleted += e =>
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e.Epoch + 1}: loss {e.Loss:0.0000}, validation AUC {e.Validation:0.0000}{(e.IsBest ? " (best)" : "")}, {e.ExamplesPerSecond:N0} examples/s")), stop.Token);

@@ -41,6 +41,7 @@ static partial class TuneCommand
         var rungs = SuccessiveHalving.Rungs(trials, recipe.Training.Epochs, options.MinEpochs, options.Eta);
         output.WriteLine($"Loading {recipe.Data.Named ?? recipe.Data.Schema}…");
         using var data = ModelData.Load(recipe, dataDir);
+        OutputFolder.PrepareFor(outPath);
         output.WriteLine($"Searching {space} with seed {seed}: {string.Join(", then ", rungs.Select(r => $"{r.Trials} trial(s) of at most {r.Epochs} epoch(s)"))}" +
             $"{(options.Budget is not null ? $", within {budgetText}" : "")}; judged on validation Recall@{recipe.K} of {recipe.Split.ValidationFraction:0%} of each user's training interactions (never the test rows).");
 

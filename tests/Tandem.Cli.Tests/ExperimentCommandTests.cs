@@ -48,7 +48,7 @@ public sealed class ExperimentCommandTests : IDisposable
     [Fact]
     public void BaselinesPrintEachBaselineWithItsChoiceAndWriteTheSplit()
     {
-        string dataDir = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository");
+        string dataDir = SharedData.Root;
         string path = Path.Combine(directory, "baselines.md"), splits = Path.Combine(directory, "splits");
         var (code, output, error) = Run("experiment", "baselines", "--data-dir", dataDir, "--seeds", "42", "--no-two-tower", "--lambdas", "200",
             "--bpr-epochs", "2", "--write-splits", splits, "--out", path);

@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 using static Tandem.Cli.Tests.CliRun;
 
@@ -5,7 +6,7 @@ namespace Tandem.Cli.Tests;
 
 public class RankerCommandTests
 {
-    static readonly string DataDir = DataDirectory.Resolve(null) ?? throw new InvalidOperationException("criteo-10k not found beside the repository");
+    static readonly string DataDir = SharedData.Root;
 
     static string Config(string model, int epochs = 2)
     {

@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 using Tandem.Models.Recipes;
 using static Tandem.Cli.Tests.CliRun;
@@ -31,7 +32,7 @@ public sealed class TuneCommandTests : IDisposable
     public void TuneWritesTheBestConfigForTrain()
     {
         string best = Path.Combine(directory, "best.json");
-        string dataDir = DataDirectory.Resolve(null)!;
+        string dataDir = SharedData.Root;
         var (code, output, error) = Run("tune", "--config", Config(Small), "--trials", "2", "--seed", "4", "--budget", "10m",
             "--space", "training.learningRate=0.001|0.003", "--out", best, "--data-dir", dataDir);
         Assert.True(code == 0, error + output);

@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Google.Protobuf;
 using Tandem.Models;
 using Tandem.Models.Recipes;
@@ -102,7 +103,7 @@ public class ExportParityTests(ITestOutputHelper output)
     public void PosterCnnMatches()
     {
         // Real posters (ml-latest-small-posters), a row without one and a row whose file is not there.
-        string folder = Path.Combine(DataDirectory.Resolve(null)!, "ml-latest-small-posters");
+        string folder = Path.Combine(SharedData.Root, "ml-latest-small-posters");
         var posters = Directory.GetFiles(folder, "*.jpg").Order(StringComparer.Ordinal).Take(48).Select(p => Path.GetFileName(p)).ToArray();
         var set = ImageSet.Build(posters, 32, folder);
         var rng = new Random(7);

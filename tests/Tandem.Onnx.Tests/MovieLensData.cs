@@ -1,3 +1,4 @@
+using Tandem.Tests;
 using Tandem.Data.Datasets;
 using Tandem.Models;
 using Tandem.Models.Recipes;
@@ -18,7 +19,7 @@ sealed class MovieLensData
 
     MovieLensData()
     {
-        string data = Path.Combine(DataDirectory.Resolve(null) ?? throw new InvalidOperationException("ml-latest-small not found beside the repository"), "ml-latest-small");
+        string data = Path.Combine(SharedData.Root, "ml-latest-small");
         Directory.CreateDirectory(Folder);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(Folder, recursive: true);
         string schema = Path.Combine(Folder, "schema.json");

@@ -102,7 +102,7 @@ public sealed class KillDuringSaveTests(FaultFixture fixture)
             }
             var delay = Stopwatch.StartNew();
             // Seconds: about as long as the save takes (a 51 MB index, 1-2 MB models), so kills land inside it and just after it.
-            double wait = random.NextDouble() * (kind == "index" ? 0.3 : 0.002);
+            double wait = random.NextDouble() * (kind == "index" ? 0.3 : 0.0007);
             while (delay.Elapsed.TotalSeconds < wait) Thread.SpinWait(100);
             process.Kill(entireProcessTree: true); // SIGKILL on Unix
             process.WaitForExit();

@@ -33,7 +33,7 @@ public sealed class SmallMovieLens : IDisposable
 
     public SmallMovieLens()
     {
-        Schema = NamedDataset.Find("ml-latest-small").Schema(DataDirectory.Resolve(null));
+        Schema = NamedDataset.Find("ml-latest-small").Schema(SharedData.Root);
         var lines = File.ReadLines(Schema.Files.Interactions!.Path).ToList();
         Ratings = Path.Combine(Dir, "ratings.csv");
         File.WriteAllLines(Ratings, [lines[0], .. lines.Skip(1).Where(l => int.Parse(l[..l.IndexOf(',')], CultureInfo.InvariantCulture) <= 60)]);
