@@ -176,6 +176,7 @@ static class ModelCommands
     {
         var history = new List<EpochRecord>();
         int k = recipe.K, epochs = recipe.Training.Epochs;
+        string metric = TrainValidationSplit.MetricName(recipe.Training.ValidationMetric, k);
         TrainValidationSplit? validation = null;
         using var progress = new ConsoleProgress(output);
         var (model, result) = data.Train(recipe, (trainer, slice, _) =>
@@ -183,7 +184,7 @@ static class ModelCommands
             validation = slice;
             output.WriteLine(slice.Validation is null
                 ? $"Training {title}: {epochs} epochs"
-                : $"Training {title}: at most {epochs} epochs, stopping early on Recall@{k} of {slice.Validation.HeldOut.TotalCount:N0} held-out training interactions");
+                : $"Training {title}: at most {epochs} epochs, stopping early on {metric} of {slice.Validation.HeldOut.TotalCount:N0} held-out training interactions");
             int current = -1;
             long examples = slice.Rows.Length;
             trainer.StepCompleted += s =>
@@ -196,7 +197,7 @@ static class ModelCommands
                 var record = new EpochRecord
                 {
                     Epoch = e.Epoch + 1, Loss = e.Loss, Examples = (long)Math.Round(e.ExamplesPerSecond * e.Seconds), Seconds = e.Seconds,
-                    Validation = e.Validation is { } v ? new Dictionary<string, double> { [$"Recall@{k}"] = v } : new Dictionary<string, double>(),
+                    Validation = e.Validation is { } v ? new Dictionary<string, double> { [metric] = v } : new Dictionary<string, double>(),
                 };
                 history.Add(record);
                 progress.OnEpochEnd(record);
@@ -207,7 +208,7 @@ static class ModelCommands
         if (validation?.Validation is not null && result.Epochs.Count > 0)
         {
             var best = result.Epochs.First(e => e.Epoch == result.BestEpoch);
-            output.WriteLine($"Kept epoch {result.BestEpoch + 1} of {result.Epochs[^1].Epoch + 1} (validation Recall@{k} {best.Validation:0.0000})" +
+            output.WriteLine($"Kept epoch {result.BestEpoch + 1} of {result.Epochs[^1].Epoch + 1} (validation {metric} {best.Validation:0.0000})" +
                 (result.StoppedEarly ? $"; stopped early after {recipe.Training.Patience} epochs without improvement." : "."));
         }
         return (model, history, result);

@@ -29,6 +29,9 @@ public sealed class FeatureSchema
     /// <summary>The data files: those a JSON config names (resolved against its folder), a named dataset's, or those given to <see cref="SchemaBuilder.Files"/>; else empty.</summary>
     public DataFiles Files { get; }
 
+    /// <summary>This schema with each feature replaced by <paramref name="change"/>(feature) (e.g. a longer history).</summary>
+    public FeatureSchema With(Func<FeatureSpec, FeatureSpec> change) => new(Interactions, [.. Features.Select(change)], Weighting, Files);
+
     /// <summary>The feature called <paramref name="name"/>.</summary>
     public FeatureSpec this[string name] => Features.FirstOrDefault(f => f.Name == name)
         ?? throw new KeyNotFoundException($"No feature '{name}'; features: {string.Join(", ", Features.Select(f => f.Name))}.");

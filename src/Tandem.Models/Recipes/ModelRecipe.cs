@@ -152,6 +152,8 @@ public sealed record ModelRecipe
         if (!(t.Fusion.ModalityDropout >= 0 && t.Fusion.ModalityDropout < 1)) errors.Field($"{side}.fusion.modalityDropout", t.Fusion.ModalityDropout, "must be in [0, 1)");
         if (!(t.Sequence.TimeDecay >= 0)) errors.Field($"{side}.sequence.timeDecay", t.Sequence.TimeDecay, "must be 0 or more");
         errors.AtLeast($"{side}.sequence.heads", t.Sequence.Heads, 1);
+        if (!(t.Sequence.Dropout >= 0 && t.Sequence.Dropout < 1)) errors.Field($"{side}.sequence.dropout", t.Sequence.Dropout, "must be in [0, 1)");
+        errors.AtLeast($"{side}.sequence.maxLength", t.Sequence.MaxLength, 0);
         errors.AtLeast($"{side}.text.layers", t.Text.Layers, 1);
         errors.AtLeast($"{side}.text.heads", t.Text.Heads, 1);
         errors.AtLeast($"{side}.text.feedForward", t.Text.FeedForward, 0);
@@ -181,8 +183,19 @@ public sealed record ModelRecipe
         var schema = fitted.Schema;
         string item = IdFeature(schema, Side.Item);
         var rng = new Random(Training.Seed);
-        var user = EncoderTower.Create(fitted, Side.User, User, rng, Images(User, images));
-        var itemTower = EncoderTower.Create(fitted, Side.Item, Item, rng, Images(Item, images));
+        EncoderTower user, itemTower;
+        if (User.Sequence.ShareItemEmbeddings)
+        {
+            // Histories read the item tower's id table, so that tower is built first.
+            itemTower = EncoderTower.Create(fitted, Side.Item, Item, rng, Images(Item, images));
+            var ids = itemTower.Modules.OfType<IdEmbedding>().FirstOrDefault(m => m.Spec.Name == item);
+            user = EncoderTower.Create(fitted, Side.User, User, rng, Images(User, images), ids);
+        }
+        else
+        {
+            user = EncoderTower.Create(fitted, Side.User, User, rng, Images(User, images));
+            itemTower = EncoderTower.Create(fitted, Side.Item, Item, rng, Images(Item, images));
+        }
         var sampler = catalogue is null ? null : Task.Sampler(catalogue.Items, counts, Training.Seed);
         return new TwoTowerModel(fitted, user, itemTower, Task.Build(counts), item)
         {
@@ -190,7 +203,8 @@ public sealed record ModelRecipe
             ItemCounts = counts.ToArray(),
             ExtraNegatives = sampler is null ? 0 : Task.Negatives.Count,
             Sampler = sampler,
-            Catalogue = sampler is null ? null : catalogue,
+            Catalogue = sampler is null && Task.Candidates == CandidateKind.InBatch ? null : catalogue,
+            FullSoftmax = Task.Candidates == CandidateKind.Catalogue,
             LeaveOneOutHistories = User.Sequence.LeaveOneOut ? histories : null,
         };
     }

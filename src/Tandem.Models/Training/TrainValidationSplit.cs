@@ -54,14 +54,18 @@ public sealed class TrainValidationSplit : IDisposable
         return new TrainValidationSplit(fitted, data, carved.Train, fitItems, fitUsers, validation, items, owns: true);
     }
 
-    /// <summary>A trainer with <paramref name="options"/> that stops early on this slice's validation Recall@<paramref name="k"/>.</summary>
+    /// <summary>A trainer with <paramref name="options"/> that stops early on this slice's validation metric at <paramref name="k"/> (<see cref="TrainerOptions.ValidationMetric"/>).</summary>
     public Trainer Trainer(TrainerOptions options, int k)
     {
         var trainer = new Trainer(options with { Patience = Validation is null ? 0 : options.Patience });
+        string metric = MetricName(options.ValidationMetric, k);
         if (Validation is { } v)
-            trainer.Validation = m => v.Evaluate(m, Users, Catalogue, k)[$"Recall@{k}"];
+            trainer.Validation = m => v.Evaluate(m, Users, Catalogue, k)[metric];
         return trainer;
     }
+
+    /// <summary>The report name of <paramref name="metric"/> at <paramref name="k"/>, e.g. <c>NDCG@10</c>.</summary>
+    public static string MetricName(ValidationMetric metric, int k) => (metric == ValidationMetric.Ndcg ? "NDCG@" : "Recall@") + k;
 
     /// <summary>Disposes the catalogues this slice built.</summary>
     public void Dispose()

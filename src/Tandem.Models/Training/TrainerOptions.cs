@@ -22,6 +22,15 @@ public enum ScheduleKind
     Cosine,
 }
 
+/// <summary>The validation metric at K that early stopping follows.</summary>
+public enum ValidationMetric
+{
+    /// <summary>Recall@K.</summary>
+    Recall,
+    /// <summary>NDCG@K.</summary>
+    Ndcg,
+}
+
 /// <summary>How a <see cref="Trainer"/> trains. <c>new TrainerOptions()</c> gives the documented defaults.</summary>
 public readonly record struct TrainerOptions
 {
@@ -49,4 +58,6 @@ public readonly record struct TrainerOptions
     public int Threads { get; init; }
     /// <summary>With a validation metric, stop when it has not improved for this many epochs (and restore the best epoch's parameters); 0: never. Default 3.</summary>
     public int Patience { get; init; } = 3;
+    /// <summary>The validation metric (at the recipe's K) that early stopping follows. Default Recall.</summary>
+    public ValidationMetric ValidationMetric { get; init; } = ValidationMetric.Recall;
 }
