@@ -68,7 +68,7 @@ static class ModelCommands
         int code = data.UserCode(userId);
         output.WriteLine($"{data.Split.Train.Length:N0} training and {data.Split.Test.Length:N0} test ratings, {data.Holdout.UserCount:N0} users, {data.Holdout.CatalogueItems.Count:N0} catalogue movies.");
         using var stop = StopRequest.OnCtrlC(error);
-        var (model, history, result) = Fit(output, data, recipe, "two-tower (ids + history + genres)", null, stop.Token);
+        var (model, history, result) = Fit(output, data, recipe, "two-tower (history + genres)", null, stop.Token);
         string modelPath = Path.Combine(outDir, ModelFile);
         if (result.Cancelled || stop.IsRequested)
         {

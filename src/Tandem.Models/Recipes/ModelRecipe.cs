@@ -50,17 +50,20 @@ public sealed record ModelRecipe
     public DataRecipe Data { get; init; } = new();
     /// <summary>The split. Default per user 75/25, 10% of training for validation, seed 42.</summary>
     public SplitRecipe Split { get; init; } = new();
-    /// <summary>The user (query) tower: features, widths, layers, history pooling. Default every user and context feature, [128] ReLU, 64-d, L2.</summary>
+    /// <summary>
+    /// The user (query) tower: features, widths, layers, history pooling. Default every user and
+    /// context feature, [128] ReLU, 64-d, L2, half of the history dropped at each training step.
+    /// </summary>
     public TowerOptions User { get; init; } = new();
     /// <summary>The item (candidate) tower. Default every item feature, [128] ReLU, 64-d, L2.</summary>
     public TowerOptions Item { get; init; } = new();
-    /// <summary>The task. Default in-batch softmax, τ 0.05, logQ from counts, accidental hits removed.</summary>
+    /// <summary>The task. Default in-batch softmax, τ 0.1, logQ from counts, accidental hits removed.</summary>
     public TaskRecipe Task { get; init; } = new();
     /// <summary>
     /// The optimizer and the loop; its seed also seeds initialisation. Default Adam, learning rate
-    /// 0.001, batch 1024, at most 20 epochs stopping after 3 without validation improvement.
+    /// 0.001, batch 1024, at most 30 epochs stopping after 5 without validation improvement.
     /// </summary>
-    public TrainerOptions Training { get; init; } = new();
+    public TrainerOptions Training { get; init; } = new() { Epochs = 30, Patience = 5 };
     /// <summary>Cut-off K of validation (early stopping) and evaluation. Default 10.</summary>
     public int K { get; init; } = 10;
 

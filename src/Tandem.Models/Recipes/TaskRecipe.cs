@@ -64,8 +64,8 @@ public sealed record TaskRecipe
     public LossKind Loss { get; init; } = LossKind.Softmax;
     /// <summary>Softmax only: the candidates each row is scored against. Default in-batch.</summary>
     public CandidateKind Candidates { get; init; } = CandidateKind.InBatch;
-    /// <summary>Temperature τ: scores are divided by it. Default 0.05.</summary>
-    public float Temperature { get; init; } = 0.05f;
+    /// <summary>Temperature τ: scores are divided by it. Default 0.1 (chosen on validation: docs/experiments.md).</summary>
+    public float Temperature { get; init; } = 0.1f;
     /// <summary>Softmax only: also the candidate→query direction (symmetric InfoNCE), averaged. Default false.</summary>
     public bool Symmetric { get; init; }
     /// <summary>Softmax only: the logQ correction. Default counts.</summary>

@@ -40,9 +40,10 @@ public readonly record struct SequenceOptions
     /// <summary>
     /// Denoising: in training, each history event is dropped with this probability (a fresh draw
     /// every step), so the tower learns the user from any part of their history rather than
-    /// memorising the whole of it. Evaluation reads every event. Default 0.
+    /// memorising the whole of it. Evaluation reads every event. Default 0.5 (chosen on
+    /// validation: docs/experiments.md, "Retrieval quality").
     /// </summary>
-    public float Dropout { get; init; }
+    public float Dropout { get; init; } = 0.5f;
     /// <summary>
     /// Read history events from the item tower's id embedding table instead of a table of the
     /// history's own, so an item has one vector on both sides and every history trains it. Default false.

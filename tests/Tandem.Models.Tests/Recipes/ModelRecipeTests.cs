@@ -169,9 +169,10 @@ public class ModelRecipeTests
         var recipe = ModelRecipe.Parse("""{ "user": { "hidden": [64] }, "task": { "loss": "hinge" }, "training": { "optimizer": "adamW" } }""");
         Assert.Equal(recipe.ToJson(), ModelRecipe.Parse(recipe.ToJson()).ToJson());
         var defaults = new ModelRecipe();
-        Assert.Equal(0.05f, defaults.Task.Temperature);
-        Assert.Equal(20, defaults.Training.Epochs);
-        Assert.Equal(3, defaults.Training.Patience);
+        Assert.Equal(0.1f, defaults.Task.Temperature);
+        Assert.Equal(30, defaults.Training.Epochs);
+        Assert.Equal(5, defaults.Training.Patience);
+        Assert.Equal(0.5f, defaults.User.Sequence.Dropout);
         Assert.Equal([128], defaults.User.Hidden);
         Assert.Equal("ml-latest-small", defaults.Data.Named);
     }

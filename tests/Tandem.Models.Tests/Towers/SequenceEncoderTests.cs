@@ -76,7 +76,7 @@ public class SequenceEncoderTests
     {
         var options = new SequenceOptions { Dropout = 0.5f };
         var encoder = new SequenceEncoder(Spec, 10, Dim, options, new Random(5));
-        var plain = new SequenceEncoder(Spec, 10, Dim, new SequenceOptions(), new Random(5));
+        var plain = new SequenceEncoder(Spec, 10, Dim, new SequenceOptions { Dropout = 0 }, new Random(5));
         Assert.Equal(["history.dropout"], encoder.Generators.Select(g => g.Name));
         Assert.Empty(plain.Generators);
         // 64 users with the full history 1, 2, 3, 4.
