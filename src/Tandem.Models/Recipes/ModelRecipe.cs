@@ -61,9 +61,9 @@ public sealed record ModelRecipe
     public TaskRecipe Task { get; init; } = new();
     /// <summary>
     /// The optimizer and the loop; its seed also seeds initialisation. Default Adam, learning rate
-    /// 0.001, batch 1024, at most 30 epochs stopping after 5 without validation improvement.
+    /// 0.001, batch 1024, at most 20 epochs stopping after 5 without validation improvement.
     /// </summary>
-    public TrainerOptions Training { get; init; } = new() { Epochs = 30, Patience = 5 };
+    public TrainerOptions Training { get; init; } = new();
     /// <summary>Cut-off K of validation (early stopping) and evaluation. Default 10.</summary>
     public int K { get; init; } = 10;
 

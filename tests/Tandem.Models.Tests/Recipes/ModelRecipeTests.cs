@@ -170,7 +170,7 @@ public class ModelRecipeTests
         Assert.Equal(recipe.ToJson(), ModelRecipe.Parse(recipe.ToJson()).ToJson());
         var defaults = new ModelRecipe();
         Assert.Equal(0.1f, defaults.Task.Temperature);
-        Assert.Equal(30, defaults.Training.Epochs);
+        Assert.Equal(20, defaults.Training.Epochs);
         Assert.Equal(5, defaults.Training.Patience);
         Assert.Equal(0.5f, defaults.User.Sequence.Dropout);
         Assert.Equal([128], defaults.User.Hidden);
