@@ -4,7 +4,7 @@ using Tandem.Experiments;
 using Tandem.Data.Splits;
 using Tandem.Models.Training;
 
-// Tandem's side of bench/training/run.sh: trains the quickstart two-tower (the model of
+// Tandem's side of bench/training/run.sh: trains the reference two-tower (the model of
 // bench/reference/README.md) for a fixed number of epochs on the full training split, with no
 // early stopping, so PyTorch's two_tower.py trains exactly the same thing; prints one JSON line
 // with the keys two_tower.py prints.
@@ -18,7 +18,7 @@ string Option(string name, string fallback)
 int epochs = int.Parse(Option("--epochs", "10"), CultureInfo.InvariantCulture);
 int threads = int.Parse(Option("--threads", "2"), CultureInfo.InvariantCulture);
 int seed = int.Parse(Option("--seed", "42"), CultureInfo.InvariantCulture);
-var options = new MovieLensOptions
+var options = MovieLensOptions.Reference with
 {
     DataDir = Option("--data-dir", "") is { Length: > 0 } dir ? dir : null,
     Seed = seed,

@@ -48,10 +48,10 @@ public sealed class ConsoleProgress : ITrainingObserver, IDisposable
 
     /// <summary>
     /// Shows <paramref name="trainer"/>'s steps and epochs (each over about <paramref name="examples"/>
-    /// examples; the validation metric as Recall@<paramref name="k"/>); <paramref name="recorded"/>, if
+    /// examples; the validation figure named <paramref name="metric"/>, e.g. Recall@10); <paramref name="recorded"/>, if
     /// given, is handed each epoch's record before it is shown.
     /// </summary>
-    public void Follow(Trainer trainer, long examples, int k, Action<EpochRecord>? recorded = null)
+    public void Follow(Trainer trainer, long examples, string metric, Action<EpochRecord>? recorded = null)
     {
         int current = -1, epochs = trainer.Options.Epochs;
         trainer.StepCompleted += s =>
@@ -64,7 +64,7 @@ public sealed class ConsoleProgress : ITrainingObserver, IDisposable
             var record = new EpochRecord
             {
                 Epoch = e.Epoch + 1, Loss = e.Loss, Examples = (long)Math.Round(e.ExamplesPerSecond * e.Seconds), Seconds = e.Seconds,
-                Validation = e.Validation is { } v ? new Dictionary<string, double> { [$"Recall@{k}"] = v } : new Dictionary<string, double>(),
+                Validation = e.Validation is { } v ? new Dictionary<string, double> { [metric] = v } : new Dictionary<string, double>(),
             };
             recorded?.Invoke(record);
             OnEpochEnd(record);

@@ -86,7 +86,7 @@ static class ModelCommands
         int code = data.UserCode(userId);
         output.WriteLine($"{data.Split.Train.Length:N0} training and {data.Split.Test.Length:N0} test ratings, {data.Holdout.UserCount:N0} users, {data.Holdout.CatalogueItems.Count:N0} catalogue movies.");
         using var stop = StopRequest.OnCtrlC(error);
-        var (model, history, result) = Fit(output, data, recipe, "two-tower (ids + history + genres)", null, stop.Token);
+        var (model, history, result) = Fit(output, data, recipe, "two-tower (history + genres)", null, stop.Token);
         string modelPath = Path.Combine(outDir, ModelFile);
         if (result.Cancelled || stop.IsRequested)
         {
@@ -201,6 +201,7 @@ static class ModelCommands
     {
         var history = new List<EpochRecord>();
         int k = recipe.K, epochs = recipe.Training.Epochs;
+        string metric = TrainValidationSplit.MetricName(recipe.Training.ValidationMetric, k);
         TrainValidationSplit? validation = null;
         using var progress = new ConsoleProgress(output);
         var (model, result) = data.Train(recipe, (trainer, slice, _) =>
@@ -208,15 +209,15 @@ static class ModelCommands
             validation = slice;
             output.WriteLine(slice.Validation is null
                 ? $"Training {title}: {epochs} epochs"
-                : $"Training {title}: at most {epochs} epochs, stopping early on Recall@{k} of {slice.Validation.HeldOut.TotalCount:N0} held-out training interactions");
-            progress.Follow(trainer, slice.Rows.Length, k, history.Add);
+                : $"Training {title}: at most {epochs} epochs, stopping early on {metric} of {slice.Validation.HeldOut.TotalCount:N0} held-out training interactions");
+            progress.Follow(trainer, slice.Rows.Length, metric, history.Add);
             trainer.CheckpointPath = checkpoint;
             if (resume && checkpoint is not null) output.WriteLine($"Resuming from {checkpoint}");
         }, cancellation, resume ? checkpoint : null);
         if (validation?.Validation is not null && result.Epochs.Count > 0)
         {
             var best = result.Epochs.First(e => e.Epoch == result.BestEpoch);
-            output.WriteLine($"Kept epoch {result.BestEpoch + 1} of {result.Epochs[^1].Epoch + 1} (validation Recall@{k} {best.Validation:0.0000})" +
+            output.WriteLine($"Kept epoch {result.BestEpoch + 1} of {result.Epochs[^1].Epoch + 1} (validation {metric} {best.Validation:0.0000})" +
                 (result.StoppedEarly ? $"; stopped early after {recipe.Training.Patience} epochs without improvement." : "."));
         }
         return (model, history, result);

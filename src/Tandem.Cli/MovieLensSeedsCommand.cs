@@ -48,7 +48,7 @@ static class MovieLensSeedsCommand
             {
                 if (current != run && current is not null) task.Increment(1);
                 current = run;
-                task.Description = $"{Markup.Escape(run)}: epoch {e.Epoch + 1}, loss {e.Loss:0.000}, validation Recall@{options.K} {e.Validation:0.0000}";
+                task.Description = $"{Markup.Escape(run)}: epoch {e.Epoch + 1}, loss {e.Loss:0.000}, validation {TrainValidationSplit.MetricName(options.Training.ValidationMetric, options.K)} {e.Validation:0.0000}";
             }, stop.Token, done => AtomicFile.WriteText(outFile, Report(done, options, seeds) + "\n(Partial: the runs finished so far; the command has not finished.)\n"));
             task.Value = runs;
         });
@@ -74,7 +74,7 @@ static class MovieLensSeedsCommand
         var text = new StringBuilder();
         text.AppendLine($"Seeds {string.Join(", ", seeds)} (initialisation and batch order); split: per-user 75/25, seed {options.SplitSeed}; " +
             $"every rating an implicit positive; full catalogue ranked, training items excluded; K = {k}. " +
-            $"Each trained model holds out {options.ValidationFraction:0%} of each user's training ratings and stops early on their Recall@{k} " +
+            $"Each trained model holds out {options.ValidationFraction:0%} of each user's training ratings and stops early on their {TrainValidationSplit.MetricName(options.Training.ValidationMetric, k)} " +
             $"(patience {options.Training.Patience}, at most {options.Training.Epochs} epochs; the best epoch is kept). Cells: mean (min–max) over seeds.");
         text.AppendLine();
         text.Append(table.ToMarkdown(metrics));

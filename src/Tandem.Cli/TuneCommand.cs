@@ -5,6 +5,7 @@ using Spectre.Console;
 using Tandem.IO;
 using Tandem.Models;
 using Tandem.Models.Recipes;
+using Tandem.Models.Training;
 using Tandem.Models.Tuning;
 
 namespace Tandem.Cli;
@@ -43,11 +44,11 @@ static partial class TuneCommand
         using var data = ModelData.Load(recipe, dataDir);
         OutputFolder.PrepareFor(outPath);
         output.WriteLine($"Searching {space} with seed {seed}: {string.Join(", then ", rungs.Select(r => $"{r.Trials} trial(s) of at most {r.Epochs} epoch(s)"))}" +
-            $"{(options.Budget is not null ? $", within {budgetText}" : "")}; judged on validation Recall@{recipe.K} of {recipe.Split.ValidationFraction:0%} of each user's training interactions (never the test rows).");
+            $"{(options.Budget is not null ? $", within {budgetText}" : "")}; judged on validation {TrainValidationSplit.MetricName(recipe.Training.ValidationMetric, recipe.K)} of {recipe.Split.ValidationFraction:0%} of each user's training interactions (never the test rows).");
 
         using var stop = StopRequest.OnCtrlC(error, "Stopping after this step; the best finished trial is kept");
         using var progress = new ConsoleProgress(output);
-        var tuner = new Tuner(options) { Observe = (trainer, slice) => progress.Follow(trainer, slice.Rows.Length, recipe.K) };
+        var tuner = new Tuner(options) { Observe = (trainer, slice) => progress.Follow(trainer, slice.Rows.Length, TrainValidationSplit.MetricName(recipe.Training.ValidationMetric, recipe.K)) };
         TrialResult? best = null;
         tuner.TrialStarted += (t, rs) => output.WriteLine($"Trial {t.Number}/{trials}, rung {t.Rung + 1}/{rs.Count} (at most {t.Recipe.Training.Epochs} epochs): {Values(space, t)}");
         tuner.TrialCompleted += r =>
@@ -56,7 +57,7 @@ static partial class TuneCommand
                 ? string.Create(CultureInfo.InvariantCulture, $"Trial {r.Trial.Number}: validation Recall@{recipe.K} {r.Recall:0.0000}, NDCG@{recipe.K} {r.Ndcg:0.0000} (epoch {r.KeptEpoch} of {r.EpochsTrained}), {r.Seconds:0} s")
                 : $"Trial {r.Trial.Number}: no score ({r.Failure})");
             // The best so far is on disk at every moment, so even a killed search leaves it.
-            if (r.Scored && (best is null || r.Recall > best.Recall)) AtomicFile.WriteText(outPath, (best = r).KeptRecipe.ToJson() + "\n");
+            if (r.Scored && (best is null || r.Score > best.Score)) AtomicFile.WriteText(outPath, (best = r).KeptRecipe.ToJson() + "\n");
         };
         var result = tuner.Run(data, recipe, space, stop.Token);
         progress.Dispose();
@@ -64,7 +65,7 @@ static partial class TuneCommand
         var console = Cli.Console(output);
         // A log or a pipe gets the table unwrapped, as a terminal of its width would.
         if (output != Console.Out || Console.IsOutputRedirected) console.Profile.Width = 200;
-        console.Write(Table(result, recipe.K));
+        console.Write(Table(result, recipe.K, TrainValidationSplit.MetricName(recipe.Training.ValidationMetric, recipe.K)));
         if (result.Best is not { } chosen)
         {
             error.WriteLine($"tandem: {result.Stopped ?? "stopped"} before any trial finished; nothing written");
@@ -79,16 +80,16 @@ static partial class TuneCommand
     static string Values(SearchSpace space, Trial t) => string.Join(", ", space.Dimensions.Select((d, i) => $"{d.Key} {t.Values[i]}"));
 
     /// <summary>Every trial run, best first; each key headed by its last part unless two share it.</summary>
-    static Table Table(TuningResult result, int k)
+    static Table Table(TuningResult result, int k, string metric)
     {
-        var table = new Table().Title($"Trials, by validation Recall@{k} (the test rows unread)");
+        var table = new Table().Title($"Trials, by validation {metric} (the test rows unread)");
         table.AddColumn(new TableColumn("trial").RightAligned());
         table.AddColumn(new TableColumn("rung").RightAligned());
         var leaves = result.Space.Dimensions.Select(d => d.Fields[0][(d.Fields[0].LastIndexOf('.') + 1)..]).ToArray();
         for (int i = 0; i < leaves.Length; i++)
             table.AddColumn(new TableColumn(Markup.Escape(leaves.Count(l => l == leaves[i]) > 1 ? result.Space.Dimensions[i].Key : leaves[i])).RightAligned());
         foreach (string c in new[] { "epochs", $"Recall@{k}", $"NDCG@{k}", "s" }) table.AddColumn(new TableColumn(c).RightAligned());
-        var ranked = result.Results.OrderByDescending(r => r.Scored).ThenByDescending(r => r.Scored ? r.Recall : 0);
+        var ranked = result.Results.OrderByDescending(r => r.Scored).ThenByDescending(r => r.Scored ? r.Score : 0);
         foreach (var r in ranked)
         {
             var cells = new List<string> { r == result.Best ? $"★ {r.Trial.Number}" : r.Trial.Number.ToString(CultureInfo.InvariantCulture), (r.Trial.Rung + 1).ToString(CultureInfo.InvariantCulture) };

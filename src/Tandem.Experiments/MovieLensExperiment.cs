@@ -15,7 +15,11 @@ using Tandem.Models.Training;
 
 namespace Tandem.Experiments;
 
-/// <summary>Options of <see cref="MovieLensExperiment.Run"/>. <c>new MovieLensOptions()</c> gives the quickstart.</summary>
+/// <summary>
+/// Options of <see cref="MovieLensExperiment.Run"/>. <c>new MovieLensOptions()</c> gives the quickstart
+/// (defaults chosen on a validation slice: docs/experiments.md, "Retrieval quality");
+/// <see cref="Reference"/> the PyTorch reference's model.
+/// </summary>
 public readonly record struct MovieLensOptions
 {
     /// <summary>Creates the defaults.</summary>
@@ -35,10 +39,10 @@ public readonly record struct MovieLensOptions
     /// metrics). <see cref="TrainerOptions.Epochs"/> is the most epochs when
     /// <see cref="ValidationFraction"/> is positive.
     /// </summary>
-    public TrainerOptions Training { get; init; } = new() { Epochs = 20, BatchSize = 1024, LearningRate = 1e-3f, Threads = 1, Patience = 3 };
+    public TrainerOptions Training { get; init; } = new() { Epochs = 30, BatchSize = 1024, LearningRate = 1e-3f, Threads = 1, Patience = 5, ValidationMetric = ValidationMetric.Ndcg };
     /// <summary>
     /// Fraction of each user's training ratings held out as a validation slice (never the test
-    /// set) for early stopping on its Recall@K; the model trains on the rest. 0: train on every
+    /// set) for early stopping on its NDCG@K (<see cref="TrainerOptions.ValidationMetric"/>); the model trains on the rest. 0: train on every
     /// training rating for exactly <see cref="TrainerOptions.Epochs"/> epochs. Default 0.1.
     /// </summary>
     public double ValidationFraction { get; init; } = 0.1;
@@ -48,12 +52,18 @@ public readonly record struct MovieLensOptions
     public int ExtraNegatives { get; init; }
     /// <summary>How the full model pools the user's history. Default mean.</summary>
     public SequencePooling Pooling { get; init; } = SequencePooling.Mean;
-    /// <summary>Softmax temperature. Default 0.05.</summary>
-    public float Temperature { get; init; } = 0.05f;
-    /// <summary>Embedding and output width. Default 64.</summary>
-    public int Dimension { get; init; } = 64;
-    /// <summary>Hidden layers of the full model's towers (the reference: [128]). Default [128].</summary>
-    public IReadOnlyList<int> Hidden { get; init; } = [128];
+    /// <summary>Softmax temperature. Default 0.1.</summary>
+    public float Temperature { get; init; } = 0.1f;
+    /// <summary>Embedding and output width. Default 128.</summary>
+    public int Dimension { get; init; } = 128;
+    /// <summary>Hidden layers of the full model's towers (the reference: [128]). Default none: linear maps to the output.</summary>
+    public IReadOnlyList<int> Hidden { get; init; } = [];
+    /// <summary>The user tower also reads the user id (the reference's model); without it the user is a function of their history alone. Default false.</summary>
+    public bool UserId { get; init; }
+    /// <summary>History dropout (denoising): the share of the history dropped at each training step. Default 0.5.</summary>
+    public float HistoryDropout { get; init; } = 0.5f;
+    /// <summary>Most recent training movies the history holds. Default 200.</summary>
+    public int HistoryLength { get; init; } = 200;
     /// <summary>Dropout after the full model's hidden layers. Default 0.</summary>
     public float Dropout { get; init; }
     /// <summary>Train the full model on leave-one-out histories (the user's training history minus the example) instead of causal ones. Default true; false reproduces the reference spec (causal histories), which overfits (docs/models.md).</summary>
@@ -62,6 +72,22 @@ public readonly record struct MovieLensOptions
     public bool Baseline { get; init; } = true;
     /// <summary>Ranking cut-off K. Default 10.</summary>
     public int K { get; init; } = 10;
+
+    /// <summary>
+    /// The PyTorch reference's model (bench/reference/README.md), the quickstart before the
+    /// retrieval-quality defaults: user id ⊕ mean of the 50 most recent movies → 128 ReLU → 64;
+    /// τ 0.05; patience 3 of at most 20 epochs.
+    /// </summary>
+    public static MovieLensOptions Reference => new()
+    {
+        Training = new() { Epochs = 20, BatchSize = 1024, LearningRate = 1e-3f, Threads = 1, Patience = 3 },
+        Temperature = 0.05f,
+        Dimension = 64,
+        Hidden = [128],
+        UserId = true,
+        HistoryDropout = 0,
+        HistoryLength = 50,
+    };
 }
 
 /// <summary>One evaluated model of an experiment.</summary>
@@ -95,10 +121,11 @@ public sealed record ExperimentReport
 }
 
 /// <summary>
-/// The quickstart experiment on MovieLens ml-latest-small, as specified by the PyTorch reference
-/// (bench/reference/README.md): the reference's 75/25 split; a two-tower model (user id ⊕ mean of
-/// the history's 50 most recent items → 128 ReLU → 64 → L2; item id ⊕ mean genre (16) → 128 ReLU
-/// → 64 → L2) trained with in-batch softmax (τ, logQ, accidental hits removed); the ID-only
+/// The quickstart experiment on MovieLens ml-latest-small, on the PyTorch reference's protocol
+/// (bench/reference/README.md): the reference's 75/25 split; a two-tower model (by default the mean
+/// of the user's 200 most recent training movies, half of them dropped at each training step → 128
+/// → L2; movie id ⊕ mean genre (16) → 128 → L2; <see cref="MovieLensOptions.Reference"/>: the
+/// reference's model) trained with in-batch softmax (τ, logQ, accidental hits removed); the ID-only
 /// two-tower (matrix factorisation) through the same trainer; and most-popular; all evaluated by
 /// full-catalogue Recall@K and NDCG@K with training items excluded.
 /// </summary>
@@ -108,7 +135,7 @@ public static class MovieLensExperiment
     public const string TwoTower = "two-tower", IdOnly = "id-only", MostPopular = "most-popular";
 
     /// <summary>
-    /// The recipe of the full model under <paramref name="options"/>: user id ⊕ pooled history →
+    /// The recipe of the full model under <paramref name="options"/>: (user id ⊕) pooled history →
     /// hidden → d → L2; item id ⊕ mean genres (16) → hidden → d → L2; in-batch softmax with τ, logQ
     /// (unless turned off), accidental hits removed and optional uniform extra negatives.
     /// </summary>
@@ -117,19 +144,19 @@ public static class MovieLensExperiment
         int d = options.Dimension;
         var user = new TowerOptions
         {
-            Features = ["user", "history"],
+            Features = options.UserId ? ["user", "history"] : ["history"],
             EmbeddingDimension = d,
             Hidden = options.Hidden,
             Dropout = options.Dropout,
             OutputDimension = d,
-            Sequence = new SequenceOptions { Pooling = options.Pooling, LeaveOneOut = options.LeaveOneOut },
+            Sequence = new SequenceOptions { Pooling = options.Pooling, LeaveOneOut = options.LeaveOneOut, Dropout = options.HistoryDropout, MaxLength = options.HistoryLength },
         };
         return new ModelRecipe
         {
             Data = new DataRecipe { Dataset = options.Dataset },
             Split = new SplitRecipe { Seed = options.SplitSeed, ValidationFraction = options.ValidationFraction },
             User = user,
-            Item = user with { Features = ["item", "genres"], Dimensions = new Dictionary<string, int> { ["genres"] = 16 } },
+            Item = user with { Features = ["item", "genres"], Dimensions = new Dictionary<string, int> { ["genres"] = 16 }, Sequence = new() },
             Task = new TaskRecipe
             {
                 Temperature = options.Temperature,

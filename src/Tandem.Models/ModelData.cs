@@ -91,12 +91,19 @@ public sealed class ModelData : IDisposable
 
     /// <summary>The schema <paramref name="recipe"/> reads: its schema file, or its named dataset's default schema located under <paramref name="dataDir"/>.</summary>
     /// <exception cref="Tandem.Data.DataException">The schema file or dataset is not found or invalid.</exception>
+    /// <remarks>A positive <c>user.sequence.maxLength</c> replaces the user tower's histories' <c>max_length</c>.</remarks>
     public static FeatureSchema Schema(ModelRecipe recipe, string? dataDir)
     {
-        if (recipe.Data.Schema is { } path) return recipe.Data.Apply(SchemaJson.Load(path));
-        if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir))
-            throw new ModelException($"{dataDir}: data directory not found; pass the folder holding {recipe.Data.Named}/");
-        return recipe.Data.Apply(NamedDataset.Find(recipe.Data.Named!).Schema(DataDirectory.Resolve(dataDir)));
+        FeatureSchema schema;
+        if (recipe.Data.Schema is { } path) schema = recipe.Data.Apply(SchemaJson.Load(path));
+        else
+        {
+            if (dataDir is { Length: > 0 } && !Directory.Exists(dataDir))
+                throw new ModelException($"{dataDir}: data directory not found; pass the folder holding {recipe.Data.Named}/");
+            schema = recipe.Data.Apply(NamedDataset.Find(recipe.Data.Named!).Schema(DataDirectory.Resolve(dataDir)));
+        }
+        int length = recipe.User.Sequence.MaxLength;
+        return length > 0 ? schema.Map(f => f.Kind == FeatureKind.Sequence ? f with { MaxLength = length } : f) : schema;
     }
 
     /// <summary>

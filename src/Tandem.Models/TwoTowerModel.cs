@@ -19,6 +19,7 @@ public sealed class TwoTowerModel : Training.ITrainable
     readonly CandidateBatch candidates = new();
     int[] extraItems = [];
     float[] extraLogQ = [];
+    int[] catalogueItems = [], columnOf = [];
 
     /// <summary>A model of the given parts; <paramref name="itemFeature"/> is the item id feature that names candidates.</summary>
     /// <exception cref="ModelException">The towers are of the wrong sides or their output widths differ.</exception>
@@ -49,8 +50,13 @@ public sealed class TwoTowerModel : Training.ITrainable
     public int ExtraNegatives { get; init; }
     /// <summary>The sampler of extra negatives, needed when <see cref="ExtraNegatives"/> is positive.</summary>
     public INegativeSampler? Sampler { get; init; }
-    /// <summary>Where sampled negatives' features come from, needed when <see cref="ExtraNegatives"/> is positive.</summary>
+    /// <summary>Where sampled negatives' features come from, needed when <see cref="ExtraNegatives"/> is positive or <see cref="FullSoftmax"/> is set.</summary>
     public ItemInputs? Catalogue { get; init; }
+    /// <summary>
+    /// Train against every item of <see cref="Catalogue"/> at each step (a full softmax: one B×N
+    /// product) instead of the batch's own items; no sampling, so no logQ correction. Default false.
+    /// </summary>
+    public bool FullSoftmax { get; init; }
 
     /// <summary>
     /// If set, the trainer's batches hold each user's training history minus the example
@@ -94,6 +100,7 @@ public sealed class TwoTowerModel : Training.ITrainable
         var input = TowerInput.From(batch);
         int rows = batch.Count, extra = ExtraNegatives;
         var queries = User.Forward(tape, input, training: true);
+        if (FullSoftmax) return CatalogueLoss(tape, batch, input, queries, step);
         var positives = Item.Forward(tape, input, training: true);
         candidates.Reset(rows, rows + extra);
         candidates.Step = step;
@@ -113,6 +120,31 @@ public sealed class TwoTowerModel : Training.ITrainable
             var sampled = Item.Forward(tape, Catalogue.Input(extraItems.AsSpan(0, extra)), training: true);
             all = tape.ConcatRows(positives, sampled);
         }
+        return Task.Loss(tape, queries, all, candidates);
+    }
+
+    /// <summary>The loss of <paramref name="queries"/> against the whole catalogue, each row's target the column of its item.</summary>
+    Variable CatalogueLoss(Tape tape, Batch batch, TowerInput input, Variable queries, long step)
+    {
+        if (Catalogue is null) ModelThrow.Config("FullSoftmax needs the catalogue of training items to score against.");
+        int rows = batch.Count;
+        if (columnOf.Length == 0)
+        {
+            catalogueItems = [.. Catalogue.Items];
+            columnOf = new int[Catalogue.Cardinality];
+            Array.Fill(columnOf, -1);
+            for (int c = 0; c < catalogueItems.Length; c++) columnOf[catalogueItems[c]] = c;
+        }
+        var all = Item.Forward(tape, Catalogue.Input(catalogueItems), training: true);
+        candidates.Reset(rows, catalogueItems.Length, inBatch: false);
+        candidates.Step = step;
+        catalogueItems.CopyTo(candidates.Items, 0);
+        batch.Weights.Span.CopyTo(candidates.Weights);
+        batch.Labels.Span.CopyTo(candidates.Labels);
+        var ids = input[ItemFeature].Ids;
+        for (int r = 0; r < rows; r++)
+            if ((candidates.Targets[r] = columnOf[ids[r]]) < 0)
+                ModelThrow.Config($"Item id {ids[r]} of a training row is not in the catalogue; FullSoftmax needs the catalogue of the rows it trains on.");
         return Task.Loss(tape, queries, all, candidates);
     }
 

@@ -234,6 +234,12 @@ public sealed class ModelCommandTests(QuickstartFixture quickstart) : IClassFixt
             Assert.InRange(ModelRecipe.Read(file).Training.Epochs, 1, 100);
     }
 
+    [Fact]
+    public void TheHistoryExampleIsTheQuickstartsModel() =>
+        // docs/experiments.md measures the quickstart through this file, one training seed at a time.
+        Assert.Equal(MovieLensExperiment.Recipe(new MovieLensOptions()).ToJson(),
+            ModelRecipe.Read(Path.Combine(RepositoryFolder("examples"), "movielens-history.json")).ToJson());
+
     static string RepositoryFolder(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -89,15 +89,18 @@ public sealed record ModelRecipe
     public DataRecipe Data { get; init; } = new();
     /// <summary>The split. Default per user 75/25, 10% of training for validation, seed 42.</summary>
     public SplitRecipe Split { get; init; } = new();
-    /// <summary>The user (query) tower: features, widths, layers, history pooling. Default every user and context feature, [128] ReLU, 64-d, L2.</summary>
+    /// <summary>
+    /// The user (query) tower: features, widths, layers, history pooling. Default every user and
+    /// context feature, [128] ReLU, 64-d, L2, half of the history dropped at each training step.
+    /// </summary>
     public TowerOptions User { get; init; } = new();
     /// <summary>The item (candidate) tower. Default every item feature, [128] ReLU, 64-d, L2.</summary>
     public TowerOptions Item { get; init; } = new();
-    /// <summary>The task. Default in-batch softmax, τ 0.05, logQ from counts, accidental hits removed.</summary>
+    /// <summary>The task. Default in-batch softmax, τ 0.1, logQ from counts, accidental hits removed.</summary>
     public TaskRecipe Task { get; init; } = new();
     /// <summary>
     /// The optimizer and the loop; its seed also seeds initialisation. Default Adam, learning rate
-    /// 0.001, batch 1024, at most 20 epochs stopping after 3 without validation improvement.
+    /// 0.001, batch 1024, at most 20 epochs stopping after 5 without validation improvement.
     /// </summary>
     public TrainerOptions Training { get; init; } = new();
     /// <summary>Cut-off K of validation (early stopping) and evaluation. Default 10.</summary>
@@ -200,6 +203,8 @@ public sealed record ModelRecipe
         if (!(t.Fusion.ModalityDropout >= 0 && t.Fusion.ModalityDropout < 1)) errors.Field($"{side}.fusion.modalityDropout", t.Fusion.ModalityDropout, "must be in [0, 1)");
         if (!(t.Sequence.TimeDecay >= 0)) errors.Field($"{side}.sequence.timeDecay", t.Sequence.TimeDecay, "must be 0 or more");
         errors.AtLeast($"{side}.sequence.heads", t.Sequence.Heads, 1);
+        if (!(t.Sequence.Dropout >= 0 && t.Sequence.Dropout < 1)) errors.Field($"{side}.sequence.dropout", t.Sequence.Dropout, "must be in [0, 1)");
+        errors.AtLeast($"{side}.sequence.maxLength", t.Sequence.MaxLength, 0);
         errors.AtLeast($"{side}.text.layers", t.Text.Layers, 1);
         errors.AtLeast($"{side}.text.heads", t.Text.Heads, 1);
         errors.AtLeast($"{side}.text.feedForward", t.Text.FeedForward, 0);
@@ -231,8 +236,19 @@ public sealed record ModelRecipe
         var schema = fitted.Schema;
         string item = IdFeature(schema, Side.Item);
         var rng = new Random(Training.Seed);
-        var user = EncoderTower.Create(fitted, Side.User, User, rng, Images(User, images), Pretrained(User, pretrained));
-        var itemTower = EncoderTower.Create(fitted, Side.Item, Item, rng, Images(Item, images), Pretrained(Item, pretrained));
+        EncoderTower user, itemTower;
+        if (User.Sequence.ShareItemEmbeddings)
+        {
+            // Histories read the item tower's id table, so that tower is built first.
+            itemTower = EncoderTower.Create(fitted, Side.Item, Item, rng, Images(Item, images), Pretrained(Item, pretrained));
+            var ids = itemTower.Modules.OfType<IdEmbedding>().FirstOrDefault(m => m.Spec.Name == item);
+            user = EncoderTower.Create(fitted, Side.User, User, rng, Images(User, images), Pretrained(User, pretrained), ids);
+        }
+        else
+        {
+            user = EncoderTower.Create(fitted, Side.User, User, rng, Images(User, images), Pretrained(User, pretrained));
+            itemTower = EncoderTower.Create(fitted, Side.Item, Item, rng, Images(Item, images), Pretrained(Item, pretrained));
+        }
         var sampler = catalogue is null ? null : Task.Sampler(catalogue.Items, counts, Training.Seed);
         return new TwoTowerModel(fitted, user, itemTower, Task.Build(counts), item)
         {
@@ -240,7 +256,8 @@ public sealed record ModelRecipe
             ItemCounts = counts.ToArray(),
             ExtraNegatives = sampler is null ? 0 : Task.Negatives.Count,
             Sampler = sampler,
-            Catalogue = sampler is null ? null : catalogue,
+            Catalogue = sampler is null && Task.Candidates == CandidateKind.InBatch ? null : catalogue,
+            FullSoftmax = Task.Candidates == CandidateKind.Catalogue,
             LeaveOneOutHistories = User.Sequence.LeaveOneOut ? histories : null,
         };
     }

@@ -37,6 +37,15 @@ public enum SamplerKind
     Popularity,
 }
 
+/// <summary>What a softmax row is scored against.</summary>
+public enum CandidateKind
+{
+    /// <summary>The batch's own items (sampled softmax, corrected by logQ), plus any extra sampled negatives.</summary>
+    InBatch,
+    /// <summary>Every training item (full softmax: one B×N product per step; no sampling, so no logQ correction).</summary>
+    Catalogue,
+}
+
 /// <summary>Extra negatives per batch beside the in-batch ones.</summary>
 public sealed record NegativesRecipe
 {
@@ -53,8 +62,10 @@ public sealed record TaskRecipe
 {
     /// <summary>The loss. Default softmax.</summary>
     public LossKind Loss { get; init; } = LossKind.Softmax;
-    /// <summary>Temperature τ: scores are divided by it. Default 0.05.</summary>
-    public float Temperature { get; init; } = 0.05f;
+    /// <summary>Softmax only: the candidates each row is scored against. Default in-batch.</summary>
+    public CandidateKind Candidates { get; init; } = CandidateKind.InBatch;
+    /// <summary>Temperature τ: scores are divided by it. Default 0.1 (chosen on validation: docs/experiments.md).</summary>
+    public float Temperature { get; init; } = 0.1f;
     /// <summary>Softmax only: also the candidate→query direction (symmetric InfoNCE), averaged. Default false.</summary>
     public bool Symmetric { get; init; }
     /// <summary>Softmax only: the logQ correction. Default counts.</summary>
@@ -76,9 +87,11 @@ public sealed record TaskRecipe
     public ITask Build(ReadOnlySpan<int> counts)
     {
         var tweaks = new List<ILogitsTweak>();
-        if (Loss == LossKind.Softmax && LogQ == LogQKind.Counts) tweaks.Add(new LogQFromCounts(counts));
-        if (Loss == LossKind.Softmax && LogQ == LogQKind.Streaming) tweaks.Add(new StreamingLogQ(LogQBuckets, LogQRate));
-        if (RemoveAccidentalHits) tweaks.Add(new RemoveAccidentalHits());
+        // The full catalogue is not a sample (no log q) and holds each item once (no accidental hits).
+        bool sampled = Candidates == CandidateKind.InBatch;
+        if (sampled && Loss == LossKind.Softmax && LogQ == LogQKind.Counts) tweaks.Add(new LogQFromCounts(counts));
+        if (sampled && Loss == LossKind.Softmax && LogQ == LogQKind.Streaming) tweaks.Add(new StreamingLogQ(LogQBuckets, LogQRate));
+        if (sampled && RemoveAccidentalHits) tweaks.Add(new RemoveAccidentalHits());
         if (HardNegatives > 0) tweaks.Add(new HardNegatives(HardNegatives));
         return Loss switch
         {
@@ -110,5 +123,11 @@ public sealed record TaskRecipe
         if (!(Negatives.Power >= 0)) errors.Field("task.negatives.power", Negatives.Power, "must be 0 or more (0.75 is word2vec's)");
         if (Symmetric && Loss != LossKind.Softmax) errors.Field("task.symmetric", Symmetric, $"applies to the softmax loss only; the loss is {Loss}");
         if (Loss != LossKind.Softmax && LogQ != LogQKind.Counts && LogQ != LogQKind.None) errors.Field("task.logQ", LogQ, "applies to the softmax loss only");
+        if (Candidates == CandidateKind.Catalogue)
+        {
+            if (Loss != LossKind.Softmax) errors.Field("task.candidates", "catalogue", $"applies to the softmax loss only; the loss is {Loss}");
+            if (Symmetric) errors.Field("task.symmetric", Symmetric, "needs in-batch candidates (the item→user direction ranks the batch's users); set task.candidates to inBatch");
+            if (Negatives.Count > 0) errors.Field("task.negatives.count", Negatives.Count, "adds nothing to the full catalogue; set it to 0 or task.candidates to inBatch");
+        }
     }
 }

@@ -3,7 +3,8 @@ namespace Tandem.Models.Tasks;
 /// <summary>
 /// What a task knows about one batch besides the embeddings: B query rows, N ≥ B candidate
 /// columns whose first B are the rows' positives (column r is row r's positive), then any extra
-/// sampled negatives. Buffers are reused from step to step; only the counted parts are read.
+/// sampled negatives; or, with the whole catalogue as candidates, N catalogue items and each row's
+/// positive at <see cref="Targets"/>. Buffers are reused from step to step; only the counted parts are read.
 /// </summary>
 public sealed class CandidateBatch
 {
@@ -19,24 +20,30 @@ public sealed class CandidateBatch
     public bool[] Mask { get; private set; } = [];
     /// <summary>Example weights, [B]; all 1 unless the data weighs examples.</summary>
     public float[] Weights { get; private set; } = [];
+    /// <summary>The column of each row's positive, [B]: r for in-batch candidates (the default), the item's catalogue column for the full catalogue.</summary>
+    public int[] Targets { get; private set; } = [];
     /// <summary>Labels, [B]: 1 for implicit positives, the label column for explicit feedback.</summary>
     public float[] Labels { get; private set; } = [];
     /// <summary>The optimizer step this batch trains (streaming estimators count with it).</summary>
     public long Step { get; set; }
 
-    /// <summary>Sizes the buffers for <paramref name="rows"/> queries and <paramref name="columns"/> candidates, clearing the mask and logQ.</summary>
-    public void Reset(int rows, int columns)
+    /// <summary>
+    /// Sizes the buffers for <paramref name="rows"/> queries and <paramref name="columns"/> candidates, clearing the mask and logQ;
+    /// <paramref name="inBatch"/>: the first <paramref name="rows"/> columns are the rows' positives (false: set <see cref="Targets"/>).
+    /// </summary>
+    public void Reset(int rows, int columns, bool inBatch = true)
     {
-        if (columns < rows) throw new ArgumentOutOfRangeException(nameof(columns), columns, $"{columns} candidates for {rows} rows; the first {rows} candidates must be the positives.");
+        if (inBatch && columns < rows) throw new ArgumentOutOfRangeException(nameof(columns), columns, $"{columns} candidates for {rows} rows; the first {rows} candidates must be the positives.");
         Rows = rows;
         Columns = columns;
         if (Items.Length < columns) { Items = new int[columns]; LogQ = new float[columns]; }
-        if (Weights.Length < rows) { Weights = new float[rows]; Labels = new float[rows]; }
+        if (Weights.Length < rows) { Weights = new float[rows]; Labels = new float[rows]; Targets = new int[rows]; }
         if (Mask.Length < rows * columns) Mask = new bool[rows * columns];
         Array.Clear(Mask, 0, rows * columns);
         Array.Clear(LogQ, 0, columns);
         Array.Clear(Items, 0, columns);
         Array.Fill(Weights, 1f, 0, rows);
         Array.Fill(Labels, 1f, 0, rows);
+        for (int r = 0; r < rows; r++) Targets[r] = r;
     }
 }

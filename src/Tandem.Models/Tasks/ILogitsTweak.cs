@@ -68,7 +68,8 @@ public sealed class HardNegatives(int count) : ILogitsTweak
             var mask = batch.Mask.AsSpan(r * n, n);
             var row = scores.Slice(r * n, n);
             int m = 0;
-            for (int c = 0; c < n; c++) if (c != r && !mask[c]) order[m++] = c;
+            int target = batch.Targets[r];
+            for (int c = 0; c < n; c++) if (c != target && !mask[c]) order[m++] = c;
             if (m <= Count) continue;
             var kept = order.AsSpan(0, m);
             var keys = new float[m];

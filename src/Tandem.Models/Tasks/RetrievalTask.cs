@@ -14,9 +14,10 @@ public readonly record struct RetrievalOptions
 }
 
 /// <summary>
-/// Retrieval with a sampled softmax over in-batch (and any extra sampled) candidates: row r's
-/// logits are <c>score(r, c)/τ − log q(c)</c> with the candidate's log q, masked where a tweak
-/// says so, and the loss is the (weighted) mean cross-entropy with target column r. The tweaks —
+/// Retrieval with a softmax over the batch's candidates (in-batch and any extra sampled ones, or
+/// the whole catalogue): row r's logits are <c>score(r, c)/τ − log q(c)</c> with the candidate's
+/// log q, masked where a tweak says so, and the loss is the (weighted) mean cross-entropy with the
+/// row's target column (<see cref="CandidateBatch.Targets"/>). The tweaks —
 /// logQ correction, accidental-hit removal, hard negatives — are small classes run in order.
 /// </summary>
 public sealed class RetrievalTask : ITask
@@ -46,13 +47,13 @@ public sealed class RetrievalTask : ITask
         int rows = batch.Rows, cols = batch.Columns;
         var scores = tape.MatMul(queries, candidates, transB: true);
         foreach (var t in tweaks) t.Apply(batch, scores.Value.Span);
-        if (targets.Length < rows) targets = Enumerable.Range(0, rows).ToArray();
         var weights = Weights(batch);
         var logQ = batch.LogQ.AsSpan(0, cols);
         // The loss op divides by τ and subtracts log q itself: no scaled or shifted B×N copies.
-        var loss = tape.SoftmaxCrossEntropy(scores, targets.AsSpan(0, rows), batch.Mask.AsSpan(0, rows * cols), weights,
+        var loss = tape.SoftmaxCrossEntropy(scores, batch.Targets.AsSpan(0, rows), batch.Mask.AsSpan(0, rows * cols), weights,
             1 / options.Temperature, logQ.ContainsAnyExcept(0f) ? logQ : default);
         if (!options.Symmetric) return loss;
+        if (targets.Length < rows) targets = Enumerable.Range(0, rows).ToArray();
         // Candidate → query on the in-batch block: row c of the transpose ranks the queries for candidate c.
         var back = tape.Scale(tape.MatMul(tape.SliceRows(candidates, 0, rows), queries, transB: true), 1 / options.Temperature);
         var mask = new bool[rows * rows];

@@ -86,7 +86,8 @@ public sealed class EncoderTower
     /// <c>{user|item}.dropout</c> and <c>{user|item}.fusion</c>, so a checkpoint can save and restore them.
     /// </summary>
     public IEnumerable<(string Name, Rng Rng)> Generators =>
-        new[] { ($"{Name(Side)}.dropout", dropoutRng) }.Concat(fusion.Generator is { } g ? [($"{Name(Side)}.fusion", g)] : []);
+        new[] { ($"{Name(Side)}.dropout", dropoutRng) }.Concat(fusion.Generator is { } g ? [($"{Name(Side)}.fusion", g)] : [])
+            .Concat(modules.SelectMany(m => m.Generators.Select(x => ($"{Name(Side)}.{x.Name}", x.Rng))));
 
     /// <summary>The [input.Count, OutputDimension] embeddings of a batch.</summary>
     public Variable Forward(Tape tape, TowerInput input, bool training)
@@ -116,10 +117,11 @@ public sealed class EncoderTower
     /// <remarks>
     /// Image features need <paramref name="images"/>, which builds their module (e.g. an <see cref="ImageFeature"/>) from the spec and the tower's generator;
     /// features in <see cref="TowerOptions.Encoders"/> need <paramref name="pretrained"/> (a <see cref="PretrainedFeature"/>).
+    /// With <see cref="SequenceOptions.ShareItemEmbeddings"/>, histories read <paramref name="items"/>' table (the item tower's id embedding).
     /// </remarks>
-    /// <exception cref="ModelException">A named feature is unknown, of the other side, or of a kind towers cannot read yet.</exception>
+    /// <exception cref="ModelException">A named feature is unknown, of the other side, or of a kind towers cannot read yet; or histories share item embeddings without <paramref name="items"/>.</exception>
     public static EncoderTower Create(FittedFeatures fitted, Side side, TowerOptions options, Random rng, Func<FeatureSpec, Random, IFeatureModule>? images = null,
-        Func<FeatureSpec, Random, IFeatureModule>? pretrained = null)
+        Func<FeatureSpec, Random, IFeatureModule>? pretrained = null, IdEmbedding? items = null)
     {
         var schema = fitted.Schema;
         var names = options.Features ?? schema.Features.Where(f => OnSide(f, side) && (Supported(f.Kind) || f.Kind == FeatureKind.Image && images is not null)).Select(f => f.Name).ToArray();
@@ -139,12 +141,26 @@ public sealed class EncoderTower
             if (ancestors.Contains(name)) continue;
             var module = options.Encoders?.ContainsKey(name) == true
                 ? (pretrained ?? throw new ModelException($"Feature '{name}' is read through the pretrained encoder \"{options.Encoders[name]}\", whose vectors were not given; load the model with its data.")) (spec, rng)
-                : spec.Kind == FeatureKind.Image && images is not null ? images(spec, rng) : Module(fitted, spec, options, rng);
+                : spec.Kind == FeatureKind.Image && images is not null ? images(spec, rng)
+                : spec.Kind == FeatureKind.Sequence && options.Sequence.ShareItemEmbeddings ? SharedHistory(fitted, spec, options, rng, items)
+                : Module(fitted, spec, options, rng);
             if (options.Hierarchies is { } h && h.TryGetValue(name, out var up))
                 module = new HierarchicalIdEmbedding([module, .. up.Select(a => Module(fitted, Spec(schema, a, side), options with { Dimensions = null, EmbeddingDimension = module.Width }, rng))]);
             modules.Add(module);
         }
         return new EncoderTower(side, modules, options, rng);
+    }
+
+    /// <summary>A history reading the item tower's id table: each history id mapped to the item id of the same key.</summary>
+    static SequenceEncoder SharedHistory(FittedFeatures fitted, FeatureSpec spec, TowerOptions options, Random rng, IdEmbedding? items)
+    {
+        if (items is null) ModelThrow.Config($"History '{spec.Name}' shares item embeddings, but the item tower has no id embedding to share; add the item id to item.features or set sequence.shareItemEmbeddings to false.");
+        var history = ((CategoricalEncoder)fitted[spec.Name]).Vocabulary;
+        var ids = ((CategoricalEncoder)fitted[items.Spec.Name]).Vocabulary;
+        if (history is null || ids is null) ModelThrow.Config($"History '{spec.Name}' shares item embeddings, but '{spec.Name}' or '{items.Spec.Name}' is hashed; shared tables need vocabularies.");
+        var rowOfId = new int[history.Size];
+        for (int h = 1; h < rowOfId.Length; h++) rowOfId[h] = ids[history.Token(h)];
+        return new SequenceEncoder(spec, history.Size, items.Width, options.Sequence, rng, options.SparseEmbeddings, options.EmbeddingStd, items.Table, rowOfId);
     }
 
     static FeatureSpec Spec(FeatureSchema schema, string name, Side side)

@@ -1,4 +1,5 @@
 using Tandem.Data.Schema;
+using Tandem.Tensors;
 using Tandem.Tensors.Autograd;
 
 namespace Tandem.Models.Towers;
@@ -20,6 +21,9 @@ public interface IFeatureModule
 
     /// <summary>State saved with the model but not trained (e.g. batch norm's running statistics); none by default.</summary>
     IReadOnlyList<StateBuffer> Buffers => [];
+
+    /// <summary>Generators a training step draws from (e.g. history dropout), named for checkpoints; none by default.</summary>
+    IReadOnlyList<(string Name, Rng Rng)> Generators => [];
 
     /// <summary>The [input.Count, Width] encoding of the feature.</summary>
     Variable Encode(Tape tape, TowerInput input, bool training);

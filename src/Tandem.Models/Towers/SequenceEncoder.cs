@@ -37,6 +37,20 @@ public readonly record struct SequenceOptions
     /// evaluation (docs/models.md). Default true.
     /// </summary>
     public bool LeaveOneOut { get; init; } = true;
+    /// <summary>
+    /// Denoising: in training, each history event is dropped with this probability (a fresh draw
+    /// every step), so the tower learns the user from any part of their history rather than
+    /// memorising the whole of it. Evaluation reads every event. Default 0.5 (chosen on
+    /// validation: docs/experiments.md, "Retrieval quality").
+    /// </summary>
+    public float Dropout { get; init; } = 0.5f;
+    /// <summary>
+    /// Read history events from the item tower's id embedding table instead of a table of the
+    /// history's own, so an item has one vector on both sides and every history trains it. Default false.
+    /// </summary>
+    public bool ShareItemEmbeddings { get; init; }
+    /// <summary>Events read per history (the most recent); 0: the schema feature's <c>max_length</c>. Default 0.</summary>
+    public int MaxLength { get; init; }
 }
 
 /// <summary>
@@ -50,17 +64,33 @@ public sealed class SequenceEncoder : IFeatureModule
     readonly SequenceOptions options;
     readonly Parameter? query, positions;
     readonly Parameter[] extra;
-    int[] flat = [], valid = [];
+    readonly Rng? dropRng;
+    readonly int[]? rowOfId;
+    int[] flat = [], valid = [], keptIds = [], keptLengths = [], rows = [];
 
     /// <summary>An encoder of <paramref name="cardinality"/> event ids into <paramref name="dimension"/> columns.</summary>
     /// <exception cref="ModelException">The heads do not divide the dimension, or the decay is negative.</exception>
-    public SequenceEncoder(FeatureSpec spec, int cardinality, int dimension, SequenceOptions options, Random rng, bool sparse = true, float std = 0.1f)
+    /// <remarks>
+    /// <paramref name="table"/>, if given, is an existing table to read events from (the item tower's
+    /// id embeddings), owned by its module; <paramref name="rowOfId"/> maps each of the
+    /// <paramref name="cardinality"/> event ids to its row.
+    /// </remarks>
+    public SequenceEncoder(FeatureSpec spec, int cardinality, int dimension, SequenceOptions options, Random rng, bool sparse = true, float std = 0.1f,
+        Parameter? table = null, int[]? rowOfId = null)
     {
         if (options.TimeDecay < 0 || float.IsNaN(options.TimeDecay))
             ModelThrow.Config($"Sequence feature '{spec.Name}': time decay is {options.TimeDecay}; it must be 0 or more.");
+        if (!(options.Dropout >= 0 && options.Dropout < 1))
+            ModelThrow.Config($"Sequence feature '{spec.Name}': history dropout is {options.Dropout}; it must be in [0, 1).");
         Spec = spec;
         this.options = options;
-        Table = Init.Table(spec.Name + ".embedding", cardinality, dimension, std, rng, sparse, zeroRow0: true);
+        Table = table ?? Init.Table(spec.Name + ".embedding", cardinality, dimension, std, rng, sparse, zeroRow0: true);
+        if (table is not null && (table.Cols != dimension || rowOfId is null || rowOfId.Length != cardinality))
+            ModelThrow.Config($"Sequence feature '{spec.Name}': the shared item table is {table.Cols} wide, the history {dimension}; give the history and the item id one width.");
+        Shared = table is not null;
+        this.rowOfId = rowOfId;
+        // Drawn only with dropout, so models without it initialise exactly as before.
+        if (options.Dropout > 0) dropRng = new Rng(rng.Next());
         int d = dimension;
         switch (options.Pooling)
         {
@@ -94,13 +124,17 @@ public sealed class SequenceEncoder : IFeatureModule
     public FeatureSpec Spec { get; }
     /// <summary>The event table; row 0 is padding.</summary>
     public Parameter Table { get; }
+    /// <summary>Whether <see cref="Table"/> belongs to another module (the item tower's ids), which then lists it as its parameter.</summary>
+    public bool Shared { get; }
     /// <inheritdoc/>
     public int Width => Table.Cols;
     /// <inheritdoc/>
-    public IReadOnlyList<Parameter> Parameters => [Table, .. extra];
+    public IReadOnlyList<Parameter> Parameters => Shared ? extra : [Table, .. extra];
     internal SequenceOptions Options => options;
     /// <summary>Attention pooling's query, [dimension, 1]; null for the other poolings.</summary>
     internal Parameter? Query => query;
+    /// <inheritdoc/>
+    public IReadOnlyList<(string Name, Rng Rng)> Generators => dropRng is null ? [] : [(Spec.Name + ".dropout", dropRng)];
 
     /// <inheritdoc/>
     public Variable Encode(Tape tape, TowerInput input, bool training)
@@ -109,13 +143,56 @@ public sealed class SequenceEncoder : IFeatureModule
         int count = input.Count, steps = Spec.MaxLength;
         var lengths = f.Lengths.AsSpan(0, count);
         var ids = f.Ids.AsSpan(0, count * steps);
+        var since = f.Values;
+        if (rowOfId is not null) ids = Rows(ids);
+        if (training && dropRng is not null)
+        {
+            since = Drop(ids, lengths, since, steps);
+            ids = keptIds.AsSpan(0, count * steps);
+            lengths = keptLengths.AsSpan(0, count);
+        }
         return options.Pooling switch
         {
-            SequencePooling.Mean => Mean(tape, ids, lengths, f.Values, steps),
+            SequencePooling.Mean => Mean(tape, ids, lengths, since, steps),
             SequencePooling.Attention => AttentionPool(tape, ids, lengths, steps),
             SequencePooling.Gru => Gru(tape, ids, lengths, steps),
             _ => SelfAttend(tape, ids, lengths, steps),
         };
+    }
+
+    /// <summary>The shared table's row of each event id (padding stays 0 and is never read).</summary>
+    Span<int> Rows(ReadOnlySpan<int> ids)
+    {
+        if (rows.Length < ids.Length) rows = new int[ids.Length];
+        for (int i = 0; i < ids.Length; i++) rows[i] = rowOfId![ids[i]];
+        return rows.AsSpan(0, ids.Length);
+    }
+
+    /// <summary>
+    /// The history with each event dropped with probability <see cref="SequenceOptions.Dropout"/>,
+    /// survivors kept in order at the front of each row (an all-dropped row is an empty history),
+    /// into <see cref="keptIds"/> and <see cref="keptLengths"/>; returns the times since of the survivors.
+    /// </summary>
+    Tensor? Drop(ReadOnlySpan<int> ids, ReadOnlySpan<int> lengths, Tensor? since, int steps)
+    {
+        int count = lengths.Length;
+        if (keptIds.Length < count * steps) { keptIds = new int[count * steps]; keptLengths = new int[count]; }
+        var kept = keptIds.AsSpan(0, count * steps);
+        kept.Clear();
+        var keptSince = since is not null && options.TimeDecay > 0 ? Tensor.Zeros(count, steps) : null;
+        float p = options.Dropout;
+        for (int b = 0; b < count; b++)
+        {
+            int n = 0;
+            for (int j = 0; j < lengths[b]; j++)
+            {
+                if (dropRng!.NextSingle() < p) continue;
+                if (keptSince is not null) keptSince.Span[b * steps + n] = since!.Span[b * steps + j];
+                kept[b * steps + n++] = ids[b * steps + j];
+            }
+            keptLengths[b] = n;
+        }
+        return keptSince ?? since;
     }
 
     /// <summary>Offsets of bags of the valid events, and (optionally) the flat index of each valid event.</summary>

@@ -55,24 +55,28 @@ public sealed class TrainValidationSplit : IDisposable
         return new TrainValidationSplit(fitted, data, carved.Train, fitItems, fitUsers, validation, items, owns: true);
     }
 
-    /// <summary>Every validation report of the trainer's epochs, in order (early stopping reads their Recall@K).</summary>
+    /// <summary>Every validation report of the trainer's epochs, in order (early stopping reads their <see cref="TrainerOptions.ValidationMetric"/>).</summary>
     public IReadOnlyList<RankingReport> Reports => reports;
 
     readonly List<RankingReport> reports = [];
 
-    /// <summary>A trainer with <paramref name="options"/> that stops early on this slice's validation Recall@<paramref name="k"/>.</summary>
+    /// <summary>A trainer with <paramref name="options"/> that stops early on this slice's validation metric at <paramref name="k"/> (<see cref="TrainerOptions.ValidationMetric"/>).</summary>
     public Trainer Trainer(TrainerOptions options, int k)
     {
         var trainer = new Trainer(options with { Patience = Validation is null ? 0 : options.Patience });
+        string metric = MetricName(options.ValidationMetric, k);
         if (Validation is { } v)
             trainer.Validation = m =>
             {
                 var report = v.Evaluate((TwoTowerModel)m, Users, Catalogue, k);
                 reports.Add(report);
-                return report[$"Recall@{k}"];
+                return report[metric];
             };
         return trainer;
     }
+
+    /// <summary>The report name of <paramref name="metric"/> at <paramref name="k"/>, e.g. <c>NDCG@10</c>.</summary>
+    public static string MetricName(ValidationMetric metric, int k) => (metric == ValidationMetric.Ndcg ? "NDCG@" : "Recall@") + k;
 
     /// <summary>Disposes the catalogues this slice built.</summary>
     public void Dispose()

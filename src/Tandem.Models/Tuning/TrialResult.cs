@@ -13,12 +13,15 @@ public sealed record Trial(int Number, int Rung, IReadOnlyList<string> Values, M
 /// <param name="Trial">The trial.</param>
 /// <param name="EpochsTrained">Epochs trained.</param>
 /// <param name="KeptEpoch">The epoch early stopping kept, from 1; 0 if none finished.</param>
-/// <param name="Recall">Validation Recall@K of the kept epoch: the score trials are ranked by, as early stopping ranks epochs.</param>
+/// <param name="Recall">Validation Recall@K of the kept epoch.</param>
 /// <param name="Ndcg">Validation NDCG@K of the kept epoch.</param>
 /// <param name="Seconds">Wall time of the trial.</param>
 /// <param name="Failure">Why the trial has no score (stopped, or diverged: the trainer's message); null when it has one.</param>
 public sealed record TrialResult(Trial Trial, int EpochsTrained, int KeptEpoch, double Recall, double Ndcg, double Seconds, string? Failure)
 {
+    /// <summary>The validation figure trials are ranked by: the one early stopping ranks epochs by (<see cref="Training.TrainerOptions.ValidationMetric"/>).</summary>
+    public double Score => Trial.Recipe.Training.ValidationMetric == Training.ValidationMetric.Ndcg ? Ndcg : Recall;
+
     /// <summary>Whether the trial finished with a score.</summary>
     public bool Scored => Failure is null;
 
@@ -33,6 +36,6 @@ public sealed record TrialResult(Trial Trial, int EpochsTrained, int KeptEpoch, 
 /// <param name="Stopped">Why the search ended early (cancelled, out of budget); null when every rung ran.</param>
 public sealed record TuningResult(SearchSpace Space, IReadOnlyList<Rung> Rungs, IReadOnlyList<TrialResult> Results, string? Stopped)
 {
-    /// <summary>The best-scoring trial run (validation Recall@K; the earlier on ties); null when none finished.</summary>
-    public TrialResult? Best => Results.Where(r => r.Scored).OrderByDescending(r => r.Recall).FirstOrDefault();
+    /// <summary>The best-scoring trial run (<see cref="TrialResult.Score"/>; the earlier on ties); null when none finished.</summary>
+    public TrialResult? Best => Results.Where(r => r.Scored).OrderByDescending(r => r.Score).FirstOrDefault();
 }

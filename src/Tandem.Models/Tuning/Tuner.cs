@@ -10,8 +10,8 @@ namespace Tandem.Models.Tuning;
 /// Seeded random search with successive halving over epochs: draws
 /// <see cref="TuningOptions.Trials"/> configurations of a <see cref="SearchSpace"/>, trains each on
 /// the training rows less the recipe's validation slice with early stopping, scores the kept epoch
-/// by validation Recall@K (the early-stopping metric: one figure picks the epoch and the
-/// configuration), and trains the best 1/η of each rung again with η times the epochs. Only
+/// by the validation metric early stopping reads (<see cref="TrialResult.Score"/>: one figure picks
+/// the epoch and the configuration), and trains the best 1/η of each rung again with η times the epochs. Only
 /// <see cref="ModelData.Train"/> is called, so the test rows are never read; with one seed the
 /// trials and the best are the same run to run (a budget that runs out is the exception: wall time
 /// decides where it cuts). A trial whose loss diverges scores nothing and the search goes on.
@@ -54,7 +54,7 @@ public sealed class Tuner(TuningOptions options)
         var last = new Dictionary<int, TrialResult>();
         for (int r = 0; r < rungs.Count; r++)
         {
-            if (r > 0) alive = [.. alive.Where(c => last[c].Scored).OrderByDescending(c => last[c].Recall).Take(rungs[r].Trials)];
+            if (r > 0) alive = [.. alive.Where(c => last[c].Scored).OrderByDescending(c => last[c].Score).Take(rungs[r].Trials)];
             foreach (int c in alive)
             {
                 if (budget.IsCancellationRequested) return new(space, rungs, results, Why(cancellation));

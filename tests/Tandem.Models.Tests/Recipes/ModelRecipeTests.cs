@@ -169,9 +169,10 @@ public class ModelRecipeTests
         var recipe = ModelRecipe.Parse("""{ "user": { "hidden": [64] }, "task": { "loss": "hinge" }, "training": { "optimizer": "adamW" } }""");
         Assert.Equal(recipe.ToJson(), ModelRecipe.Parse(recipe.ToJson()).ToJson());
         var defaults = new ModelRecipe();
-        Assert.Equal(0.05f, defaults.Task.Temperature);
+        Assert.Equal(0.1f, defaults.Task.Temperature);
         Assert.Equal(20, defaults.Training.Epochs);
-        Assert.Equal(3, defaults.Training.Patience);
+        Assert.Equal(5, defaults.Training.Patience);
+        Assert.Equal(0.5f, defaults.User.Sequence.Dropout);
         Assert.Equal([128], defaults.User.Hidden);
         Assert.Equal("ml-latest-small", defaults.Data.Named);
     }
@@ -182,9 +183,47 @@ public class ModelRecipeTests
     [InlineData("""{ "task": { "loss": "bpr", "symmetric": true } }""", "test.json: field 'task.symmetric' is true; it applies to the softmax loss only; the loss is Bpr")]
     [InlineData("""{ "split": { "validationFraction": 1 } }""", "test.json: field 'split.validationFraction' is 1; it must be in [0, 1), e.g. 0.1")]
     [InlineData("""{ "user": { "dropout": 1.5 } }""", "test.json: field 'user.dropout' is 1.5; it must be in [0, 1)")]
+    [InlineData("""{ "task": { "candidates": "catalogue", "loss": "bpr" } }""", "test.json: field 'task.candidates' is \"catalogue\"; it applies to the softmax loss only; the loss is Bpr")]
+    [InlineData("""{ "task": { "candidates": "catalogue", "negatives": { "count": 8 } } }""", "test.json: field 'task.negatives.count' is 8; it adds nothing to the full catalogue; set it to 0 or task.candidates to inBatch")]
+    [InlineData("""{ "user": { "sequence": { "dropout": 1 } } }""", "test.json: field 'user.sequence.dropout' is 1; it must be in [0, 1)")]
+    [InlineData("""{ "user": { "sequence": { "maxLength": -1 } } }""", "test.json: field 'user.sequence.maxLength' is -1; it must be at least 0")]
     [InlineData("""{ "data": { "dataset": "ml-100k", "schema": "s.json" } }""", "test.json: field 'data.dataset' is \"ml-100k\"; it cannot be set with \"data.schema\": the schema file describes the data")]
     public void BadValuesNameTheField(string json, string message) =>
         Assert.Equal(message, Assert.Throws<ModelException>(() => ModelRecipe.Parse(json, "test.json")).Message);
+
+    [Fact]
+    public void HistoriesCanShareTheItemTowersIdTable()
+    {
+        var model = Build("""{ "user": { "features": ["history"], "sequence": { "shareItemEmbeddings": true, "dropout": 0.3 } }, "item": { "features": ["item", "genres"] } }""");
+        var history = model.User.Modules.OfType<SequenceEncoder>().Single();
+        var ids = model.Item.Modules.OfType<IdEmbedding>().Single(m => m.Spec.Name == "item");
+        Assert.Same(ids.Table, history.Table);
+        // Listed once, so the optimizer steps it once and the file saves it once.
+        Assert.Single(model.Parameters, p => ReferenceEquals(p, ids.Table));
+        Assert.Contains(model.Generators, g => g.Name == "user.history.dropout");
+        // The history's ids are mapped to the item table's rows: the loss is finite and its gradient reaches the shared table.
+        using var batcher = new Batcher(Data, Rows, new BatchOptions { BatchSize = 32, Seed = 1, Shuffle = false });
+        using var tape = new Tape();
+        var loss = model.Loss(tape, batcher.Epoch(0).First(), 0);
+        tape.Backward(loss);
+        Assert.True(float.IsFinite(loss.Value[0]));
+        Assert.True(ids.Table.SparseGrad!.Count > 0);
+        var m = Assert.Throws<ModelException>(() => Build("""{ "user": { "features": ["history"], "sequence": { "shareItemEmbeddings": true } }, "item": { "features": ["genres"] } }""")).Message;
+        Assert.Contains("no id embedding to share", m);
+    }
+
+    [Fact]
+    public void CatalogueCandidatesScoreEveryItem()
+    {
+        using var catalogue = new ItemInputs(Data, Rows, "item");
+        var model = Build("""{ "task": { "candidates": "catalogue", "temperature": 0.2 } }""", catalogue);
+        Assert.True(model.FullSoftmax);
+        // No logQ and no accidental hits: the full catalogue is no sample and holds each item once.
+        Assert.Empty(((RetrievalTask)model.Task).Tweaks);
+        float full = Loss(model);
+        Assert.True(float.IsFinite(full));
+        Assert.NotEqual(Loss(Build("""{ "task": { "temperature": 0.2 } }""", catalogue)), full);
+    }
 
     [Fact]
     public void AModelFileRebuildsFromItselfWithItsCatalogue()

@@ -143,4 +143,20 @@ public class RetrievalTaskTests
         Assert.Equal(0.25f, est.Probability(3), 2);
         Assert.Equal(1f, est.Probability(8), 3);
     }
+
+    [Fact]
+    public void CatalogueTargetsPickEachRowsColumn()
+    {
+        using var tape = new Tape();
+        // Two queries on the unit axes against three catalogue items: scores [[1, 0, 0], [0, 1, 0]].
+        var q = tape.Constant([1, 0, 0, 1], 2, 2);
+        var c = tape.Constant([1, 0, 0, 1, 0, 0], 3, 2);
+        var batch = new CandidateBatch();
+        batch.Reset(2, 3, inBatch: false);
+        batch.Targets[0] = 2; // row 0's item is column 2 (score 0), row 1's column 1 (score 1)
+        batch.Targets[1] = 1;
+        var loss = new RetrievalTask(new RetrievalOptions { Temperature = 1 }).Loss(tape, q, c, batch);
+        // Row 0: -0 + log(e + 2) = 1.5514; row 1: -1 + log(e + 2) = 0.5514; mean 1.0514.
+        Assert.Equal(MathF.Log(MathF.E + 2) - 0.5f, loss.Value[0], 5);
+    }
 }

@@ -14,20 +14,21 @@ public class TaskGradientTests
         return a;
     }
 
-    static void Check(Func<ITask> make, int[] items)
+    static void Check(Func<ITask> make, int[] items, int[]? targets = null)
     {
-        int b = items.Length, d = 3;
+        int b = targets?.Length ?? items.Length, n = items.Length, d = 3;
         var q = Random(b * d, 1);
-        var c = Random(b * d, 2);
+        var c = Random(n * d, 2);
         float Loss(float[] qv, out float[]? grad)
         {
             using var tape = new Tape();
             var qVar = new Variable(Tandem.Tensors.Tensor.From(qv, b, d), requiresGrad: true);
             var batch = new CandidateBatch();
-            batch.Reset(b, b);
+            batch.Reset(b, n, inBatch: targets is null);
             items.CopyTo(batch.Items, 0);
+            targets?.CopyTo(batch.Targets, 0);
             batch.Weights[0] = 2; // a weighted row too
-            var loss = make().Loss(tape, qVar, tape.Constant(c, b, d), batch);
+            var loss = make().Loss(tape, qVar, tape.Constant(c, n, d), batch);
             tape.Backward(loss);
             grad = qVar.Grad.Span.ToArray();
             return loss.Value[0];
@@ -54,6 +55,11 @@ public class TaskGradientTests
     [Fact]
     public void SymmetricRetrieval() =>
         Check(() => new RetrievalTask(new RetrievalOptions { Temperature = 0.5f, Symmetric = true }, new RemoveAccidentalHits()), Items);
+
+    [Fact]
+    public void CatalogueRetrieval() =>
+        // Five catalogue items, three rows whose targets are not their own columns.
+        Check(() => new RetrievalTask(new RetrievalOptions { Temperature = 0.5f }, new HardNegatives(3)), [1, 2, 3, 4, 5], [4, 0, 2]);
 
     [Theory]
     [InlineData(RankingLoss.Bpr)]

@@ -70,4 +70,47 @@ public class SequenceEncoderTests
         tape.Backward(tape.Sum(tape.Multiply(y, tape.Constant(w, y.Value.Shape.ToArray()))));
         Gradients.AssertEveryParameterGetsOne(encoder.Parameters);
     }
+
+    [Fact]
+    public void HistoryDropoutDropsEventsInTrainingOnly()
+    {
+        var options = new SequenceOptions { Dropout = 0.5f };
+        var encoder = new SequenceEncoder(Spec, 10, Dim, options, new Random(5));
+        var plain = new SequenceEncoder(Spec, 10, Dim, new SequenceOptions { Dropout = 0 }, new Random(5));
+        Assert.Equal(["history.dropout"], encoder.Generators.Select(g => g.Name));
+        Assert.Empty(plain.Generators);
+        // 64 users with the full history 1, 2, 3, 4.
+        int users = 64;
+        var ids = Enumerable.Range(0, users).SelectMany(_ => new[] { 1, 2, 3, 4 }).ToArray();
+        var lengths = Enumerable.Repeat(Steps, users).ToArray();
+        using var tape = new Tape();
+        var all = plain.Encode(tape, Input(ids, lengths), training: true).Value.Span.ToArray();
+        // Evaluation reads every event: the same as without dropout (one initialisation, the dropout seed drawn after it).
+        Assert.Equal(all, encoder.Encode(tape, Input(ids, lengths), training: false).Value.Span.ToArray());
+        var dropped = encoder.Encode(tape, Input(ids, lengths), training: true).Value.Span.ToArray();
+        int changed = Enumerable.Range(0, users).Count(u => !dropped.AsSpan(u * Dim, Dim).SequenceEqual(all.AsSpan(u * Dim, Dim)));
+        // A row keeps all 4 events with probability 1/16: about 60 of 64 rows change.
+        Assert.InRange(changed, 50, 64);
+        // Each kept row is the mean of a subset of the events, so it lies within their range.
+        var t = encoder.Table.Value;
+        for (int c = 0; c < Dim; c++)
+        {
+            float lo = new[] { t[1, c], t[2, c], t[3, c], t[4, c], 0 }.Min(), hi = new[] { t[1, c], t[2, c], t[3, c], t[4, c], 0 }.Max();
+            for (int u = 0; u < users; u++) Assert.InRange(dropped[u * Dim + c], lo - 1e-6f, hi + 1e-6f);
+        }
+    }
+
+    [Fact]
+    public void ASharedTableIsReadThroughTheIdMapAndNotOwned()
+    {
+        var items = new Parameter("item.embedding", Tensor.From(Enumerable.Range(0, 6 * Dim).Select(i => (float)i).ToArray(), 6, Dim), sparse: true);
+        // History ids 1..3 are item rows 5, 2 and 4.
+        var encoder = new SequenceEncoder(Spec, 4, Dim, new SequenceOptions(), new Random(5), table: items, rowOfId: [0, 5, 2, 4]);
+        Assert.True(encoder.Shared);
+        Assert.Same(items, encoder.Table);
+        Assert.DoesNotContain(items, encoder.Parameters);
+        using var tape = new Tape();
+        var y = encoder.Encode(tape, Input([1, 2, 0, 0], [2]), training: false);
+        for (int c = 0; c < Dim; c++) Assert.Equal((items.Value[5, c] + items.Value[2, c]) / 2, y.Value[0, c], 5);
+    }
 }

@@ -37,12 +37,12 @@ public sealed class ResumeTests : IDisposable
         var straightTrainer = Trainer();
         var straight = straightTrainer.Fit(straightModel, s.Data, s.Split.Train);
         // The run exercises all a checkpoint keeps: early stopping back to an earlier epoch's
-        // snapshot, running statistics and streaming logQ counters that moved, dropout and sampled negatives.
+        // snapshot, running statistics and streaming logQ counters that moved, dropout, history dropout and sampled negatives.
         Assert.True(straight.StoppedEarly);
         Assert.Equal(straight.BestEpoch + Options.Patience, straight.Epochs[^1].Epoch);
         Assert.Contains(straightModel.Buffers, b => b.Name.EndsWith(".mean", StringComparison.Ordinal) && b.Value.Span.ContainsAnyExcept(0f));
         Assert.Contains(straightModel.Buffers, b => b.Name == "task.logq.gap" && b.Value.Span.ContainsAnyExcept(0f));
-        Assert.Equal(["user.dropout", "item.dropout", "item.fusion", "sampler"], straightModel.Generators.Select(g => g.Name));
+        Assert.Equal(["user.dropout", "user.history.dropout", "item.dropout", "item.fusion", "sampler"], straightModel.Generators.Select(g => g.Name));
         string expected = Final(straightModel, straightTrainer);
 
         // Interrupted after the first epoch, and after the epoch that follows the best one (so the
