@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["mlp"] = MlpBenchmark.Run,
     ["images"] = ImageBenchmark.Run,
     ["text"] = TextBenchmark.Run,
+    ["pretrained"] = PretrainedBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
