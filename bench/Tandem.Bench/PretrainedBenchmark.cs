@@ -8,12 +8,14 @@ using Tandem.Tensors;
 namespace Tandem.Bench;
 
 /// <summary>
-/// MiniLM encoding throughput (items/s) on ml-latest-small's titles, side by side in alternating
-/// rounds (medians): Tandem's <c>minilm</c> encoder end to end (WordPiece, batches of 32 on
-/// <see cref="Threads.Count"/> threads, mean pooling, L2) against ONNX Runtime alone: the package's
-/// model run directly by an <see cref="InferenceSession"/> with as many intra-op threads, on the
-/// same batches already tokenised and padded (the floor Tandem's own work sits on).
-/// Options: <c>--data-dir ../shared/datasets</c>, <c>--items 2000</c>, <c>--rounds 3</c>, <c>--threads 2</c>.
+/// Pretrained encoding throughput (items/s), side by side in alternating rounds (medians), each
+/// against ONNX Runtime alone (the package's models run directly by an <see cref="InferenceSession"/>
+/// with as many intra-op threads: the floor Tandem's own work sits on). MiniLM on ml-latest-small's
+/// titles: Tandem end to end (WordPiece, batches of 32 on <see cref="Threads.Count"/> threads, mean
+/// pooling, L2) against the same batches pre-tokenised. ResNet18 on posters: Tandem end to end
+/// (decode, resize, crop, preprocessing model, ResNet18 at batch 1) against the two models run on
+/// 224×224 inputs already in memory. Options: <c>--data-dir ../shared/datasets</c>,
+/// <c>--items 2000</c>, <c>--images 100</c>, <c>--rounds 3</c>, <c>--threads 2</c>.
 /// </summary>
 static class PretrainedBenchmark
 {
@@ -37,25 +39,51 @@ static class PretrainedBenchmark
         using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
         using var session = new InferenceSession(bytes, options);
 
-        (string Name, Action Work)[] runs =
-        [
+        Compare($"{titles.Length} titles, batches of {Batch}", titles.Length, rounds,
             ($"Tandem minilm (tokenise, {threads} threads × 1-thread sessions, pool, L2)", () => encoder.EmbedTexts(titles).Dispose()),
-            ($"ONNX Runtime alone ({threads} intra-op threads, pre-tokenised)", () => { foreach (var b in batches) Run(session, b); }),
-        ];
+            ($"ONNX Runtime alone ({threads} intra-op threads, pre-tokenised)", () => { foreach (var b in batches) Run(session, b); }));
+
+        int count = int.Parse(Args.Option(args, "--images", "100"), CultureInfo.InvariantCulture);
+        string posters = Path.Combine(dataDir, "ml-latest-small-posters");
+        var images = Directory.GetFiles(posters, "*.jpg").Order(StringComparer.Ordinal).Take(count)
+            .Select(f => new Tandem.Data.Images.ImageSource(Path.GetFileNameWithoutExtension(f), f)).ToArray();
+        using var resnet = PretrainedEncoder.Open("resnet18");
+        string models = Path.Combine(AppContext.BaseDirectory, "DnnImageModels");
+        using var prep = new InferenceSession(Path.Combine(models, "ResNetPrepOnnx", "ResNetPreprocess.onnx"), options);
+        using var net = new InferenceSession(Path.Combine(models, "ResNet18Onnx", "ResNet18.onnx"), options);
+        var pixels = new float[3 * 224 * 224];
+        var rng = new Random(1);
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = rng.Next(256);
+        Compare($"{images.Length} posters, one image per run", images.Length, rounds,
+            ($"Tandem resnet18 (decode, resize, crop, {threads} threads × 1-thread sessions)", () => resnet.EmbedImages(images).Dispose()),
+            ($"ONNX Runtime alone ({threads} intra-op threads, preprocessing + ResNet18 on decoded input)", () =>
+            {
+                for (int i = 0; i < images.Length; i++)
+                {
+                    using var prepared = prep.Run([NamedOnnxValue.CreateFromTensor(prep.InputMetadata.Keys.First(), new DenseTensor<float>(pixels, [1, 3, 224, 224]))]);
+                    var input = prepared.First().AsTensor<float>();
+                    using var features = net.Run([NamedOnnxValue.CreateFromTensor(net.InputMetadata.Keys.First(), input)]);
+                }
+            }));
+        return 0;
+    }
+
+    /// <summary>Times each run in alternating rounds and prints items/s (medians) and the ratio to the last run.</summary>
+    static void Compare(string title, int items, int rounds, params (string Name, Action Work)[] runs)
+    {
         foreach (var (_, work) in runs) work(); // warm up
         var seconds = runs.Select(_ => new List<double>()).ToArray();
         for (int r = 0; r < rounds; r++)
             for (int i = 0; i < runs.Length; i++) seconds[i].Add(Measure.Milliseconds(runs[i].Work, 1) / 1000);
-        double ortRate = titles.Length / Measure.Median(seconds[1]);
-        Console.WriteLine($"{titles.Length} titles, batches of {Batch}, {rounds} rounds, medians");
+        double reference = items / Measure.Median(seconds[^1]);
+        Console.WriteLine($"{title}, {rounds} rounds, medians");
         Console.WriteLine("| work | items/s | × ONNX Runtime alone |");
         Console.WriteLine("|---|---:|---:|");
         for (int i = 0; i < runs.Length; i++)
         {
-            double rate = titles.Length / Measure.Median(seconds[i]);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {runs[i].Name} | {rate:N1} | {rate / ortRate:0.00} |"));
+            double rate = items / Measure.Median(seconds[i]);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {runs[i].Name} | {rate:N1} | {rate / reference:0.00} |"));
         }
-        return 0;
     }
 
     static (long[] Ids, long[] Mask, int[] Shape) Padded(int[][] ids, int padding)
