@@ -56,13 +56,10 @@ static class EmbedCommand
             int d = vectors.Vectors.Cols;
             Npy.Write(outPath, new VectorSet(vectors.Vectors.Span[..(values.Length * d)].ToArray(), values.Length, d));
         }
-        if (images is not null) AtomicText(Path.ChangeExtension(outPath, ".txt"), values);
+        if (images is not null) Tandem.IO.AtomicFile.WriteText(Path.ChangeExtension(outPath, ".txt"), string.Concat(values.Select(v => v + Environment.NewLine)));
         output.WriteLine($"Wrote {values.Length:N0} × {vectors.Vectors.Cols} vectors of {model.Spec.Name} to {outPath}{(images is null ? "" : $" (rows: the files in {Path.ChangeExtension(outPath, ".txt")})")}.");
         return 0;
     }
-
-    static void AtomicText(string path, IEnumerable<string> lines) =>
-        Tandem.IO.AtomicFile.Write(path, stream => { using var w = new StreamWriter(stream, leaveOpen: true); foreach (var l in lines) w.WriteLine(l); });
 
     /// <summary>Every row's value of <paramref name="column"/> in <paramref name="file"/>.</summary>
     static string[] Column(string file, string column)

@@ -43,12 +43,13 @@ static partial class TuneCommand
         output.WriteLine($"Loading {recipe.Data.Named ?? recipe.Data.Schema}…");
         using var data = ModelData.Load(recipe, dataDir);
         OutputFolder.PrepareFor(outPath);
+        string metric = TrainValidationSplit.MetricName(recipe.Training.ValidationMetric, recipe.K);
         output.WriteLine($"Searching {space} with seed {seed}: {string.Join(", then ", rungs.Select(r => $"{r.Trials} trial(s) of at most {r.Epochs} epoch(s)"))}" +
-            $"{(options.Budget is not null ? $", within {budgetText}" : "")}; judged on validation {TrainValidationSplit.MetricName(recipe.Training.ValidationMetric, recipe.K)} of {recipe.Split.ValidationFraction:0%} of each user's training interactions (never the test rows).");
+            $"{(options.Budget is not null ? $", within {budgetText}" : "")}; judged on validation {metric} of {recipe.Split.ValidationFraction:0%} of each user's training interactions (never the test rows).");
 
         using var stop = StopRequest.OnCtrlC(error, "Stopping after this step; the best finished trial is kept");
         using var progress = new ConsoleProgress(output);
-        var tuner = new Tuner(options) { Observe = (trainer, slice) => progress.Follow(trainer, slice.Rows.Length, TrainValidationSplit.MetricName(recipe.Training.ValidationMetric, recipe.K)) };
+        var tuner = new Tuner(options) { Observe = (trainer, slice) => progress.Follow(trainer, slice.Rows.Length, metric) };
         TrialResult? best = null;
         tuner.TrialStarted += (t, rs) => output.WriteLine($"Trial {t.Number}/{trials}, rung {t.Rung + 1}/{rs.Count} (at most {t.Recipe.Training.Epochs} epochs): {Values(space, t)}");
         tuner.TrialCompleted += r =>
@@ -65,7 +66,7 @@ static partial class TuneCommand
         var console = Cli.Console(output);
         // A log or a pipe gets the table unwrapped, as a terminal of its width would.
         if (output != Console.Out || Console.IsOutputRedirected) console.Profile.Width = 200;
-        console.Write(Table(result, recipe.K, TrainValidationSplit.MetricName(recipe.Training.ValidationMetric, recipe.K)));
+        console.Write(Table(result, recipe.K, metric));
         if (result.Best is not { } chosen)
         {
             error.WriteLine($"tandem: {result.Stopped ?? "stopped"} before any trial finished; nothing written");

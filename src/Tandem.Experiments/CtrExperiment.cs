@@ -93,7 +93,8 @@ public static class CtrExperiment
                 string run = $"{Name(kind)}, seed {seed}";
                 var (ranker, result) = data.Train(Recipe(options, kind, seed), t => t.EpochCompleted += e => progress?.Invoke(run, e), cancellation);
                 var test = CtrMetrics.Of(ranker, data, data.TestRows);
-                var raw = Tandem.Models.Calibration.Calibrator.Sigmoid.Probabilities(ranker.Logits(data.Data, data.TestRows));
+                var logits = ranker.Logits(data.Data, data.TestRows);
+                var raw = Tandem.Models.Calibration.Calibrator.Sigmoid.Probabilities(logits);
                 var metrics = new Dictionary<string, double>
                 {
                     ["AUC"] = test.Auc,
@@ -105,7 +106,7 @@ public static class CtrExperiment
                     ["train s"] = result.TrainSeconds,
                 };
                 table.Add(Name(kind), new ModelResult(Name(kind), metrics, result));
-                if (seed == seeds[0]) first?.Invoke(kind, ranker.Probabilities(data.Data, data.TestRows), raw, labels);
+                if (seed == seeds[0]) first?.Invoke(kind, ranker.Calibration.Probabilities(logits), raw, labels);
             }
         return table;
     }

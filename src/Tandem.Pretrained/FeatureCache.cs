@@ -64,7 +64,8 @@ public sealed class FeatureCache(IProgress<EncodingProgress>? progress = null, A
     {
         var model = Open(encoder, dataFolder);
         bool images = model.Spec.Input == EncoderInput.Image;
-        var paths = images ? values.Select(v => Path.GetFullPath(v, Path.GetFullPath(dataFolder.Length == 0 ? "." : dataFolder))).ToArray() : null;
+        string root = Path.GetFullPath(dataFolder.Length == 0 ? "." : dataFolder);
+        var paths = images ? values.Select(v => Path.GetFullPath(v, root)).ToArray() : null;
         string key = Key(model, values, paths, maskMissing);
         string file = Path.Combine(folder ?? Path.Combine(dataFolder, ".tandem-cache"), $"embeddings-{key[..16]}.tandem");
         if (TryRead(file, key, values) is { } cached)

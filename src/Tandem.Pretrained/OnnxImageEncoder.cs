@@ -76,12 +76,13 @@ public sealed class OnnxImageEncoder(OnnxModel model, ImageOptions options, Onnx
                 {
                     if (path is null) throw new ImageException(item, "(none)", "the item has no image");
                     ImageDecoder.Load(item, path, Options, pixels.AsSpan(i * Options.Length, Options.Length));
+                    if (present is not null) present[start + i] = true;
                 }
                 catch (ImageException) when (present is not null)
                 {
                     failed.Add(i);
+                    present[start + i] = false;
                 }
-                if (present is not null) present[start + i] = !failed.Contains(i);
             }
             var rows = Embed(pixels, n);
             int d = rows.Length / n;

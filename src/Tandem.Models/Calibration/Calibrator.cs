@@ -20,7 +20,7 @@ public sealed record Calibrator(CalibrationKind Kind, PlattScaling? Platt = null
     {
         CalibrationKind.Platt => Platt!.Probability(logit),
         CalibrationKind.Isotonic => Isotonic!.Probability(logit),
-        _ => logit >= 0 ? 1 / (1 + Math.Exp(-logit)) : Math.Exp(logit) / (1 + Math.Exp(logit)),
+        _ => PlattScaling.Sigmoid(logit),
     };
 
     /// <summary>Every logit's probability.</summary>

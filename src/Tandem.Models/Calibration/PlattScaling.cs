@@ -90,5 +90,6 @@ public sealed record PlattScaling(double A, double B, int Examples, int Positive
         return (ga / scores.Length, gb / scores.Length);
     }
 
-    static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
+    /// <summary>The logistic function, stable for large |z|.</summary>
+    internal static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
 }

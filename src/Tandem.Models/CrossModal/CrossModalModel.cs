@@ -176,8 +176,12 @@ public sealed class CrossModalModel : IDisposable
     {
         var captions = new List<string>();
         var owner = new List<int>();
+        var first = new int[photos.Length]; // a photo's captions are consecutive
         for (int i = 0; i < photos.Length; i++)
+        {
+            first[i] = captions.Count;
             foreach (var c in data.Captions[photos[i]]) { captions.Add(c); owner.Add(i); }
+        }
         using var tape = new Tape();
         using var _ = tape.NoGrad();
         var q = Text.Forward(tape, CaptionInput([.. captions]), training: false);
@@ -190,7 +194,7 @@ public sealed class CrossModalModel : IDisposable
         for (int i = 0; i < photos.Length; i++)
         {
             for (int c = 0; c < captions.Count; c++) column[c] = scores[c, i];
-            toCaption.Add(CrossModalMetrics.Ranks(column, Enumerable.Range(0, captions.Count).Where(c => owner[c] == i).ToArray()));
+            toCaption.Add(CrossModalMetrics.Ranks(column, Enumerable.Range(first[i], data.Captions[photos[i]].Length).ToArray()));
         }
         return (CrossModalMetrics.FromRanks(toImage), CrossModalMetrics.FromRanks(toCaption));
     }
