@@ -167,7 +167,7 @@ public sealed unsafe class FlatIndex : VectorIndex
             {
                 var row = products.AsSpan(r * run, run);
                 if (l2) TensorPrimitives.Add(row, new ReadOnlySpan<float>(norms!.Row(slot), run), row);
-                KeepBest(row, label, heaps[r], filter);
+                KeepBest(row, label, heaps[r], filter, Simd.Best);
             }
             slot += run;
         }
@@ -187,13 +187,14 @@ public sealed unsafe class FlatIndex : VectorIndex
     /// <summary>Pushes every distance up to the heap's threshold; a whole vector of distances above it is turned away by one comparison.</summary>
     // Inlined so the dispatch folds away and a row costs one call, as it is made for every query row of every item block.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void KeepBest(ReadOnlySpan<float> row, long* label, TopK<long> heap, IdFilter? filter)
+    internal static void KeepBest(ReadOnlySpan<float> row, long* label, TopK<long> heap, IdFilter? filter, SimdLevel level)
     {
         fixed (float* p = row)
-            switch (Simd.Best)
+            switch (level)
             {
                 case SimdLevel.Avx512: KeepBest<Avx512Simd, Vector512<float>>(p, row.Length, label, heap, filter); break;
                 case SimdLevel.Avx2: KeepBest<Avx2Simd, Vector256<float>>(p, row.Length, label, heap, filter); break;
+                case SimdLevel.Vector128: KeepBest<Vector128Simd, Vector128<float>>(p, row.Length, label, heap, filter); break;
                 default: KeepBest<ScalarSimd, float>(p, row.Length, label, heap, filter); break;
             }
     }

@@ -198,9 +198,11 @@ public sealed unsafe class HnswIndex : VectorIndex
         {
             case (false, SimdLevel.Avx512): SearchLayer<NegativeDot<Avx512Simd, Vector512<float>>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
             case (false, SimdLevel.Avx2): SearchLayer<NegativeDot<Avx2Simd, Vector256<float>>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
+            case (false, SimdLevel.Vector128): SearchLayer<NegativeDot<Vector128Simd, Vector128<float>>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
             case (false, _): SearchLayer<NegativeDot<ScalarSimd, float>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
             case (true, SimdLevel.Avx512): SearchLayer<SquaredL2<Avx512Simd, Vector512<float>>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
             case (true, SimdLevel.Avx2): SearchLayer<SquaredL2<Avx2Simd, Vector256<float>>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
+            case (true, SimdLevel.Vector128): SearchLayer<SquaredL2<Vector128Simd, Vector128<float>>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
             default: SearchLayer<SquaredL2<ScalarSimd, float>>(context, q, entry, entryDistance, ef, layer, filter, includeDeleted); break;
         }
     }

@@ -1,10 +1,11 @@
 using System.Globalization;
+using Tandem.Retrieval.Ivf;
 
 namespace Tandem.Retrieval;
 
 /// <summary>
 /// Builds empty indexes from FAISS-style strings: <c>Flat</c>, <c>HNSW32</c>, <c>HNSW32,efC200</c>,
-/// <c>IVF1024,Flat</c>, <c>IVF1024,PQ16</c>, <c>IVF1024,PQ16,Refine</c>. Each token has one small parser;
+/// <c>IVF1024,Flat</c>, <c>IVF1024,PQ16</c>, <c>IVF1024,PQ32x4fs</c> (4-bit fast-scan), <c>IVF1024,PQ16,Refine</c>, <c>IVF1024,PQ32x4fs,Refine16</c> (shortlist 16·K). Each token has one small parser;
 /// an unparsable string is an <see cref="ArgumentException"/> that quotes it.
 /// </summary>
 public static class IndexFactory
@@ -16,7 +17,9 @@ public static class IndexFactory
         ArgumentNullException.ThrowIfNull(spec);
         if (dimension <= 0) RetrievalThrow.Input($"Index dimension must be positive, got {dimension}.");
         var tokens = spec.Split(',', StringSplitOptions.TrimEntries);
-        bool refine = tokens.Length > 1 && tokens[^1] == "Refine";
+        // Refine, or Refine<k>: re-rank a shortlist of k·K (default 4·K) with exact vectors.
+        bool refine = tokens.Length > 1 && tokens[^1].StartsWith("Refine", StringComparison.Ordinal);
+        int kFactor = refine && tokens[^1].Length > "Refine".Length ? Number(spec, tokens[^1], "Refine", 1, 1024) : 4;
         if (refine) tokens = tokens[..^1];
         var index = tokens[0] switch
         {
@@ -25,7 +28,7 @@ public static class IndexFactory
             var t when t.StartsWith("IVF", StringComparison.Ordinal) => Ivf(spec, tokens, dimension, metric),
             _ => (VectorIndex)RetrievalThrow.BadSpec(spec, $"unknown token '{tokens[0]}'" + (tokens[0] == "Flat" ? " followed by more tokens" : "")),
         };
-        return refine ? new RefineIndex(index) : index;
+        return refine ? new RefineIndex(index, kFactor) : index;
     }
 
     static VectorIndex Hnsw(string spec, string[] tokens, int dimension, Metric metric)
@@ -44,13 +47,9 @@ public static class IndexFactory
     static VectorIndex Ivf(string spec, string[] tokens, int dimension, Metric metric)
     {
         int lists = Number(spec, tokens[0], "IVF", 1, 1 << 24);
-        if (tokens.Length != 2) RetrievalThrow.BadSpec(spec, "IVF needs exactly one storage token after it, Flat or PQ<m>");
-        string storage = tokens[1];
-        if (storage == "Flat") return IvfIndex.WithFlat(dimension, lists, metric);
-        if (!storage.StartsWith("PQ", StringComparison.Ordinal)) RetrievalThrow.BadSpec(spec, $"unknown IVF storage '{storage}' (use Flat or PQ<m>)");
-        int m = Number(spec, storage, "PQ", 1, dimension);
-        if (dimension % m != 0) RetrievalThrow.BadSpec(spec, $"PQ{m} needs the dimension {dimension} to be a multiple of {m}");
-        return IvfIndex.WithPq(dimension, lists, m, metric);
+        if (tokens.Length != 2) RetrievalThrow.BadSpec(spec, "IVF needs exactly one storage token after it, Flat, PQ<m> or PQ<m>x4fs");
+        var storage = ListStorage.Parse(tokens[1], dimension, out string? error);
+        return storage is null ? (VectorIndex)RetrievalThrow.BadSpec(spec, error!) : IvfIndex.Create(dimension, lists, storage, metric);
     }
 
     /// <summary>The number after <paramref name="prefix"/> in <paramref name="token"/>, within bounds.</summary>

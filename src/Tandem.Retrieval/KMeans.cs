@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Tandem.Retrieval.Kernels;
 using Tandem.Tensors;
+using Tandem.Tensors.Kernels;
 
 namespace Tandem.Retrieval;
 
@@ -24,7 +25,7 @@ public readonly record struct KMeansOptions
 }
 
 /// <summary>
-/// Seeded k-means with k-means++ initialisation, squared-L2 assignment through <see cref="DotBlock"/>
+/// Seeded k-means with k-means++ initialisation, squared-L2 assignment through the blocked SGEMM
 /// (<c>‖x - c‖² = ‖x‖² - 2 x·c + ‖c‖²</c>), empty clusters re-seeded by splitting the largest one.
 /// </summary>
 public static unsafe class KMeans
@@ -118,14 +119,23 @@ public static unsafe class KMeans
         return centroids;
     }
 
-    /// <summary>Index of the nearest centroid (squared L2) for each point; blocks of points run on <see cref="Threads.Count"/> threads.</summary>
-    internal static void Assign(ReadOnlySpan<float> points, ReadOnlySpan<float> centroids, int d, Span<int> assignment, Span<float> distances = default)
+    /// <summary>
+    /// Index of the nearest centroid (squared L2) for each point: as FAISS, blocks of points go through
+    /// the blocked SGEMM against all centroids (<c>‖x - c‖² = ‖x‖² - 2 x·c + ‖c‖²</c>) and a vectorised
+    /// arg-min; blocks run on <see cref="Threads.Count"/> threads, one single-threaded GEMM each.
+    /// </summary>
+    internal static void Assign(ReadOnlySpan<float> points, ReadOnlySpan<float> centroids, int d, Span<int> assignment, Span<float> distances = default) =>
+        Assign(points, centroids, d, assignment, distances, Simd.Best);
+
+    /// <summary><see cref="Assign(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{int}, Span{float})"/> at a chosen SIMD level, for tests.</summary>
+    internal static void Assign(ReadOnlySpan<float> points, ReadOnlySpan<float> centroids, int d, Span<int> assignment, Span<float> distances, SimdLevel level)
     {
         int n = points.Length / d, k = centroids.Length / d;
         var centroidNorms = new float[k];
         for (int c = 0; c < k; c++) centroidNorms[c] = TensorPrimitives.Dot(centroids.Slice(c * d, d), centroids.Slice(c * d, d));
-        const int Block = 64;
-        int blocks = (n + Block - 1) / Block;
+        // Rows per GEMM: enough to amortise packing the centroids, few enough that the products stay near cache.
+        int block = Math.Clamp((1 << 20) / k, 16, 256);
+        int blocks = (n + block - 1) / block;
         int threads = (long)n * k * d >= 1 << 22 ? Threads.Count : 1;
         bool wantDistances = !distances.IsEmpty;
         fixed (float* pp = points, pc = centroids)
@@ -134,27 +144,22 @@ public static unsafe class KMeans
         {
             float* points0 = pp, centroids0 = pc, distances0 = pd;
             int* assignment0 = pa;
-            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new float[Block * k], (b, _, products) =>
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new float[block * k], (b, _, products) =>
             {
-                int first = b * Block, rows = Math.Min(Block, n - first);
-                fixed (float* pr = products)
+                int first = b * block, rows = Math.Min(block, n - first);
+                var x = new ReadOnlySpan<float>(points0 + (long)first * d, rows * d);
+                // products = -2 x·c, then + ‖c‖²: the squared distance less ‖x‖², which does not change the arg-min.
+                Gemm.Multiply(x, new ReadOnlySpan<float>(centroids0, k * d), products, rows, k, d, false, true, -2f, false, level, 1);
+                for (int r = 0; r < rows; r++)
                 {
-                    DotBlock.Compute(points0 + (long)first * d, rows, centroids0, k, d, pr, Simd.Best);
-                    for (int r = 0; r < rows; r++)
+                    var row = products.AsSpan(r * k, k);
+                    TensorPrimitives.Add(row, centroidNorms, row);
+                    int best = TensorPrimitives.IndexOfMin(row);
+                    assignment0[first + r] = best;
+                    if (wantDistances)
                     {
-                        float* row = pr + (long)r * k;
-                        int best = 0; float bestValue = float.PositiveInfinity;
-                        for (int c = 0; c < k; c++)
-                        {
-                            float value = centroidNorms[c] - 2 * row[c];
-                            if (value < bestValue) { bestValue = value; best = c; }
-                        }
-                        assignment0[first + r] = best;
-                        if (wantDistances)
-                        {
-                            var point = new ReadOnlySpan<float>(points0 + (long)(first + r) * d, d);
-                            distances0[first + r] = Math.Max(0, bestValue + TensorPrimitives.Dot(point, point));
-                        }
+                        var point = x.Slice(r * d, d);
+                        distances0[first + r] = Math.Max(0, row[best] + TensorPrimitives.Dot(point, point));
                     }
                 }
                 return products;

@@ -47,7 +47,7 @@ public sealed unsafe class RefineIndex : VectorIndex
     public override bool IsTrained => inner.IsTrained;
 
     /// <inheritdoc/>
-    public override string Spec => inner.Spec + ",Refine";
+    public override string Spec => inner.Spec + (KFactor == 4 ? ",Refine" : $",Refine{KFactor}");
 
     internal override string Kind => KindTag;
 

@@ -34,5 +34,5 @@ public static class RetrievalThrow
     /// <summary>Throws the <see cref="TandemException"/> for an index factory string that cannot be parsed.</summary>
     [DoesNotReturn]
     public static IVectorIndex BadSpec(string spec, string problem) =>
-        throw new TandemException($"Cannot parse index spec \"{spec}\": {problem}. Examples: Flat, HNSW32, HNSW32,efC200, IVF1024,Flat, IVF1024,PQ16, IVF1024,PQ16,Refine.");
+        throw new TandemException($"Cannot parse index spec \"{spec}\": {problem}. Examples: Flat, HNSW32, HNSW32,efC200, IVF1024,Flat, IVF1024,PQ16, IVF1024,PQ32x4fs, IVF1024,PQ16,Refine, IVF1024,PQ32x4fs,Refine16.");
 }

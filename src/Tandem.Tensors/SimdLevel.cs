@@ -8,6 +8,8 @@ public enum SimdLevel
 {
     /// <summary>Plain scalar code; runs everywhere and is the reference for the others.</summary>
     Scalar,
+    /// <summary>128-bit vectors (SSE on x86, AdvSIMD on ARM64): the path Apple silicon and Graviton run.</summary>
+    Vector128,
     /// <summary>256-bit vectors with fused multiply-add (AVX2 + FMA).</summary>
     Avx2,
     /// <summary>512-bit vectors (AVX-512F).</summary>
@@ -21,6 +23,7 @@ public static class Simd
     public static SimdLevel Best { get; } =
         Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? SimdLevel.Avx512
         : Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported ? SimdLevel.Avx2
+        : Vector128.IsHardwareAccelerated ? SimdLevel.Vector128
         : SimdLevel.Scalar;
 
     /// <summary>Every level this machine can run, for tests that check each path against the scalar one.</summary>

@@ -10,6 +10,8 @@ public class IndexFactoryTests
     [InlineData("IVF1024,Flat", typeof(IvfIndex), "IVF1024,Flat")]
     [InlineData("IVF1024,PQ16", typeof(IvfIndex), "IVF1024,PQ16")]
     [InlineData("IVF1024,PQ16,Refine", typeof(RefineIndex), "IVF1024,PQ16,Refine")]
+    [InlineData("IVF1024,PQ32x4fs", typeof(IvfIndex), "IVF1024,PQ32x4fs")]
+    [InlineData("IVF1024,PQ32x4fs,Refine16", typeof(RefineIndex), "IVF1024,PQ32x4fs,Refine16")]
     public void EverySpecBuildsItsIndex(string spec, Type type, string roundTrip)
     {
         using var index = IndexFactory.Create(spec, 64);
@@ -37,6 +39,9 @@ public class IndexFactoryTests
     [InlineData("IVF1024")]
     [InlineData("IVF1024,PQ")]
     [InlineData("IVF1024,PQ7")]
+    [InlineData("IVF1024,PQx4fs")]
+    [InlineData("IVF1024,PQ1x4fs")]
+    [InlineData("IVF1024,PQ16,Refine0")]
     [InlineData("IVF1024,SQ8")]
     [InlineData("IVF-3,Flat")]
     public void UnparsableSpecsQuoteThemselves(string spec)

@@ -15,6 +15,7 @@ public sealed class PersistenceTests : IDisposable
     {
         { "Flat", Metric.InnerProduct }, { "Flat", Metric.L2 }, { "HNSW16", Metric.Cosine }, { "HNSW8,efC40", Metric.L2 },
         { "IVF20,Flat", Metric.L2 }, { "IVF20,PQ8", Metric.InnerProduct }, { "IVF20,PQ4,Refine", Metric.L2 },
+        { "IVF20,PQ8x4fs", Metric.InnerProduct }, { "IVF20,PQ16x4fs,Refine8", Metric.L2 },
     };
 
     VectorIndex Built(string spec, Metric metric)

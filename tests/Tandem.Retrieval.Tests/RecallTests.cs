@@ -61,6 +61,21 @@ public class RecallTests
         Assert.True(refinedRecall > recall);
     }
 
+    // 16 bytes (32 four-bit codes) for 32 floats; the shortlist of 16·K is re-ranked exactly.
+    [Theory]
+    [InlineData(Metric.InnerProduct)]
+    [InlineData(Metric.L2)]
+    public void FastScanRecallAboveFloorAndRefineAbove095(Metric metric)
+    {
+        var truth = Truth(metric);
+        using var fastScan = IvfIndex.WithFastScan(TestData.Dimension, 100, 32, metric, nprobe: 20);
+        double recall = RecallOf(fastScan, truth);
+        Assert.True(recall >= 0.4, $"IVF-PQ32x4fs recall@10 {recall:F3} < 0.4");
+        using var refined = IndexFactory.Create("IVF100,PQ32x4fs,Refine16", TestData.Dimension, metric);
+        double refinedRecall = RecallOf(refined, truth, new SearchOptions { NProbe = 20 });
+        Assert.True(refinedRecall >= 0.95, $"IVF-PQ32x4fs,Refine16 recall@10 {refinedRecall:F3} < 0.95");
+    }
+
     [Fact]
     public void MoreProbesNeverLowerRecall()
     {

@@ -25,9 +25,10 @@ internal sealed unsafe class FlatStorage(int dimension) : ListStorage
         public override void SetQuery(ReadOnlySpan<float> q) => query = q.ToArray();
         public override void SetList(ReadOnlySpan<float> centroid, float coarseDistance) { }
 
-        public override void Scan(ReadOnlySpan<byte> codes, ReadOnlySpan<long> ids, TopK<long> heap, IdFilter? filter)
+        public override void Scan(InvertedList list, TopK<long> heap, IdFilter? filter)
         {
-            var vectors = MemoryMarshal.Cast<byte, float>(codes);
+            var vectors = MemoryMarshal.Cast<byte, float>(list.Codes);
+            var ids = list.Ids;
             float threshold = heap.Threshold;
             fixed (float* q = query, v = vectors)
                 for (int i = 0; i < ids.Length; i++)

@@ -7,6 +7,12 @@ internal sealed class InvertedList(int codeSize)
     byte[] codes = [];
 
     public int Count { get; private set; }
+
+    /// <summary>
+    /// A storage's scan layout of <see cref="Codes"/> (fast-scan blocks), built on first scan and dropped
+    /// when the list changes. Concurrent searches may both build it; they build the same array.
+    /// </summary>
+    public byte[]? ScanLayout { get; set; }
     public ReadOnlySpan<long> Ids => ids.AsSpan(0, Count);
     public ReadOnlySpan<byte> Codes => codes.AsSpan(0, Count * codeSize);
 
@@ -18,6 +24,7 @@ internal sealed class InvertedList(int codeSize)
             Array.Resize(ref ids, capacity);
             Array.Resize(ref codes, capacity * codeSize);
         }
+        ScanLayout = null;
         ids[Count] = id;
         code.CopyTo(codes.AsSpan(Count * codeSize, codeSize));
         Count++;
@@ -29,6 +36,7 @@ internal sealed class InvertedList(int codeSize)
         for (int i = 0; i < Count;)
         {
             if (!remove.Contains(ids[i])) { i++; continue; }
+            ScanLayout = null;
             int last = Count - 1;
             ids[i] = ids[last];
             codes.AsSpan(last * codeSize, codeSize).CopyTo(codes.AsSpan(i * codeSize, codeSize));
@@ -40,6 +48,7 @@ internal sealed class InvertedList(int codeSize)
 
     public void Load(long[] loadedIds, byte[] loadedCodes)
     {
+        ScanLayout = null;
         ids = loadedIds;
         codes = loadedCodes;
         Count = loadedIds.Length;

@@ -47,6 +47,14 @@ public sealed unsafe class IvfIndex : VectorIndex
     public static IvfIndex WithPq(int dimension, int lists, int subQuantizers, Metric metric = Metric.InnerProduct, int nprobe = 8, int seed = 0) =>
         new(dimension, metric, lists, new PqStorage(dimension, subQuantizers), nprobe, seed);
 
+    /// <summary>An IVF index storing 4-bit PQ codes of residuals scanned by in-register lookups, <paramref name="subQuantizers"/> / 2 bytes each (FAISS <c>IVF{lists},PQ{m}x4fs</c>).</summary>
+    /// <exception cref="TandemException">The dimension is not a multiple of <paramref name="subQuantizers"/>, or it is odd.</exception>
+    public static IvfIndex WithFastScan(int dimension, int lists, int subQuantizers, Metric metric = Metric.InnerProduct, int nprobe = 8, int seed = 0) =>
+        new(dimension, metric, lists, ListStorage.Parse($"PQ{subQuantizers}x4fs", dimension, out string? error) ?? RetrievalThrow.Input<ListStorage>($"IVF{lists}: {error}."), nprobe, seed);
+
+    /// <summary>An IVF index over a parsed storage (the factory's path).</summary>
+    internal static IvfIndex Create(int dimension, int lists, ListStorage storage, Metric metric) => new(dimension, metric, lists, storage, 8, 0);
+
     /// <summary>Number of cells.</summary>
     public int Lists => lists.Length;
 
@@ -182,7 +190,7 @@ public sealed unsafe class IvfIndex : VectorIndex
             var cell = lists[list];
             if (cell.Count == 0) continue;
             scanner.SetList(centroids.AsSpan(list * Dimension, Dimension), probeDistances[p]);
-            scanner.Scan(cell.Codes, cell.Ids, heap, filter);
+            scanner.Scan(cell, heap, filter);
         }
         heap.Drain(distances, ids);
     }
@@ -215,17 +223,15 @@ public sealed unsafe class IvfIndex : VectorIndex
         int listCount = reader.Int("IVF list count", 1, 1 << 24);
         int nprobe = reader.Int("nprobe", 1);
         int seed = reader.Int("seed");
-        IvfIndex index;
-        if (token == "Flat") index = WithFlat(dimension, listCount, metric, nprobe, seed);
-        else if (token.StartsWith("PQ", StringComparison.Ordinal) && int.TryParse(token.AsSpan(2), out int m) && m > 0 && dimension % m == 0)
-            index = WithPq(dimension, listCount, m, metric, nprobe, seed);
-        else return FileThrow.Corrupt<IvfIndex>(reader.Path, $"unknown IVF storage '{token}'");
+        var storage = ListStorage.Parse(token, dimension, out string? error);
+        if (storage is null) return FileThrow.Corrupt<IvfIndex>(reader.Path, error!);
+        var index = new IvfIndex(dimension, metric, listCount, storage, nprobe, seed);
         int centroidFloats = reader.Int("centroid floats", 0);
         if (centroidFloats != 0 && centroidFloats != listCount * dimension)
             FileThrow.Corrupt(reader.Path, $"{centroidFloats} centroid values for {listCount} lists of dimension {dimension}");
         index.centroids = reader.Array<float>("centroids", centroidFloats).ToArray();
         if (centroidFloats > 0) index.PrepareCoarse();
-        if (centroidFloats > 0 && index.storage is PqStorage) index.storage.Read(reader);
+        if (centroidFloats > 0 && index.storage is PqStorage or FastScanStorage) index.storage.Read(reader);
         var counts = new int[listCount];
         long total = 0;
         for (int l = 0; l < listCount; l++) total += counts[l] = reader.Int("IVF list length", 0);

@@ -35,6 +35,24 @@ internal abstract class ListStorage
 
     /// <summary>Reads parameters written by <see cref="Write"/>.</summary>
     public abstract void Read(IndexReader reader);
+
+    /// <summary>The storage a factory token names (<c>Flat</c>, <c>PQ{m}</c>, <c>PQ{m}x4fs</c>), or null with the reason.</summary>
+    public static ListStorage? Parse(string token, int dimension, out string? error)
+    {
+        error = null;
+        if (token == "Flat") return new FlatStorage(dimension);
+        bool fastScan = token.EndsWith("x4fs", StringComparison.Ordinal);
+        int end = token.Length - (fastScan ? 4 : 0);
+        if (!token.StartsWith("PQ", StringComparison.Ordinal) || end < 2 || !int.TryParse(token.AsSpan(2, end - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int m) || m < 1 || m > dimension)
+        {
+            error = $"unknown IVF storage '{token}' (use Flat, PQ<m> or PQ<m>x4fs)";
+            return null;
+        }
+        if (dimension % m != 0) error = $"{token} needs the dimension {dimension} to be a multiple of {m}";
+        else if (fastScan && m % 2 != 0) error = $"{token} needs an even sub-quantiser count (two 4-bit codes to a byte)";
+        else return fastScan ? new FastScanStorage(dimension, m) : new PqStorage(dimension, m);
+        return null;
+    }
 }
 
 /// <summary>Scores codes against one query; one instance per thread.</summary>
@@ -46,6 +64,6 @@ internal abstract class ListScanner
     /// <summary>Starts a list whose centroid is <paramref name="centroid"/> at internal distance <paramref name="coarseDistance"/> from the query.</summary>
     public abstract void SetList(ReadOnlySpan<float> centroid, float coarseDistance);
 
-    /// <summary>Pushes each allowed code's distance into <paramref name="heap"/>.</summary>
-    public abstract void Scan(ReadOnlySpan<byte> codes, ReadOnlySpan<long> ids, TopK<long> heap, IdFilter? filter);
+    /// <summary>Pushes each allowed code's distance in <paramref name="list"/> into <paramref name="heap"/>.</summary>
+    public abstract void Scan(InvertedList list, TopK<long> heap, IdFilter? filter);
 }

@@ -23,11 +23,11 @@ internal sealed unsafe class PqStorage(int dimension, int subQuantizers) : ListS
     public override void Write(IndexWriter writer) => writer.Array<float>("pq codebooks", () => Quantizer.Codebooks);
 
     public override void Read(IndexReader reader) =>
-        Quantizer.SetCodebooks(reader.Array<float>("pq codebooks", subQuantizers * ProductQuantizer.Centroids * Quantizer.SubDimension).ToArray());
+        Quantizer.SetCodebooks(reader.Array<float>("pq codebooks", subQuantizers * Quantizer.CodebookSize * Quantizer.SubDimension).ToArray());
 
     sealed class PqScanner(ProductQuantizer pq, bool l2) : ListScanner
     {
-        readonly float[] table = new float[pq.SubQuantizers * ProductQuantizer.Centroids];
+        readonly float[] table = new float[pq.SubQuantizers * pq.CodebookSize];
         readonly float[] residual = new float[pq.Dimension];
         float[] query = [];
         float bias;
@@ -47,19 +47,28 @@ internal sealed unsafe class PqStorage(int dimension, int subQuantizers) : ListS
             bias = 0;
         }
 
-        public override void Scan(ReadOnlySpan<byte> codes, ReadOnlySpan<long> ids, TopK<long> heap, IdFilter? filter)
+        public override void Scan(InvertedList list, TopK<long> heap, IdFilter? filter)
         {
             int m = pq.SubQuantizers;
+            var ids = list.Ids;
             float threshold = heap.Threshold;
             fixed (float* t = table)
-            fixed (byte* c0 = codes)
+            fixed (byte* c0 = list.Codes)
             {
                 byte* code = c0;
                 for (int i = 0; i < ids.Length; i++, code += m)
                 {
-                    float dist = bias;
+                    // Four partial sums: four short chains of dependent adds instead of one long one.
+                    float s0 = bias, s1 = 0, s2 = 0, s3 = 0;
                     float* row = t;
-                    for (int j = 0; j < m; j++, row += ProductQuantizer.Centroids) dist += row[code[j]];
+                    int j = 0;
+                    for (; j + 4 <= m; j += 4, row += 4 * 256)
+                    {
+                        s0 += row[code[j]]; s1 += row[256 + code[j + 1]];
+                        s2 += row[512 + code[j + 2]]; s3 += row[768 + code[j + 3]];
+                    }
+                    for (; j < m; j++, row += 256) s0 += row[code[j]];
+                    float dist = (s0 + s1) + (s2 + s3);
                     if (dist <= threshold && (filter == null || filter.Allows(ids[i])))
                     {
                         heap.Push(dist, ids[i]);

@@ -37,9 +37,11 @@ public static unsafe class Distance
     {
         (false, SimdLevel.Avx512) => &NegativeDot<Avx512Simd, Vector512<float>>.Of,
         (false, SimdLevel.Avx2) => &NegativeDot<Avx2Simd, Vector256<float>>.Of,
+        (false, SimdLevel.Vector128) => &NegativeDot<Vector128Simd, Vector128<float>>.Of,
         (false, _) => &NegativeDot<ScalarSimd, float>.Of,
         (true, SimdLevel.Avx512) => &SquaredL2<Avx512Simd, Vector512<float>>.Of,
         (true, SimdLevel.Avx2) => &SquaredL2<Avx2Simd, Vector256<float>>.Of,
+        (true, SimdLevel.Vector128) => &SquaredL2<Vector128Simd, Vector128<float>>.Of,
         _ => &SquaredL2<ScalarSimd, float>.Of,
     };
 

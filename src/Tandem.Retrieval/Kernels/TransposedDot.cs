@@ -19,6 +19,7 @@ internal static unsafe class TransposedDot
         {
             case SimdLevel.Avx512: Compute<Avx512Simd, Vector512<float>>(query, columns, d, stride, count, destination); break;
             case SimdLevel.Avx2: Compute<Avx2Simd, Vector256<float>>(query, columns, d, stride, count, destination); break;
+            case SimdLevel.Vector128: Compute<Vector128Simd, Vector128<float>>(query, columns, d, stride, count, destination); break;
             default: Compute<ScalarSimd, float>(query, columns, d, stride, count, destination); break;
         }
     }

@@ -26,6 +26,7 @@ internal static unsafe class ElementwiseDriver
             {
                 case SimdLevel.Avx512: Run(new UnaryBody<TOp, Avx512Simd, Vector512<float>>(inputs), x.Length); break;
                 case SimdLevel.Avx2: Run(new UnaryBody<TOp, Avx2Simd, Vector256<float>>(inputs), x.Length); break;
+                case SimdLevel.Vector128: Run(new UnaryBody<TOp, Vector128Simd, Vector128<float>>(inputs), x.Length); break;
                 default: Run(new UnaryBody<TOp, ScalarSimd, float>(inputs), x.Length); break;
             }
         }
@@ -46,6 +47,7 @@ internal static unsafe class ElementwiseDriver
             {
                 case SimdLevel.Avx512: Run(new BinaryBody<TOp, Avx512Simd, Vector512<float>>(inputs), x.Length); break;
                 case SimdLevel.Avx2: Run(new BinaryBody<TOp, Avx2Simd, Vector256<float>>(inputs), x.Length); break;
+                case SimdLevel.Vector128: Run(new BinaryBody<TOp, Vector128Simd, Vector128<float>>(inputs), x.Length); break;
                 default: Run(new BinaryBody<TOp, ScalarSimd, float>(inputs), x.Length); break;
             }
         }

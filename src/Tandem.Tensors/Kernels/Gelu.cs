@@ -33,6 +33,12 @@ internal readonly struct GeluOperator : IUnaryOperator
         return x / (Vector256<float>.One + VectorExp.Exp(Vector256.Create(MinusTwoC) * x * poly));
     }
 
+    public static Vector128<float> Invoke(Vector128<float> x)
+    {
+        var poly = Vector128.FusedMultiplyAdd(Vector128.Create(A), x * x, Vector128<float>.One);
+        return x / (Vector128<float>.One + VectorExp.Exp(Vector128.Create(MinusTwoC) * x * poly));
+    }
+
     public static Vector512<float> Invoke(Vector512<float> x)
     {
         var poly = Vector512.FusedMultiplyAdd(Vector512.Create(A), x * x, Vector512<float>.One);

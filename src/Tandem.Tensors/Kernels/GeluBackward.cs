@@ -39,6 +39,15 @@ internal readonly struct GeluBackwardOperator : IBinaryOperator
         return dy * Vector256.FusedMultiplyAdd(x * s * (one - s), slope, s);
     }
 
+    public static Vector128<float> Invoke(Vector128<float> x, Vector128<float> dy)
+    {
+        var one = Vector128<float>.One;
+        var x2 = x * x;
+        var s = one / (one + VectorExp.Exp(Vector128.Create(GeluOperator.MinusTwoC) * x * Vector128.FusedMultiplyAdd(Vector128.Create(GeluOperator.A), x2, one)));
+        var slope = Vector128.Create(TwoC) * Vector128.FusedMultiplyAdd(Vector128.Create(ThreeA), x2, one);
+        return dy * Vector128.FusedMultiplyAdd(x * s * (one - s), slope, s);
+    }
+
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> dy)
     {
         var one = Vector512<float>.One;

@@ -74,7 +74,7 @@ internal static unsafe class GemmPacking
     {
         for (int p = 0; p < lines; p++, src += ld, dst += width)
         {
-            if (level != SimdLevel.Scalar && count >= 8) CopyVectors(src, dst, count);
+            if (level >= SimdLevel.Avx2 && count >= 8) CopyVectors(src, dst, count);
             else for (int c = 0; c < count; c++) dst[c] = src[c];
             for (int c = count; c < width; c++) dst[c] = 0;
         }

@@ -21,5 +21,6 @@ internal readonly struct ReluOperator : IUnaryOperator
 {
     public static float Invoke(float x) => x > 0 ? x : 0;
     public static Vector256<float> Invoke(Vector256<float> x) => x & Vector256.GreaterThan(x, Vector256<float>.Zero);
+    public static Vector128<float> Invoke(Vector128<float> x) => x & Vector128.GreaterThan(x, Vector128<float>.Zero);
     public static Vector512<float> Invoke(Vector512<float> x) => x & Vector512.GreaterThan(x, Vector512<float>.Zero);
 }

@@ -22,5 +22,6 @@ internal readonly struct ReluBackwardOperator : IBinaryOperator
 {
     public static float Invoke(float x, float dy) => x > 0 ? dy : 0;
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> dy) => dy & Vector256.GreaterThan(x, Vector256<float>.Zero);
+    public static Vector128<float> Invoke(Vector128<float> x, Vector128<float> dy) => dy & Vector128.GreaterThan(x, Vector128<float>.Zero);
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> dy) => dy & Vector512.GreaterThan(x, Vector512<float>.Zero);
 }

@@ -21,6 +21,7 @@ internal static class RowDriver
         {
             case SimdLevel.Avx512: Parallelism.For(rows, work, new Body<TOp, Avx512Simd, Vector512<float>>(op)); break;
             case SimdLevel.Avx2: Parallelism.For(rows, work, new Body<TOp, Avx2Simd, Vector256<float>>(op)); break;
+            case SimdLevel.Vector128: Parallelism.For(rows, work, new Body<TOp, Vector128Simd, Vector128<float>>(op)); break;
             default: Parallelism.For(rows, work, new Body<TOp, ScalarSimd, float>(op)); break;
         }
     }

@@ -188,6 +188,7 @@ internal static unsafe class RowMath
         {
             case SimdLevel.Avx512: Add<Avx512Simd, System.Runtime.Intrinsics.Vector512<float>>(y, x, y, n); break;
             case SimdLevel.Avx2: Add<Avx2Simd, System.Runtime.Intrinsics.Vector256<float>>(y, x, y, n); break;
+            case SimdLevel.Vector128: Add<Vector128Simd, System.Runtime.Intrinsics.Vector128<float>>(y, x, y, n); break;
             default: Add<ScalarSimd, float>(y, x, y, n); break;
         }
     }

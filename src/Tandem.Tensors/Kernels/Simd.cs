@@ -5,7 +5,7 @@ namespace Tandem.Tensors.Kernels;
 
 /// <summary>
 /// The vector vocabulary a kernel is written in, once, generic over the width: <see cref="ScalarSimd"/>
-/// (a "vector" of one float), <see cref="Avx2Simd"/> (<see cref="Vector256{T}"/>) and
+/// (a "vector" of one float), <see cref="Vector128Simd"/> (<see cref="Vector128{T}"/>: SSE or AdvSIMD), <see cref="Avx2Simd"/> (<see cref="Vector256{T}"/>) and
 /// <see cref="Avx512Simd"/> (<see cref="Vector512{T}"/>). The JIT specialises each use for the struct,
 /// so the generic code compiles to the same instructions as a hand-written loop per width.
 /// </summary>
@@ -55,6 +55,32 @@ internal readonly unsafe struct ScalarSimd : ISimd<float>
     public static float Binary<TOp>(float x, float y) where TOp : IBinaryOperator => TOp.Invoke(x, y);
 }
 
+/// <summary>128-bit vectors: four floats (SSE on x86, AdvSIMD on ARM64).</summary>
+internal readonly unsafe struct Vector128Simd : ISimd<Vector128<float>>
+{
+    public static int Count => Vector128<float>.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Load(float* source) => Vector128.Load(source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<float> value, float* destination) => value.Store(destination);
+    public static Vector128<float> Splat(float value) => Vector128.Create(value);
+    public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+    public static Vector128<float> Subtract(Vector128<float> a, Vector128<float> b) => a - b;
+    public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
+    public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
+    public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.MaxNative(a, b);
+    public static Vector128<float> Exp(Vector128<float> value) => VectorExp.Exp(value);
+    public static float Sum(Vector128<float> value) => Vector128.Sum(value);
+    public static float MaxAcross(Vector128<float> value)
+    {
+        float m = value[0];
+        for (int i = 1; i < Vector128<float>.Count; i++) m = ScalarSimd.Max(m, value[i]);
+        return m;
+    }
+    public static bool AnyGreaterThan(Vector128<float> value, float threshold) => Vector128.GreaterThanAny(value, Vector128.Create(threshold));
+    public static uint LessThanOrEqualMask(Vector128<float> value, float threshold) => Vector128.LessThanOrEqual(value, Vector128.Create(threshold)).ExtractMostSignificantBits();
+    public static Vector128<float> Unary<TOp>(Vector128<float> x) where TOp : IUnaryOperator => TOp.Invoke(x);
+    public static Vector128<float> Binary<TOp>(Vector128<float> x, Vector128<float> y) where TOp : IBinaryOperator => TOp.Invoke(x, y);
+}
+
 /// <summary>AVX2 + FMA: eight floats per vector.</summary>
 internal readonly unsafe struct Avx2Simd : ISimd<Vector256<float>>
 {
@@ -71,10 +97,7 @@ internal readonly unsafe struct Avx2Simd : ISimd<Vector256<float>>
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
     public static float MaxAcross(Vector256<float> value)
     {
-        var half = Vector128.MaxNative(value.GetLower(), value.GetUpper());
-        float m = half[0];
-        for (int i = 1; i < Vector128<float>.Count; i++) m = ScalarSimd.Max(m, half[i]);
-        return m;
+        return Vector128Simd.MaxAcross(Vector128.MaxNative(value.GetLower(), value.GetUpper()));
     }
     public static bool AnyGreaterThan(Vector256<float> value, float threshold) => Vector256.GreaterThanAny(value, Vector256.Create(threshold));
     public static uint LessThanOrEqualMask(Vector256<float> value, float threshold) => Vector256.LessThanOrEqual(value, Vector256.Create(threshold)).ExtractMostSignificantBits();

@@ -38,6 +38,23 @@ internal static class VectorExp
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Exp(Vector128<float> x)
+    {
+        x = Vector128.MinNative(Vector128.Create(High), Vector128.MaxNative(Vector128.Create(Low), x));
+        var n = Vector128.Round(x * Vector128.Create(Log2E));
+        var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), x);
+        r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low), r);
+        var p = Vector128.FusedMultiplyAdd(Vector128.Create(P0), r, Vector128.Create(P1));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P2));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P3));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P4));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P5));
+        p = Vector128.FusedMultiplyAdd(p, r * r, r) + Vector128<float>.One;
+        var half = Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(126), 23).AsSingle();
+        return p * half * Vector128.Create(2f);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp(Vector512<float> x)
     {
         x = Vector512.MinNative(Vector512.Create(High), Vector512.MaxNative(Vector512.Create(Low), x));
