@@ -11,6 +11,8 @@ var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--")).ToD
 string dir = options["dir"], kind = options["case"];
 int Option(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 int buildThreads = Option("build-threads", 2), flatThreads = Option("flat-threads", 2), flatQueries = Option("flat-queries", 1000), trainSize = Option("train-size", 256_000);
+// --spec: the factory string of the "refine" case (a compressed index re-ranked with exact vectors).
+string refineSpec = options.GetValueOrDefault("spec") ?? "IVF4000,PQ32x4fs,Refine16";
 
 var items = VectorFile.Read(Path.Combine(dir, "items.npy"));
 var queries = VectorFile.Read(Path.Combine(dir, "queries.npy"));
@@ -70,6 +72,7 @@ VectorIndex built = loaded ? VectorIndex.Load(cached!) : kind switch
     "hnsw" => new HnswIndex(d, Metric.InnerProduct, m: 16, efConstruction: 200),
     "ivfpq" => IvfIndex.WithPq(d, 4000, 16, Metric.InnerProduct),
     "flat" => new FlatIndex(d, Metric.InnerProduct),
+    "refine" => IndexFactory.Create(refineSpec, d, Metric.InnerProduct),
     _ => throw new ArgumentException($"unknown case '{kind}'"),
 };
 if (!loaded)
@@ -113,7 +116,8 @@ else
         ? Sweep(built, new[] { 16, 24, 32, 48, 64, 96, 128 }.Select(ef => ($"efSearch={ef}", new SearchOptions { EfSearch = ef, Threads = 1 })))
         : Sweep(built, new[] { 8, 16, 32, 64, 128 }.Select(p => ($"nprobe={p}", new SearchOptions { NProbe = p, Threads = 1 })));
 }
-Console.WriteLine(JsonSerializer.Serialize(new { lib = "tandem", @case = kind, build_s = buildSeconds, build_cpu_s = buildCpu, memory_mb = memory, points }));
+// The SIMD level the kernels ran at (DOTNET_EnableAVX512=0 forces AVX2 on an AVX-512 machine).
+Console.WriteLine(JsonSerializer.Serialize(new { lib = "tandem", @case = kind, spec = built.Spec, simd = Simd.Best.ToString(), build_s = buildSeconds, build_cpu_s = buildCpu, memory_mb = memory, points }));
 
 struct Timespec { public long Seconds; public long Nanoseconds; }
 

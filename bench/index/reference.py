@@ -8,7 +8,9 @@ import numpy as np
 p = argparse.ArgumentParser()
 p.add_argument("--dir", required=True)
 p.add_argument("--lib", choices=["faiss", "hnswlib"], required=True)
-p.add_argument("--case", choices=["hnsw", "ivfpq", "flat"], required=True)
+p.add_argument("--case", choices=["hnsw", "ivfpq", "flat", "refine"], required=True)
+p.add_argument("--spec", default="IVF4000,PQ32x4fs,RFlat", help="FAISS factory string of the refine case")
+p.add_argument("--k-factor", type=int, default=16, help="refine shortlist as a multiple of k")
 p.add_argument("--build-threads", type=int, default=2)
 p.add_argument("--flat-threads", type=int, default=2)
 p.add_argument("--flat-queries", type=int, default=1000)
@@ -77,6 +79,13 @@ else:
             if a.index:
                 faiss.write_index(index, a.index)
         settings = [(f"nprobe={p}", (lambda p=p: setattr(index, "nprobe", p))) for p in (8, 16, 32, 64, 128)]
+    elif a.case == "refine":
+        index = faiss.index_factory(d, a.spec, faiss.METRIC_INNER_PRODUCT)
+        t, c = time.perf_counter(), time.process_time(); index.train(items[:a.train_size]); index.add(items); result["build_s"] = time.perf_counter() - t; result["build_cpu_s"] = time.process_time() - c
+        index.k_factor = a.k_factor
+        result["spec"] = f"{a.spec} k_factor={a.k_factor}"
+        params = faiss.ParameterSpace()
+        settings = [(f"nprobe={p}", (lambda p=p: params.set_index_parameter(index, "nprobe", p))) for p in (8, 16, 32, 64, 128)]
     else:
         index = faiss.IndexFlatIP(d)
         t, c = time.perf_counter(), time.process_time(); index.add(items); result["build_s"] = time.perf_counter() - t; result["build_cpu_s"] = time.process_time() - c

@@ -4,6 +4,9 @@
 #   bench/index/run.sh 100000           # a quicker run
 #   CASES="ivfpq flat" bench/index/run.sh 100000   # only some cases; results of earlier runs of other cases are kept
 #   bench/index/run.sh 1000000 --data-only         # only write the .npy files and a Tandem HNSW index (for the serving benchmark)
+#   CASES=refine bench/index/run.sh 1000000         # compressed indexes + exact re-ranking: Tandem IVF4000,PQ32x4fs,Refine16
+#                                                   # vs FAISS IVF4000,PQ32x4fs,RFlat and IVF4000,PQ16,RFlat (k_factor 16)
+#   SIMD=avx2 bench/index/run.sh 100000             # Tandem with AVX-512 switched off in the runtime (DOTNET_EnableAVX512=0, the .NET 10 switch)
 # Writes $DIR/{items,queries,truth}.npy, $DIR/results-<case>.jsonl, $DIR/table.md and
 # docs/images/index-recall-qps-<N>.png; DIR defaults to /tmp/tandem-bench-index-<N>.
 set -euo pipefail
@@ -39,11 +42,19 @@ fi
 # A private copy of the Tandem runner, so rebuilding the repository during a long run changes nothing.
 RUNNER="$DIR/runner-$$"
 dotnet build bench/Tandem.Bench.Index -c Release -v q -nologo -o "$RUNNER" >/dev/null
-TANDEM="dotnet $RUNNER/Tandem.Bench.Index.dll --dir $DIR --flat-queries $FLAT_QUERIES"
+# SIMD=avx2 runs Tandem's AVX2 paths on an AVX-512 machine; SIMD=vector128 its 128-bit paths.
+case ${SIMD:-native} in
+  native) SIMD_ENV="" ;;
+  avx2) SIMD_ENV="DOTNET_EnableAVX512=0" ;;
+  vector128) SIMD_ENV="DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0" ;;
+  *) echo "run.sh: SIMD must be native, avx2 or vector128, not '$SIMD'" >&2; exit 2 ;;
+esac
+SUFFIX=$([ "${SIMD:-native}" = native ] || echo "-$SIMD")
+TANDEM="env $SIMD_ENV dotnet $RUNNER/Tandem.Bench.Index.dll --dir $DIR --flat-queries $FLAT_QUERIES"
 # OpenBLAS's core-type override (set on this machine for old builds) slows FAISS's BLAS: unset it for the reference runs only.
 REF="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE $PY bench/index/reference.py --dir $DIR --flat-queries $FLAT_QUERIES"
 for case in $CASES; do
-  OUT="$DIR/results-$case.jsonl"
+  OUT="$DIR/results-$case$SUFFIX.jsonl"
   : > "$OUT"
   run() { echo "== $*" >&2; "$@" | tee -a "$OUT"; }
   case $case in
@@ -54,8 +65,15 @@ for case in $CASES; do
            run $TANDEM --case ivfpq ;;
     flat)  OPENBLAS_NUM_THREADS=2 run $REF --lib faiss --case flat
            run $TANDEM --case flat ;;
+    refine) run $REF --lib faiss --case refine --spec IVF4000,PQ32x4fs,RFlat --k-factor 16
+           run $REF --lib faiss --case refine --spec IVF4000,PQ16,RFlat --k-factor 16
+           run $TANDEM --case refine --spec IVF4000,PQ32x4fs,Refine16 ;;
   esac
 done
 rm -rf "$RUNNER"
-$PY bench/index/report.py "$DIR"/results-*.jsonl --table "$DIR/table.md" --plot "docs/images/index-recall-qps-$N.png"
-cat "$DIR/table.md"
+# Each SIMD setting has its own results, table and plot (the plot in docs/images only for the native level).
+PLOT=docs/images/index-recall-qps-$N.png
+[ -z "$SUFFIX" ] || PLOT="$DIR/index-recall-qps$SUFFIX.png"
+RESULTS=$(ls "$DIR"/results-*.jsonl | grep -E "/results-[a-z]+$SUFFIX\.jsonl$")
+$PY bench/index/report.py $RESULTS --table "$DIR/table$SUFFIX.md" --plot "$PLOT"
+cat "$DIR/table$SUFFIX.md"
