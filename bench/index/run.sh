@@ -6,7 +6,7 @@
 #   bench/index/run.sh 1000000 --data-only         # only write the .npy files and a Tandem HNSW index (for the serving benchmark)
 #   CASES=refine bench/index/run.sh 1000000         # compressed indexes + exact re-ranking: Tandem IVF4000,PQ32x4fs,Refine16
 #                                                   # vs FAISS IVF4000,PQ32x4fs,RFlat and IVF4000,PQ16,RFlat (k_factor 16)
-#   SIMD=avx2 bench/index/run.sh 100000             # Tandem with AVX-512 switched off in the runtime (DOTNET_EnableAVX512=0, the .NET 10 switch)
+#   SIMD="native avx2" bench/index/run.sh 100000    # Tandem also with AVX-512 switched off in the runtime (DOTNET_EnableAVX512=0)
 # Writes $DIR/{items,queries,truth}.npy, $DIR/results-<case>.jsonl, $DIR/table.md and
 # docs/images/index-recall-qps-<N>.png; DIR defaults to /tmp/tandem-bench-index-<N>.
 set -euo pipefail
@@ -42,38 +42,38 @@ fi
 # A private copy of the Tandem runner, so rebuilding the repository during a long run changes nothing.
 RUNNER="$DIR/runner-$$"
 dotnet build bench/Tandem.Bench.Index -c Release -v q -nologo -o "$RUNNER" >/dev/null
-# SIMD=avx2 runs Tandem's AVX2 paths on an AVX-512 machine; SIMD=vector128 its 128-bit paths.
-case ${SIMD:-native} in
-  native) SIMD_ENV="" ;;
-  avx2) SIMD_ENV="DOTNET_EnableAVX512=0" ;;
-  vector128) SIMD_ENV="DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0" ;;
-  *) echo "run.sh: SIMD must be native, avx2 or vector128, not '$SIMD'" >&2; exit 2 ;;
-esac
-SUFFIX=$([ "${SIMD:-native}" = native ] || echo "-$SIMD")
-TANDEM="env $SIMD_ENV dotnet $RUNNER/Tandem.Bench.Index.dll --dir $DIR --flat-queries $FLAT_QUERIES"
-# OpenBLAS's core-type override (set on this machine for old builds) slows FAISS's BLAS: unset it for the reference runs only.
-REF="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE $PY bench/index/reference.py --dir $DIR --flat-queries $FLAT_QUERIES"
+# SIMD lists the levels Tandem runs at, each right after the references, e.g. SIMD="native avx2":
+# avx2 switches AVX-512 off in the runtime (DOTNET_EnableAVX512=0, the .NET 10 switch), vector128 AVX2 too.
+SIMD=${SIMD:-native}
+for level in $SIMD; do
+  case $level in native|avx2|vector128) ;; *) echo "run.sh: SIMD levels are native, avx2 or vector128, not '$level'" >&2; exit 2 ;; esac
+done
+tandem() {
+  for level in $SIMD; do
+    case $level in
+      native) run dotnet "$RUNNER/Tandem.Bench.Index.dll" --dir "$DIR" --flat-queries "$FLAT_QUERIES" "$@" ;;
+      avx2) run env DOTNET_EnableAVX512=0 dotnet "$RUNNER/Tandem.Bench.Index.dll" --dir "$DIR" --flat-queries "$FLAT_QUERIES" "$@" ;;
+      vector128) run env DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0 dotnet "$RUNNER/Tandem.Bench.Index.dll" --dir "$DIR" --flat-queries "$FLAT_QUERIES" "$@" ;;
+    esac
+  done
+}
 for case in $CASES; do
-  OUT="$DIR/results-$case$SUFFIX.jsonl"
+  OUT="$DIR/results-$case.jsonl"
   : > "$OUT"
   run() { echo "== $*" >&2; "$@" | tee -a "$OUT"; }
   case $case in
     hnsw)  run $REF --lib hnswlib --case hnsw
-           run $TANDEM --case hnsw
+           tandem --case hnsw
            run $REF --lib faiss --case hnsw ;;
     ivfpq) run $REF --lib faiss --case ivfpq
-           run $TANDEM --case ivfpq ;;
+           tandem --case ivfpq ;;
     flat)  OPENBLAS_NUM_THREADS=2 run $REF --lib faiss --case flat
-           run $TANDEM --case flat ;;
+           tandem --case flat ;;
     refine) run $REF --lib faiss --case refine --spec IVF4000,PQ32x4fs,RFlat --k-factor 16
            run $REF --lib faiss --case refine --spec IVF4000,PQ16,RFlat --k-factor 16
-           run $TANDEM --case refine --spec IVF4000,PQ32x4fs,Refine16 ;;
+           tandem --case refine --spec IVF4000,PQ32x4fs,Refine16 ;;
   esac
 done
 rm -rf "$RUNNER"
-# Each SIMD setting has its own results, table and plot (the plot in docs/images only for the native level).
-PLOT=docs/images/index-recall-qps-$N.png
-[ -z "$SUFFIX" ] || PLOT="$DIR/index-recall-qps$SUFFIX.png"
-RESULTS=$(ls "$DIR"/results-*.jsonl | grep -E "/results-[a-z]+$SUFFIX\.jsonl$")
-$PY bench/index/report.py $RESULTS --table "$DIR/table$SUFFIX.md" --plot "$PLOT"
-cat "$DIR/table$SUFFIX.md"
+$PY bench/index/report.py "$DIR"/results-*.jsonl --table "$DIR/table.md" --plot "docs/images/index-recall-qps-$N.png"
+cat "$DIR/table.md"

@@ -167,7 +167,7 @@ public sealed unsafe class FlatIndex : VectorIndex
             {
                 var row = products.AsSpan(r * run, run);
                 if (l2) TensorPrimitives.Add(row, new ReadOnlySpan<float>(norms!.Row(slot), run), row);
-                KeepBest(row, label, heaps[r], filter, Simd.Best);
+                Kernels.KeepBest.Run(row, label, heaps[r], filter, Simd.Best);
             }
             slot += run;
         }
@@ -182,44 +182,6 @@ public sealed unsafe class FlatIndex : VectorIndex
                 for (int j = 0; j < k; j++) rowDistances[j] = Math.Max(0, rowDistances[j] + queryNorm);
             }
         }
-    }
-
-    /// <summary>Pushes every distance up to the heap's threshold; a whole vector of distances above it is turned away by one comparison.</summary>
-    // Inlined so the dispatch folds away and a row costs one call, as it is made for every query row of every item block.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void KeepBest(ReadOnlySpan<float> row, long* label, TopK<long> heap, IdFilter? filter, SimdLevel level)
-    {
-        fixed (float* p = row)
-            switch (level)
-            {
-                case SimdLevel.Avx512: KeepBest<Avx512Simd, Vector512<float>>(p, row.Length, label, heap, filter); break;
-                case SimdLevel.Avx2: KeepBest<Avx2Simd, Vector256<float>>(p, row.Length, label, heap, filter); break;
-                case SimdLevel.Vector128: KeepBest<Vector128Simd, Vector128<float>>(p, row.Length, label, heap, filter); break;
-                default: KeepBest<ScalarSimd, float>(p, row.Length, label, heap, filter); break;
-            }
-    }
-
-    static void KeepBest<TSimd, TVec>(float* row, int n, long* label, TopK<long> heap, IdFilter? filter) where TSimd : ISimd<TVec> where TVec : struct
-    {
-        float threshold = heap.Threshold;
-        int w = TSimd.Count, j = 0;
-        for (; j <= n - w; j += w)
-            // Only the lanes at or below the threshold, one set bit each.
-            for (uint below = TSimd.LessThanOrEqualMask(TSimd.Load(row + j), threshold); below != 0; below &= below - 1)
-            {
-                int at = j + System.Numerics.BitOperations.TrailingZeroCount(below);
-                if (row[at] <= threshold && (filter == null || filter.Allows(label[at])))
-                {
-                    heap.Push(row[at], label[at]);
-                    threshold = heap.Threshold;
-                }
-            }
-        for (; j < n; j++)
-            if (row[j] <= threshold && (filter == null || filter.Allows(label[j])))
-            {
-                heap.Push(row[j], label[j]);
-                threshold = heap.Threshold;
-            }
     }
 
     /// <summary>Removes by moving the last item into each freed slot. Not safe concurrently with any other call.</summary>

@@ -173,13 +173,13 @@ public sealed unsafe class IvfIndex : VectorIndex
         float queryNorm = l2 ? TensorPrimitives.Dot(query, query) : 0;
         fixed (float* q = query, columns = centroidColumns, products = coarse)
             TransposedDot.Compute(q, columns, Dimension, columnStride, lists.Length, products, Simd.Best);
-        float threshold = float.PositiveInfinity;
-        for (int list = 0; list < lists.Length; list++)
-        {
-            float dist = l2 ? centroidNorms[list] - 2 * coarse[list] + queryNorm : -coarse[list];
-            if (dist <= threshold) { probes.Push(dist, list); threshold = probes.Threshold; }
-        }
+        var distances0 = coarse.AsSpan(0, lists.Length);
+        // ‖q‖² is added after the selection: the same for every list, it changes no ranking.
+        if (l2) TensorPrimitives.MultiplyAdd(distances0, -2f, centroidNorms, distances0);
+        else TensorPrimitives.Negate(distances0, distances0);
+        KeepBest.Run(distances0, null, probes, null, Simd.Best);
         probes.Drain(probeDistances, probeLists);
+        if (l2) for (int p = 0; p < nprobe; p++) probeDistances[p] += queryNorm;
         scanner.SetQuery(query);
         var heap = resultHeap ??= new TopK<long>(k);
         heap.Reset(k);

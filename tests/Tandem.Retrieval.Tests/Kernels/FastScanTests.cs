@@ -84,11 +84,16 @@ public class KeepBestTests
         foreach (var level in Simd.Supported)
         {
             var heap = new TopK<long>(k);
-            fixed (long* l = labels) FlatIndex.KeepBest(row, l, heap, null, level);
+            fixed (long* l = labels) KeepBest.Run(row, l, heap, null, level);
             var distances = new float[k];
             var ids = new long[k];
             heap.Drain(distances, ids);
             Assert.Equal(expected, ids.Take(Math.Min(n, k)));
+            // Without labels, the label is the position.
+            var positions = new TopK<long>(k);
+            KeepBest.Run(row, null, positions, null, level);
+            positions.Drain(distances, ids);
+            Assert.Equal(expected.Select(label => label - 3), ids.Take(Math.Min(n, k)));
         }
     }
 }
