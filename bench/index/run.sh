@@ -42,6 +42,8 @@ fi
 # A private copy of the Tandem runner, so rebuilding the repository during a long run changes nothing.
 RUNNER="$DIR/runner-$$"
 dotnet build bench/Tandem.Bench.Index -c Release -v q -nologo -o "$RUNNER" >/dev/null
+# OpenBLAS's core-type override (set on this machine for old builds) slows FAISS's BLAS: unset it for the reference runs only.
+REF="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE $PY bench/index/reference.py --dir $DIR --flat-queries $FLAT_QUERIES"
 # SIMD lists the levels Tandem runs at, each right after the references, e.g. SIMD="native avx2":
 # avx2 switches AVX-512 off in the runtime (DOTNET_EnableAVX512=0, the .NET 10 switch), vector128 AVX2 too.
 SIMD=${SIMD:-native}
