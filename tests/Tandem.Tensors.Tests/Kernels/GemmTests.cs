@@ -18,6 +18,7 @@ public class GemmTests
         { 1, 127, 129 },  // m = 1: matrix-vector path
         { 1, 4100, 33 },  // m = 1, long enough for every vector width and remainder
         { 129, 1, 65 },   // n = 1: matrix-vector path
+        { 1, 1100, 131 }, // m = 1 beyond half an L2: the row-streaming matrix-vector path
         { 1, 1, 300 },
         { 200, 40, 530 }, // several Mc blocks and Kc slices
         { 15, 2100, 40 },  // several Nc blocks
