@@ -64,6 +64,55 @@ public static partial class Kernels
             ArrayPool<float>.Shared.Return(transposed);
         }
     }
+
+    /// <summary>
+    /// Every query against every candidate (in-batch late interaction): queries are
+    /// [queryCounts.Length, queryRows, width], candidates [candidateCounts.Length, candidateRows, width],
+    /// each item's first count rows real and the rest padding;
+    /// <c>scores[b·C + k] = MaxSim(query b, candidate k)</c> and <c>argmax[(b·C + k)·queryRows + i]</c> the
+    /// candidate row reaching query vector i's maximum (-1 past the query's count or for an empty candidate).
+    /// The caller validates the shapes and counts.
+    /// </summary>
+    internal static unsafe void MaxSimPairs(ReadOnlySpan<float> queries, int queryRows, ReadOnlySpan<int> queryCounts,
+        ReadOnlySpan<float> candidates, int candidateRows, ReadOnlySpan<int> candidateCounts, int width,
+        Span<float> scores, Span<int> argmax, SimdLevel level)
+    {
+        int stride = MaxSimMath.Stride(queryRows), plane = width * stride;
+        float[] transposed = ArrayPool<float>.Shared.Rent(Math.Max(1, queryCounts.Length * plane));
+        try
+        {
+            argmax.Fill(-1);
+            fixed (float* pq = queries, pt = transposed, pc = candidates, ps = scores)
+            fixed (int* pqc = queryCounts, pcc = candidateCounts, pa = argmax)
+            {
+                for (int b = 0; b < queryCounts.Length; b++)
+                    MaxSimMath.Transpose(pq + (nint)b * queryRows * width, queryCounts[b], width, pt + (nint)b * plane, stride);
+                long work = (long)queryCounts.Length * candidateCounts.Length * queryRows * candidateRows * width;
+                var op = new MaxSimPairsOperator(pt, stride, queryRows, pqc, pc, candidateRows, pcc, candidateCounts.Length, width, ps, pa);
+                RowDriver.Run(op, queryCounts.Length, work, level);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(transposed);
+        }
+    }
+}
+
+/// <summary>Query b of an all-pairs call: its scores against every candidate, with the positions of the maxima.</summary>
+internal readonly unsafe struct MaxSimPairsOperator(float* queryT, int stride, int queryRows, int* queryCounts,
+    float* candidates, int candidateRows, int* candidateCounts, int count, int width, float* scores, int* argmax) : IRowOperator
+{
+    public void Invoke<TSimd, TVec>(int row) where TSimd : ISimd<TVec> where TVec : struct
+    {
+        float* q = queryT + (nint)row * width * stride;
+        for (int k = 0; k < count; k++)
+        {
+            nint pair = (nint)row * count + k;
+            scores[pair] = MaxSimMath.Score<TSimd, TVec>(q, stride, queryCounts[row],
+                candidates + (nint)k * candidateRows * width, candidateCounts[k], width, argmax + pair * queryRows);
+        }
+    }
 }
 
 /// <summary>Document k of a batched call: <c>scores[k]</c> from rows offsets[k]..offsets[k+1].</summary>
