@@ -66,51 +66,49 @@ public static partial class Ops
     }
 
     /// <summary>
-    /// Attention pooling of padded sequences into several vectors each (the multi-interest
-    /// extraction of ComiRec-SA): <paramref name="scores"/> [B·T, K] and <paramref name="values"/>
-    /// [B·T, d] hold sequence b's steps in rows b·T..b·T + T − 1, of which the first <c>lengths[b]</c> are
-    /// real. For each b and head k, <c>a = softmax over t &lt; lengths[b] of scores[b·T + t, k]</c> and
-    /// <c>y[b·K + k] = Σ_t a_t · values[b·T + t]</c>; the result is [B·K, d]. An empty sequence gives
-    /// zero vectors and passes no gradient; padding rows get none.
+    /// Attention pooling of sequences into several vectors each (the multi-interest extraction of
+    /// ComiRec-SA): sequence b is rows <c>offsets[b]..offsets[b+1]</c> of <paramref name="scores"/> [R, K]
+    /// and <paramref name="values"/> [R, d]. For each b and head k, <c>a = softmax over the sequence's rows
+    /// of scores[·, k]</c> and <c>y[b·K + k] = Σ_t a_t · values[t]</c>; the result is [B·K, d] with
+    /// B = offsets.Length − 1. An empty sequence gives zero vectors; rows in no sequence get no gradient.
     /// </summary>
-    /// <exception cref="ArgumentException">The shapes disagree with each other or with the lengths.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A length is outside 0..T.</exception>
-    public static Variable SoftmaxPool(this Tape tape, Variable scores, Variable values, ReadOnlySpan<int> lengths)
+    /// <exception cref="ArgumentException">The shapes disagree, or the offsets are empty, decrease or leave 0..R.</exception>
+    public static Variable SoftmaxPool(this Tape tape, Variable scores, Variable values, ReadOnlySpan<int> offsets)
     {
         const string op = nameof(SoftmaxPool);
         var s = scores.Value;
         var v = values.Value;
-        int batch = lengths.Length;
-        if (s.Rank != 2 || v.Rank != 2 || s.Rows != v.Rows || batch == 0 || s.Rows % batch != 0)
-            AutogradThrow.Shape(op, $"needs scores [B·T, K] and values [B·T, d] with B = {batch} sequences, got {s} and {v}.");
-        int steps = s.Rows / batch, heads = s.Cols, d = v.Cols;
-        for (int b = 0; b < batch; b++)
-            if ((uint)lengths[b] > (uint)steps) AutogradThrow.Index(op, nameof(lengths), b, lengths[b], steps + 1);
+        if (s.Rank != 2 || v.Rank != 2 || s.Rows != v.Rows || offsets.IsEmpty)
+            AutogradThrow.Shape(op, $"needs scores [R, K], values [R, d] and sequence offsets, got {s}, {v} and {offsets.Length} offsets.");
+        for (int b = 0, previous = 0; b < offsets.Length; previous = offsets[b], b++)
+            if (offsets[b] < previous || offsets[b] > s.Rows)
+                AutogradThrow.Shape(op, $"offsets[{b}] = {offsets[b]} must rise from 0 or more (previous {previous}) to at most {s.Rows}, the rows.");
+        int batch = offsets.Length - 1, heads = s.Cols, d = v.Cols;
         var y = tape.Output(Tensor.Zeros(batch * heads, d), scores.RequiresGrad || values.RequiresGrad);
-        var weights = tape.Save(batch * steps, heads);
+        var weights = tape.Save(s.Rows, heads);
         var w = weights.Span;
         w.Clear();
         for (int b = 0; b < batch; b++)
         {
-            int n = lengths[b], first = b * steps;
+            int first = offsets[b], n = offsets[b + 1] - first;
             if (n == 0) continue;
             for (int k = 0; k < heads; k++)
             {
                 float max = float.NegativeInfinity, sum = 0;
-                for (int t = 0; t < n; t++) max = Math.Max(max, s[first + t, k]);
-                for (int t = 0; t < n; t++) sum += w[(first + t) * heads + k] = MathF.Exp(s[first + t, k] - max);
-                for (int t = 0; t < n; t++) w[(first + t) * heads + k] /= sum;
+                for (int t = first; t < first + n; t++) max = Math.Max(max, s[t, k]);
+                for (int t = first; t < first + n; t++) sum += w[t * heads + k] = MathF.Exp(s[t, k] - max);
+                for (int t = first; t < first + n; t++) w[t * heads + k] /= sum;
             }
             // y_b [K, d] = w_bᵀ [K, n] · values_b [n, d].
             Gemm.Multiply(w.Slice(first * heads, n * heads), v.Span.Slice(first * d, n * d), y.Value.Span.Slice(b * heads * d, heads * d),
                 heads, d, n, transA: true);
         }
-        var kept = tape.Save(lengths);
-        tape.Record(y, () => SoftmaxPoolBackward(y, scores, values, weights, kept.Span, steps));
+        var kept = tape.Save(offsets);
+        tape.Record(y, () => SoftmaxPoolBackward(y, scores, values, weights, kept.Span));
         return y;
     }
 
-    static void SoftmaxPoolBackward(Variable y, Variable scores, Variable values, Tensor weights, ReadOnlySpan<int> lengths, int steps)
+    static void SoftmaxPoolBackward(Variable y, Variable scores, Variable values, Tensor weights, ReadOnlySpan<int> offsets)
     {
         int heads = scores.Cols, d = values.Cols;
         var dy = y.Grad.Span;
@@ -121,27 +119,29 @@ public static partial class Ops
             using var dv = new GradSink(values);
             dv.Span.Clear();
             // dvalues_b [n, d] = w_b [n, K] · dy_b [K, d].
-            for (int b = 0; b < lengths.Length; b++)
-                if (lengths[b] > 0)
-                    Gemm.Multiply(w.Slice(b * steps * heads, lengths[b] * heads), dy.Slice(b * heads * d, heads * d),
-                        dv.Span.Slice(b * steps * d, lengths[b] * d), lengths[b], d, heads);
+            for (int b = 0; b + 1 < offsets.Length; b++)
+            {
+                int first = offsets[b], n = offsets[b + 1] - first;
+                if (n > 0) Gemm.Multiply(w.Slice(first * heads, n * heads), dy.Slice(b * heads * d, heads * d), dv.Span.Slice(first * d, n * d), n, d, heads);
+            }
         }
         if (!scores.RequiresGrad) return;
         using var ds = new GradSink(scores);
         var g = ds.Span;
         g.Clear();
-        for (int b = 0; b < lengths.Length; b++)
+        for (int b = 0; b + 1 < offsets.Length; b++)
         {
-            int n = lengths[b], first = b * steps;
+            int first = offsets[b], n = offsets[b + 1] - first;
             if (n == 0) continue;
             // da [n, K] = values_b [n, d] · dy_bᵀ; then the softmax backward down each column.
             var da = g.Slice(first * heads, n * heads);
+            var wb = w.Slice(first * heads, n * heads);
             Gemm.Multiply(v.Slice(first * d, n * d), dy.Slice(b * heads * d, heads * d), da, n, heads, d, transB: true);
             for (int k = 0; k < heads; k++)
             {
                 float dot = 0;
-                for (int t = 0; t < n; t++) dot += w[(first + t) * heads + k] * da[t * heads + k];
-                for (int t = 0; t < n; t++) da[t * heads + k] = w[(first + t) * heads + k] * (da[t * heads + k] - dot);
+                for (int t = 0; t < n; t++) dot += wb[t * heads + k] * da[t * heads + k];
+                for (int t = 0; t < n; t++) da[t * heads + k] = wb[t * heads + k] * (da[t * heads + k] - dot);
             }
         }
     }

@@ -62,11 +62,22 @@ public class MultiVectorOpsTests
     [Fact]
     public void SoftmaxPoolGradientsMatchFiniteDifferences()
     {
-        const int batch = 3, steps = 4, heads = 2, d = 3;
-        using var scores = Leaf(7, [batch * steps, heads]);
-        using var values = Leaf(8, [batch * steps, d]);
-        int[] lengths = [4, 1, 0];
-        Check(t => t.SoftmaxPool(scores, values, lengths), [scores, values], rtol: 1e-2, atol: 1e-4);
+        const int rows = 7, heads = 2, d = 3;
+        using var scores = Leaf(7, [rows, heads]);
+        using var values = Leaf(8, [rows, d]);
+        int[] offsets = [0, 4, 5, 5, 6]; // lengths 4, 1 and 0, then 1; row 6 is in no sequence
+        Check(t => t.SoftmaxPool(scores, values, offsets), [scores, values], rtol: 1e-2, atol: 1e-4);
+    }
+
+    [Fact]
+    public void MultiInterestPoolingGradientsMatchFiniteDifferences()
+    {
+        // ComiRec-SA end to end: softmax_events(tanh(e·W1)·W2) weighing the events e into K = 3 interests.
+        using var events = Leaf(11, [6, 4]);
+        using var w1 = Leaf(12, [4, 5]);
+        using var w2 = Leaf(13, [5, 3]);
+        int[] offsets = [0, 3, 3, 6];
+        Check(t => t.SoftmaxPool(t.MatMul(t.Tanh(t.MatMul(events, w1)), w2), events, offsets), [events, w1, w2], rtol: 2e-2, atol: 2e-4);
     }
 
     [Fact]
@@ -76,15 +87,16 @@ public class MultiVectorOpsTests
         var s = Random(batch * steps * heads, 9, -3, 3);
         var v = Random(batch * steps * d, 10);
         int[] lengths = [5, 2];
+        int[] offsets = [0, 5, 7];
         using var tape = new Tape();
-        var y = tape.SoftmaxPool(tape.Constant(s, batch * steps, heads), tape.Constant(v, batch * steps, d), lengths);
+        var y = tape.SoftmaxPool(tape.Constant(s.AsSpan(0, 7 * heads), 7, heads), tape.Constant(v.AsSpan(0, 7 * d), 7, d), offsets);
         for (int b = 0; b < batch; b++)
             for (int k = 0; k < heads; k++)
             {
-                var e = Enumerable.Range(0, lengths[b]).Select(t => Math.Exp(s[(b * steps + t) * heads + k])).ToArray();
+                var e = Enumerable.Range(0, lengths[b]).Select(t => Math.Exp(s[(offsets[b] + t) * heads + k])).ToArray();
                 for (int c = 0; c < d; c++)
                 {
-                    double expected = Enumerable.Range(0, lengths[b]).Sum(t => e[t] / e.Sum() * v[(b * steps + t) * d + c]);
+                    double expected = Enumerable.Range(0, lengths[b]).Sum(t => e[t] / e.Sum() * v[(offsets[b] + t) * d + c]);
                     Assert.Equal(expected, y.Value[b * heads + k, c], 5);
                 }
             }
