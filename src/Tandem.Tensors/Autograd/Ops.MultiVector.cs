@@ -30,7 +30,7 @@ public static partial class Ops
         var y = tape.Output(Tensor.Empty(bq, bc), queries.RequiresGrad || candidates.RequiresGrad);
         int pairs = bq * bc * lq;
         int[] argmax = ArrayPool<int>.Shared.Rent(pairs);
-        K.MaxSimPairs(q.Span, lq, qCounts, c.Span, lc, cCounts, d, y.Value.Span, argmax.AsSpan(0, pairs), Simd.Best);
+        K.MaxSimPairs(q.Span, lq, qCounts, c.Span, lc, cCounts, d, y.Value.Span, argmax.AsSpan(0, pairs));
         var maxima = y.RequiresGrad ? tape.Save(argmax.AsSpan(0, pairs)) : default;
         ArrayPool<int>.Shared.Return(argmax);
         tape.Record(y, () =>

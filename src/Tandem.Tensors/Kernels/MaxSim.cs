@@ -71,46 +71,71 @@ public static partial class Kernels
     /// each item's first count rows real and the rest padding;
     /// <c>scores[b·C + k] = MaxSim(query b, candidate k)</c> and <c>argmax[(b·C + k)·queryRows + i]</c> the
     /// candidate row reaching query vector i's maximum (-1 past the query's count or for an empty candidate).
-    /// The caller validates the shapes and counts.
+    /// All similarities come from one blocked product per chunk of queries (<see cref="Gemm"/>), which
+    /// keeps every lane busy whatever the counts (one item vector against K user interests included);
+    /// the maxima are then read off each candidate's rows. The caller validates the shapes and counts.
     /// </summary>
     internal static unsafe void MaxSimPairs(ReadOnlySpan<float> queries, int queryRows, ReadOnlySpan<int> queryCounts,
         ReadOnlySpan<float> candidates, int candidateRows, ReadOnlySpan<int> candidateCounts, int width,
-        Span<float> scores, Span<int> argmax, SimdLevel level)
+        Span<float> scores, Span<int> argmax)
     {
-        int stride = MaxSimMath.Stride(queryRows), plane = width * stride;
-        float[] transposed = ArrayPool<float>.Shared.Rent(Math.Max(1, queryCounts.Length * plane));
+        int items = queryCounts.Length, columns = candidateCounts.Length * candidateRows;
+        argmax.Fill(-1);
+        if (items == 0 || columns == 0 || queryRows == 0)
+        {
+            for (int b = 0; b < items; b++)
+                for (int k = 0; k < candidateCounts.Length; k++)
+                    scores[b * candidateCounts.Length + k] = queryCounts[b] == 0 ? 0 : float.NegativeInfinity;
+            return;
+        }
+        // Queries per chunk: about 4M similarities (16 MB) at a time.
+        int chunk = Math.Clamp((1 << 22) / (queryRows * columns), 1, items);
+        float[] block = ArrayPool<float>.Shared.Rent(chunk * queryRows * columns);
         try
         {
-            argmax.Fill(-1);
-            fixed (float* pq = queries, pt = transposed, pc = candidates, ps = scores)
+            fixed (float* ps = scores, pb = block)
             fixed (int* pqc = queryCounts, pcc = candidateCounts, pa = argmax)
-            {
-                for (int b = 0; b < queryCounts.Length; b++)
-                    MaxSimMath.Transpose(pq + (nint)b * queryRows * width, queryCounts[b], width, pt + (nint)b * plane, stride);
-                long work = (long)queryCounts.Length * candidateCounts.Length * queryRows * candidateRows * width;
-                var op = new MaxSimPairsOperator(pt, stride, queryRows, pqc, pc, candidateRows, pcc, candidateCounts.Length, width, ps, pa);
-                RowDriver.Run(op, queryCounts.Length, work, level);
-            }
+                for (int first = 0; first < items; first += chunk)
+                {
+                    int count = Math.Min(chunk, items - first);
+                    Gemm.Multiply(queries.Slice(first * queryRows * width, count * queryRows * width), candidates[..(columns * width)],
+                        block.AsSpan(0, count * queryRows * columns), count * queryRows, columns, width, transB: true);
+                    var reduce = new MaxSimReduce(pb, first, queryRows, pqc, candidateRows, pcc, candidateCounts.Length, ps, pa);
+                    Parallelism.For(count, (long)count * queryRows * columns, reduce);
+                }
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(transposed);
+            ArrayPool<float>.Shared.Return(block);
         }
     }
 }
 
-/// <summary>Query b of an all-pairs call: its scores against every candidate, with the positions of the maxima.</summary>
-internal readonly unsafe struct MaxSimPairsOperator(float* queryT, int stride, int queryRows, int* queryCounts,
-    float* candidates, int candidateRows, int* candidateCounts, int count, int width, float* scores, int* argmax) : IRowOperator
+/// <summary>Queries start..end of a chunk: each vector's maximum over each candidate's real rows, summed per pair.</summary>
+internal readonly unsafe struct MaxSimReduce(float* similarities, int first, int queryRows, int* queryCounts,
+    int candidateRows, int* candidateCounts, int count, float* scores, int* argmax) : IRangeBody
 {
-    public void Invoke<TSimd, TVec>(int row) where TSimd : ISimd<TVec> where TVec : struct
+    public void Invoke(int start, int end)
     {
-        float* q = queryT + (nint)row * width * stride;
-        for (int k = 0; k < count; k++)
+        int columns = count * candidateRows;
+        for (int local = start; local < end; local++)
         {
-            nint pair = (nint)row * count + k;
-            scores[pair] = MaxSimMath.Score<TSimd, TVec>(q, stride, queryCounts[row],
-                candidates + (nint)k * candidateRows * width, candidateCounts[k], width, argmax + pair * queryRows);
+            int b = first + local;
+            for (int k = 0; k < count; k++)
+            {
+                nint pair = (nint)b * count + k;
+                int n = candidateCounts[k];
+                float score = 0;
+                for (int i = 0; i < queryCounts[b]; i++)
+                {
+                    float* row = similarities + ((nint)local * queryRows + i) * columns + (nint)k * candidateRows;
+                    int best = n == 0 ? -1 : 0;
+                    for (int j = 1; j < n; j++) if (row[j] > row[best]) best = j;
+                    score += best < 0 ? float.NegativeInfinity : row[best];
+                    argmax[pair * queryRows + i] = best;
+                }
+                scores[pair] = score;
+            }
         }
     }
 }
