@@ -117,7 +117,15 @@ public sealed class EncoderTower
             parts[i] = modules[i].Encode(tape, input, training);
             if (modules[i].Vectors < Vectors) parts[i] = tape.Embedding(parts[i], Repeated(input.Count));
         }
-        var x = fusion.Apply(tape, input, parts, training);
+        return Head(tape, fusion.Apply(tape, input, parts, training), training);
+    }
+
+    /// <summary>
+    /// The layers after fusion, row by row: hidden layers, the output projection and the L2
+    /// normalisation. Late interaction runs them on each token or region vector of a one-feature tower.
+    /// </summary>
+    public Variable Head(Tape tape, Variable x, bool training)
+    {
         for (int l = 0; l < hidden.Length; l++)
         {
             x = hidden[l].Apply(tape, x);
