@@ -32,9 +32,11 @@ static class Flickr8kCommand
         var learningRate = new Option<float>("--learning-rate") { Description = "Adam learning rate.", DefaultValueFactory = _ => new Flickr8kOptions().LearningRate };
         var temperature = new Option<float>("--temperature") { Description = "Softmax temperature of the symmetric InfoNCE.", DefaultValueFactory = _ => new Flickr8kOptions().Temperature };
         var dimension = new Option<int>("--dimension") { Description = "Width of the shared space.", DefaultValueFactory = _ => new Flickr8kOptions().Dimension };
+        var late = new Option<bool>("--late-interaction") { Description = "Also train caption words against the CNN's feature-map cells scored by MaxSim, and re-rank the single-vector top photos by it (from scratch only)." };
+        var rerankDepth = new Option<int>("--rerank-depth") { Description = "With --late-interaction: photos per caption re-ranked from the single-vector ranking.", DefaultValueFactory = _ => new Flickr8kOptions().RerankDepth };
         var outDir = new Option<string>("--out") { Description = "Output directory for the report, chart, decoded-image and embedding caches.", DefaultValueFactory = _ => "./tandem-flickr8k" };
         var flickr = new Command("flickr8k", "Cross-modal retrieval on flickr8k-1k: text and image towers trained with symmetric InfoNCE; caption→image and image→caption Recall@1/5/10, mean rank, NDCG@10 vs chance.")
-        { dataDir, seeds, epochs, size, text, textEncoder, imageEncoder, hidden, patience, learningRate, temperature, dimension, outDir };
+        { dataDir, seeds, epochs, size, text, textEncoder, imageEncoder, hidden, patience, learningRate, temperature, dimension, late, rerankDepth, outDir };
         flickr.SetAction(p =>
         {
             string outPath = p.GetValue(outDir)!;
@@ -46,6 +48,7 @@ static class Flickr8kCommand
                 ImageCache = Path.Combine(outPath, CacheFile), TextEncoder = p.GetValue(textEncoder), ImageEncoder = p.GetValue(imageEncoder),
                 Hidden = Widths(p.GetValue(hidden)!), Patience = p.GetValue(patience), LearningRate = p.GetValue(learningRate),
                 Temperature = p.GetValue(temperature), Dimension = p.GetValue(dimension), Encoder = cache.Encoder,
+                LateInteraction = p.GetValue(late), RerankDepth = p.GetValue(rerankDepth),
             };
             return Flickr8k(output, error, options, outPath);
         });
@@ -61,6 +64,9 @@ static class Flickr8kCommand
         if (options.Epochs < 1) CliThrow.Input($"--epochs is {options.Epochs}; it must be at least 1");
         if (options.ImageSize < 8) CliThrow.Input($"--image-size is {options.ImageSize}; it must be at least 8 for the CNN's three 2x2 pools");
         if (options.Patience < 0) CliThrow.Input($"--patience is {options.Patience}; it must be 0 or more");
+        if (options.RerankDepth < 1) CliThrow.Input($"--rerank-depth is {options.RerankDepth}; it must be at least 1");
+        if (options.LateInteraction && (options.TextEncoder ?? options.ImageEncoder) is not null)
+            CliThrow.Input("--late-interaction matches caption words against the CNN's feature-map cells and trains from scratch; leave out --text-encoder and --image-encoder");
         if (!(options.LearningRate > 0) || !(options.Temperature > 0) || options.Dimension < 1) CliThrow.Input("--learning-rate, --temperature and --dimension must be positive");
         OutputFolder.Prepare(outDir);
         using var stop = StopRequest.OnCtrlC(error);
@@ -80,6 +86,14 @@ static class Flickr8kCommand
                 var run = Flickr8kExperiment.RunSeed(inputs, options, seed, progress, stop.Token);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Seed {seed}: caption→image R@10 {run.CaptionToImage.RecallAt10:0.000}, image→caption R@10 {run.ImageToCaption.RecallAt10:0.000}, epoch {run.BestEpoch} kept ({run.Seconds:0} s)"));
+                if (run.Late is { } l)
+                {
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"Seed {seed}, late interaction: caption→image R@10 {l.MaxSim.RecallAt10:0.000} (MaxSim), {l.Reranked.RecallAt10:0.000} (top {options.RerankDepth} re-ranked), epoch {l.BestEpoch} kept ({l.Seconds:0} s)"));
+                    // Said once per run: the caption feature keeps its first MaxLength tokens.
+                    if (l.Truncated > 0 && runs.Count == 0)
+                        output.WriteLine($"note: {l.Truncated} captions have more than {CrossModalModel.Caption.MaxLength} tokens; each was truncated to its first {CrossModalModel.Caption.MaxLength}.");
+                }
                 runs.Add(run);
             }
             var result = Flickr8kExperiment.Summarise(data, options, runs);

@@ -20,14 +20,29 @@ static class MovieLensSeedsCommand
         var epochs = new Option<int?>("--epochs") { Description = "Most epochs (early stopping on a validation slice picks the best; default 20)." };
         var threads = new Option<int>("--threads") { Description = "Kernel threads (1 is bit-reproducible).", DefaultValueFactory = _ => 1 };
         var outFile = new Option<string>("--out") { Description = "Markdown report to write.", DefaultValueFactory = _ => "./tandem-experiment.md" };
+        var interests = new Option<string?>("--interests") { Description = "Also train the two-tower with multi-interest users for each comma-separated K (e.g. 1,2,4,8): K vectors per user by self-attentive pooling, an item scored by the closest." };
+        var skipIdOnly = new Option<bool>("--skip-id-only") { Description = "Do not train the ID-only baseline." };
         var movielens = new Command("movielens", "Two-tower, ID-only and most-popular on ml-latest-small over several seeds: mean and spread, and whether the margins exceed the spread.")
-        { dataDir, seeds, ablations, epochs, threads, outFile };
+        { dataDir, seeds, ablations, epochs, threads, outFile, interests, skipIdOnly };
         movielens.SetAction(p => MovieLens(output, error, p.GetValue(dataDir), ExperimentCommands.Seeds(p.GetValue(seeds)!), p.GetValue(ablations),
-            p.GetValue(epochs), p.GetValue(threads), p.GetValue(outFile)!));
+            p.GetValue(epochs), p.GetValue(threads), p.GetValue(outFile)!, Interests(p.GetValue(interests)), p.GetValue(skipIdOnly)));
         return movielens;
     }
 
-    static int MovieLens(TextWriter output, TextWriter error, string? dataDir, int[] seeds, bool ablations, int? epochs, int threads, string outFile)
+    /// <summary>The --interests list: positive counts.</summary>
+    static int[] Interests(string? list)
+    {
+        if (list is null) return [];
+        var parts = list.Split(',', StringSplitOptions.TrimEntries);
+        var counts = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out counts[i]) || counts[i] < 1)
+                CliThrow.Input($"--interests: '{parts[i]}' is not a positive count; pass e.g. --interests 1,2,4,8");
+        return counts;
+    }
+
+    static int MovieLens(TextWriter output, TextWriter error, string? dataDir, int[] seeds, bool ablations, int? epochs, int threads, string outFile,
+        int[] interests, bool skipIdOnly)
     {
         if (epochs is < 1) CliThrow.Input($"--epochs is {epochs}; it must be at least 1");
         if (threads < 1) CliThrow.Input($"--threads is {threads}; it must be at least 1");
@@ -36,8 +51,9 @@ static class MovieLensSeedsCommand
         OutputFolder.PrepareFor(outFile);
         var options = new MovieLensOptions { DataDir = dataDir };
         options = options with { Training = options.Training with { Epochs = epochs ?? options.Training.Epochs, Threads = threads } };
-        var chosen = ablations ? MovieLensSeeds.Ablations : [];
-        int runs = seeds.Length * (2 + chosen.Count);
+        options = options with { Baseline = !skipIdOnly };
+        IReadOnlyList<Ablation> chosen = [.. ablations ? MovieLensSeeds.Ablations : [], .. interests.Select(MovieLensSeeds.Interests)];
+        int runs = seeds.Length * ((skipIdOnly ? 1 : 2) + chosen.Count);
         using var stop = StopRequest.OnCtrlC(error);
         SeedTable table = null!;
         Cli.Console(output).Progress().AutoClear(true).Start(context =>

@@ -52,6 +52,8 @@ public readonly record struct MovieLensOptions
     public int ExtraNegatives { get; init; }
     /// <summary>How the full model pools the user's history. Default mean.</summary>
     public SequencePooling Pooling { get; init; } = SequencePooling.Mean;
+    /// <summary>Interest vectors per user when <see cref="Pooling"/> is <see cref="SequencePooling.Interests"/> (multi-interest users, scored by the closest interest). Default 4.</summary>
+    public int Interests { get; init; } = 4;
     /// <summary>Softmax temperature. Default 0.1.</summary>
     public float Temperature { get; init; } = 0.1f;
     /// <summary>Embedding and output width. Default 128.</summary>
@@ -149,7 +151,7 @@ public static class MovieLensExperiment
             Hidden = options.Hidden,
             Dropout = options.Dropout,
             OutputDimension = d,
-            Sequence = new SequenceOptions { Pooling = options.Pooling, LeaveOneOut = options.LeaveOneOut, Dropout = options.HistoryDropout, MaxLength = options.HistoryLength },
+            Sequence = new SequenceOptions { Pooling = options.Pooling, LeaveOneOut = options.LeaveOneOut, Dropout = options.HistoryDropout, MaxLength = options.HistoryLength, Interests = options.Interests },
         };
         return new ModelRecipe
         {

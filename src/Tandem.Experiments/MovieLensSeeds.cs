@@ -27,6 +27,10 @@ public static class MovieLensSeeds
         new("two-tower, GRU history", o => o with { Pooling = SequencePooling.Gru }),
     ];
 
+    /// <summary>The two-tower with multi-interest users: K interest vectors by self-attentive pooling of the history, an item scored by the closest (MaxSim).</summary>
+    public static Ablation Interests(int k) =>
+        new($"two-tower, {k} interest{(k == 1 ? "" : "s")} (self-attentive, max over interests)", o => o with { Pooling = SequencePooling.Interests, Interests = k });
+
     /// <summary>
     /// Runs every seed of <paramref name="seeds"/> (and, if <paramref name="ablations"/> is given,
     /// each of them) into a table whose rows are the model names and the ablations' names.

@@ -13,12 +13,17 @@ namespace Tandem.Models;
 /// </summary>
 public sealed class EmbeddedCatalogue
 {
-    /// <summary>A catalogue of the given parts; vectors are row-major [count, <paramref name="dimension"/>].</summary>
+    /// <summary>
+    /// A catalogue of the given parts; vectors are row-major [count, <paramref name="dimension"/>], except that
+    /// a multi-interest model's users have K rows each (<see cref="Interests"/>, from the lengths).
+    /// </summary>
     /// <exception cref="ModelException">The parts' lengths disagree.</exception>
     public EmbeddedCatalogue(int dimension, string[] itemKeys, float[] itemVectors, int[] itemCounts, string[] userKeys, float[] userVectors, int[][] seen)
     {
+        long perUser = (long)userKeys.Length * dimension;
+        Interests = perUser == 0 ? 1 : (int)Math.Max(1, userVectors.Length / perUser);
         if (itemVectors.Length != itemKeys.Length * dimension || itemCounts.Length != itemKeys.Length
-            || userVectors.Length != userKeys.Length * dimension || seen.Length != userKeys.Length)
+            || userVectors.Length != perUser * Interests || seen.Length != userKeys.Length)
             ModelThrow.Config($"An embedded catalogue's parts disagree: {itemKeys.Length} items, {itemVectors.Length / Math.Max(1, dimension)} item vectors, {itemCounts.Length} counts, {userKeys.Length} users, {userVectors.Length / Math.Max(1, dimension)} user vectors, {seen.Length} seen lists.");
         (Dimension, ItemKeys, ItemVectors, ItemCounts, UserKeys, UserVectors, Seen) = (dimension, itemKeys, itemVectors, itemCounts, userKeys, userVectors, seen);
         userOfKey = new Dictionary<string, int>(userKeys.Length, StringComparer.Ordinal);
@@ -45,8 +50,11 @@ public sealed class EmbeddedCatalogue
     /// <summary>The position of user <paramref name="key"/>, or -1.</summary>
     public int UserOf(string key) => userOfKey.GetValueOrDefault(key, -1);
 
-    /// <summary>User <paramref name="user"/>'s embedding.</summary>
-    public ReadOnlySpan<float> UserVector(int user) => UserVectors.AsSpan(user * Dimension, Dimension);
+    /// <summary>Vectors per user: 1, or K for a multi-interest model (user u is rows u·K .. u·K + K − 1 of <see cref="UserVectors"/>).</summary>
+    public int Interests { get; }
+
+    /// <summary>User <paramref name="user"/>'s embedding (its <see cref="Interests"/> vectors, one after another).</summary>
+    public ReadOnlySpan<float> UserVector(int user) => UserVectors.AsSpan(user * Interests * Dimension, Interests * Dimension);
 
     /// <summary>Embeds <paramref name="data"/>'s training catalogue and users with <paramref name="model"/>'s towers.</summary>
     public static EmbeddedCatalogue Create(TwoTowerModel model, ModelData data)
@@ -95,9 +103,16 @@ public sealed class EmbeddedCatalogue
         var seen = new HashSet<long>(Seen[user].Select(i => (long)i));
         var scores = new float[k];
         var ids = new long[k];
-        index.Search(UserVector(user), k, scores, ids, new SearchOptions { Filter = IdFilter.Where(id => !seen.Contains(id)), EfSearch = efSearch });
-        var result = new List<(int, float)>(k);
-        for (int j = 0; j < k && ids[j] >= 0; j++) result.Add(((int)ids[j], scores[j]));
-        return result;
+        var options = new SearchOptions { Filter = IdFilter.Where(id => !seen.Contains(id)), EfSearch = efSearch };
+        // A multi-interest user: each interest's top k, an item keeping its best score (max over interests).
+        var best = new Dictionary<int, float>();
+        var vectors = UserVector(user);
+        for (int v = 0; v < Interests; v++)
+        {
+            index.Search(vectors.Slice(v * Dimension, Dimension), k, scores, ids, options);
+            for (int j = 0; j < k && ids[j] >= 0; j++)
+                if (!best.TryGetValue((int)ids[j], out float s) || scores[j] > s) best[(int)ids[j]] = scores[j];
+        }
+        return [.. best.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(k).Select(p => (p.Key, p.Value))];
     }
 }

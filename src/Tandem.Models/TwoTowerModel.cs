@@ -29,6 +29,8 @@ public sealed class TwoTowerModel : Training.ITrainable
             ModelThrow.Config($"The user tower must be built for the user side and the item tower for the item side; got {user.Side} and {item.Side}.");
         if (user.OutputDimension != item.OutputDimension)
             ModelThrow.Config($"The towers' output widths differ ({user.OutputDimension} and {item.OutputDimension}); scores are inner products, so set one OutputDimension for both.");
+        if ((user.Vectors > 1 || item.Vectors > 1) && task is not LateInteractionTask)
+            ModelThrow.Config($"The towers give {user.Vectors} user and {item.Vectors} item vectors per example; several vectors are scored by late interaction, so the task must be a {nameof(LateInteractionTask)}.");
         Features = features;
         User = user;
         Item = item;
@@ -150,19 +152,20 @@ public sealed class TwoTowerModel : Training.ITrainable
 
     /// <summary>
     /// Embeddings of a sequence of inputs by <paramref name="tower"/> (evaluation mode, no
-    /// gradient): the rows of every input in order, as one [total, d] tensor the caller owns.
+    /// gradient): the rows of every input in order, as one [total·Vectors, d] tensor the caller owns.
     /// </summary>
     public static Tensor Embed(EncoderTower tower, IEnumerable<TowerInput> inputs)
     {
         var parts = new List<float[]>();
         int total = 0, d = tower.OutputDimension;
+        // A multi-interest tower gives Vectors rows per input row.
         using var tape = new Tape();
         using (tape.NoGrad())
             foreach (var input in inputs)
             {
                 var y = tower.Forward(tape, input, training: false);
                 parts.Add(y.Value.Span.ToArray());
-                total += input.Count;
+                total += input.Count * tower.Vectors;
                 tape.Reset();
             }
         var result = Tensor.Empty(total, d);

@@ -126,6 +126,9 @@ static class TowerGraph
             }
             case SequencePooling.Gru:
                 return Gru(g, sequence, rows, lengths);
+            case SequencePooling.Interests:
+                OnnxThrow.Unsupported($"history '{sequence.Spec.Name}' pooled into {sequence.Vectors} interests (several vectors per user)", "export a model with one vector per user");
+                return "";
             default:
                 return SelfAttention(g, sequence, ids, lengths, rows);
         }

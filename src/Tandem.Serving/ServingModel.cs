@@ -45,9 +45,11 @@ public sealed class ServingModel : IDisposable
     /// with <paramref name="fields"/> to show, popularity from the training counts, and the item
     /// index built (ids = catalogue rows) or taken from <see cref="ServingModelOptions.Index"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">The given index's width is not the model's.</exception>
+    /// <exception cref="ArgumentException">The given index's width is not the model's, or the model gives several vectors per user (multi-interest), which is not served.</exception>
     public static ServingModel Build(TwoTowerModel model, EmbeddedCatalogue catalogue, ItemFields? fields, string version, ServingModelOptions options = default)
     {
+        if (model.User.Vectors > 1)
+            throw new ArgumentException($"the model gives {model.User.Vectors} interest vectors per user; the service answers from one vector per user, so serve a single-vector model");
         options = options == default ? new ServingModelOptions() : options;
         int d = catalogue.Dimension, n = catalogue.ItemKeys.Length;
         if (options.Index is { } given && given.Dimension != d)

@@ -67,6 +67,15 @@ public sealed class CrossModalModel : IDisposable
         Images = new EncoderTower(Side.Item, [image], tower, rng);
     }
 
+    /// <summary>
+    /// Score by late interaction instead of one vector per side: every caption token (its word
+    /// vector, or the transformer's output) and every cell of the CNN's last feature map goes
+    /// through its tower's layers and is L2-normalised, and a caption scores a photo by MaxSim
+    /// (each token's best region, summed), trained caption → image. Needs a token text module and
+    /// an <see cref="ImageCnn"/>. Default false.
+    /// </summary>
+    public bool LateInteraction { get; init; }
+
     /// <summary>The caption tower.</summary>
     public EncoderTower Text { get; }
     /// <summary>The image tower.</summary>
@@ -108,7 +117,9 @@ public sealed class CrossModalModel : IDisposable
     {
         if (train.Length < options.BatchSize) throw new ModelException($"{train.Length} training photos make no batch of {options.BatchSize}; lower the batch size.");
         var rng = new Random(seed);
-        var task = new RetrievalTask(new RetrievalOptions { Temperature = options.Temperature, Symmetric = true });
+        ITask task = LateInteraction
+            ? new LateInteractionTask(new RetrievalTask(new RetrievalOptions { Temperature = options.Temperature }))
+            : new RetrievalTask(new RetrievalOptions { Temperature = options.Temperature, Symmetric = true });
         using var adam = new Adam(Parameters, options.LearningRate);
         using var tape = new Tape();
         var batch = new CandidateBatch();
@@ -135,10 +146,11 @@ public sealed class CrossModalModel : IDisposable
                     var captions = photos.Select(p => data.Captions[p][rng.Next(data.Captions[p].Length)]).ToArray();
                     tape.Reset();
                     adam.ZeroGrad();
-                    var queries = Text.Forward(tape, CaptionInput(captions), training: true);
-                    var candidates = Images.Forward(tape, PhotoInput(photos), training: true);
+                    var (queries, counts) = Captions(tape, captions, training: true);
+                    var candidates = Photos(tape, photos, training: true);
                     batch.Reset(photos.Length, photos.Length);
                     photos.CopyTo(batch.Items, 0);
+                    batch.QueryCounts = counts;
                     var loss = task.Loss(tape, queries, candidates, batch);
                     tape.Backward(loss);
                     adam.Step();
@@ -171,29 +183,57 @@ public sealed class CrossModalModel : IDisposable
         return epochs;
     }
 
-    /// <summary>Caption → image and image → caption metrics over <paramref name="photos"/> and all their captions.</summary>
-    public (CrossModalMetrics CaptionToImage, CrossModalMetrics ImageToCaption) Evaluate(int[] photos)
+    /// <summary>
+    /// The score of every caption of <paramref name="photos"/> (the photos' captions in order, a photo's
+    /// consecutive) against every one of the photos, [captions, photos], and the photo of each caption.
+    /// </summary>
+    public (float[,] Scores, int[] Owner) Scores(int[] photos)
     {
         var captions = new List<string>();
+        var owner = new List<int>();
+        for (int i = 0; i < photos.Length; i++)
+            foreach (var c in data.Captions[photos[i]]) { captions.Add(c); owner.Add(i); }
+        using var tape = new Tape();
+        using var _ = tape.NoGrad();
+        var (q, counts) = Captions(tape, [.. captions], training: false);
+        var v = Photos(tape, photos, training: false);
+        var s = LateInteraction
+            ? tape.MaxSim(Sets(tape, q, captions.Count), counts, Sets(tape, v, photos.Length), default).Value
+            : tape.MatMul(q, v, transB: true).Value;
+        var scores = new float[captions.Count, photos.Length];
+        for (int c = 0; c < captions.Count; c++)
+            for (int i = 0; i < photos.Length; i++) scores[c, i] = s[c, i];
+        return (scores, [.. owner]);
+    }
+
+    /// <summary>Caption → image and image → caption metrics over <paramref name="photos"/> and all their captions.</summary>
+    public (CrossModalMetrics CaptionToImage, CrossModalMetrics ImageToCaption) Evaluate(int[] photos) => Evaluate(photos, Scores(photos).Scores);
+
+    /// <summary>
+    /// Caption → image and image → caption metrics of <paramref name="scores"/> ([captions, photos] as
+    /// <see cref="Scores"/> gives them, from this model or any other, e.g. a re-ranking).
+    /// </summary>
+    public (CrossModalMetrics CaptionToImage, CrossModalMetrics ImageToCaption) Evaluate(int[] photos, float[,] scores)
+    {
         var owner = new List<int>();
         var first = new int[photos.Length]; // a photo's captions are consecutive
         for (int i = 0; i < photos.Length; i++)
         {
-            first[i] = captions.Count;
-            foreach (var c in data.Captions[photos[i]]) { captions.Add(c); owner.Add(i); }
+            first[i] = owner.Count;
+            foreach (var _ in data.Captions[photos[i]]) owner.Add(i);
         }
-        using var tape = new Tape();
-        using var _ = tape.NoGrad();
-        var q = Text.Forward(tape, CaptionInput([.. captions]), training: false);
-        var v = Images.Forward(tape, PhotoInput(photos), training: false);
-        var scores = tape.MatMul(q, v, transB: true).Value; // [captions, photos]
+        var row = new float[photos.Length];
         var toImage = new List<int[]>();
-        for (int c = 0; c < captions.Count; c++) toImage.Add(CrossModalMetrics.Ranks(scores.RowSpan(c), [owner[c]]));
+        for (int c = 0; c < owner.Count; c++)
+        {
+            for (int i = 0; i < photos.Length; i++) row[i] = scores[c, i];
+            toImage.Add(CrossModalMetrics.Ranks(row, [owner[c]]));
+        }
         var toCaption = new List<int[]>();
-        var column = new float[captions.Count];
+        var column = new float[owner.Count];
         for (int i = 0; i < photos.Length; i++)
         {
-            for (int c = 0; c < captions.Count; c++) column[c] = scores[c, i];
+            for (int c = 0; c < owner.Count; c++) column[c] = scores[c, i];
             toCaption.Add(CrossModalMetrics.Ranks(column, Enumerable.Range(first[i], data.Captions[photos[i]].Length).ToArray()));
         }
         return (CrossModalMetrics.FromRanks(toImage), CrossModalMetrics.FromRanks(toCaption));
@@ -206,6 +246,40 @@ public sealed class CrossModalModel : IDisposable
         return (CrossModalMetrics.Chance(photos.Length, 1),
             CrossModalMetrics.Summarise(photos.Select(i => CrossModalMetrics.Chance(captions, data.Captions[i].Length)).ToArray()).Mean);
     }
+
+    /// <summary>
+    /// The captions' vectors: one row each, or with <see cref="LateInteraction"/> one set of L rows each
+    /// ([count·L, d], L the longest caption's tokens) and how many of each set are tokens (the rest padding).
+    /// </summary>
+    (Variable Vectors, int[] Counts) Captions(Tape tape, string[] captions, bool training)
+    {
+        var input = CaptionInput(captions);
+        if (!LateInteraction) return (Text.Forward(tape, input, training), []);
+        var module = Text.Modules[0] as ITokenModule
+            ?? throw new ModelException($"Late interaction needs a caption module with one vector per token; {Text.Modules[0].GetType().Name} gives one per caption.");
+        var (tokens, offsets) = module.EncodeTokens(tape, input, training);
+        var counts = new int[captions.Length];
+        int longest = 1;
+        for (int b = 0; b < counts.Length; b++) longest = Math.Max(longest, counts[b] = offsets[b + 1] - offsets[b]);
+        if (offsets[^1] == 0) throw new ModelException("Late interaction: none of the captions has a token the vocabulary knows; an empty caption has no vectors to match.");
+        // Padded [count·L] rows: token t of caption b, or any real row where the caption is shorter (masked by the counts).
+        var rows = new int[captions.Length * longest];
+        for (int b = 0; b < counts.Length; b++)
+            for (int t = 0; t < longest; t++) rows[b * longest + t] = t < counts[b] ? offsets[b] + t : 0;
+        return (tape.Embedding(Text.Head(tape, tokens, training), rows), counts);
+    }
+
+    /// <summary>The photos' vectors: one row each, or with <see cref="LateInteraction"/> one per cell of the CNN's last feature map.</summary>
+    Variable Photos(Tape tape, int[] photos, bool training)
+    {
+        if (!LateInteraction) return Images.Forward(tape, PhotoInput(photos), training);
+        var cnn = Images.Modules[0] as ImageCnn
+            ?? throw new ModelException($"Late interaction needs the image CNN's feature-map cells; {Images.Modules[0].GetType().Name} gives one vector per photo.");
+        return Images.Head(tape, cnn.EncodeRegions(tape, photos, training), training);
+    }
+
+    /// <summary>[n·L, d] rows as n sets of L.</summary>
+    static Variable Sets(Tape tape, Variable x, int n) => tape.Reshape(x, n, x.Rows / n, x.Cols);
 
     /// <summary>The captions as the caption feature: the texts, and their tokens when a tokenizer is set.</summary>
     TowerInput CaptionInput(string[] captions)

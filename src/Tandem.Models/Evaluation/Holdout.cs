@@ -99,10 +99,12 @@ public sealed class Holdout
         using var u = TwoTowerModel.Embed(model.User, TwoTowerModel.Chunks(userIds.Length, 1024).Select(c => users.Input(userIds.AsSpan(c.Start, c.Count))));
         using var v = model.EmbedItems(items, CatalogueItems);
         // Users without training rows (none under a per-user split) keep zero vectors: every score 0.
-        int d = model.User.OutputDimension;
-        var all = new float[UserCount * d];
-        for (int i = 0; i < userIds.Length; i++) u.RowSpan(i).CopyTo(all.AsSpan(userIds[i] * d, d));
-        return Evaluate(Embeddings(all, v.Span.ToArray(), d), k);
+        int d = model.User.OutputDimension, vectors = model.User.Vectors, width = vectors * d;
+        var all = new float[UserCount * width];
+        for (int i = 0; i < userIds.Length; i++) u.Span.Slice(i * width, width).CopyTo(all.AsSpan(userIds[i] * width, width));
+        if (vectors == 1) return Evaluate(Embeddings(all, v.Span.ToArray(), d), k);
+        // Multi-interest users: an item's score is its best inner product with any of the user's vectors.
+        return Evaluate(new ColdPadded(new MaxOfVectorsScorer(new EmbeddingScorer(all, v.Span.ToArray(), d), vectors), ColdItems), k);
     }
 
     /// <summary>A scorer's catalogue followed by <c>cold</c> items scored −∞.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Tandem.Data.Datasets;
 using Tandem.Data.Encoders;
 using Tandem.Data.Schema;
+using Tandem.Models.Tasks;
 using Tandem.Models.Towers;
 using Tandem.Models.Training;
 using Tandem.Models.Tuning;
@@ -175,6 +176,10 @@ public sealed record ModelRecipe
         if (User.OutputDimension != Item.OutputDimension)
             errors.Field("item.outputDimension", Item.OutputDimension, $"must equal user.outputDimension ({User.OutputDimension}): scores are inner products");
         Task.Validate(errors);
+        if (User.Sequence.Pooling == SequencePooling.Interests && (Task.Loss != LossKind.Softmax || Task.Symmetric))
+            errors.Field("user.sequence.pooling", "interests", "scores an item by the user's closest interest, which the softmax loss without task.symmetric supports; set task.loss to softmax and task.symmetric to false");
+        if (Item.Sequence.Pooling == SequencePooling.Interests)
+            errors.Field("item.sequence.pooling", "interests", "applies to the user tower (several interests per user, one vector per item)");
         errors.AtLeast("training.epochs", Training.Epochs, 1);
         errors.AtLeast("training.batchSize", Training.BatchSize, 2);
         errors.Positive("training.learningRate", Training.LearningRate);
@@ -205,6 +210,8 @@ public sealed record ModelRecipe
         errors.AtLeast($"{side}.sequence.heads", t.Sequence.Heads, 1);
         if (!(t.Sequence.Dropout >= 0 && t.Sequence.Dropout < 1)) errors.Field($"{side}.sequence.dropout", t.Sequence.Dropout, "must be in [0, 1)");
         errors.AtLeast($"{side}.sequence.maxLength", t.Sequence.MaxLength, 0);
+        errors.AtLeast($"{side}.sequence.interests", t.Sequence.Interests, 1);
+        errors.AtLeast($"{side}.sequence.interestWidth", t.Sequence.InterestWidth, 0);
         errors.AtLeast($"{side}.text.layers", t.Text.Layers, 1);
         errors.AtLeast($"{side}.text.heads", t.Text.Heads, 1);
         errors.AtLeast($"{side}.text.feedForward", t.Text.FeedForward, 0);
@@ -250,7 +257,10 @@ public sealed record ModelRecipe
             itemTower = EncoderTower.Create(fitted, Side.Item, Item, rng, Images(Item, images), Pretrained(Item, pretrained));
         }
         var sampler = catalogue is null ? null : Task.Sampler(catalogue.Items, counts, Training.Seed);
-        return new TwoTowerModel(fitted, user, itemTower, Task.Build(counts), item)
+        var task = Task.Build(counts);
+        // Multi-interest users: an item is scored by its closest interest (MaxSim summed over the item's one vector).
+        if (user.Vectors > 1) task = new LateInteractionTask((RetrievalTask)task, SumOver.Candidate);
+        return new TwoTowerModel(fitted, user, itemTower, task, item)
         {
             Recipe = this,
             ItemCounts = counts.ToArray(),

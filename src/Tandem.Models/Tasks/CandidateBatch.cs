@@ -24,6 +24,10 @@ public sealed class CandidateBatch
     public int[] Targets { get; private set; } = [];
     /// <summary>Labels, [B]: 1 for implicit positives, the label column for explicit feedback.</summary>
     public float[] Labels { get; private set; } = [];
+    /// <summary>Multi-vector queries (late interaction): how many of each row's vectors are real, [B]; empty: all of them.</summary>
+    public int[] QueryCounts { get; set; } = [];
+    /// <summary>Multi-vector candidates (late interaction): how many of each column's vectors are real, [N]; empty: all of them.</summary>
+    public int[] CandidateCounts { get; set; } = [];
     /// <summary>The optimizer step this batch trains (streaming estimators count with it).</summary>
     public long Step { get; set; }
 
@@ -42,6 +46,7 @@ public sealed class CandidateBatch
         Array.Clear(Mask, 0, rows * columns);
         Array.Clear(LogQ, 0, columns);
         Array.Clear(Items, 0, columns);
+        QueryCounts = CandidateCounts = [];
         Array.Fill(Weights, 1f, 0, rows);
         Array.Fill(Labels, 1f, 0, rows);
         for (int r = 0; r < rows; r++) Targets[r] = r;

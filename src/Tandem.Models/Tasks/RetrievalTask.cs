@@ -45,14 +45,9 @@ public sealed class RetrievalTask : ITask
     public Variable Loss(Tape tape, Variable queries, Variable candidates, CandidateBatch batch)
     {
         int rows = batch.Rows, cols = batch.Columns;
-        var scores = tape.MatMul(queries, candidates, transB: true);
-        foreach (var t in tweaks) t.Apply(batch, scores.Value.Span);
-        var weights = Weights(batch);
-        var logQ = batch.LogQ.AsSpan(0, cols);
-        // The loss op divides by τ and subtracts log q itself: no scaled or shifted B×N copies.
-        var loss = tape.SoftmaxCrossEntropy(scores, batch.Targets.AsSpan(0, rows), batch.Mask.AsSpan(0, rows * cols), weights,
-            1 / options.Temperature, logQ.ContainsAnyExcept(0f) ? logQ : default);
+        var loss = Softmax(tape, tape.MatMul(queries, candidates, transB: true), batch);
         if (!options.Symmetric) return loss;
+        var weights = Weights(batch);
         if (targets.Length < rows) targets = Enumerable.Range(0, rows).ToArray();
         // Candidate → query on the in-batch block: row c of the transpose ranks the queries for candidate c.
         var back = tape.Scale(tape.MatMul(tape.SliceRows(candidates, 0, rows), queries, transB: true), 1 / options.Temperature);
@@ -62,6 +57,23 @@ public sealed class RetrievalTask : ITask
         var reverse = tape.SoftmaxCrossEntropy(back, targets.AsSpan(0, rows), mask, weights);
         return tape.Scale(tape.Add(loss, reverse), 0.5f);
     }
+
+    /// <summary>
+    /// The query→candidate loss of raw scores [B, N]: the tweaks, then the softmax cross-entropy of
+    /// scores/τ − log q with the mask and weights. Shared with <see cref="LateInteractionTask"/>.
+    /// </summary>
+    internal Variable Softmax(Tape tape, Variable scores, CandidateBatch batch)
+    {
+        int rows = batch.Rows, cols = batch.Columns;
+        foreach (var t in tweaks) t.Apply(batch, scores.Value.Span);
+        var logQ = batch.LogQ.AsSpan(0, cols);
+        // The loss op divides by τ and subtracts log q itself: no scaled or shifted B×N copies.
+        return tape.SoftmaxCrossEntropy(scores, batch.Targets.AsSpan(0, rows), batch.Mask.AsSpan(0, rows * cols), Weights(batch),
+            1 / options.Temperature, logQ.ContainsAnyExcept(0f) ? logQ : default);
+    }
+
+    /// <summary>The options.</summary>
+    public RetrievalOptions Options => options;
 
     internal static ReadOnlySpan<float> Weights(CandidateBatch batch)
     {

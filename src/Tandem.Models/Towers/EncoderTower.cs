@@ -32,6 +32,12 @@ public sealed class EncoderTower
         foreach (var m in modules)
             foreach (var spec in m is HierarchicalIdEmbedding h ? h.Specs : [m.Spec])
                 CheckSide(side, spec);
+        var multi = modules.Where(m => m.Vectors > 1).ToArray();
+        if (multi.Length > 1)
+            ModelThrow.Config($"The {Name(side)} tower has {multi.Length} features giving several vectors ({string.Join(", ", multi.Select(m => m.Spec.Name))}); at most one may (e.g. one history pooled into interests).");
+        Vectors = multi.Length == 0 ? 1 : multi[0].Vectors;
+        if (Vectors > 1 && (options.Fusion.Kind == FusionKind.Gated || options.Fusion.MaskMissing || options.Fusion.ModalityDropout > 0))
+            ModelThrow.Config($"The {Name(side)} tower gives {Vectors} interest vectors per example, which needs concatenation fusion without masks; set {Name(side)}.fusion back to its defaults.");
         Side = side;
         this.modules = modules.ToArray();
         this.options = options;
@@ -54,6 +60,11 @@ public sealed class EncoderTower
         output = new Dense($"{prefix}.output", width, options.OutputDimension, rng);
     }
 
+    /// <summary>
+    /// Vectors per example: 1, or K when a history is pooled into K interests; then <see cref="Forward"/>
+    /// gives K rows per example, the other features' vectors repeated beside each interest.
+    /// </summary>
+    public int Vectors { get; }
     /// <summary>The side this tower encodes.</summary>
     public Side Side { get; }
     /// <summary>Width of the embeddings.</summary>
@@ -89,12 +100,32 @@ public sealed class EncoderTower
         new[] { ($"{Name(Side)}.dropout", dropoutRng) }.Concat(fusion.Generator is { } g ? [($"{Name(Side)}.fusion", g)] : [])
             .Concat(modules.SelectMany(m => m.Generators.Select(x => ($"{Name(Side)}.{x.Name}", x.Rng))));
 
-    /// <summary>The [input.Count, OutputDimension] embeddings of a batch.</summary>
+    /// <summary>Row b·K + k is row b: each example's single vector beside each of its K interests.</summary>
+    int[] Repeated(int count)
+    {
+        var rows = new int[count * Vectors];
+        for (int r = 0; r < rows.Length; r++) rows[r] = r / Vectors;
+        return rows;
+    }
+
+    /// <summary>The [input.Count·<see cref="Vectors"/>, OutputDimension] embeddings of a batch (example b's in rows b·Vectors onwards).</summary>
     public Variable Forward(Tape tape, TowerInput input, bool training)
     {
         var parts = new Variable[modules.Length];
-        for (int i = 0; i < parts.Length; i++) parts[i] = modules[i].Encode(tape, input, training);
-        var x = fusion.Apply(tape, input, parts, training);
+        for (int i = 0; i < parts.Length; i++)
+        {
+            parts[i] = modules[i].Encode(tape, input, training);
+            if (modules[i].Vectors < Vectors) parts[i] = tape.Embedding(parts[i], Repeated(input.Count));
+        }
+        return Head(tape, fusion.Apply(tape, input, parts, training), training);
+    }
+
+    /// <summary>
+    /// The layers after fusion, row by row: hidden layers, the output projection and the L2
+    /// normalisation. Late interaction runs them on each token or region vector of a one-feature tower.
+    /// </summary>
+    public Variable Head(Tape tape, Variable x, bool training)
+    {
         for (int l = 0; l < hidden.Length; l++)
         {
             x = hidden[l].Apply(tape, x);

@@ -25,6 +25,9 @@ public interface IFeatureModule
     /// <summary>Generators a training step draws from (e.g. history dropout), named for checkpoints; none by default.</summary>
     IReadOnlyList<(string Name, Rng Rng)> Generators => [];
 
-    /// <summary>The [input.Count, Width] encoding of the feature.</summary>
+    /// <summary>Vectors per example: 1, or K for a history pooled into K interests (<see cref="SequencePooling.Interests"/>). Default 1.</summary>
+    int Vectors => 1;
+
+    /// <summary>The [input.Count·Vectors, Width] encoding of the feature (example b's vectors in rows b·Vectors onwards).</summary>
     Variable Encode(Tape tape, TowerInput input, bool training);
 }

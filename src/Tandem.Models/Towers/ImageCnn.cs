@@ -84,14 +84,40 @@ public sealed class ImageCnn : IFeatureModule
     /// <summary>The [ids.Length, Width] encodings of the images at <paramref name="ids"/> in the store.</summary>
     public Variable Encode(Tape tape, ReadOnlySpan<int> ids, bool training)
     {
+        var x = FeatureMap(tape, ids, training);
+        var y = projection.Apply(tape, tape.GlobalAvgPool(x));
+        return Missing(ids) ? tape.Multiply(y, MissingMask(tape, ids, 1)) : y;
+    }
+
+    /// <summary>Regions per image of <see cref="EncodeRegions"/>: the cells of the last feature map.</summary>
+    public int Regions => (images.Options.Size >> options.Channels.Length) * (images.Options.Size >> options.Channels.Length);
+
+    /// <summary>
+    /// One vector per cell of the last feature map (late interaction): [ids.Length·<see cref="Regions"/>, Width],
+    /// image i's cells in rows i·Regions onwards, row by row, each through the same projection as
+    /// <see cref="Encode(Tape, ReadOnlySpan{int}, bool)"/> (whose vector is their mean). An image that is missing gives zero vectors.
+    /// </summary>
+    public Variable EncodeRegions(Tape tape, ReadOnlySpan<int> ids, bool training)
+    {
+        var x = FeatureMap(tape, ids, training);
+        int n = ids.Length, channels = x.Value.Shape[1], cells = Regions;
+        var cellsFirst = tape.SwapLast(tape.Reshape(x, n, channels, cells));
+        var y = projection.Apply(tape, tape.Reshape(cellsFirst, n * cells, channels));
+        return Missing(ids) ? tape.Multiply(y, MissingMask(tape, ids, cells)) : y;
+    }
+
+    bool Missing(ReadOnlySpan<int> ids)
+    {
+        foreach (int id in ids) if (!images.HasImage(id)) return true;
+        return false;
+    }
+
+    /// <summary>The last block's output, [n, C, h, w].</summary>
+    Variable FeatureMap(Tape tape, ReadOnlySpan<int> ids, bool training)
+    {
         int n = ids.Length, size = images.Options.Size, length = images.Options.Length;
         if (staging.Length < n * length) staging = new float[n * length];
-        bool anyMissing = false;
-        for (int i = 0; i < n; i++)
-        {
-            images.Pixels(ids[i]).CopyTo(staging.AsSpan(i * length, length));
-            anyMissing |= !images.HasImage(ids[i]);
-        }
+        for (int i = 0; i < n; i++) images.Pixels(ids[i]).CopyTo(staging.AsSpan(i * length, length));
         var x = tape.Constant(staging.AsSpan(0, n * length), n, 3, size, size);
         int pad = options.Kernel / 2;
         foreach (var (weight, gamma, beta, mean, variance) in blocks)
@@ -100,16 +126,15 @@ public sealed class ImageCnn : IFeatureModule
             x = tape.BatchNorm2d(x, gamma, beta, mean.Value, variance.Value, training);
             x = tape.MaxPool2d(tape.Relu(x), 2);
         }
-        var y = projection.Apply(tape, tape.GlobalAvgPool(x));
-        return anyMissing ? tape.Multiply(y, MissingMask(tape, ids)) : y;
+        return x;
     }
 
-    /// <summary>[n, Width] of ones for items with an image and zeros for those without.</summary>
-    Variable MissingMask(Tape tape, ReadOnlySpan<int> ids)
+    /// <summary>[n·rows, Width] of ones for items with an image and zeros for those without, <paramref name="rows"/> rows each.</summary>
+    Variable MissingMask(Tape tape, ReadOnlySpan<int> ids, int rows)
     {
-        var mask = new float[ids.Length * Width];
+        var mask = new float[ids.Length * rows * Width];
         for (int i = 0; i < ids.Length; i++)
-            if (images.HasImage(ids[i])) mask.AsSpan(i * Width, Width).Fill(1);
-        return tape.Constant(mask, ids.Length, Width);
+            if (images.HasImage(ids[i])) mask.AsSpan(i * rows * Width, rows * Width).Fill(1);
+        return tape.Constant(mask, ids.Length * rows, Width);
     }
 }

@@ -15,6 +15,13 @@ public enum SequencePooling
     Gru,
     /// <summary>One self-attention block (with learned recency-position embeddings and a residual), then the mean over events.</summary>
     SelfAttention,
+    /// <summary>
+    /// Several interest vectors (ComiRec-SA's self-attentive multi-interest extraction): for each of
+    /// <see cref="SequenceOptions.Interests"/> heads k, a softmax over the events of
+    /// <c>(tanh(e·W1)·W2)[k]</c> weighs the event embeddings e into one vector. The tower then gives
+    /// K vectors per user, and an item is scored by the closest one (max over interests).
+    /// </summary>
+    Interests,
 }
 
 /// <summary>Options of a <see cref="SequenceEncoder"/>.</summary>
@@ -51,6 +58,10 @@ public readonly record struct SequenceOptions
     public bool ShareItemEmbeddings { get; init; }
     /// <summary>Events read per history (the most recent); 0: the schema feature's <c>max_length</c>. Default 0.</summary>
     public int MaxLength { get; init; }
+    /// <summary>Interest vectors K per user with <see cref="SequencePooling.Interests"/>. Default 4.</summary>
+    public int Interests { get; init; } = 4;
+    /// <summary>Hidden width of the interest attention (W1 is d × this, W2 this × K); 0: the embedding width. Default 0.</summary>
+    public int InterestWidth { get; init; }
 }
 
 /// <summary>
@@ -114,6 +125,11 @@ public sealed class SequenceEncoder : IFeatureModule
                 }
                 extra = p.ToArray();
                 break;
+            case SequencePooling.Interests:
+                if (options.Interests < 1) ModelThrow.Config($"Sequence feature '{spec.Name}': {options.Interests} interests; give at least 1.");
+                int hidden = options.InterestWidth > 0 ? options.InterestWidth : d;
+                extra = [Init.Uniform(spec.Name + ".interests.w1", d, rng, d, hidden), Init.Uniform(spec.Name + ".interests.w2", hidden, rng, hidden, options.Interests)];
+                break;
             default:
                 extra = [];
                 break;
@@ -128,6 +144,8 @@ public sealed class SequenceEncoder : IFeatureModule
     public bool Shared { get; }
     /// <inheritdoc/>
     public int Width => Table.Cols;
+    /// <inheritdoc/>
+    public int Vectors => options.Pooling == SequencePooling.Interests ? options.Interests : 1;
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters => Shared ? extra : [Table, .. extra];
     internal SequenceOptions Options => options;
@@ -156,6 +174,7 @@ public sealed class SequenceEncoder : IFeatureModule
             SequencePooling.Mean => Mean(tape, ids, lengths, since, steps),
             SequencePooling.Attention => AttentionPool(tape, ids, lengths, steps),
             SequencePooling.Gru => Gru(tape, ids, lengths, steps),
+            SequencePooling.Interests => Interests(tape, ids, lengths, steps),
             _ => SelfAttend(tape, ids, lengths, steps),
         };
     }
@@ -267,6 +286,17 @@ public sealed class SequenceEncoder : IFeatureModule
             for (int j = 0; j < lengths[b]; j++) ordered[b * steps + j] = ids[b * steps + lengths[b] - 1 - j];
         var x = tape.Reshape(tape.Embedding(Table, ordered), count, steps, Width);
         return tape.Gru(x, lengths, extra[0], extra[1], extra[2], extra[3]);
+    }
+
+    /// <summary>[count·K, d]: each history's K attention-weighted means of its events (zeros for an empty history).</summary>
+    Variable Interests(Tape tape, ReadOnlySpan<int> ids, ReadOnlySpan<int> lengths, int steps)
+    {
+        var positions = ValidPositions(lengths, steps, out var offsets);
+        int total = positions.Length;
+        for (int i = 0; i < total; i++) valid[i] = ids[positions[i]];
+        var events = tape.Embedding(Table, valid.AsSpan(0, total));
+        var scores = tape.MatMul(tape.Tanh(tape.MatMul(events, extra[0])), extra[1]);
+        return tape.SoftmaxPool(scores, events, offsets);
     }
 
     Variable SelfAttend(Tape tape, ReadOnlySpan<int> ids, ReadOnlySpan<int> lengths, int steps)

@@ -150,7 +150,7 @@ public static partial class Ops
     }
 
     /// <summary>Transposes each matrix of a stack [N, A, B] into [N, B, A].</summary>
-    static Variable SwapLast(this Tape tape, Variable x)
+    public static Variable SwapLast(this Tape tape, Variable x)
     {
         int n = x.Value.Shape[0], a = x.Value.Shape[1], b = x.Value.Shape[2];
         var y = tape.Output(Tensor.Empty(n, b, a), x.RequiresGrad);

@@ -112,6 +112,14 @@ public static partial class Ops
         return y;
     }
 
+    /// <summary>The transpose of a matrix: [n, m] from [m, n].</summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is not a matrix.</exception>
+    public static Variable Transpose(this Tape tape, Variable x)
+    {
+        if (x.Value.Rank != 2) AutogradThrow.Shape(nameof(Transpose), $"needs a matrix, got {x.Value}.");
+        return tape.Reshape(tape.SwapLast(tape.Reshape(x, 1, x.Rows, x.Cols)), x.Cols, x.Rows);
+    }
+
     /// <summary>
     /// Embedding lookup: row i of the result is row <c>ids[i]</c> of <paramref name="table"/>
     /// (any variable; rows may repeat). A sparse <see cref="Parameter"/> receives its gradient

@@ -37,6 +37,32 @@ public class SequenceEncoderTests
     }
 
     [Fact]
+    public void InterestsGiveKVectorsPerHistoryAndIgnorePadding()
+    {
+        var encoder = new SequenceEncoder(Spec, 10, Dim, new SequenceOptions { Pooling = SequencePooling.Interests, Interests = 3 }, new Random(5));
+        Assert.Equal(3, encoder.Vectors);
+        int[] lengths = [2, 4, 0, 1];
+        int[] clean = [3, 7, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0, 9, 0, 0, 0];
+        int[] junk = [3, 7, 5, 8, 1, 2, 3, 4, 6, 6, 2, 1, 9, 4, 4, 4];
+        using var tape = new Tape();
+        var a = encoder.Encode(tape, Input(clean, lengths), training: false).Value;
+        var b = encoder.Encode(tape, Input(junk, lengths), training: false).Value;
+        Assert.Equal([4 * 3, Dim], a.Shape.ToArray());
+        Assert.Equal(a.Span.ToArray(), b.Span.ToArray());
+        var t = encoder.Table.Value;
+        for (int k = 0; k < 3; k++)
+            for (int c = 0; c < Dim; c++)
+            {
+                Assert.Equal(0f, a[2 * 3 + k, c]);              // an empty history: zeros
+                Assert.Equal(t[9, c], a[3 * 3 + k, c], 6);       // one event: every interest is that event
+            }
+        // Two events: each interest is a convex mix of them, and the heads differ.
+        for (int c = 0; c < Dim; c++)
+            Assert.InRange(a[0, c], Math.Min(t[3, c], t[7, c]) - 1e-6f, Math.Max(t[3, c], t[7, c]) + 1e-6f);
+        Assert.NotEqual(a[0, 0], a[1, 0]);
+    }
+
+    [Fact]
     public void MeanPoolsTheValidEvents()
     {
         var encoder = Encoder(SequencePooling.Mean);
