@@ -64,8 +64,18 @@ public sealed class TwoTowerModel : Training.ITrainable
     /// </summary>
     public UserInputs? LeaveOneOutHistories { get; init; }
 
+    /// <summary>
+    /// If set, each batch row stands for its user: the user tower reads their whole training
+    /// history and the targets are all of its items against <see cref="Catalogue"/> (a full
+    /// multinomial softmax, Mult-DAE's loss); the trainer's rows must be <see cref="UserExamples.Rows"/>. Default null.
+    /// </summary>
+    public UserExamples? UserExamples { get; init; }
+
+    /// <summary>With <see cref="UserExamples"/>: each user's term is the mean of their items' log-likelihoods (every user weighs the same) instead of their sum. Default false.</summary>
+    public bool WeighUsersEqually { get; init; }
+
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, IFeatureGather>? Gathers => LeaveOneOutHistories?.LeaveOneOutGathers;
+    public IReadOnlyDictionary<string, IFeatureGather>? Gathers => UserExamples?.Gathers ?? LeaveOneOutHistories?.LeaveOneOutGathers;
 
     /// <summary>The recipe the model was built from (saved with it, so the file rebuilds it); null for a model built by hand.</summary>
     public Recipes.ModelRecipe? Recipe { get; init; }
@@ -100,7 +110,7 @@ public sealed class TwoTowerModel : Training.ITrainable
         var input = TowerInput.From(batch);
         int rows = batch.Count, extra = ExtraNegatives;
         var queries = User.Forward(tape, input, training: true);
-        if (FullSoftmax) return CatalogueLoss(tape, batch, input, queries, step);
+        if (FullSoftmax || UserExamples is not null) return CatalogueLoss(tape, batch, input, queries, step);
         var positives = Item.Forward(tape, input, training: true);
         candidates.Reset(rows, rows + extra);
         candidates.Step = step;
@@ -123,7 +133,10 @@ public sealed class TwoTowerModel : Training.ITrainable
         return Task.Loss(tape, queries, all, candidates);
     }
 
-    /// <summary>The loss of <paramref name="queries"/> against the whole catalogue, each row's target the column of its item.</summary>
+    /// <summary>
+    /// The loss of <paramref name="queries"/> against the whole catalogue, each row's target the
+    /// column of its item, or with <see cref="UserExamples"/> the columns of all its user's items.
+    /// </summary>
     Variable CatalogueLoss(Tape tape, Batch batch, TowerInput input, Variable queries, long step)
     {
         if (Catalogue is null) ModelThrow.Config("FullSoftmax needs the catalogue of training items to score against.");
@@ -141,11 +154,30 @@ public sealed class TwoTowerModel : Training.ITrainable
         catalogueItems.CopyTo(candidates.Items, 0);
         batch.Weights.Span.CopyTo(candidates.Weights);
         batch.Labels.Span.CopyTo(candidates.Labels);
-        var ids = input[ItemFeature].Ids;
-        for (int r = 0; r < rows; r++)
-            if ((candidates.Targets[r] = columnOf[ids[r]]) < 0)
-                ModelThrow.Config($"Item id {ids[r]} of a training row is not in the catalogue; FullSoftmax needs the catalogue of the rows it trains on.");
+        if (UserExamples is { } users)
+        {
+            var counts = new int[rows];
+            for (int r = 0; r < rows; r++) counts[r] = users.Items(batch.Rows[r]).Length;
+            var targets = candidates.SetTargetCounts(counts);
+            for (int r = 0, at = 0; r < rows; r++)
+            {
+                foreach (int item in users.Items(batch.Rows[r])) targets[at++] = Column(item);
+                if (WeighUsersEqually) candidates.Weights[r] /= Math.Max(1, counts[r]);
+            }
+        }
+        else
+        {
+            var ids = input[ItemFeature].Ids;
+            for (int r = 0; r < rows; r++) candidates.Targets[r] = Column(ids[r]);
+        }
         return Task.Loss(tape, queries, all, candidates);
+    }
+
+    int Column(int item)
+    {
+        int c = columnOf[item];
+        if (c < 0) ModelThrow.Config($"Item id {item} of a training row is not in the catalogue; a full softmax needs the catalogue of the rows it trains on.");
+        return c;
     }
 
     /// <summary>

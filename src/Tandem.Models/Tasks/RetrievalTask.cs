@@ -50,8 +50,9 @@ public sealed class RetrievalTask : ITask
         var weights = Weights(batch);
         var logQ = batch.LogQ.AsSpan(0, cols);
         // The loss op divides by τ and subtracts log q itself: no scaled or shifted B×N copies.
-        var loss = tape.SoftmaxCrossEntropy(scores, batch.Targets.AsSpan(0, rows), batch.Mask.AsSpan(0, rows * cols), weights,
-            1 / options.Temperature, logQ.ContainsAnyExcept(0f) ? logQ : default);
+        var offsets = batch.MultiTarget ? batch.TargetOffsets.AsSpan(0, rows + 1) : default;
+        var loss = tape.SoftmaxCrossEntropy(scores, batch.Targets.AsSpan(0, batch.MultiTarget ? offsets[rows] : rows), batch.Mask.AsSpan(0, rows * cols), weights,
+            1 / options.Temperature, logQ.ContainsAnyExcept(0f) ? logQ : default, offsets);
         if (!options.Symmetric) return loss;
         if (targets.Length < rows) targets = Enumerable.Range(0, rows).ToArray();
         // Candidate → query on the in-batch block: row c of the transpose ranks the queries for candidate c.
