@@ -157,11 +157,11 @@ public sealed class ModelData : IDisposable
         CancellationToken cancellation = default, string? resumeFrom = null)
     {
         using var slice = TrainValidationSplit.Create(Log, Fitted, Data, Split.Train, Items, Users, Holdout, recipe.Split.ValidationFraction, recipe.Split.Seed);
-        var examples = recipe.Task.Examples == ExampleKind.Users ? new UserExamples(slice.Data, slice.Rows, slice.Users, ItemFeature) : null;
+        var examples = recipe.Task.Examples == ExampleKind.Users ? slice.UserExamples : null;
         var model = recipe.Build(Fitted, slice.Items.Counts, slice.Items, slice.Users, Images, Pretrained, examples);
         var trainer = slice.Trainer(recipe.Training, recipe.K);
         observe?.Invoke(trainer, slice, model);
-        return (model, trainer.Fit(model, slice.Data, examples?.Rows ?? slice.Rows, cancellation, resumeFrom));
+        return (model, trainer.Fit(model, slice.Data, slice.ExampleRows(recipe), cancellation, resumeFrom));
     }
 
     /// <summary>Returns the catalogues' buffers.</summary>

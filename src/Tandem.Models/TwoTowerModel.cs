@@ -74,6 +74,16 @@ public sealed class TwoTowerModel : Training.ITrainable
     /// <summary>With <see cref="UserExamples"/>: each user's term is the mean of their items' log-likelihoods (every user weighs the same) instead of their sum. Default false.</summary>
     public bool WeighUsersEqually { get; init; }
 
+    /// <summary>
+    /// With <see cref="UserExamples"/>: the share of each user's items held out of their history at
+    /// every step (drawn from <see cref="HoldOutGenerator"/>), the held-out ones the only targets;
+    /// 0: every item is a target. Default 0.
+    /// </summary>
+    public float HoldOut { get; init; }
+
+    /// <summary>The generator of <see cref="HoldOut"/>'s draws (saved with checkpoints as <c>holdOut</c>). Default seeded with 0.</summary>
+    public Rng HoldOutGenerator { get; init; } = new(0);
+
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, IFeatureGather>? Gathers => UserExamples?.Gathers ?? LeaveOneOutHistories?.LeaveOneOutGathers;
 
@@ -97,9 +107,10 @@ public sealed class TwoTowerModel : Training.ITrainable
     /// <summary>Every buffer (saved, not trained, e.g. batch norm's running statistics): the user tower's, the item tower's, then the task's.</summary>
     public IEnumerable<StateBuffer> Buffers => User.Buffers.Concat(Item.Buffers).Concat(Task.Buffers);
 
-    /// <summary>Every generator a training step draws from: the towers' dropout, then the sampler's (<c>sampler</c>).</summary>
+    /// <summary>Every generator a training step draws from: the towers' dropout, then the sampler's (<c>sampler</c>), then the hold-out's (<c>holdOut</c>).</summary>
     public IEnumerable<(string Name, Rng Rng)> Generators =>
-        User.Generators.Concat(Item.Generators).Concat(Sampler is { } s ? [("sampler", s.Generator)] : []);
+        User.Generators.Concat(Item.Generators).Concat(Sampler is { } s ? [("sampler", s.Generator)] : [])
+            .Concat(HoldOut > 0 ? [("holdOut", HoldOutGenerator)] : []);
 
     /// <summary>The parameters, buffers and generators together: what checkpoints and the best-epoch snapshot keep.</summary>
     public ModelState State => new([.. Parameters], [.. Buffers], [.. Generators]);
@@ -109,8 +120,10 @@ public sealed class TwoTowerModel : Training.ITrainable
     {
         var input = TowerInput.From(batch);
         int rows = batch.Count, extra = ExtraNegatives;
+        var counts = UserExamples is null ? [] : new int[rows];
+        var held = UserExamples is { } users && HoldOut > 0 ? users.HoldOut(batch.Rows.AsSpan(0, rows), HoldOut, HoldOutGenerator, input, counts) : default;
         var queries = User.Forward(tape, input, training: true);
-        if (FullSoftmax || UserExamples is not null) return CatalogueLoss(tape, batch, input, queries, step);
+        if (FullSoftmax || UserExamples is not null) return CatalogueLoss(tape, batch, input, queries, step, counts, held);
         var positives = Item.Forward(tape, input, training: true);
         candidates.Reset(rows, rows + extra);
         candidates.Step = step;
@@ -135,9 +148,10 @@ public sealed class TwoTowerModel : Training.ITrainable
 
     /// <summary>
     /// The loss of <paramref name="queries"/> against the whole catalogue, each row's target the
-    /// column of its item, or with <see cref="UserExamples"/> the columns of all its user's items.
+    /// column of its item; with <see cref="UserExamples"/> the columns of all its user's items, or
+    /// with <see cref="HoldOut"/> of the <paramref name="counts"/>[r] items <paramref name="held"/> out for row r.
     /// </summary>
-    Variable CatalogueLoss(Tape tape, Batch batch, TowerInput input, Variable queries, long step)
+    Variable CatalogueLoss(Tape tape, Batch batch, TowerInput input, Variable queries, long step, int[] counts, ReadOnlySpan<int> held)
     {
         if (Catalogue is null) ModelThrow.Config("FullSoftmax needs the catalogue of training items to score against.");
         int rows = batch.Count;
@@ -156,12 +170,13 @@ public sealed class TwoTowerModel : Training.ITrainable
         batch.Labels.Span.CopyTo(candidates.Labels);
         if (UserExamples is { } users)
         {
-            var counts = new int[rows];
-            for (int r = 0; r < rows; r++) counts[r] = users.Items(batch.Rows[r]).Length;
+            if (HoldOut == 0)
+                for (int r = 0; r < rows; r++) counts[r] = users.Items(batch.Rows[r]).Length;
             var targets = candidates.SetTargetCounts(counts);
             for (int r = 0, at = 0; r < rows; r++)
             {
-                foreach (int item in users.Items(batch.Rows[r])) targets[at++] = Column(item);
+                var items = HoldOut > 0 ? held.Slice(at, counts[r]) : users.Items(batch.Rows[r]);
+                foreach (int item in items) targets[at++] = Column(item);
                 if (WeighUsersEqually) candidates.Weights[r] /= Math.Max(1, counts[r]);
             }
         }

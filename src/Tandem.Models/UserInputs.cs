@@ -107,6 +107,13 @@ public sealed class UserInputs : IDisposable
     public IReadOnlyDictionary<string, IFeatureGather> HistoryGathers => field ??=
         sequences.ToDictionary(s => s.Spec.Name, s => (IFeatureGather)new TrainingHistory(this, s.IdOfCode, s.Codes, leaveOut: false), StringComparer.Ordinal);
 
+    /// <summary>The training interactions of <paramref name="user"/>, oldest first.</summary>
+    internal ReadOnlySpan<int> TrainingRows(int user) => history.Before(user, long.MaxValue);
+
+    /// <summary>The first history (sequence) feature's spec and the id each interaction has in it; null without one.</summary>
+    internal (FeatureSpec Spec, Func<int, int> IdOf)? FirstHistory =>
+        sequences.Length == 0 ? null : (sequences[0].Spec, row => sequences[0].IdOfCode[sequences[0].Codes[row]]);
+
     /// <summary>The user code of interaction <paramref name="row"/>.</summary>
     public int UserOf(int row) => userOfRow[row];
 

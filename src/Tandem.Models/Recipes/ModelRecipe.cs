@@ -6,6 +6,7 @@ using Tandem.Data.Schema;
 using Tandem.Models.Towers;
 using Tandem.Models.Training;
 using Tandem.Models.Tuning;
+using Tandem.Tensors;
 using Side = Tandem.Data.Schema.Tower;
 
 namespace Tandem.Models.Recipes;
@@ -262,6 +263,9 @@ public sealed record ModelRecipe
             LeaveOneOutHistories = User.Sequence.LeaveOneOut ? histories : null,
             UserExamples = examples,
             WeighUsersEqually = Task.UserWeight == UserWeight.Equal,
+            HoldOut = Task.HoldOut,
+            // Its own stream, so the towers' draws stay as they were without a hold-out.
+            HoldOutGenerator = new Rng(Training.Seed + 1),
         };
     }
 

@@ -84,6 +84,12 @@ public sealed record TaskRecipe
     public ExampleKind Examples { get; init; } = ExampleKind.Interactions;
     /// <summary>With user examples: how each user's term weighs. Default items (the sum).</summary>
     public UserWeight UserWeight { get; init; } = UserWeight.Items;
+    /// <summary>
+    /// With user examples: the share of each user's items held out of their history at every step,
+    /// the held-out ones the only targets (predict the unseen from the seen, as evaluation asks); 0:
+    /// every item is a target (Mult-DAE). Default 0.
+    /// </summary>
+    public float HoldOut { get; init; }
     /// <summary>Softmax only: the candidates each row is scored against. Default in-batch.</summary>
     public CandidateKind Candidates { get; init; } = CandidateKind.InBatch;
     /// <summary>Temperature τ: scores are divided by it. Default 0.1 (chosen on validation: docs/experiments.md).</summary>
@@ -151,6 +157,8 @@ public sealed record TaskRecipe
             if (Candidates != CandidateKind.Catalogue) errors.Field("task.examples", "users", "scores each user against the whole catalogue; set task.candidates to catalogue");
             if (HardNegatives > 0) errors.Field("task.hardNegatives", HardNegatives, "needs one target per row; set it to 0 or task.examples to interactions");
         }
+        if (!(HoldOut >= 0 && HoldOut < 1)) errors.Field("task.holdOut", HoldOut, "must be in [0, 1)");
+        if (HoldOut > 0 && Examples != ExampleKind.Users) errors.Field("task.holdOut", HoldOut, "splits a user's items into input and targets; set task.examples to users");
         if (Candidates == CandidateKind.Catalogue)
         {
             if (Loss != LossKind.Softmax) errors.Field("task.candidates", "catalogue", $"applies to the softmax loss only; the loss is {Loss}");
