@@ -210,7 +210,7 @@ static class ModelCommands
             output.WriteLine(slice.Validation is null
                 ? $"Training {title}: {epochs} epochs"
                 : $"Training {title}: at most {epochs} epochs, stopping early on {metric} of {slice.Validation.HeldOut.TotalCount:N0} held-out training interactions");
-            progress.Follow(trainer, slice.Rows.Length, metric, history.Add);
+            progress.Follow(trainer, slice.ExampleRows(recipe).Length, metric, history.Add);
             trainer.CheckpointPath = checkpoint;
             if (resume && checkpoint is not null) output.WriteLine($"Resuming from {checkpoint}");
         }, cancellation, resume ? checkpoint : null);

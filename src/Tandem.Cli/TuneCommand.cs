@@ -49,7 +49,7 @@ static partial class TuneCommand
 
         using var stop = StopRequest.OnCtrlC(error, "Stopping after this step; the best finished trial is kept");
         using var progress = new ConsoleProgress(output);
-        var tuner = new Tuner(options) { Observe = (trainer, slice) => progress.Follow(trainer, slice.Rows.Length, metric) };
+        var tuner = new Tuner(options) { Observe = (trainer, slice) => progress.Follow(trainer, slice.ExampleRows(recipe).Length, metric) };
         TrialResult? best = null;
         tuner.TrialStarted += (t, rs) => output.WriteLine($"Trial {t.Number}/{trials}, rung {t.Rung + 1}/{rs.Count} (at most {t.Recipe.Training.Epochs} epochs): {Values(space, t)}");
         tuner.TrialCompleted += r =>

@@ -1,4 +1,5 @@
 using Tandem.Data.Batching;
+using Tandem.Data.Schema;
 using Tandem.Models.Towers;
 
 namespace Tandem.Models;
@@ -15,6 +16,7 @@ public sealed class ItemInputs : IDisposable
     readonly EncodedData data;
     readonly int[] rowOfItem;
     readonly Batch scratch;
+    readonly Dictionary<string, IFeatureGather> skipUserSide;
 
     /// <summary>The catalogue of the item ids of <paramref name="itemFeature"/> seen in <paramref name="trainRows"/>.</summary>
     /// <exception cref="ModelException">The data has no such id feature.</exception>
@@ -27,22 +29,33 @@ public sealed class ItemInputs : IDisposable
         rowOfItem = new int[feature.Cardinality];
         Array.Fill(rowOfItem, -1);
         scratch = data.CreateBatch();
+        // The item tower never reads user or context features; gathering them (histories of
+        // hundreds of events per row) for the whole catalogue would dominate a full softmax's step.
+        skipUserSide = data.Features.Where(f => f.Spec.Tower != Tower.Item).ToDictionary(f => f.Name, _ => (IFeatureGather)SkipGather.Instance, StringComparer.Ordinal);
         Counts = new int[feature.Cardinality];
-        // Read the id of each training row through a batch, the only public view of encoded ids.
-        const int chunk = 4096;
-        for (int start = 0; start < trainRows.Length; start += chunk)
+        var ids = IdsOf(data, trainRows, itemFeature);
+        for (int i = 0; i < ids.Length; i++)
         {
-            var part = trainRows.Slice(start, Math.Min(chunk, trainRows.Length - start));
-            data.Fill(scratch, part);
-            var got = scratch[itemFeature].Ids;
-            for (int i = 0; i < part.Length; i++)
-            {
-                int id = got[i];
-                Counts[id]++;
-                if (rowOfItem[id] < 0) rowOfItem[id] = part[i];
-            }
+            Counts[ids[i]]++;
+            if (rowOfItem[ids[i]] < 0) rowOfItem[ids[i]] = trainRows[i];
         }
         Items = Enumerable.Range(1, Math.Max(0, rowOfItem.Length - 1)).Where(i => rowOfItem[i] >= 0).ToArray();
+    }
+
+    /// <summary>The id of <paramref name="feature"/> in each of <paramref name="rows"/>.</summary>
+    internal static int[] IdsOf(EncodedData data, ReadOnlySpan<int> rows, string feature)
+    {
+        var ids = new int[rows.Length];
+        using var batch = data.CreateBatch();
+        // Read through a batch, the only public view of encoded ids.
+        const int chunk = 4096;
+        for (int start = 0; start < rows.Length; start += chunk)
+        {
+            var part = rows.Slice(start, Math.Min(chunk, rows.Length - start));
+            data.Fill(batch, part);
+            batch[feature].Ids.AsSpan(0, part.Length).CopyTo(ids.AsSpan(start));
+        }
+        return ids;
     }
 
     /// <summary>The feature whose ids number the items.</summary>
@@ -64,7 +77,7 @@ public sealed class ItemInputs : IDisposable
         var r = new int[items.Length];
         for (int i = 0; i < items.Length; i++)
             if ((r[i] = RowOf(items[i])) < 0) ModelThrow.Config($"Item id {items[i]} has no training interaction, so its features are unknown.");
-        data.Fill(scratch, r);
+        data.Fill(scratch, r, skipUserSide);
         return TowerInput.From(scratch);
     }
 

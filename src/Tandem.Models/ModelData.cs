@@ -148,8 +148,8 @@ public sealed class ModelData : IDisposable
 
     /// <summary>
     /// Trains <paramref name="recipe"/> (this data's recipe, or a variant such as its ID-only
-    /// baseline) on the training rows less the recipe's validation slice, stopping early on that
-    /// slice's Recall@K; the test rows are never read. <paramref name="observe"/> may attach
+    /// baseline) on the training rows less the recipe's validation slice (one example per row, or
+    /// per user with <c>task.examples</c> users), stopping early on that slice's metric; the test rows are never read. <paramref name="observe"/> may attach
     /// progress handlers or a checkpoint path to the trainer of the built model before it starts;
     /// <paramref name="resumeFrom"/> continues the run saved in that checkpoint, bit for bit.
     /// </summary>
@@ -157,10 +157,11 @@ public sealed class ModelData : IDisposable
         CancellationToken cancellation = default, string? resumeFrom = null)
     {
         using var slice = TrainValidationSplit.Create(Log, Fitted, Data, Split.Train, Items, Users, Holdout, recipe.Split.ValidationFraction, recipe.Split.Seed);
-        var model = recipe.Build(Fitted, slice.Items.Counts, slice.Items, slice.Users, Images, Pretrained);
+        var examples = recipe.Task.Examples == ExampleKind.Users ? slice.UserExamples : null;
+        var model = recipe.Build(Fitted, slice.Items.Counts, slice.Items, slice.Users, Images, Pretrained, examples);
         var trainer = slice.Trainer(recipe.Training, recipe.K);
         observe?.Invoke(trainer, slice, model);
-        return (model, trainer.Fit(model, slice.Data, slice.Rows, cancellation, resumeFrom));
+        return (model, trainer.Fit(model, slice.Data, slice.ExampleRows(recipe), cancellation, resumeFrom));
     }
 
     /// <summary>Returns the catalogues' buffers.</summary>

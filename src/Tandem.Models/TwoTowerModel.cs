@@ -66,8 +66,28 @@ public sealed class TwoTowerModel : Training.ITrainable
     /// </summary>
     public UserInputs? LeaveOneOutHistories { get; init; }
 
+    /// <summary>
+    /// If set, each batch row stands for its user: the user tower reads their whole training
+    /// history and the targets are all of its items against <see cref="Catalogue"/> (a full
+    /// multinomial softmax, Mult-DAE's loss); the trainer's rows must be <see cref="UserExamples.Rows"/>. Default null.
+    /// </summary>
+    public UserExamples? UserExamples { get; init; }
+
+    /// <summary>With <see cref="UserExamples"/>: each user's term is the mean of their items' log-likelihoods (every user weighs the same) instead of their sum. Default false.</summary>
+    public bool WeighUsersEqually { get; init; }
+
+    /// <summary>
+    /// With <see cref="UserExamples"/>: the share of each user's items held out of their history at
+    /// every step (drawn from <see cref="HoldOutGenerator"/>), the held-out ones the only targets;
+    /// 0: every item is a target. Default 0.
+    /// </summary>
+    public float HoldOut { get; init; }
+
+    /// <summary>The generator of <see cref="HoldOut"/>'s draws (saved with checkpoints as <c>holdOut</c>). Default seeded with 0.</summary>
+    public Rng HoldOutGenerator { get; init; } = new(0);
+
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, IFeatureGather>? Gathers => LeaveOneOutHistories?.LeaveOneOutGathers;
+    public IReadOnlyDictionary<string, IFeatureGather>? Gathers => UserExamples?.Gathers ?? LeaveOneOutHistories?.LeaveOneOutGathers;
 
     /// <summary>The recipe the model was built from (saved with it, so the file rebuilds it); null for a model built by hand.</summary>
     public Recipes.ModelRecipe? Recipe { get; init; }
@@ -89,9 +109,10 @@ public sealed class TwoTowerModel : Training.ITrainable
     /// <summary>Every buffer (saved, not trained, e.g. batch norm's running statistics): the user tower's, the item tower's, then the task's.</summary>
     public IEnumerable<StateBuffer> Buffers => User.Buffers.Concat(Item.Buffers).Concat(Task.Buffers);
 
-    /// <summary>Every generator a training step draws from: the towers' dropout, then the sampler's (<c>sampler</c>).</summary>
+    /// <summary>Every generator a training step draws from: the towers' dropout, then the sampler's (<c>sampler</c>), then the hold-out's (<c>holdOut</c>).</summary>
     public IEnumerable<(string Name, Rng Rng)> Generators =>
-        User.Generators.Concat(Item.Generators).Concat(Sampler is { } s ? [("sampler", s.Generator)] : []);
+        User.Generators.Concat(Item.Generators).Concat(Sampler is { } s ? [("sampler", s.Generator)] : [])
+            .Concat(HoldOut > 0 ? [("holdOut", HoldOutGenerator)] : []);
 
     /// <summary>The parameters, buffers and generators together: what checkpoints and the best-epoch snapshot keep.</summary>
     public ModelState State => new([.. Parameters], [.. Buffers], [.. Generators]);
@@ -101,8 +122,10 @@ public sealed class TwoTowerModel : Training.ITrainable
     {
         var input = TowerInput.From(batch);
         int rows = batch.Count, extra = ExtraNegatives;
+        var counts = UserExamples is null ? [] : new int[rows];
+        var held = UserExamples is { } users && HoldOut > 0 ? users.HoldOut(batch.Rows.AsSpan(0, rows), HoldOut, HoldOutGenerator, input, counts) : default;
         var queries = User.Forward(tape, input, training: true);
-        if (FullSoftmax) return CatalogueLoss(tape, batch, input, queries, step);
+        if (FullSoftmax || UserExamples is not null) return CatalogueLoss(tape, batch, input, queries, step, counts, held);
         var positives = Item.Forward(tape, input, training: true);
         candidates.Reset(rows, rows + extra);
         candidates.Step = step;
@@ -125,8 +148,12 @@ public sealed class TwoTowerModel : Training.ITrainable
         return Task.Loss(tape, queries, all, candidates);
     }
 
-    /// <summary>The loss of <paramref name="queries"/> against the whole catalogue, each row's target the column of its item.</summary>
-    Variable CatalogueLoss(Tape tape, Batch batch, TowerInput input, Variable queries, long step)
+    /// <summary>
+    /// The loss of <paramref name="queries"/> against the whole catalogue, each row's target the
+    /// column of its item; with <see cref="UserExamples"/> the columns of all its user's items, or
+    /// with <see cref="HoldOut"/> of the <paramref name="counts"/>[r] items <paramref name="held"/> out for row r.
+    /// </summary>
+    Variable CatalogueLoss(Tape tape, Batch batch, TowerInput input, Variable queries, long step, int[] counts, ReadOnlySpan<int> held)
     {
         if (Catalogue is null) ModelThrow.Config("FullSoftmax needs the catalogue of training items to score against.");
         int rows = batch.Count;
@@ -143,11 +170,31 @@ public sealed class TwoTowerModel : Training.ITrainable
         catalogueItems.CopyTo(candidates.Items, 0);
         batch.Weights.Span.CopyTo(candidates.Weights);
         batch.Labels.Span.CopyTo(candidates.Labels);
-        var ids = input[ItemFeature].Ids;
-        for (int r = 0; r < rows; r++)
-            if ((candidates.Targets[r] = columnOf[ids[r]]) < 0)
-                ModelThrow.Config($"Item id {ids[r]} of a training row is not in the catalogue; FullSoftmax needs the catalogue of the rows it trains on.");
+        if (UserExamples is { } users)
+        {
+            if (HoldOut == 0)
+                for (int r = 0; r < rows; r++) counts[r] = users.Items(batch.Rows[r]).Length;
+            var targets = candidates.SetTargetCounts(counts);
+            for (int r = 0, at = 0; r < rows; r++)
+            {
+                var items = HoldOut > 0 ? held.Slice(at, counts[r]) : users.Items(batch.Rows[r]);
+                foreach (int item in items) targets[at++] = Column(item);
+                if (WeighUsersEqually) candidates.Weights[r] /= Math.Max(1, counts[r]);
+            }
+        }
+        else
+        {
+            var ids = input[ItemFeature].Ids;
+            for (int r = 0; r < rows; r++) candidates.Targets[r] = Column(ids[r]);
+        }
         return Task.Loss(tape, queries, all, candidates);
+    }
+
+    int Column(int item)
+    {
+        int c = columnOf[item];
+        if (c < 0) ModelThrow.Config($"Item id {item} of a training row is not in the catalogue; a full softmax needs the catalogue of the rows it trains on.");
+        return c;
     }
 
     /// <summary>

@@ -25,6 +25,7 @@ public sealed class UserInputs : IDisposable
     readonly int[] userOfRow;
     readonly long[]? times;
     readonly long now;
+    readonly Dictionary<string, IFeatureGather> replaced;
 
     /// <summary>The users of <paramref name="log"/> with their training rows <paramref name="trainRows"/>.</summary>
     public UserInputs(InteractionLog log, FittedFeatures fitted, EncodedData data, ReadOnlySpan<int> trainRows)
@@ -46,6 +47,7 @@ public sealed class UserInputs : IDisposable
             var column = log.Interactions.Get<KeyColumn>(f.Column);
             return (f, ((CategoricalEncoder)fitted[f.Name]).Map(column.Keys), column.Codes.ToArray());
         }).ToArray();
+        replaced = sequences.ToDictionary(s => s.Spec.Name, _ => (IFeatureGather)SkipGather.Instance, StringComparer.Ordinal);
     }
 
     /// <summary>Number of users (user codes).</summary>
@@ -61,7 +63,7 @@ public sealed class UserInputs : IDisposable
         var rows = new int[users.Length];
         for (int i = 0; i < users.Length; i++)
             if ((rows[i] = rowOfUser[users[i]]) < 0) ModelThrow.Config($"User {users[i]} has no training interaction, so the user tower has no input for them.");
-        data.Fill(scratch, rows);
+        data.Fill(scratch, rows, replaced);
         var input = TowerInput.From(scratch);
         foreach (var (spec, idOfCode, codes) in sequences)
         {
@@ -96,9 +98,29 @@ public sealed class UserInputs : IDisposable
     /// batcher runs them on its own thread, in place of gathering the causal histories.
     /// </summary>
     public IReadOnlyDictionary<string, IFeatureGather> LeaveOneOutGathers => field ??=
-        sequences.ToDictionary(s => s.Spec.Name, s => (IFeatureGather)new LeaveOneOut(this, s.IdOfCode, s.Codes), StringComparer.Ordinal);
+        sequences.ToDictionary(s => s.Spec.Name, s => (IFeatureGather)new TrainingHistory(this, s.IdOfCode, s.Codes, leaveOut: true), StringComparer.Ordinal);
 
-    sealed class LeaveOneOut(UserInputs users, int[] idOfCode, int[] codes) : IFeatureGather
+    /// <summary>
+    /// Gathers for each history feature of training batches: the user's most recent training
+    /// events, the example's own included (a row stands for its user: <see cref="UserExamples"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, IFeatureGather> HistoryGathers => field ??=
+        sequences.ToDictionary(s => s.Spec.Name, s => (IFeatureGather)new TrainingHistory(this, s.IdOfCode, s.Codes, leaveOut: false), StringComparer.Ordinal);
+
+    /// <summary>The training interactions of <paramref name="user"/>, oldest first.</summary>
+    internal ReadOnlySpan<int> TrainingRows(int user) => history.Before(user, long.MaxValue);
+
+    /// <summary>The first history (sequence) feature's spec and the id each interaction has in it; null without one.</summary>
+    internal (FeatureSpec Spec, Func<int, int> IdOf)? FirstHistory =>
+        sequences.Length == 0 ? null : (sequences[0].Spec, row => sequences[0].IdOfCode[sequences[0].Codes[row]]);
+
+    /// <summary>The user code of interaction <paramref name="row"/>.</summary>
+    public int UserOf(int row) => userOfRow[row];
+
+    /// <summary>One training interaction of each user who has one (their first), by ascending user code.</summary>
+    public int[] FirstRows() => [.. rowOfUser.Where(r => r >= 0)];
+
+    sealed class TrainingHistory(UserInputs users, int[] idOfCode, int[] codes, bool leaveOut) : IFeatureGather
     {
         public void Gather(ReadOnlySpan<int> rows, BatchFeature feature)
         {
@@ -111,7 +133,7 @@ public sealed class UserInputs : IDisposable
                 var events = users.history.Before(users.userOfRow[rows[b]], long.MaxValue);
                 int n = 0;
                 for (int e = events.Length - 1; e >= 0 && n < max; e--)
-                    if (events[e] != rows[b]) ids[b * max + n++] = idOfCode[codes[events[e]]];
+                    if (!leaveOut || events[e] != rows[b]) ids[b * max + n++] = idOfCode[codes[events[e]]];
                 lengths[b] = n;
             }
         }

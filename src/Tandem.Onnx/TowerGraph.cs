@@ -35,7 +35,7 @@ static class TowerGraph
                 x = g.Node("BatchNormalization", [x, Param(g, n.Gamma), Param(g, n.Beta), Buffer(g, n.Mean!), Buffer(g, n.Var!)], Float("epsilon", 1e-5f));
             else if (options.Normalization == Normalization.Layer)
                 x = g.Node("LayerNormalization", [x, Param(g, n.Gamma), Param(g, n.Beta)], Int("axis", -1), Float("epsilon", 1e-5f));
-            x = options.Activation == Activation.Gelu ? Gelu(g, x) : g.Node("Relu", [x]);
+            x = options.Activation switch { Activation.Gelu => Gelu(g, x), Activation.Tanh => g.Node("Tanh", [x]), _ => g.Node("Relu", [x]) };
         }
         x = Linear(g, x, tower.Output);
         if (options.L2Normalize)

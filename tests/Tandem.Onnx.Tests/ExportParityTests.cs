@@ -35,7 +35,7 @@ public class ExportParityTests(ITestOutputHelper output)
         AssertBothTowersMatch(model);
     }
 
-    public static TheoryData<string> Variants => ["attention", "gru", "self-attention", "decay", "masked", "gated", "transformer", "first-token", "hierarchy", "parts"];
+    public static TheoryData<string> Variants => ["attention", "gru", "self-attention", "decay", "masked", "gated", "transformer", "first-token", "hierarchy", "parts", "tanh"];
 
     [Theory]
     [MemberData(nameof(Variants))]
@@ -83,6 +83,11 @@ public class ExportParityTests(ITestOutputHelper output)
             {
                 User = towers with { Fusion = new() { Kind = FusionKind.Gated } },
                 Item = towers with { Fusion = new() { Kind = FusionKind.Gated } },
+            },
+            "tanh" => MovieLens.Recipe with
+            {
+                User = towers with { Features = ["history"], Activation = Activation.Tanh, L2Normalize = false },
+                Item = towers with { Features = ["item"], Hidden = [], L2Normalize = false },
             },
             "hierarchy" => MovieLens.Recipe with
             {

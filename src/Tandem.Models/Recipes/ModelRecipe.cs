@@ -7,6 +7,7 @@ using Tandem.Models.Tasks;
 using Tandem.Models.Towers;
 using Tandem.Models.Training;
 using Tandem.Models.Tuning;
+using Tandem.Tensors;
 using Side = Tandem.Data.Schema.Tower;
 
 namespace Tandem.Models.Recipes;
@@ -235,10 +236,11 @@ public sealed record ModelRecipe
     /// are drawn from <paramref name="catalogue"/>, leave-one-out histories gathered from
     /// <paramref name="histories"/> and image features read from <paramref name="images"/> (by feature
     /// name) when given: training needs them; a model loaded to score from its catalogue does not.
+    /// With <c>task.examples</c> users, training also needs <paramref name="examples"/> (the trainer's rows are theirs).
     /// </summary>
     /// <exception cref="ModelException">A tower names an unknown feature or one of the other side, or the data has no id feature.</exception>
     public TwoTowerModel Build(FittedFeatures fitted, ReadOnlySpan<int> counts, ItemInputs? catalogue = null, UserInputs? histories = null,
-        IReadOnlyDictionary<string, ImageSet>? images = null, IReadOnlyDictionary<string, EncodedVectors>? pretrained = null)
+        IReadOnlyDictionary<string, ImageSet>? images = null, IReadOnlyDictionary<string, EncodedVectors>? pretrained = null, UserExamples? examples = null)
     {
         var schema = fitted.Schema;
         string item = IdFeature(schema, Side.Item);
@@ -269,6 +271,11 @@ public sealed record ModelRecipe
             Catalogue = sampler is null && Task.Candidates == CandidateKind.InBatch ? null : catalogue,
             FullSoftmax = Task.Candidates == CandidateKind.Catalogue,
             LeaveOneOutHistories = User.Sequence.LeaveOneOut ? histories : null,
+            UserExamples = examples,
+            WeighUsersEqually = Task.UserWeight == UserWeight.Equal,
+            HoldOut = Task.HoldOut,
+            // Its own stream, so the towers' draws stay as they were without a hold-out.
+            HoldOutGenerator = new Rng(Training.Seed + 1),
         };
     }
 

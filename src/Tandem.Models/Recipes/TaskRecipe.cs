@@ -46,6 +46,24 @@ public enum CandidateKind
     Catalogue,
 }
 
+/// <summary>What one training example is.</summary>
+public enum ExampleKind
+{
+    /// <summary>An interaction: the user tower's input against the interaction's item.</summary>
+    Interactions,
+    /// <summary>A user: their whole training history against all of its items at once, over the full catalogue (Mult-DAE's multinomial log-likelihood).</summary>
+    Users,
+}
+
+/// <summary>How much each user's term weighs when examples are users.</summary>
+public enum UserWeight
+{
+    /// <summary>The sum of the user's items' log-likelihoods: a user weighs as many items as they have (Mult-DAE's).</summary>
+    Items,
+    /// <summary>Their mean: every user weighs the same, as in the per-user ranking metrics.</summary>
+    Equal,
+}
+
 /// <summary>Extra negatives per batch beside the in-batch ones.</summary>
 public sealed record NegativesRecipe
 {
@@ -62,6 +80,16 @@ public sealed record TaskRecipe
 {
     /// <summary>The loss. Default softmax.</summary>
     public LossKind Loss { get; init; } = LossKind.Softmax;
+    /// <summary>Softmax only: what a training example is; users need <see cref="CandidateKind.Catalogue"/>. Default interactions.</summary>
+    public ExampleKind Examples { get; init; } = ExampleKind.Interactions;
+    /// <summary>With user examples: how each user's term weighs. Default items (the sum).</summary>
+    public UserWeight UserWeight { get; init; } = UserWeight.Items;
+    /// <summary>
+    /// With user examples: the share of each user's items held out of their history at every step,
+    /// the held-out ones the only targets (predict the unseen from the seen, as evaluation asks); 0:
+    /// every item is a target (Mult-DAE). Default 0.
+    /// </summary>
+    public float HoldOut { get; init; }
     /// <summary>Softmax only: the candidates each row is scored against. Default in-batch.</summary>
     public CandidateKind Candidates { get; init; } = CandidateKind.InBatch;
     /// <summary>Temperature τ: scores are divided by it. Default 0.1 (chosen on validation: docs/experiments.md).</summary>
@@ -123,6 +151,14 @@ public sealed record TaskRecipe
         if (!(Negatives.Power >= 0)) errors.Field("task.negatives.power", Negatives.Power, "must be 0 or more (0.75 is word2vec's)");
         if (Symmetric && Loss != LossKind.Softmax) errors.Field("task.symmetric", Symmetric, $"applies to the softmax loss only; the loss is {Loss}");
         if (Loss != LossKind.Softmax && LogQ != LogQKind.Counts && LogQ != LogQKind.None) errors.Field("task.logQ", LogQ, "applies to the softmax loss only");
+        if (Examples == ExampleKind.Users)
+        {
+            if (Loss != LossKind.Softmax) errors.Field("task.examples", "users", $"applies to the softmax loss only; the loss is {Loss}");
+            if (Candidates != CandidateKind.Catalogue) errors.Field("task.examples", "users", "scores each user against the whole catalogue; set task.candidates to catalogue");
+            if (HardNegatives > 0) errors.Field("task.hardNegatives", HardNegatives, "needs one target per row; set it to 0 or task.examples to interactions");
+        }
+        if (!(HoldOut >= 0 && HoldOut < 1)) errors.Field("task.holdOut", HoldOut, "must be in [0, 1)");
+        if (HoldOut > 0 && Examples != ExampleKind.Users) errors.Field("task.holdOut", HoldOut, "splits a user's items into input and targets; set task.examples to users");
         if (Candidates == CandidateKind.Catalogue)
         {
             if (Loss != LossKind.Softmax) errors.Field("task.candidates", "catalogue", $"applies to the softmax loss only; the loss is {Loss}");

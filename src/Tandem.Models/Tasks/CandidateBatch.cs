@@ -20,8 +20,16 @@ public sealed class CandidateBatch
     public bool[] Mask { get; private set; } = [];
     /// <summary>Example weights, [B]; all 1 unless the data weighs examples.</summary>
     public float[] Weights { get; private set; } = [];
-    /// <summary>The column of each row's positive, [B]: r for in-batch candidates (the default), the item's catalogue column for the full catalogue.</summary>
+    /// <summary>
+    /// The column of each row's positive, [B]: r for in-batch candidates (the default), the item's
+    /// catalogue column for the full catalogue; or, after <see cref="SetTargetCounts"/>, every
+    /// row's positives one after another (row r's at <see cref="TargetOffsets"/>[r]..[r + 1]).
+    /// </summary>
     public int[] Targets { get; private set; } = [];
+    /// <summary>Where each row's positives start in <see cref="Targets"/>, [B + 1]; only after <see cref="SetTargetCounts"/>.</summary>
+    public int[] TargetOffsets { get; private set; } = [];
+    /// <summary>Whether rows have several positives each (<see cref="SetTargetCounts"/>) rather than one.</summary>
+    public bool MultiTarget { get; private set; }
     /// <summary>Labels, [B]: 1 for implicit positives, the label column for explicit feedback.</summary>
     public float[] Labels { get; private set; } = [];
     /// <summary>Multi-vector queries (late interaction): how many of each row's vectors are real, [B]; empty: all of them.</summary>
@@ -50,5 +58,22 @@ public sealed class CandidateBatch
         Array.Fill(Weights, 1f, 0, rows);
         Array.Fill(Labels, 1f, 0, rows);
         for (int r = 0; r < rows; r++) Targets[r] = r;
+        MultiTarget = false;
+    }
+
+    /// <summary>
+    /// Gives row r <paramref name="counts"/>[r] positives (a user's items against the whole
+    /// catalogue) and returns <see cref="Targets"/> sized for all of them, for the caller to fill
+    /// with their columns in row order. Call after <see cref="Reset"/>.
+    /// </summary>
+    public Span<int> SetTargetCounts(ReadOnlySpan<int> counts)
+    {
+        if (counts.Length != Rows) throw new ArgumentOutOfRangeException(nameof(counts), counts.Length, $"{counts.Length} target counts for {Rows} rows.");
+        if (TargetOffsets.Length < Rows + 1) TargetOffsets = new int[Rows + 1];
+        for (int r = 0; r < Rows; r++) TargetOffsets[r + 1] = TargetOffsets[r] + counts[r];
+        int total = TargetOffsets[Rows];
+        if (Targets.Length < total) Targets = new int[total];
+        MultiTarget = true;
+        return Targets.AsSpan(0, total);
     }
 }

@@ -68,8 +68,9 @@ public sealed class RetrievalTask : ITask
         foreach (var t in tweaks) t.Apply(batch, scores.Value.Span);
         var logQ = batch.LogQ.AsSpan(0, cols);
         // The loss op divides by τ and subtracts log q itself: no scaled or shifted B×N copies.
-        return tape.SoftmaxCrossEntropy(scores, batch.Targets.AsSpan(0, rows), batch.Mask.AsSpan(0, rows * cols), Weights(batch),
-            1 / options.Temperature, logQ.ContainsAnyExcept(0f) ? logQ : default);
+        var offsets = batch.MultiTarget ? batch.TargetOffsets.AsSpan(0, rows + 1) : default;
+        return tape.SoftmaxCrossEntropy(scores, batch.Targets.AsSpan(0, batch.MultiTarget ? offsets[rows] : rows), batch.Mask.AsSpan(0, rows * cols), Weights(batch),
+            1 / options.Temperature, logQ.ContainsAnyExcept(0f) ? logQ : default, offsets);
     }
 
     /// <summary>The options.</summary>

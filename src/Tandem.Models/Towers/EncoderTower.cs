@@ -132,7 +132,7 @@ public sealed class EncoderTower
             var n = norms[l];
             if (options.Normalization == Normalization.Batch) x = tape.BatchNorm(x, n.Gamma, n.Beta, n.Mean!.Value, n.Var!.Value, training);
             else if (options.Normalization == Normalization.Layer) x = tape.LayerNorm(x, n.Gamma, n.Beta);
-            x = options.Activation == Activation.Gelu ? tape.Gelu(x) : tape.Relu(x);
+            x = options.Activation switch { Activation.Gelu => tape.Gelu(x), Activation.Tanh => tape.Tanh(x), _ => tape.Relu(x) };
             x = tape.Dropout(x, options.Dropout, dropoutRng, training);
         }
         x = output.Apply(tape, x);

@@ -7,6 +7,8 @@ public enum Activation
     Relu,
     /// <summary>GELU (tanh approximation).</summary>
     Gelu,
+    /// <summary>tanh (Mult-DAE's hidden activation).</summary>
+    Tanh,
 }
 
 /// <summary>Normalisation after each hidden layer's linear map, before the activation.</summary>

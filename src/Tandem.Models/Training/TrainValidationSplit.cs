@@ -55,6 +55,12 @@ public sealed class TrainValidationSplit : IDisposable
         return new TrainValidationSplit(fitted, data, carved.Train, fitItems, fitUsers, validation, items, owns: true);
     }
 
+    /// <summary>One example per user of <see cref="Rows"/> with all of their items (<c>task.examples</c> users), built on first use.</summary>
+    public UserExamples UserExamples => field ??= new UserExamples(Data, Rows, Users, Items.ItemFeature);
+
+    /// <summary>The examples an epoch of <paramref name="recipe"/> trains on: <see cref="Rows"/>, or one per user with user examples.</summary>
+    public int[] ExampleRows(Recipes.ModelRecipe recipe) => recipe.Task.Examples == Recipes.ExampleKind.Users ? UserExamples.Rows : Rows;
+
     /// <summary>Every validation report of the trainer's epochs, in order (early stopping reads their <see cref="TrainerOptions.ValidationMetric"/>).</summary>
     public IReadOnlyList<RankingReport> Reports => reports;
 

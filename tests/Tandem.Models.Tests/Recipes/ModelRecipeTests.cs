@@ -185,6 +185,8 @@ public class ModelRecipeTests
     [InlineData("""{ "user": { "dropout": 1.5 } }""", "test.json: field 'user.dropout' is 1.5; it must be in [0, 1)")]
     [InlineData("""{ "task": { "candidates": "catalogue", "loss": "bpr" } }""", "test.json: field 'task.candidates' is \"catalogue\"; it applies to the softmax loss only; the loss is Bpr")]
     [InlineData("""{ "task": { "candidates": "catalogue", "negatives": { "count": 8 } } }""", "test.json: field 'task.negatives.count' is 8; it adds nothing to the full catalogue; set it to 0 or task.candidates to inBatch")]
+    [InlineData("""{ "task": { "examples": "users" } }""", "test.json: field 'task.examples' is \"users\"; it scores each user against the whole catalogue; set task.candidates to catalogue")]
+    [InlineData("""{ "task": { "examples": "users", "candidates": "catalogue", "hardNegatives": 5 } }""", "test.json: field 'task.hardNegatives' is 5; it needs one target per row; set it to 0 or task.examples to interactions")]
     [InlineData("""{ "user": { "sequence": { "dropout": 1 } } }""", "test.json: field 'user.sequence.dropout' is 1; it must be in [0, 1)")]
     [InlineData("""{ "user": { "sequence": { "maxLength": -1 } } }""", "test.json: field 'user.sequence.maxLength' is -1; it must be at least 0")]
     [InlineData("""{ "data": { "dataset": "ml-100k", "schema": "s.json" } }""", "test.json: field 'data.dataset' is \"ml-100k\"; it cannot be set with \"data.schema\": the schema file describes the data")]

@@ -31,6 +31,31 @@ public class LossOpsTests
     }
 
     [Fact]
+    public void MultiTargetSoftmaxCrossEntropyGradientMatchesFiniteDifferences()
+    {
+        using var logits = Leaf(3, [3, 5], lo: -2, hi: 2);
+        // Row 0 has three targets (one twice), row 1 none, row 2 one.
+        int[] targets = [0, 4, 4, 2];
+        int[] offsets = [0, 3, 3, 4];
+        var mask = new bool[15];
+        mask[0 * 5 + 1] = mask[2 * 5 + 3] = true;
+        Check(t => t.SoftmaxCrossEntropy(logits, targets, mask, [0.5f, 2, 1.5f], scale: 3, shift: [0.2f, -1, 0.5f, 0, 1], offsets: offsets), [logits], rtol: 1e-2, atol: 1e-4);
+        Check(t => t.SoftmaxCrossEntropy(logits, targets, offsets: offsets), [logits], rtol: 1e-2, atol: 1e-4);
+    }
+
+    [Fact]
+    public void MultiTargetSoftmaxCrossEntropySumsTheRowsTargets()
+    {
+        using var tape = new Tape();
+        float[] row = [0, MathF.Log(2), MathF.Log(3)]; // softmax = [1/6, 2/6, 3/6]
+        // One row, targets 1 and 2: -ln(2/6) - ln(3/6) = 1.098612 + 0.693147 = 1.791759, over 1 row.
+        var loss = tape.SoftmaxCrossEntropy(tape.Constant(row, 1, 3), [1, 2], offsets: [0, 2]);
+        Assert.Equal(1.791759f, loss.Value[0], 5);
+        var ex = Assert.Throws<ArgumentException>(() => tape.SoftmaxCrossEntropy(tape.Constant(row, 1, 3), [1, 2], offsets: [0, 1]));
+        Assert.Contains("offsets", ex.Message);
+    }
+
+    [Fact]
     public void ScaledShiftedSoftmaxCrossEntropyEqualsScalingAndShiftingTheLogitsFirst()
     {
         float[] x = GradCheck.Random(12, 3);
