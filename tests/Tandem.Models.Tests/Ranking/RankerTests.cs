@@ -155,6 +155,43 @@ public class RankerTests
     }
 
     [Fact]
+    public void AnImplicitLogGetsSeededNonClicksOfItemsTheUserNeverChoseInTheSplitOfTheirClick()
+    {
+        static ModelRecipe Implicit(ulong seed) => MovieLens(new RankerRecipe { Model = RankerKind.Logistic, Calibration = CalibrationKind.Platt }) with
+        {
+            Data = new DataRecipe { Dataset = "ml-latest-small", Clicks = ClickSource.Implicit, Negatives = 2 },
+            Split = new SplitRecipe { By = SplitKind.User, TestFraction = 0.2, ValidationFraction = 0.1, Seed = seed },
+            Training = new TrainerOptions { Epochs = 1, Patience = 0, BatchSize = 1024, LearningRate = 0.01f, Threads = 1 },
+        };
+        var data = ClickData.Load(Implicit(42), DataDir);
+        int clicks = data.Log.Count;
+        // Every rating a click, two non-clicks each: 100,836 × 3 examples.
+        Assert.Equal(3 * clicks, data.Data.Count);
+        Assert.All(new[] { data.TrainRows, data.ValidationRows, data.TestRows }, rows =>
+            Assert.Equal(2 * rows.Count(r => data.Labels[r] == 1), rows.Count(r => data.Labels[r] == 0)));
+        Assert.Equal(data.Data.Count, data.TrainRows.Length + data.ValidationRows.Length + data.TestRows.Length);
+        var (users, items) = Ids(data, Enumerable.Range(0, data.Data.Count).ToArray());
+        var chosen = Enumerable.Range(0, clicks).Select(r => (users[r], items[r])).ToHashSet();
+        // Items outside the training vocabulary share id 0, so only known items can be told apart.
+        Assert.All(Enumerable.Range(clicks, data.Data.Count - clicks), e => Assert.False(items[e] != 0 && chosen.Contains((users[e], items[e])), $"example {e}"));
+        Assert.All(Enumerable.Range(clicks, data.Data.Count - clicks), e => Assert.Equal(0f, data.Labels[e]));
+
+        Assert.Equal(items, Ids(ClickData.Load(Implicit(42), DataDir), Enumerable.Range(0, data.Data.Count).ToArray()).Items);
+        Assert.NotEqual(items, Ids(ClickData.Load(Implicit(43), DataDir), Enumerable.Range(0, data.Data.Count).ToArray()).Items);
+
+        var (ranker, _) = data.Train(Implicit(42));
+        double auc = CtrMetrics.Of(ranker, data, data.TestRows).Auc;
+        Assert.True(auc > 0.75, $"test AUC {auc:F4}");
+    }
+
+    static (int[] Users, int[] Items) Ids(ClickData data, int[] rows)
+    {
+        using var batch = data.Data.CreateBatch();
+        data.Data.Fill(batch, rows);
+        return (batch["user"].Ids.AsSpan(0, rows.Length).ToArray(), batch["item"].Ids.AsSpan(0, rows.Length).ToArray());
+    }
+
+    [Fact]
     public void RankersSayWhatTheDataLacks()
     {
         var data = CriteoData.Value;
