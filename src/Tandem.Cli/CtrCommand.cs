@@ -22,7 +22,7 @@ static class CtrCommand
         var epochs = new Option<int>("--epochs") { Description = "Most epochs (early stopping on the validation AUC keeps the best).", DefaultValueFactory = _ => 50 };
         var threads = new Option<int>("--threads") { Description = "Kernel threads (1 is bit-reproducible).", DefaultValueFactory = _ => 1 };
         var outFile = new Option<string>("--out") { Description = "Markdown report to write; the reliability diagram goes beside it as .png.", DefaultValueFactory = _ => "./tandem-ctr.md" };
-        var ctr = new Command("ctr", "Logistic regression, two-tower pCTR, DeepFM, DCN-v2 and the DIN-style ranker on labelled impressions over several seeds: AUC, log loss, ECE, training time.")
+        var ctr = new Command("ctr", "Logistic regression, two-tower pCTR (BCE and multi-task), DeepFM, DCN-v2, the DIN-style ranker and Wide & Deep on labelled impressions over several seeds: AUC, log loss, ECE, training time.")
         { dataset, dataDir, seeds, epochs, threads, outFile };
         ctr.SetAction(p => Run(output, error, p.GetValue(dataset)!, p.GetValue(dataDir), ExperimentCommands.Seeds(p.GetValue(seeds)!), p.GetValue(epochs), p.GetValue(threads), p.GetValue(outFile)!));
         return ctr;

@@ -46,10 +46,11 @@ static class ModelCommands
         var trainOut = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => "./tandem-model" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the output directory's checkpoint (same config)." };
         var skipBadRows = new Option<bool>("--skip-bad-rows") { Description = "Skip malformed rows, then report how many and the first few (file:line: column)." };
-        var train = new Command("train", "Train a model from a JSON config; a checkpoint is written after every epoch.") { config, dataDir, trainOut, resume, skipBadRows };
+        var negatives = new Option<int?>("--negatives") { Description = "Rankers: the interactions are implicit clicks, each with this many sampled non-clicks (data.clicks \"implicit\", data.negatives), seeded by split.seed." };
+        var train = new Command("train", "Train a model from a JSON config; a checkpoint is written after every epoch.") { config, dataDir, trainOut, resume, skipBadRows, negatives };
         train.SetAction(p => CrossModalRecipe.IsCrossModal(p.GetValue(config)!)
             ? CrossModalCommands.Train(output, error, p.GetValue(config)!, p.GetValue(dataDir), p.GetValue(trainOut)!)
-            : Train(output, error, ModelRecipe.Read(p.GetValue(config)!) is var r && p.GetValue(skipBadRows) ? r with { Data = r.Data with { SkipBadRows = true } } : r,
+            : Train(output, error, Overrides(ModelRecipe.Read(p.GetValue(config)!), p.GetValue(skipBadRows), p.GetValue(negatives)),
                 p.GetValue(dataDir), p.GetValue(trainOut)!, p.GetValue(resume)));
 
         var model = new Option<string>("--model") { Description = "Model file.", Required = true };
@@ -143,6 +144,15 @@ static class ModelCommands
             $"({agree} of 10 equal exact search's).");
         WriteRecommendations(console, catalogue, index, DisplayFields(model, dataDir), userId, user, 10);
         return 0;
+    }
+
+    /// <summary>The config with the command line's data options applied.</summary>
+    static ModelRecipe Overrides(ModelRecipe recipe, bool skipBadRows, int? negatives)
+    {
+        if (negatives < 1) CliThrow.Input($"--negatives is {negatives}; it must be at least 1 non-click per click");
+        if (negatives is not null && recipe.Ranker is null) CliThrow.Input("--negatives samples non-clicks for a ranker; the config has no \"ranker\" section");
+        var data = recipe.Data with { SkipBadRows = recipe.Data.SkipBadRows || skipBadRows };
+        return recipe with { Data = negatives is { } n ? data with { Clicks = ClickSource.Implicit, Negatives = n } : data };
     }
 
     static int Train(TextWriter output, TextWriter error, ModelRecipe recipe, string? dataDir, string outDir, bool resume)

@@ -22,8 +22,8 @@ public sealed record CtrOptions
 }
 
 /// <summary>
-/// <c>tandem experiment ctr</c>: logistic regression, two-tower pCTR, DeepFM, DCN-v2 and the
-/// DIN-style ranker trained on the same split with the same field embeddings, over several
+/// <c>tandem experiment ctr</c>: logistic regression, two-tower pCTR (BCE alone and multi-task),
+/// DeepFM, DCN-v2, the DIN-style ranker and Wide &amp; Deep trained on the same split with the same field embeddings, over several
 /// initialisation seeds; test AUC, group AUC, log loss and ECE (calibration fitted on validation:
 /// Platt on criteo-10k's small slice, isotonic on MovieLens) and training time, as a <see cref="SeedTable"/>.
 /// </summary>
@@ -60,15 +60,20 @@ public static class CtrExperiment
         };
     }
 
+    /// <summary>Every ranker in table order.</summary>
+    static readonly RankerKind[] All = [RankerKind.Logistic, RankerKind.TwoTower, RankerKind.MultiTask, RankerKind.DeepFm, RankerKind.DcnV2, RankerKind.Din, RankerKind.WideDeep];
+
     /// <summary>The rankers of <paramref name="options"/>: its list, or every one the dataset supports.</summary>
     public static IReadOnlyList<RankerKind> Models(CtrOptions options) => options.Models
-        ?? (options.Dataset == "movielens" ? Enum.GetValues<RankerKind>() : [.. Enum.GetValues<RankerKind>().Where(k => k != RankerKind.Din)]);
+        ?? (options.Dataset == "movielens" ? All : [.. All.Where(k => k != RankerKind.Din)]);
 
     /// <summary>A row's name in the table.</summary>
     public static string Name(RankerKind kind) => kind switch
     {
         RankerKind.Logistic => "logistic regression",
         RankerKind.TwoTower => "two-tower pCTR",
+        RankerKind.MultiTask => "multi-task two-tower",
+        RankerKind.WideDeep => "Wide & Deep",
         RankerKind.DeepFm => "DeepFM",
         RankerKind.DcnV2 => "DCN-v2 (stacked)",
         _ => "DIN-style attention",

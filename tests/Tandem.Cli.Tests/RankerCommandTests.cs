@@ -56,6 +56,42 @@ public class RankerCommandTests
     }
 
     [Fact]
+    public void NegativesTurnAnImplicitLogIntoClicksAndSampledNonClicks()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "tandem-ranker-cli", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        string config = Path.Combine(dir, "implicit.json");
+        File.WriteAllText(config, """
+            { "data": { "dataset": "ml-latest-small" },
+              "split": { "by": "user", "testFraction": 0.2, "validationFraction": 0.1 },
+              "ranker": { "model": "logistic", "features": ["user", "item"], "calibration": "platt" },
+              "training": { "epochs": 1, "batchSize": 4096, "threads": 1 } }
+            """);
+        var (code, output, error) = Run("train", "--config", config, "--data-dir", DataDir, "--out", Path.Combine(dir, "out"), "--negatives", "1");
+        Assert.True(code == 0, error);
+        // 100,836 ratings, each a click with one sampled non-click: a test split of about 2 × 20% (39,880 with split seed 42).
+        Assert.Matches(@"Logistic on (39|40),\d{3} test impressions", output);
+        (code, _, error) = Run("train", "--config", config, "--data-dir", DataDir, "--out", Path.Combine(dir, "out"), "--negatives", "0");
+        Assert.Equal(1, code);
+        Assert.Equal("tandem: --negatives is 0; it must be at least 1 non-click per click\n", error.Replace("\r", ""));
+    }
+
+    [Fact]
+    public void AMissingLabelColumnIsOneLineNamingFileAndColumn()
+    {
+        string source = Path.Combine(DataDir, "criteo-10k", "criteo_sampled_data_10k.csv");
+        var lines = File.ReadLines(source).Take(50).ToArray();
+        lines[0] = lines[0].Replace("label,", "clicked,");
+        string dir = Path.Combine(Path.GetTempPath(), "tandem-ranker-cli", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(dir, "criteo-10k"));
+        File.WriteAllLines(Path.Combine(dir, "criteo-10k", "criteo_sampled_data_10k.csv"), lines);
+        var (code, _, error) = Run("train", "--config", Config("logistic"), "--data-dir", dir, "--out", Path.Combine(dir, "out"));
+        Assert.Equal(1, code);
+        Assert.StartsWith($"tandem: {Path.Combine(dir, "criteo-10k", "criteo_sampled_data_10k.csv")}: missing column 'label'; columns found: clicked, I1,", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
     public void AnUnknownCtrDatasetIsOneLine()
     {
         var (code, _, error) = Run("experiment", "ctr", "--dataset", "avazu");

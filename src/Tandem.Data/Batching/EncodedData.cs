@@ -33,6 +33,24 @@ public sealed class EncodedData
         return new EncodedData(Features, labels, Weights);
     }
 
+    /// <summary>
+    /// Examples composed from these: example e reads its item-tower features from interaction
+    /// <paramref name="itemRows"/>[e] and every other feature (user, context, history) from
+    /// <paramref name="contextRows"/>[e], with label <paramref name="labels"/>[e] and the context row's
+    /// weight; e.g. a user's impression paired with an item they never chose, a sampled non-click.
+    /// The features are shared, not copied.
+    /// </summary>
+    /// <exception cref="ArgumentException">The three arrays differ in length, or a row is outside these interactions.</exception>
+    public EncodedData Paired(int[] contextRows, int[] itemRows, float[] labels)
+    {
+        if (contextRows.Length != labels.Length || itemRows.Length != labels.Length)
+            throw new ArgumentException($"{contextRows.Length} context rows, {itemRows.Length} item rows and {labels.Length} labels; one of each per example.", nameof(labels));
+        foreach (int r in contextRows.Concat(itemRows))
+            if ((uint)r >= (uint)Count) throw new ArgumentException($"row {r} is outside the {Count} interactions.", nameof(contextRows));
+        var features = Features.Select(f => (EncodedFeature)new RemappedFeature(f, f.Spec.Tower == Schema.Tower.Item && f.Spec.Kind != Schema.FeatureKind.Sequence ? itemRows : contextRows)).ToArray();
+        return new EncodedData(features, labels, [.. contextRows.Select(r => Weights[r])]);
+    }
+
     /// <summary>A batch with buffers for these features.</summary>
     public Batch CreateBatch() => new(Features.Select(f => f.CreateBatchFeature()));
 

@@ -18,8 +18,9 @@ namespace Tandem.Models.Ranking;
 /// </summary>
 public sealed class ClickData
 {
-    ClickData(ModelRecipe recipe, InteractionLog log, float[] labels, int[] fit, int[] validation, int[] test, FittedFeatures fitted)
+    ClickData(ModelRecipe recipe, InteractionLog log, float[] labels, int[] fit, int[] validation, int[] test, FittedFeatures fitted, int[]? context = null, int[]? items = null)
     {
+        this.context = context;
         Recipe = recipe;
         Log = log;
         Labels = labels;
@@ -27,14 +28,21 @@ public sealed class ClickData
         ValidationRows = validation;
         TestRows = test;
         Fitted = fitted;
-        Data = fitted.Encode(log, fit).WithLabels(labels);
+        // Histories are built from the training interactions, never from sampled non-clicks.
+        var encoded = fitted.Encode(log, context is null ? fit : [.. fit.Where(r => r < log.Count)]);
+        Data = context is null ? encoded.WithLabels(labels) : encoded.Paired(context, items!, labels);
     }
+
+    readonly int[]? context;
 
     /// <summary>The recipe whose data this is.</summary>
     public ModelRecipe Recipe { get; }
     /// <summary>Every interaction read, dropped ones (neutral ratings) included.</summary>
     public InteractionLog Log { get; }
-    /// <summary>The click label of every interaction of the log (0 for dropped ones, which no split holds).</summary>
+    /// <summary>
+    /// The click label of every example: the log's interactions (0 for dropped ones, which no split
+    /// holds), then, for an implicit log, its sampled non-clicks (all 0).
+    /// </summary>
     public float[] Labels { get; }
     /// <summary>Rows trained on: the training split less validation.</summary>
     public int[] TrainRows { get; }
@@ -44,7 +52,7 @@ public sealed class ClickData
     public int[] TestRows { get; }
     /// <summary>The features fitted on <see cref="TrainRows"/>.</summary>
     public FittedFeatures Fitted { get; }
-    /// <summary>The encoded log with <see cref="Labels"/>.</summary>
+    /// <summary>The encoded examples with <see cref="Labels"/>: the log's interactions, then any sampled non-clicks.</summary>
     public EncodedData Data { get; }
 
     /// <summary>
@@ -67,12 +75,16 @@ public sealed class ClickData
         var carved = s.ValidationFraction > 0 ? Divide(log, split.Train, s.By, s.ValidationFraction, (int)s.Seed + 1, files.Interactions.Path) : new Split(split.Train, []);
         if (carved.Train.Length == 0 || split.Test.Length == 0)
             throw new ModelException($"{files.Interactions.Path}: {rows.Length} labelled impressions leave {carved.Train.Length} to train on and {split.Test.Length} to test; more data or other fractions are needed");
-        return new ClickData(recipe, log, labels, carved.Train, carved.Test, split.Test, fitted ?? FittedFeatures.Fit(log, carved.Train));
+        fitted ??= FittedFeatures.Fit(log, carved.Train);
+        if (recipe.Data.Clicks != ClickSource.Implicit) return new ClickData(recipe, log, labels, carved.Train, carved.Test, split.Test, fitted);
+        var (context, items, all, parts) = SampledNegatives.Add(log, recipe.Data.Negatives, (int)s.Seed, files.Interactions.Path, carved.Train, carved.Test, split.Test);
+        return new ClickData(recipe, log, all, parts[0], parts[1], parts[2], fitted, context, items);
     }
 
     /// <summary>Each interaction's click label and the rows that have one.</summary>
     static (float[] Labels, int[] Rows) Clicks(InteractionLog log, ClickSource source, string file)
     {
+        if (source == ClickSource.Implicit) return (new float[log.Count], Enumerable.Range(0, log.Count).ToArray());
         if (source == ClickSource.Label)
         {
             var labels = log.Labels ?? throw new ModelException(
@@ -124,5 +136,5 @@ public sealed class ClickData
     }
 
     /// <summary>The user code of each row, for group AUC; null without a user column.</summary>
-    public int[]? Users => Log.UserKeys is null ? null : Log.UserCodes.ToArray();
+    public int[]? Users => Log.UserKeys is null ? null : context is null ? Log.UserCodes.ToArray() : [.. context.Select(r => Log.UserCodes[r])];
 }

@@ -4,6 +4,7 @@ using Tandem.Data.Schema;
 using Tandem.Models.Calibration;
 using Tandem.Models.Persistence;
 using Tandem.Models.Recipes;
+using Tandem.Models.Tasks;
 using Tandem.Models.Towers;
 using Tandem.Models.Training;
 using Tandem.Tensors;
@@ -17,7 +18,9 @@ namespace Tandem.Models.Ranking;
 /// on click labels by <see cref="Trainer"/>. Logistic regression sums the fields' weights; DeepFM adds
 /// the FM pairwise term and an MLP; DCN-v2 runs cross layers and an MLP, stacked or parallel; the
 /// DIN-style model pools the user's history by target attention to the candidate item before its
-/// MLP; the two-tower pCTR model has user/context and item fields meet only in <c>a·⟨u, v⟩ + c</c>.
+/// MLP; the two-tower pCTR model has user/context and item fields meet only in <c>a·⟨u, v⟩ + c</c>,
+/// and its multi-task variant adds an in-batch softmax retrieval loss (a <see cref="RetrievalTask"/>)
+/// over the clicked pairs; Wide &amp; Deep sums the linear term and an MLP.
 /// <see cref="Calibration"/> turns logits into click probabilities. Not thread-safe: train and score from one thread.
 /// </summary>
 public sealed class Ranker : ITrainable
@@ -31,6 +34,11 @@ public sealed class Ranker : ITrainable
     readonly string? history;
     readonly RankerField? target;
     readonly Rng dropoutRng;
+    readonly RetrievalTask? retrieval;
+    readonly StreamingLogQ? logQ;
+    readonly string? itemId;
+    readonly CandidateBatch candidates = new();
+    int[] clickedRows = [];
 
     /// <summary>An untrained ranker of <paramref name="options"/> over <paramref name="features"/>, initialised from <paramref name="seed"/>.</summary>
     /// <exception cref="ModelException">A named feature is unknown or unreadable, the two-tower model has no item fields, or DIN has no history or item id.</exception>
@@ -49,7 +57,7 @@ public sealed class Ranker : ITrainable
                 fields = all;
                 itemFields = [];
                 break;
-            case RankerKind.TwoTower:
+            case RankerKind.TwoTower or RankerKind.MultiTask:
                 var itemNames = options.ItemFeatures ?? [.. features.Schema.Features.Where(f => f.Tower == Tower.Item).Select(f => f.Name)];
                 itemFields = [.. all.Where(f => itemNames.Contains(f.Spec.Name))];
                 fields = [.. all.Where(f => !itemNames.Contains(f.Spec.Name))];
@@ -59,8 +67,17 @@ public sealed class Ranker : ITrainable
                 itemTower = new Mlp("ranker.item", itemFields.Length * k, options.Hidden, options.OutputDimension, options.Dropout, rng);
                 scale = Init.Fill("ranker.scale", 1, 1, 1);
                 shift = Init.Fill("ranker.shift", 0, 1);
+                if (options.Model == RankerKind.MultiTask)
+                {
+                    // In-batch items are drawn in proportion to their clicks, so the softmax is corrected by log q
+                    // (streamed, as the two-tower task does) and repeats of an item are masked. Without an item
+                    // id (Criteo's anonymous columns) no two columns are known to be one item: neither applies.
+                    itemId = features.Schema.Interactions.Item is null ? null : itemFields.FirstOrDefault(f => f.Spec.Kind == FeatureKind.Id && f.Spec.Column == features.Schema.Interactions.Item)?.Name;
+                    logQ = itemId is null ? null : new StreamingLogQ(((CategoricalEncoder)features[itemId]).Cardinality, name: "ranker.logq");
+                    retrieval = new RetrievalTask(new RetrievalOptions { Temperature = options.Temperature }, [.. logQ is null ? Array.Empty<ILogitsTweak>() : [logQ, new RemoveAccidentalHits()]]);
+                }
                 break;
-            case RankerKind.DeepFm:
+            case RankerKind.DeepFm or RankerKind.WideDeep:
                 fields = all;
                 itemFields = [];
                 mlp = new Mlp("ranker.mlp", all.Length * k, options.Hidden, 1, options.Dropout, rng);
@@ -113,16 +130,34 @@ public sealed class Ranker : ITrainable
             .Concat(head?.Parameters ?? []).Concat(new[] { scale, shift, historyTable }.OfType<Parameter>());
 
     /// <inheritdoc/>
-    public ModelState State => new([.. Parameters], [], [("ranker.dropout", dropoutRng)]);
+    public ModelState State => new([.. Parameters], [.. logQ?.Buffers ?? []], [("ranker.dropout", dropoutRng)]);
 
     /// <inheritdoc/>
     public Variable Loss(Tape tape, Batch batch, long step)
     {
         var input = TowerInput.From(batch);
-        var logits = Forward(tape, input, training: true, out var dot);
         var labels = batch.Labels.Span;
         var weights = batch.Weights.Span;
-        return dot is null ? tape.BceWithLogits(logits, labels, weights) : tape.ScaledBceWithLogits(dot, scale!, shift!, labels, weights);
+        if (Options.Model is not (RankerKind.TwoTower or RankerKind.MultiTask)) return tape.BceWithLogits(Forward(tape, input, training: true), labels, weights);
+        var (u, v) = Towers(tape, input, training: true);
+        var bce = tape.ScaledBceWithLogits(Dot(tape, u, v), scale!, shift!, labels, weights);
+        if (retrieval is null || Options.RetrievalWeight == 0) return bce;
+        var clicked = Clicked(labels[..input.Count]);
+        if (clicked.IsEmpty) return bce;
+        candidates.Reset(clicked.Length, clicked.Length);
+        candidates.Step = step;
+        for (int i = 0; i < clicked.Length; i++) candidates.Items[i] = itemId is null ? i : input[itemId].Ids[clicked[i]];
+        var loss = retrieval.Loss(tape, tape.Embedding(u, clicked), tape.Embedding(v, clicked), candidates);
+        return tape.Add(bce, tape.Scale(loss, Options.RetrievalWeight));
+    }
+
+    /// <summary>The rows labelled clicks (in a buffer reused from step to step): the retrieval loss's queries, and their items its in-batch candidates.</summary>
+    ReadOnlySpan<int> Clicked(ReadOnlySpan<float> labels)
+    {
+        if (clickedRows.Length < labels.Length) clickedRows = new int[labels.Length];
+        int n = 0;
+        for (int r = 0; r < labels.Length; r++) if (labels[r] > 0.5f) clickedRows[n++] = r;
+        return clickedRows.AsSpan(0, n);
     }
 
     /// <summary>The logit of every impression <paramref name="rows"/> of <paramref name="data"/>, in that order (evaluation mode).</summary>
@@ -135,7 +170,7 @@ public sealed class Ranker : ITrainable
         using (tape.NoGrad())
             foreach (var batch in batcher.Epoch(0))
             {
-                Forward(tape, TowerInput.From(batch), training: false, out _).Value.Span.CopyTo(result.AsSpan(at));
+                Forward(tape, TowerInput.From(batch), training: false).Value.Span.CopyTo(result.AsSpan(at));
                 at += batch.Count;
                 tape.Reset();
             }
@@ -146,27 +181,61 @@ public sealed class Ranker : ITrainable
     public float[] Logits(TowerInput input)
     {
         using var tape = new Tape();
-        using (tape.NoGrad()) return Forward(tape, input, training: false, out _).Value.Span.ToArray();
+        using (tape.NoGrad()) return Forward(tape, input, training: false).Value.Span.ToArray();
+    }
+
+    /// <summary>
+    /// Two-tower and multi-task: the user/context tower's and the item tower's outputs for the
+    /// impressions <paramref name="rows"/> of <paramref name="data"/> (rows × <see cref="RankerRecipe.OutputDimension"/> each, row-major),
+    /// whose inner product is the retrieval score.
+    /// </summary>
+    /// <exception cref="ModelException">The ranker has no towers.</exception>
+    public (float[] Users, float[] Items) TowerOutputs(EncodedData data, ReadOnlySpan<int> rows)
+    {
+        if (itemTower is null) throw new ModelException($"a {Options.Model} ranker has no towers; only twoTower and multiTask do");
+        int d = itemTower.Width;
+        float[] users = new float[rows.Length * d], items = new float[rows.Length * d];
+        using var batcher = new Batcher(data, rows, new BatchOptions { BatchSize = 4096, Shuffle = false });
+        using var tape = new Tape();
+        int at = 0;
+        using (tape.NoGrad())
+            foreach (var batch in batcher.Epoch(0))
+            {
+                var (u, v) = Towers(tape, TowerInput.From(batch), training: false);
+                u.Value.Span.CopyTo(users.AsSpan(at * d));
+                v.Value.Span.CopyTo(items.AsSpan(at * d));
+                at += batch.Count;
+                tape.Reset();
+            }
+        return (users, items);
     }
 
     /// <summary>The calibrated click probability of every impression <paramref name="rows"/> of <paramref name="data"/>.</summary>
     public float[] Probabilities(EncodedData data, ReadOnlySpan<int> rows) => Calibration.Probabilities(Logits(data, rows));
 
-    /// <summary>One logit per example (B×1); for the two-tower model also the towers' inner products, which its loss scales.</summary>
-    Variable Forward(Tape tape, TowerInput input, bool training, out Variable? dot)
+    /// <summary>The two towers' outputs (B × d each).</summary>
+    (Variable User, Variable Item) Towers(Tape tape, TowerInput input, bool training) =>
+        (mlp!.Forward(tape, Encode(tape, input, fields).Embeddings, dropoutRng, training),
+         itemTower!.Forward(tape, Encode(tape, input, itemFields).Embeddings, dropoutRng, training));
+
+    static Variable Dot(Tape tape, Variable u, Variable v) => RowSum(tape, tape.Multiply(u, v));
+
+    /// <summary>One logit per example (B×1).</summary>
+    Variable Forward(Tape tape, TowerInput input, bool training)
     {
-        dot = null;
+        if (itemTower is not null)
+        {
+            var (u, v) = Towers(tape, input, training);
+            return tape.Add(tape.MatMul(Dot(tape, u, v), scale!), shift!);
+        }
         var (embeddings, linear) = Encode(tape, input, fields);
         var withBias = tape.Add(linear, bias);
         switch (Options.Model)
         {
             case RankerKind.Logistic:
                 return withBias;
-            case RankerKind.TwoTower:
-                var u = mlp!.Forward(tape, embeddings, dropoutRng, training);
-                var v = itemTower!.Forward(tape, Encode(tape, input, itemFields).Embeddings, dropoutRng, training);
-                dot = RowSum(tape, tape.Multiply(u, v));
-                return tape.Add(tape.MatMul(dot, scale!), shift!);
+            case RankerKind.WideDeep:
+                return tape.Add(withBias, mlp!.Forward(tape, embeddings, dropoutRng, training));
             case RankerKind.DeepFm:
                 return tape.Add(tape.Add(withBias, tape.FmInteraction(embeddings, fields.Length)), mlp!.Forward(tape, embeddings, dropoutRng, training));
             case RankerKind.DcnV2:

@@ -29,6 +29,8 @@ public sealed record DataRecipe
     public NumericTransform? Numeric { get; init; }
     /// <summary>Rankers: where click labels come from. Default the schema's label column.</summary>
     public ClickSource Clicks { get; init; } = ClickSource.Label;
+    /// <summary>Rankers with <see cref="ClickSource.Implicit"/> clicks: non-clicks sampled per click (seeded by the split's seed). Default 4.</summary>
+    public int Negatives { get; init; } = 4;
 
     /// <summary><paramref name="schema"/> with <see cref="MinCount"/> and <see cref="Numeric"/> applied.</summary>
     public FeatureSchema Apply(FeatureSchema schema) => MinCount <= 0 && Numeric is null ? schema : schema.Map(f => f with
@@ -76,6 +78,11 @@ public enum ClickSource
     /// click, below 3 a non-click, and ratings of exactly 3 are dropped.
     /// </summary>
     Ratings,
+    /// <summary>
+    /// An implicit log: every interaction is a click, and each gets <see cref="DataRecipe.Negatives"/>
+    /// sampled non-clicks (its user and context with an item the user never chose, drawn uniformly, seeded by the split's seed).
+    /// </summary>
+    Implicit,
 }
 
 /// <summary>
@@ -192,6 +199,7 @@ public sealed record ModelRecipe
         errors.AtLeast("k", K, 1);
         if (Tuning.Space is not null) SearchSpace.Of(this, source).CheckKeys(this, $"{source}: field 'tuning.space'");
         errors.AtLeast("data.minCount", Data.MinCount, 0);
+        errors.AtLeast("data.negatives", Data.Negatives, 1);
         Ranker?.Validate(errors);
         if (Ranker is null && Split.By != SplitKind.User) errors.Field("split.by", JsonNamingPolicy.CamelCase.ConvertName(Split.By.ToString()), "applies to rankers only (set \"ranker\"); two-tower models split per user");
         if (Ranker is null && Data.Clicks != ClickSource.Label) errors.Field("data.clicks", JsonNamingPolicy.CamelCase.ConvertName(Data.Clicks.ToString()), "applies to rankers only (set \"ranker\")");

@@ -13,6 +13,14 @@ public enum RankerKind
     DcnV2,
     /// <summary>DIN-style (Zhou et al. 2018): the user's history weighted by its affinity to the candidate item, beside the field embeddings, into an MLP.</summary>
     Din,
+    /// <summary>
+    /// Multi-task two-tower: the two-tower pCTR model trained on two losses at once, BCE of
+    /// <c>σ(a·⟨u, v⟩ + c)</c> on every labelled pair plus <see cref="RankerRecipe.RetrievalWeight"/> times the
+    /// in-batch softmax of each click's item against the batch's other items, so one model both retrieves and predicts clicks.
+    /// </summary>
+    MultiTask,
+    /// <summary>Wide &amp; Deep (Cheng et al. 2016): the wide linear term over the fields plus an MLP over their embeddings, summed into one logit.</summary>
+    WideDeep,
 }
 
 /// <summary>How DCN-v2's cross network and MLP are composed.</summary>
@@ -63,6 +71,10 @@ public sealed record RankerRecipe
     public IReadOnlyList<string>? ItemFeatures { get; init; }
     /// <summary>Two-tower: width of each tower's output. Default 64.</summary>
     public int OutputDimension { get; init; } = 64;
+    /// <summary>Multi-task: weight of the in-batch softmax retrieval loss added to the BCE loss (weight 1). Default 1.</summary>
+    public float RetrievalWeight { get; init; } = 1;
+    /// <summary>Multi-task: softmax temperature τ of the retrieval loss (logits ⟨u, v⟩ / τ). Default 1.</summary>
+    public float Temperature { get; init; } = 1;
     /// <summary>How logits become probabilities, fitted on validation and stored in the model file. Default isotonic.</summary>
     public CalibrationKind Calibration { get; init; } = CalibrationKind.Isotonic;
 
@@ -74,6 +86,8 @@ public sealed record RankerRecipe
         if (Hidden is null) errors.Field("ranker.hidden", null, "must be a list of widths, [] for none");
         for (int i = 0; i < Hidden.Count; i++) errors.AtLeast($"ranker.hidden[{i}]", Hidden[i], 1);
         if (!(Dropout >= 0 && Dropout < 1)) errors.Field("ranker.dropout", Dropout, "must be in [0, 1)");
+        if (!(RetrievalWeight >= 0)) errors.Field("ranker.retrievalWeight", RetrievalWeight, "must be 0 or more");
+        errors.Positive("ranker.temperature", Temperature);
         if (Features is { Count: 0 }) errors.Field("ranker.features", "[]", "must name at least one feature, or be left out for every one");
     }
 }

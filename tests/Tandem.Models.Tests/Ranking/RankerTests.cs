@@ -29,7 +29,7 @@ public class RankerTests
 
     static readonly Lazy<ClickData> MovieLensData = new(() => ClickData.Load(MovieLens(new RankerRecipe()), DataDir));
 
-    public static TheoryData<string> CriteoModels => ["logistic", "twoTower", "deepFm", "dcnV2", "dcnV2Parallel"];
+    public static TheoryData<string> CriteoModels => ["logistic", "twoTower", "multiTask", "deepFm", "dcnV2", "dcnV2Parallel", "wideDeep"];
 
     [Theory]
     [MemberData(nameof(CriteoModels))]
@@ -39,7 +39,9 @@ public class RankerTests
         {
             "logistic" => new RankerRecipe { Model = RankerKind.Logistic },
             "twoTower" => new RankerRecipe { Model = RankerKind.TwoTower, ItemFeatures = [.. Enumerable.Range(14, 13).Select(i => $"C{i}")] },
+            "multiTask" => new RankerRecipe { Model = RankerKind.MultiTask, ItemFeatures = [.. Enumerable.Range(14, 13).Select(i => $"C{i}")] },
             "deepFm" => new RankerRecipe { Model = RankerKind.DeepFm },
+            "wideDeep" => new RankerRecipe { Model = RankerKind.WideDeep },
             "dcnV2" => new RankerRecipe { Model = RankerKind.DcnV2, CrossLayers = 2 },
             _ => new RankerRecipe { Model = RankerKind.DcnV2, CrossLayers = 2, Cross = CrossStructure.Parallel },
         };
@@ -108,6 +110,85 @@ public class RankerTests
         Assert.True(test.Auc > 0.72, $"test AUC {test.Auc:F4}");
         Assert.NotNull(test.GroupAuc);
         Assert.True(test.GroupAuc > 0.6, $"test gAUC {test.GroupAuc:F4}");
+    }
+
+    [Fact]
+    public void TheMultiTaskTwoTowerRetrievesClickedItemsBetterThanBceAloneAndStillPredictsClicks()
+    {
+        var data = MovieLensData.Value;
+        var recipe = MovieLens(new RankerRecipe { Model = RankerKind.TwoTower, Features = ["user", "item", "genres"], OutputDimension = 16, Calibration = CalibrationKind.Platt })
+            with { Training = new TrainerOptions { Epochs = 2, Patience = 0, BatchSize = 1024, Threads = 1 } };
+        var (bce, _) = data.Train(recipe);
+        var (multi, _) = data.Train(recipe with { Ranker = recipe.Ranker! with { Model = RankerKind.MultiTask } });
+        double bceRecall = TestRecallAt10(bce, data), multiRecall = TestRecallAt10(multi, data);
+        var test = CtrMetrics.Of(multi, data, data.TestRows);
+        Assert.True(multiRecall > bceRecall + 0.003, $"Recall@10 multi-task {multiRecall:F4}, BCE alone {bceRecall:F4}");
+        Assert.True(test.Auc > 0.72, $"multi-task test AUC {test.Auc:F4}");
+    }
+
+    /// <summary>
+    /// Retrieval among the test clicks: each clicked test impression's user/context vector ranks one
+    /// item-tower vector per distinct clicked test item; the share whose own item is in its top 10.
+    /// </summary>
+    static double TestRecallAt10(Ranker ranker, ClickData data, int[]? rows = null)
+    {
+        var clicks = (rows ?? data.TestRows).Where(r => data.Labels[r] == 1).ToArray();
+        var items = data.Log.ItemCodes.ToArray();
+        var firstOfItem = clicks.GroupBy(r => items[r]).Select(g => g.First()).ToArray();
+        var (users, _) = ranker.TowerOutputs(data.Data, clicks);
+        var (_, catalogue) = ranker.TowerOutputs(data.Data, firstOfItem);
+        int d = ranker.Options.OutputDimension, hits = 0;
+        var scores = new float[firstOfItem.Length];
+        for (int i = 0; i < clicks.Length; i++)
+        {
+            var u = users.AsSpan(i * d, d);
+            int own = -1;
+            for (int j = 0; j < firstOfItem.Length; j++)
+            {
+                scores[j] = System.Numerics.Tensors.TensorPrimitives.Dot(u, catalogue.AsSpan(j * d, d));
+                if (items[firstOfItem[j]] == items[clicks[i]]) own = j;
+            }
+            int better = scores.Count(s => s > scores[own]);
+            if (better < 10) hits++;
+        }
+        return (double)hits / clicks.Length;
+    }
+
+    [Fact]
+    public void AnImplicitLogGetsSeededNonClicksOfItemsTheUserNeverChoseInTheSplitOfTheirClick()
+    {
+        static ModelRecipe Implicit(ulong seed) => MovieLens(new RankerRecipe { Model = RankerKind.Logistic, Calibration = CalibrationKind.Platt }) with
+        {
+            Data = new DataRecipe { Dataset = "ml-latest-small", Clicks = ClickSource.Implicit, Negatives = 2 },
+            Split = new SplitRecipe { By = SplitKind.User, TestFraction = 0.2, ValidationFraction = 0.1, Seed = seed },
+            Training = new TrainerOptions { Epochs = 1, Patience = 0, BatchSize = 1024, LearningRate = 0.01f, Threads = 1 },
+        };
+        var data = ClickData.Load(Implicit(42), DataDir);
+        int clicks = data.Log.Count;
+        // Every rating a click, two non-clicks each: 100,836 × 3 examples.
+        Assert.Equal(3 * clicks, data.Data.Count);
+        Assert.All(new[] { data.TrainRows, data.ValidationRows, data.TestRows }, rows =>
+            Assert.Equal(2 * rows.Count(r => data.Labels[r] == 1), rows.Count(r => data.Labels[r] == 0)));
+        Assert.Equal(data.Data.Count, data.TrainRows.Length + data.ValidationRows.Length + data.TestRows.Length);
+        var (users, items) = Ids(data, Enumerable.Range(0, data.Data.Count).ToArray());
+        var chosen = Enumerable.Range(0, clicks).Select(r => (users[r], items[r])).ToHashSet();
+        // Items outside the training vocabulary share id 0, so only known items can be told apart.
+        Assert.All(Enumerable.Range(clicks, data.Data.Count - clicks), e => Assert.False(items[e] != 0 && chosen.Contains((users[e], items[e])), $"example {e}"));
+        Assert.All(Enumerable.Range(clicks, data.Data.Count - clicks), e => Assert.Equal(0f, data.Labels[e]));
+
+        Assert.Equal(items, Ids(ClickData.Load(Implicit(42), DataDir), Enumerable.Range(0, data.Data.Count).ToArray()).Items);
+        Assert.NotEqual(items, Ids(ClickData.Load(Implicit(43), DataDir), Enumerable.Range(0, data.Data.Count).ToArray()).Items);
+
+        var (ranker, _) = data.Train(Implicit(42));
+        double auc = CtrMetrics.Of(ranker, data, data.TestRows).Auc;
+        Assert.True(auc > 0.75, $"test AUC {auc:F4}");
+    }
+
+    static (int[] Users, int[] Items) Ids(ClickData data, int[] rows)
+    {
+        using var batch = data.Data.CreateBatch();
+        data.Data.Fill(batch, rows);
+        return (batch["user"].Ids.AsSpan(0, rows.Length).ToArray(), batch["item"].Ids.AsSpan(0, rows.Length).ToArray());
     }
 
     [Fact]
