@@ -92,12 +92,18 @@ public sealed class EmbeddedCatalogue
     /// <summary>The <paramref name="k"/> best items user <paramref name="user"/> has not seen, from <paramref name="index"/> (of <see cref="Index"/>): (position, score), best first.</summary>
     public IReadOnlyList<(int Item, float Score)> Recommend(IVectorIndex index, int user, int k, int efSearch = DefaultEfSearch)
     {
-        var seen = new HashSet<long>(Seen[user].Select(i => (long)i));
         var scores = new float[k];
         var ids = new long[k];
-        index.Search(UserVector(user), k, scores, ids, new SearchOptions { Filter = IdFilter.Where(id => !seen.Contains(id)), EfSearch = efSearch });
+        index.Search(UserVector(user), k, scores, ids, new SearchOptions { Filter = Unseen(user), EfSearch = efSearch });
         var result = new List<(int, float)>(k);
         for (int j = 0; j < k && ids[j] >= 0; j++) result.Add(((int)ids[j], scores[j]));
         return result;
+    }
+
+    /// <summary>A filter passing the items (index ids = positions) user <paramref name="user"/> has not seen.</summary>
+    public IdFilter Unseen(int user)
+    {
+        var seen = new HashSet<long>(Seen[user].Select(i => (long)i));
+        return IdFilter.Where(id => !seen.Contains(id));
     }
 }

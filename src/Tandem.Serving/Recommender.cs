@@ -112,17 +112,25 @@ static class Recommender
     /// <summary>The answer from <paramref name="found"/> candidates: index ids, scores and catalogue rows (-1 outside the catalogue).</summary>
     static ItemsResponse Answer(ServingModel model, long[] ids, float[] scores, int[] rows, int found, int k, float diversity, string source)
     {
-        int count = diversity > 0 ? Mmr.Select(ids, scores, rows, found, k, diversity, model.Items) : Math.Min(k, found);
         var catalog = model.Items;
+        Span<int> order = stackalloc int[Math.Min(k, found)];
+        int count = diversity > 0 ? Mmr.Select(scores.AsSpan(0, found), rows.AsSpan(0, found), k, diversity, catalog.Vectors, catalog.Dimension, order) : order.Length;
+        if (diversity <= 0)
+            for (int i = 0; i < count; i++) order[i] = i;
         var items = new ScoredItem[count];
         for (int i = 0; i < count; i++)
         {
-            int row = rows[i];
-            int fieldRow = row >= 0 ? catalog.FieldRow(row) : -1;
-            items[i] = new ScoredItem(row >= 0 ? catalog.Ids[row] : ids[i].ToString(CultureInfo.InvariantCulture), scores[i],
-                fieldRow >= 0 ? new ItemDisplay(catalog.Fields!, fieldRow) : null);
+            int at = order[i], row = rows[at];
+            items[i] = new ScoredItem(row >= 0 ? catalog.Ids[row] : ids[at].ToString(CultureInfo.InvariantCulture), scores[at], Display(catalog, row));
         }
         return new ItemsResponse(model.Version, source, items);
+    }
+
+    /// <summary>The display fields of catalogue row <paramref name="row"/>, or null (outside the catalogue, or no fields).</summary>
+    internal static ItemDisplay? Display(ItemCatalog catalog, int row)
+    {
+        int fieldRow = row >= 0 ? catalog.FieldRow(row) : -1;
+        return fieldRow >= 0 ? new ItemDisplay(catalog.Fields!, fieldRow) : null;
     }
 
     static CandidateFilter? Filter(ServingModel model, ItemFilter? filter, string[]? exclude, int[] seen, int? also)
