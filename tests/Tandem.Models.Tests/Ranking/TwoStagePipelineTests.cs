@@ -1,4 +1,5 @@
 using Tandem.Data.Datasets;
+using Tandem.Models.Persistence;
 using Tandem.Models.Ranking;
 using Tandem.Models.Recipes;
 using Tandem.Models.Training;
@@ -31,7 +32,7 @@ public class TwoStagePipelineTests
         using var data = ModelData.Load(recipe, DataDirectory.Resolve(SharedData.Root));
         var (model, _) = data.Train(recipe);
         string modelPath = Path.Combine(dir, "model.tandem");
-        Persistence.TwoTowerModelFile.Save(modelPath, model, EmbeddedCatalogue.Create(model, data));
+        TwoTowerModelFile.Save(modelPath, model, EmbeddedCatalogue.Create(model, data));
         var rankerRecipe = new ModelRecipe
         {
             Data = new DataRecipe { Dataset = "ml-latest-small", Clicks = ClickSource.Ratings },
@@ -44,7 +45,7 @@ public class TwoStagePipelineTests
         string rankerPath = Path.Combine(dir, "ranker.tandem");
         RankerFile.Save(rankerPath, ranker);
         var loaded = TwoTowerModel.Load(modelPath);
-        var catalogue = Persistence.TwoTowerModelFile.ReadCatalogue(modelPath)!;
+        var catalogue = TwoTowerModelFile.ReadCatalogue(modelPath)!;
         return new Bundle
         {
             Model = loaded, Catalogue = catalogue, Index = catalogue.Index("HNSW32"), ModelPath = modelPath, RankerPath = rankerPath,
