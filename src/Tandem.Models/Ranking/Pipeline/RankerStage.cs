@@ -1,3 +1,4 @@
+using Tandem.Data.Batching;
 using Tandem.Data.Schema;
 using Tandem.Models.Calibration;
 using Tandem.Models.Recipes;
@@ -15,6 +16,10 @@ public sealed class RankerStage : IRankingStage
 {
     readonly ClickData data;
     readonly int[] latestRowOfUser, rowOfItem;
+    // Features each of a pair's two gathers skips: those the ranker does not read, and the other side's.
+    readonly Dictionary<string, IFeatureGather> userSkips, itemSkips;
+
+    [ThreadStatic] static (EncodedData Data, Batch Users, Batch Items)? batches;
 
     /// <summary>The stage of <paramref name="ranker"/> over <paramref name="data"/>, its impressions.</summary>
     /// <exception cref="ModelException">The data has no user or item column.</exception>
@@ -37,6 +42,27 @@ public sealed class RankerStage : IRankingStage
             if (u < 0 || time is not null && time[r] >= time[u]) latestRowOfUser[users[r]] = r;
             if (rowOfItem[items[r]] < 0) rowOfItem[items[r]] = r;
         }
+        userSkips = new(StringComparer.Ordinal);
+        itemSkips = new(StringComparer.Ordinal);
+        foreach (var f in data.Data.Features)
+        {
+            bool read = Reads(ranker.Options, f.Spec), item = f.Spec.Tower == Tower.Item;
+            if (!read || item) userSkips[f.Name] = Skip.Instance;
+            if (!read || !item) itemSkips[f.Name] = Skip.Instance;
+        }
+    }
+
+    /// <summary>Whether a ranker of <paramref name="options"/> reads feature <paramref name="spec"/>: a field it embeds, or DIN's history.</summary>
+    static bool Reads(RankerRecipe options, FeatureSpec spec) =>
+        spec.Kind is FeatureKind.Id or FeatureKind.Categorical or FeatureKind.MultiCategorical or FeatureKind.Numeric or FeatureKind.Timestamp
+            ? options.Features is null || options.Features.Contains(spec.Name)
+            : options.Model == RankerKind.Din && spec.Kind == FeatureKind.Sequence && (options.History is null || options.History == spec.Name);
+
+    /// <summary>Leaves a feature's buffers as they are: one the ranker does not read from this side.</summary>
+    sealed class Skip : IFeatureGather
+    {
+        public static readonly Skip Instance = new();
+        public void Gather(ReadOnlySpan<int> rows, BatchFeature feature) { }
     }
 
     /// <summary>The ranker.</summary>
@@ -58,10 +84,11 @@ public sealed class RankerStage : IRankingStage
         if (n == 0) return;
         var userRows = new int[n];
         Array.Fill(userRows, user);
-        using var users = data.Data.CreateBatch();
-        using var itemBatch = data.Data.CreateBatch();
-        data.Data.Fill(users, userRows);
-        data.Data.Fill(itemBatch, items);
+        // One pair of batches per thread, reused: scoring is synchronous, so no other call on the thread shares them.
+        if (batches is not { } b || b.Data != data.Data) batches = b = (data.Data, data.Data.CreateBatch(), data.Data.CreateBatch());
+        var (_, users, itemBatch) = b;
+        data.Data.Fill(users, userRows, userSkips);
+        data.Data.Fill(itemBatch, items, itemSkips);
         // Item fields from the item's impression, user and context fields (the history too) from the user's latest one.
         var input = new TowerInput(n, users.Features.ToDictionary(f => f.Name,
             f => FeatureInput.From(f.Spec.Tower == Tower.Item ? itemBatch[f.Name] : f), StringComparer.Ordinal));
