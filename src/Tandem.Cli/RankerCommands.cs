@@ -56,25 +56,26 @@ static class RankerCommands
     public static int Recommend(TextWriter output, string modelPath, string rankerPath, string userId, int k, int candidates, string spec, string? dataDir)
     {
         if (k < 1) CliThrow.Input($"-k is {k}; it must be at least 1");
-        if (candidates < k) CliThrow.Input($"--candidates is {candidates}; it must be at least -k ({k})");
-        if (!RankerFile.IsRanker(rankerPath)) CliThrow.Input($"--ranker {rankerPath}: the file holds a two-tower model, not a ranker; train one with a \"ranker\" section");
+        if (candidates < k || candidates > TwoStagePipeline.MaxCandidates) CliThrow.Input($"--candidates is {candidates}; it must be between -k ({k}) and {TwoStagePipeline.MaxCandidates}");
         var model = TwoTowerModel.Load(modelPath);
         var catalogue = ModelFiles.Catalogue(modelPath);
-        var ranker = RankerFile.Load(rankerPath);
-        var data = ClickData.Load(ranker.Recipe!, dataDir, ranker.Features);
+        var stage = RankerStage.Load(rankerPath, dataDir, model, modelPath, catalogue.ItemKeys);
+        int user = catalogue.UserOf(userId);
+        if (user < 0) CliThrow.Input($"--user {userId}: not a user of {modelPath}'s training data");
+        if (stage.UserOf(userId) < 0) CliThrow.Input($"--user {userId}: not a user of {rankerPath}'s data, so the ranker cannot score their candidates");
         using var index = catalogue.Index(spec);
-        var pipeline = new TwoStagePipeline(catalogue, index, ranker, data);
-        var top = pipeline.Recommend(userId, candidates, k);
+        var pipeline = new TwoStagePipeline(catalogue.ItemKeys, new IndexRetrieval(index), stage);
+        var result = pipeline.Recommend(catalogue.UserVector(user), userId, new PipelineOptions { Candidates = candidates, K = k, Rules = catalogue.Unseen(user) });
         var describe = ModelCommands.DisplayFields(model, dataDir);
-        var table = new Table().Title(Markup.Escape($"Top {k} of {candidates} retrieved items for user {userId}, re-ranked by {Path.GetFileName(rankerPath)} ({ranker.Options.Model})"));
+        var table = new Table().Title(Markup.Escape($"Top {k} of {candidates} retrieved items for user {userId}, re-ranked by {Path.GetFileName(rankerPath)} ({stage.Ranker.Options.Model})"));
         table.AddColumn(new TableColumn("#").RightAligned()).AddColumn("item").AddColumn("description")
             .AddColumn(new TableColumn("p(click)").RightAligned()).AddColumn(new TableColumn("retrieval score").RightAligned());
         int rank = 0;
-        foreach (var r in top)
-            table.AddRow((++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(r.Item), Markup.Escape(describe(r.Item)),
-                r.Probability.ToString("0.000", CultureInfo.InvariantCulture), r.RetrievalScore.ToString("0.000", CultureInfo.InvariantCulture));
+        foreach (var r in result.Items)
+            table.AddRow((++rank).ToString(CultureInfo.InvariantCulture), Markup.Escape(r.Item!), Markup.Escape(describe(r.Item!)),
+                r.Probability!.Value.ToString("0.000", CultureInfo.InvariantCulture), r.RetrievalScore.ToString("0.000", CultureInfo.InvariantCulture));
         Cli.Console(output).Write(table);
-        if (pipeline.Unscored > 0) output.WriteLine($"{pipeline.Unscored} retrieved item(s) are absent from the ranker's data and were not scored.");
+        if (result.Unscored > 0) output.WriteLine($"{result.Unscored} retrieved item(s) are absent from the ranker's data and were not scored.");
         return 0;
     }
 

@@ -31,8 +31,9 @@ static class ServeCommands
         var cacheMb = new Option<int>("--cache-mb") { Description = "Mebibytes of user embeddings (keys, vectors, bookkeeping) cached in process.", DefaultValueFactory = _ => 64 };
         var cacheTtl = new Option<int>("--cache-ttl") { Description = "Seconds a cached embedding stays valid.", DefaultValueFactory = _ => 600 };
         var maxBody = new Option<int>("--max-body") { Description = "Largest request body in bytes.", DefaultValueFactory = _ => 64 * 1024 };
+        var ranker = new Option<string?>("--ranker") { Description = "A ranker model file (trained on the model's data): /v1/recommend re-ranks the retrieved candidates by its calibrated click probability, /v1/predict answers; reloads read it again." };
         var serve = new Command("serve", "Serve recommendations over HTTP (POST /v1/recommend, ...; GET /healthz, /metrics, /openapi/v1.json). The admin key of POST /admin/reload is configuration 'Tandem:AdminKey' (appsettings.json or the environment variable Tandem__AdminKey).")
-        { model, dataDir, index, spec, ef, urls, redis, watch, modelDir, cacheSize, cacheMb, cacheTtl, maxBody };
+        { model, dataDir, index, spec, ef, urls, redis, watch, modelDir, cacheSize, cacheMb, cacheTtl, maxBody, ranker };
         serve.SetAction(p =>
         {
             if (p.GetValue(ef) < 0) CliThrow.Input($"--ef is {p.GetValue(ef)}; it must be 0 (the index's) or more");
@@ -41,7 +42,7 @@ static class ServeCommands
             if (p.GetValue(cacheTtl) < 1) CliThrow.Input($"--cache-ttl is {p.GetValue(cacheTtl)}; it must be at least 1 second");
             if (p.GetValue(maxBody) < 1) CliThrow.Input($"--max-body is {p.GetValue(maxBody)}; it must be at least 1 byte");
             string path = p.GetValue(model)!;
-            var loader = new ServingLoader(p.GetValue(dataDir), p.GetValue(index), p.GetValue(spec)!, p.GetValue(ef));
+            var loader = new ServingLoader(p.GetValue(dataDir), p.GetValue(index), p.GetValue(spec)!, p.GetValue(ef), p.GetValue(ranker));
             output.WriteLine($"Loading {path}…");
             var first = loader.Load(path);
             var app = TandemService.Create(new ServiceOptions
@@ -62,7 +63,8 @@ static class ServeCommands
                 ((IDisposable)app).Dispose();
                 throw new TandemException($"cannot listen on {p.GetValue(urls)}: {e.Message}");
             }
-            output.WriteLine($"Serving {first.Version}: {first.Index.Count:N0} indexed items, {first.Items.Count:N0} catalogue items, {first.Users.Count:N0} users, on {string.Join(", ", app.Urls)} (Ctrl+C stops).");
+            string ranking = first.Pipeline is { } pipeline ? $", ranked by {p.GetValue(ranker)} ({pipeline.RankableItems:N0} catalogue items known to it)" : "";
+            output.WriteLine($"Serving {first.Version}: {first.Index.Count:N0} indexed items, {first.Items.Count:N0} catalogue items, {first.Users.Count:N0} users{ranking}, on {string.Join(", ", app.Urls)} (Ctrl+C stops).");
             app.WaitForShutdown();
             return 0;
         });

@@ -100,10 +100,9 @@ public sealed class EmbeddedCatalogue
     /// <summary>The <paramref name="k"/> best items user <paramref name="user"/> has not seen, from <paramref name="index"/> (of <see cref="Index"/>): (position, score), best first.</summary>
     public IReadOnlyList<(int Item, float Score)> Recommend(IVectorIndex index, int user, int k, int efSearch = DefaultEfSearch)
     {
-        var seen = new HashSet<long>(Seen[user].Select(i => (long)i));
         var scores = new float[k];
         var ids = new long[k];
-        var options = new SearchOptions { Filter = IdFilter.Where(id => !seen.Contains(id)), EfSearch = efSearch };
+        var options = new SearchOptions { Filter = Unseen(user), EfSearch = efSearch };
         // A multi-interest user: each interest's top k, an item keeping its best score (max over interests).
         var best = new Dictionary<int, float>();
         var vectors = UserVector(user);
@@ -114,5 +113,12 @@ public sealed class EmbeddedCatalogue
                 if (!best.TryGetValue((int)ids[j], out float s) || scores[j] > s) best[(int)ids[j]] = scores[j];
         }
         return [.. best.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(k).Select(p => (p.Key, p.Value))];
+    }
+
+    /// <summary>A filter passing the items (index ids = positions) user <paramref name="user"/> has not seen.</summary>
+    public IdFilter Unseen(int user)
+    {
+        var seen = new HashSet<long>(Seen[user].Select(i => (long)i));
+        return IdFilter.Where(id => !seen.Contains(id));
     }
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
+using Tandem.Models.Ranking;
 using Tandem.Retrieval;
 using Tandem.Serving.Api;
 using Tandem.Serving.Catalogs;
@@ -23,6 +25,7 @@ static class Recommender
         int k = CheckK(request.K);
         float diversity = CheckDiversity(request.Diversity);
         var filter = Filter(model, request.Filter, request.Exclude, request.ExcludeSeen ? user.Seen : [], also: null);
+        if (model.Pipeline is { } pipeline && user.HasQuery) return RankedRecommender.Recommend(pipeline, request, user, model, k, diversity, filter);
         return user.HasQuery
             ? Search(model, user.Query(model), k, diversity, filter, user.Source)
             : Popular(model, k, diversity, filter);
@@ -79,10 +82,11 @@ static class Recommender
         var rows = ArrayPool<int>.Shared.Rent(n);
         try
         {
+            long start = Stopwatch.GetTimestamp();
             model.Index.Search(query, n, scores, ids, new SearchOptions { Filter = filter, EfSearch = model.EfSearch, Threads = 1 });
             int found = 0;
             for (; found < n && ids[found] >= 0; found++) rows[found] = model.RowOf(ids[found]);
-            return Answer(model, ids, scores, rows, found, k, diversity, source);
+            return Answer(model, ids, scores, rows, found, k, diversity, source, new Stage(TwoStagePipeline.RetrievalStage, found, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
         }
         finally
         {
@@ -94,6 +98,7 @@ static class Recommender
 
     static ItemsResponse Popular(ServingModel model, int k, float diversity, CandidateFilter? filter)
     {
+        long start = Stopwatch.GetTimestamp();
         int n = diversity > 0 ? Math.Min(MaxK, Math.Max(4 * k, 50)) : k;
         var ids = new long[n];
         var rows = new int[n];
@@ -106,26 +111,41 @@ static class Recommender
             (ids[found], rows[found]) = (row, row);
             scores[found++] = model.PopularScores[i];
         }
-        return Answer(model, ids, scores, rows, found, k, diversity, "popular");
+        return Answer(model, ids, scores, rows, found, k, diversity, "popular", new Stage("popular", found, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
     }
 
     /// <summary>The answer from <paramref name="found"/> candidates: index ids, scores and catalogue rows (-1 outside the catalogue).</summary>
-    static ItemsResponse Answer(ServingModel model, long[] ids, float[] scores, int[] rows, int found, int k, float diversity, string source)
+    static ItemsResponse Answer(ServingModel model, long[] ids, float[] scores, int[] rows, int found, int k, float diversity, string source, Stage first)
     {
-        int count = diversity > 0 ? Mmr.Select(ids, scores, rows, found, k, diversity, model.Items) : Math.Min(k, found);
         var catalog = model.Items;
+        Span<int> order = stackalloc int[Math.Min(k, found)];
+        Stage[] stages = [first];
+        if (diversity > 0)
+        {
+            long start = Stopwatch.GetTimestamp();
+            int picked = Mmr.Select(scores.AsSpan(0, found), rows.AsSpan(0, found), k, diversity, catalog.Vectors, catalog.Dimension, order);
+            stages = [first, new Stage(TwoStagePipeline.DiversityStage, picked, Stopwatch.GetElapsedTime(start).TotalMilliseconds)];
+        }
+        else
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+        int count = order.Length;
         var items = new ScoredItem[count];
         for (int i = 0; i < count; i++)
         {
-            int row = rows[i];
-            int fieldRow = row >= 0 ? catalog.FieldRow(row) : -1;
-            items[i] = new ScoredItem(row >= 0 ? catalog.Ids[row] : ids[i].ToString(CultureInfo.InvariantCulture), scores[i],
-                fieldRow >= 0 ? new ItemDisplay(catalog.Fields!, fieldRow) : null);
+            int at = order[i], row = rows[at];
+            items[i] = new ScoredItem(row >= 0 ? catalog.Ids[row] : ids[at].ToString(CultureInfo.InvariantCulture), scores[at], Display(catalog, row));
         }
-        return new ItemsResponse(model.Version, source, items);
+        return new ItemsResponse(model.Version, source, items, stages);
     }
 
-    static CandidateFilter? Filter(ServingModel model, ItemFilter? filter, string[]? exclude, int[] seen, int? also)
+    /// <summary>The display fields of catalogue row <paramref name="row"/>, or null (outside the catalogue, or no fields).</summary>
+    internal static ItemDisplay? Display(ItemCatalog catalog, int row)
+    {
+        int fieldRow = row >= 0 ? catalog.FieldRow(row) : -1;
+        return fieldRow >= 0 ? new ItemDisplay(catalog.Fields!, fieldRow) : null;
+    }
+
+    internal static CandidateFilter? Filter(ServingModel model, ItemFilter? filter, string[]? exclude, int[] seen, int? also)
     {
         var catalog = model.Items;
         HashSet<int>? allowed = filter?.Ids is { } ids ? [.. Items(catalog, ids, "filter.ids")] : null;
@@ -160,7 +180,7 @@ static class Recommender
     /// <summary>The field's values when there are few enough to list (genres, not titles).</summary>
     static string Examples(ItemField field) => field.Values.Count <= 64 ? $"; values: {string.Join(", ", field.Values.Order(StringComparer.Ordinal))}" : "";
 
-    static int[] Items(ItemCatalog catalog, string[]? ids, string field, bool allowEmpty = false)
+    internal static int[] Items(ItemCatalog catalog, string[]? ids, string field, bool allowEmpty = false)
     {
         if (ids is null) RequestThrow.Field(field, "is missing; list item ids");
         if (ids.Length == 0 && !allowEmpty) RequestThrow.Field(field, "is empty; list at least one item id");

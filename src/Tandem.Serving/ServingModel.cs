@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Hashing;
 using Tandem.Models;
 using Tandem.Models.Calibration;
+using Tandem.Models.Ranking;
 using Tandem.Retrieval;
 using Tandem.Serving.Catalogs;
 
@@ -9,8 +10,9 @@ namespace Tandem.Serving;
 
 /// <summary>
 /// Everything one model version serves with, swapped as one unit on reload: the item index, the
-/// item catalogue, the known users, the user tower for raw features, the cold-start list and the
-/// calibration. Reference-counted: <see cref="ModelHolder"/> holds one reference and each request
+/// item catalogue, the known users, the user tower for raw features, the cold-start list, the
+/// calibration and, with a ranker, the two-stage pipeline (so a reload swaps retrieval model, index
+/// and ranker together). Reference-counted: <see cref="ModelHolder"/> holds one reference and each request
 /// one more, so a retired model is disposed only when its last request finishes.
 /// </summary>
 public sealed class ServingModel : IDisposable
@@ -36,8 +38,13 @@ public sealed class ServingModel : IDisposable
     /// <summary>The model file's Platt scaling, or null.</summary>
     public PlattScaling? Calibration { get; init; }
 
+    /// <summary>Retrieve, rank and diversify, when the model is served with a ranker; else null.</summary>
+    public TwoStagePipeline? Pipeline { get; init; }
+
     /// <summary>The catalogue row of index id <paramref name="id"/>, or -1 for an indexed item outside the catalogue.</summary>
-    public int RowOf(long id) => (ulong)id < (ulong)Items.Count ? (int)id : -1;
+    public int RowOf(long id) => RowOf(id, Items.Count);
+
+    static int RowOf(long id, int items) => (ulong)id < (ulong)items ? (int)id : -1;
 
     /// <summary>
     /// A served model: <paramref name="model"/>'s user tower for raw features over the items and
@@ -60,17 +67,22 @@ public sealed class ServingModel : IDisposable
         var counts = catalogue.ItemCounts;
         var byCount = Enumerable.Range(0, n).Where(i => counts[i] > 0).OrderByDescending(i => counts[i]).ThenBy(i => i).ToArray();
         float most = byCount.Length > 0 ? counts[byCount[0]] : 1;
+        var index = options.Index ?? catalogue.Index(options.Spec);
+        var items = new ItemCatalog(catalogue.ItemKeys, catalogue.ItemVectors, d, fields);
         return new ServingModel
         {
             Version = version,
-            Index = options.Index ?? catalogue.Index(options.Spec),
+            Index = index,
             EfSearch = options.EfSearch,
-            Items = new ItemCatalog(catalogue.ItemKeys, catalogue.ItemVectors, d, fields),
+            Items = items,
             Users = new UserTable(catalogue.UserKeys, catalogue.UserVectors, d, catalogue.Seen),
             Encoder = new TowerUserEncoder(model.User, model.Features),
             Popular = byCount,
             PopularScores = [.. byCount.Select(i => counts[i] / most)],
             Calibration = options.Calibration,
+            Pipeline = options.Ranking is { } ranking
+                ? new TwoStagePipeline(catalogue.ItemKeys, new IndexRetrieval(index, options.EfSearch, id => RowOf(id, n)), ranking, new MmrDiversity(catalogue.ItemVectors, d))
+                : null,
         };
     }
 

@@ -1,4 +1,5 @@
 using Tandem.Models.Calibration;
+using Tandem.Models.Ranking;
 using Tandem.Retrieval;
 
 namespace Tandem.Serving;
@@ -20,4 +21,6 @@ public readonly record struct ServingModelOptions
     public VectorIndex? Index { get; init; }
     /// <summary>The model's Platt scaling, for click probabilities; null: none. Default null.</summary>
     public PlattScaling? Calibration { get; init; }
+    /// <summary>The ranking stage (a ranker over its data, <see cref="RankerStage.Load"/>): <c>/v1/recommend</c> re-ranks the retrieved candidates with it and <c>/v1/predict</c> answers; null: retrieval only. Default null.</summary>
+    public IRankingStage? Ranking { get; init; }
 }

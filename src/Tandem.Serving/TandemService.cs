@@ -81,6 +81,7 @@ public static class TandemService
             ["/v1/recommend"] = "recommend", ["/v1/similar-items"] = "similar-items", ["/v1/score"] = "score",
             ["/v1/embed/user"] = "embed-user", ["/v1/embed/item"] = "embed-item", ["/admin/reload"] = "admin-reload",
             ["/healthz"] = "healthz", ["/metrics"] = "metrics", ["/openapi/v1.json"] = "openapi",
+            [PredictEndpoint.Path] = "predict",
         };
         app.Use(async (context, next) =>
         {
@@ -119,6 +120,7 @@ public static class TandemService
         Post(app, "/v1/embed/item", api.For(json.EmbedItemsRequest, json.ItemEmbeddings, holder,
                 (r, m) => ValueTask.FromResult(Recommender.EmbedItems(r, m))))
             .Accepts<EmbedItemsRequest>("application/json").Produces<ItemEmbeddings>().ProducesProblem(400);
+        PredictEndpoint.Map(app, api, holder);
         app.MapGet("/healthz", () => { using var lease = holder.Acquire(); return TypedResults.Json(Describe(lease.Model), json.Health); });
         app.MapGet("/metrics", async context =>
         {

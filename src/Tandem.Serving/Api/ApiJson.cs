@@ -19,6 +19,8 @@ namespace Tandem.Serving.Api;
 [JsonSerializable(typeof(EmbedUserRequest))]
 [JsonSerializable(typeof(EmbedItemsRequest))]
 [JsonSerializable(typeof(ReloadRequest))]
+[JsonSerializable(typeof(PredictRequest))]
+[JsonSerializable(typeof(PredictResponse))]
 [JsonSerializable(typeof(ItemsResponse))]
 [JsonSerializable(typeof(ScoreResponse))]
 [JsonSerializable(typeof(UserEmbedding))]

@@ -55,6 +55,17 @@ public sealed class RecommendRequest : IUserRequest
     public bool ExcludeSeen { get; set; } = true;
     /// <summary>Maximal-marginal-relevance weight in [0, 1]: 0 ranks by score alone, 1 by dissimilarity alone. Default 0.</summary>
     public float Diversity { get; set; }
+    /// <summary>With a ranker: items retrieved for it to score, K to 1000. Default: 200, or K when larger.</summary>
+    public int? Candidates { get; set; }
+}
+
+/// <summary><c>POST /v1/predict</c>: a user and items whose click probabilities the ranker gives.</summary>
+public sealed class PredictRequest
+{
+    /// <summary>The user id (a user of the ranker's data).</summary>
+    public string? User { get; set; }
+    /// <summary>The items, 1 to 1000, each an item of the ranker's data.</summary>
+    public string[]? Items { get; set; }
 }
 
 /// <summary><c>POST /v1/similar-items</c>.</summary>

@@ -43,6 +43,9 @@ public sealed class ItemCatalog
     /// <summary>Item <paramref name="row"/>'s embedding.</summary>
     public ReadOnlySpan<float> Vector(int row) => vectors.AsSpan(row * Dimension, Dimension);
 
+    /// <summary>Every item's embedding, row-major (row i for <see cref="Ids"/>[i]).</summary>
+    public ReadOnlySpan<float> Vectors => vectors;
+
     /// <summary>Item <paramref name="row"/>'s row in <see cref="Fields"/>, or -1 when it has no fields.</summary>
     public int FieldRow(int row) => fieldRows[row];
 }
