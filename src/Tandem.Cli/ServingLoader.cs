@@ -17,17 +17,23 @@ namespace Tandem.Cli;
 /// <param name="EfSearch">HNSW efSearch for requests (the CLI's recommend uses the same default); 0: the index's own.</param>
 sealed record ServingLoader(string? DataDir, string? IndexPath, string Spec = "HNSW32", int EfSearch = EmbeddedCatalogue.DefaultEfSearch)
 {
+    /// <summary>A cluster to search instead of a local index (<c>serve --cluster</c>); null: local.</summary>
+    public Tandem.Cluster.Serving.ClusterConnection? Cluster { get; init; }
+
     /// <summary>The serving model of the model file at <paramref name="path"/>.</summary>
     public ServingModel Load(string path)
     {
         // Temporary files a killed writer (train, index build) left beside the model or the index go first.
         foreach (string file in new[] { path, IndexPath }.OfType<string>()) Tandem.IO.AtomicFile.RemoveStale(Path.GetDirectoryName(Path.GetFullPath(file))!);
         var model = TwoTowerModel.Load(path);
-        return ServingModel.Build(model, ModelFiles.Catalogue(path), ItemFields.Of(model, DataDir), ServingModel.FileVersion(path), new ServingModelOptions
+        var catalogue = ModelFiles.Catalogue(path);
+        string version = ServingModel.FileVersion(path);
+        return ServingModel.Build(model, catalogue, ItemFields.Of(model, DataDir), version, new ServingModelOptions
         {
             Spec = Spec,
             EfSearch = EfSearch,
-            Index = IndexPath is null ? null : VectorIndex.Load(IndexPath),
+            Index = Cluster is { } cluster ? new Tandem.Cluster.Serving.ClusterIndex(cluster, version, catalogue.Dimension, catalogue.ItemKeys.Length)
+                : IndexPath is null ? null : VectorIndex.Load(IndexPath),
             Calibration = TwoTowerModelFile.ReadCalibration(path),
         });
     }
