@@ -20,14 +20,24 @@ sealed class RolloutGrain(ShardStore store, IGrainFactory grains, ILogger<Rollou
         if (File.Exists(StatePath))
         {
             try { live = JsonSerializer.Deserialize<string[]>(File.ReadAllText(StatePath)) ?? []; }
-            catch (JsonException e) { throw new TandemException($"{StatePath}: not a list of live versions ({e.Message}); fix or delete it and roll out again"); }
+            catch (JsonException e) { throw new ShardException($"{StatePath}: not a list of live versions ({e.Message}); fix or delete it and roll out again"); }
         }
         return Task.CompletedTask;
     }
 
-    public Task<LiveVersion[]> Live() => Task.FromResult(live.Select(Describe).ToArray());
+    public Task<LiveVersion[]> Live()
+    {
+        try { return Task.FromResult(live.Select(Describe).ToArray()); }
+        catch (TandemException e) { throw new ShardException(e.Message); }
+    }
 
     public async Task<LiveVersion[]> Activate(string version)
+    {
+        try { return await ActivateCore(version); }
+        catch (TandemException e) { throw new ShardException(e.Message); }
+    }
+
+    async Task<LiveVersion[]> ActivateCore(string version)
     {
         var manifest = store.Manifest(version);
         // Phase one: every replica of every shard loaded, or nothing changes.

@@ -20,6 +20,7 @@ sealed class ShardGrain(ShardStore store, ILogger<ShardGrain> logger) : Grain, I
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         key = ShardKey.Parse(this.GetPrimaryKeyString());
+        logger.LogInformation("Shard replica {Key} placed on {Silo}.", key, RuntimeIdentity);
         return Task.CompletedTask;
     }
 
@@ -32,6 +33,12 @@ sealed class ShardGrain(ShardStore store, ILogger<ShardGrain> logger) : Grain, I
     void EnsureLoaded()
     {
         if (index is not null) return;
+        try { LoadShard(); }
+        catch (TandemException e) { throw new ShardException(e.Message); }
+    }
+
+    void LoadShard()
+    {
         var manifest = store.Manifest(key.Version);
         string folder = store.Folder(key.Version);
         var loaded = manifest.LoadShard(folder, key.Shard);

@@ -72,6 +72,7 @@ public static class ClusterHosts
         // Orleans logs its start-up at Information: keep it to warnings; Tandem's own lines stay.
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         return builder;
     }
 }

@@ -51,13 +51,21 @@ public sealed class ClusterConnection : IAsyncDisposable
         ThreadPool.SetMinThreads(Math.Max(workers, 128), io);
         var host = await ClusterHosts.ClientAsync(cluster, clusterId);
         var client = host.Services.GetRequiredService<IClusterClient>();
-        return new ClusterConnection(host, await client.GetGrain<IRolloutGrain>(0).Live(), options);
+        try { return new ClusterConnection(host, await client.GetGrain<IRolloutGrain>(0).Live(), options); }
+        catch (ShardException e)
+        {
+            await host.StopAsync();
+            host.Dispose();
+            throw new TandemException(e.Message);
+        }
     }
 
     /// <summary>Rolls <paramref name="version"/> out (two phases, see <see cref="IRolloutGrain.Activate"/>) and returns the live versions.</summary>
     public async Task<LiveVersion[]> RolloutAsync(string version)
     {
-        var versions = await Grains.GetGrain<IRolloutGrain>(0).Activate(version);
+        LiveVersion[] versions;
+        try { versions = await Grains.GetGrain<IRolloutGrain>(0).Activate(version); }
+        catch (ShardException e) { throw new TandemException(e.Message); }
         live = versions;
         return versions;
     }

@@ -70,12 +70,16 @@ public sealed class ClusterIndex(ClusterConnection connection, string model, int
         return answers;
     }
 
-    /// <summary>Asks shard <paramref name="shard"/>'s replicas in turn (healthy ones first, starting at one chosen by the request number) until one answers for the pinned version within the budget; null if none does.</summary>
+    /// <summary>
+    /// Asks shard <paramref name="shard"/>'s replicas in turn (healthy ones first, starting at one chosen by the
+    /// request number) until one answers for the pinned version within the budget; null if none does. Two
+    /// passes: a call routed through the gateway of a silo that just died fails, and its retry takes another.
+    /// </summary>
     async Task<ShardAnswer?> ShardAsync(LiveVersion version, int shard, long request, Func<IShardGrain, Task<ShardAnswer>> ask)
     {
         var keys = Enumerable.Range(0, version.Replicas).Select(r => new ShardKey(version.Version, shard, (int)((request + r) % version.Replicas)))
             .OrderBy(connection.IsSuspect).ToArray();
-        foreach (var key in keys)
+        foreach (var key in keys.Concat(keys))
         {
             try
             {

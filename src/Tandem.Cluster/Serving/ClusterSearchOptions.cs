@@ -7,8 +7,8 @@ public readonly record struct ClusterSearchOptions
     public ClusterSearchOptions() { }
     /// <summary>
     /// Longest wait for one replica's answer; a replica that misses it (or fails) is set aside for
-    /// <see cref="SuspectFor"/> and the shard's next replica is asked, so one shard takes at most
-    /// replicas × this. A shard none of whose replicas answered is named in the partial-result header. Default 500 ms.
+    /// <see cref="SuspectFor"/> and the shard's next replica is asked, twice round, so one shard takes at most
+    /// 2 × replicas × this (2 s with two replicas). A shard none of whose replicas answered is named in the partial-result header. Default 500 ms.
     /// </summary>
     public TimeSpan ShardTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
     /// <summary>How long a replica that failed is asked only after its shard's other replicas. Default 3 s.</summary>
