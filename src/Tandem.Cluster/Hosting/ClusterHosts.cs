@@ -46,6 +46,8 @@ public static class ClusterHosts
     {
         cluster.CheckReachable();
         var builder = Builder();
+        // A front end's client logs every failed connection to a dead silo with its stack: errors only (its own failover lines stay).
+        builder.Logging.AddFilter("Orleans", LogLevel.Error);
         builder.UseOrleansClient(client =>
         {
             if (cluster.Redis is { } redis) client.UseRedisClustering(redis);
