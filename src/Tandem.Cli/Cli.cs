@@ -19,6 +19,7 @@ public static class Cli
         foreach (var command in ServeCommands.Create(output)) root.Subcommands.Add(command);
         root.Subcommands.Add(ExportCommand.Create(output));
         root.Subcommands.Add(EmbedCommand.Create(output));
+        foreach (var command in ClusterCommands.Create(output)) root.Subcommands.Add(command);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

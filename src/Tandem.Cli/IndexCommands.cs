@@ -46,7 +46,10 @@ internal static class IndexCommands
         var metric = MetricOption();
         var trainSize = new Option<int>("--train-size") { Description = "Vectors used for training (IVF, PQ); 0 = all.", DefaultValueFactory = _ => 0 };
         var firstId = new Option<long>("--first-id") { Description = "With --vectors: id of the first row (row i gets id first + i), e.g. to keep synthetic items clear of real item ids.", DefaultValueFactory = _ => 0 };
-        var command = new Command("build", "Build an index from a vector file, or from a model's item embeddings.") { vectors, model, spec, outPath, metric, trainSize, firstId };
+        var shards = new Option<int>("--shards") { Description = "Build a cluster version: the items split by id hash into this many shard files plus a manifest, in folder --out/--version (served by 'tandem silo').", DefaultValueFactory = _ => 0 };
+        var replicas = new Option<int>("--replicas") { Description = "With --shards: copies of each shard the cluster keeps on different silos.", DefaultValueFactory = _ => 1 };
+        var version = new Option<string?>("--version") { Description = "With --shards: the version id (default: the model file's version; required with --vectors)." };
+        var command = new Command("build", "Build an index from a vector file, or from a model's item embeddings.") { vectors, model, spec, outPath, metric, trainSize, firstId, shards, replicas, version };
         command.Validators.Add(result =>
         {
             if ((result.GetResult(vectors) is null) == (result.GetResult(model) is null)) result.AddError("give either --vectors or --model");
@@ -57,6 +60,11 @@ internal static class IndexCommands
             var (set, ids, source) = parse.GetValue(model) is { } modelPath
                 ? ItemEmbeddings.Embed(modelPath)
                 : Numbered(VectorFile.Read(parse.GetValue(vectors)!), parse.GetValue(firstId));
+            if (parse.GetValue(shards) > 0) return ClusterCommands.BuildShards(output, set, ids, parse.GetValue(outPath)!, parse.GetValue(model), new Tandem.Cluster.Shards.ShardBuildOptions
+            {
+                Spec = parse.GetValue(spec)!, Metric = parse.GetValue(metric), Shards = parse.GetValue(shards), Replicas = parse.GetValue(replicas),
+                Version = parse.GetValue(version) ?? "", TrainSize = parse.GetValue(trainSize),
+            });
             OutputFolder.PrepareFor(parse.GetValue(outPath)!);
             using var built = IndexFactory.Create(parse.GetValue(spec)!, set.Dimension, parse.GetValue(metric));
             var clock = Stopwatch.StartNew();

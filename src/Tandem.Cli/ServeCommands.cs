@@ -32,8 +32,9 @@ static class ServeCommands
         var cacheTtl = new Option<int>("--cache-ttl") { Description = "Seconds a cached embedding stays valid.", DefaultValueFactory = _ => 600 };
         var maxBody = new Option<int>("--max-body") { Description = "Largest request body in bytes.", DefaultValueFactory = _ => 64 * 1024 };
         var ranker = new Option<string?>("--ranker") { Description = "A ranker model file (trained on the model's data): /v1/recommend re-ranks the retrieved candidates by its calibrated click probability, /v1/predict answers; reloads read it again." };
+        var cluster = new Option<string?>("--cluster") { Description = "Search the items in a Tandem cluster (Redis HOST:PORT of its membership, or 'localhost'; see 'tandem silo') instead of a local index; adds POST /v1/items and DELETE /v1/items/{id}." };
         var serve = new Command("serve", "Serve recommendations over HTTP (POST /v1/recommend, ...; GET /healthz, /metrics, /openapi/v1.json). The admin key of POST /admin/reload is configuration 'Tandem:AdminKey' (appsettings.json or the environment variable Tandem__AdminKey).")
-        { model, dataDir, index, spec, ef, urls, redis, watch, modelDir, cacheSize, cacheMb, cacheTtl, maxBody, ranker };
+        { model, dataDir, index, spec, ef, urls, redis, watch, modelDir, cacheSize, cacheMb, cacheTtl, maxBody, ranker, cluster };
         serve.SetAction(p =>
         {
             if (p.GetValue(ef) < 0) CliThrow.Input($"--ef is {p.GetValue(ef)}; it must be 0 (the index's) or more");
@@ -42,9 +43,11 @@ static class ServeCommands
             if (p.GetValue(cacheTtl) < 1) CliThrow.Input($"--cache-ttl is {p.GetValue(cacheTtl)}; it must be at least 1 second");
             if (p.GetValue(maxBody) < 1) CliThrow.Input($"--max-body is {p.GetValue(maxBody)}; it must be at least 1 byte");
             string path = p.GetValue(model)!;
-            var loader = new ServingLoader(p.GetValue(dataDir), p.GetValue(index), p.GetValue(spec)!, p.GetValue(ef), p.GetValue(ranker));
+            var connection = ClusterCommands.Connect(p.GetValue(cluster));
+            var loader = new ServingLoader(p.GetValue(dataDir), p.GetValue(index), p.GetValue(spec)!, p.GetValue(ef), p.GetValue(ranker)) { Cluster = connection };
             output.WriteLine($"Loading {path}…");
             var first = loader.Load(path);
+            var holder = new ModelHolder(first, path, loader.Load);
             var app = TandemService.Create(new ServiceOptions
             {
                 Urls = p.GetValue(urls)!,
@@ -55,7 +58,8 @@ static class ServeCommands
                 CacheBytes = (long)p.GetValue(cacheMb) << 20,
                 CacheTtl = TimeSpan.FromSeconds(p.GetValue(cacheTtl)),
                 MaxBodyBytes = p.GetValue(maxBody),
-            }, new ModelHolder(first, path, loader.Load));
+            }, holder);
+            if (connection is not null) Tandem.Cluster.Serving.ClusterEndpoints.Map(app, holder);
             try { app.Start(); }
             catch (Exception e) when (e is IOException or InvalidOperationException)
             {

@@ -21,6 +21,9 @@ namespace Tandem.Cli;
 /// <param name="RankerPath">A ranker file whose stage re-ranks the retrieved candidates; it is read again on every reload.</param>
 sealed record ServingLoader(string? DataDir, string? IndexPath, string Spec = "HNSW32", int EfSearch = EmbeddedCatalogue.DefaultEfSearch, string? RankerPath = null)
 {
+    /// <summary>A cluster to search instead of a local index (<c>serve --cluster</c>); null: local.</summary>
+    public Tandem.Cluster.Serving.ClusterConnection? Cluster { get; init; }
+
     /// <summary>The serving model of the model file at <paramref name="path"/>; its version names the ranker too (<c>model+ranker</c>).</summary>
     public ServingModel Load(string path)
     {
@@ -34,7 +37,8 @@ sealed record ServingLoader(string? DataDir, string? IndexPath, string Spec = "H
         {
             Spec = Spec,
             EfSearch = EfSearch,
-            Index = IndexPath is null ? null : VectorIndex.Load(IndexPath),
+            Index = Cluster is { } cluster ? new Tandem.Cluster.Serving.ClusterIndex(cluster, ServingModel.FileVersion(path), catalogue.Dimension, catalogue.ItemKeys.Length)
+                : IndexPath is null ? null : VectorIndex.Load(IndexPath),
             Calibration = TwoTowerModelFile.ReadCalibration(path),
             Ranking = ranking,
         });

@@ -18,7 +18,7 @@ public readonly record struct ServingModelOptions
     /// are item ids, so it can name only catalogue items whose ids are integers; other ids are
     /// answered as they are, without fields. Default null.
     /// </summary>
-    public VectorIndex? Index { get; init; }
+    public IVectorIndex? Index { get; init; }
     /// <summary>The model's Platt scaling, for click probabilities; null: none. Default null.</summary>
     public PlattScaling? Calibration { get; init; }
     /// <summary>The ranking stage (a ranker over its data, <see cref="RankerStage.Load"/>): <c>/v1/recommend</c> re-ranks the retrieved candidates with it and <c>/v1/predict</c> answers; null: retrieval only. Default null.</summary>
