@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["images"] = ImageBenchmark.Run,
     ["text"] = TextBenchmark.Run,
     ["pretrained"] = PretrainedBenchmark.Run,
+    ["multivector"] = MultiVectorBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
