@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["images"] = ImageBenchmark.Run,
     ["text"] = TextBenchmark.Run,
     ["pretrained"] = PretrainedBenchmark.Run,
+    ["maxsim"] = MaxSimBenchmark.Run,
     ["multivector"] = MultiVectorBenchmark.Run,
 };
 

@@ -26,6 +26,11 @@ internal static class KernelThrow
         throw new ArgumentOutOfRangeException(param, value, $"{param} is {value} but must not be negative.");
 
     [DoesNotReturn]
+    public static void CountOverRows(string countParam, int count, string param, int rows, int width) =>
+        throw new ArgumentOutOfRangeException(countParam, count,
+            $"{countParam} is {count} but must be 0..{rows}, the rows of {width} values that {param} holds; pass a count within the span or a longer span.");
+
+    [DoesNotReturn]
     public static void IdOutOfRange(string param, int position, int id, int rows) =>
         throw new ArgumentOutOfRangeException(param, id,
             $"{param}[{position}] is {id}, outside the table's rows 0..{rows - 1}; fix the id or enlarge the table.");

@@ -11,6 +11,13 @@ internal static class Validate
         return length / cols;
     }
 
+    /// <summary>Checks that a span holds whole rows of <paramref name="width"/> values, at least <paramref name="count"/> of them; the rest are padding.</summary>
+    public static void Counted(int length, int count, int width, string param, string countParam)
+    {
+        int rows = Rows(length, width, param, "width");
+        if ((uint)count > (uint)rows) KernelThrow.CountOverRows(countParam, count, param, rows, width);
+    }
+
     /// <summary>Checks that a span holds exactly <paramref name="expected"/> values.</summary>
     public static void Length(int actual, long expected, string param, string meaning)
     {
