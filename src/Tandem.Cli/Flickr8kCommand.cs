@@ -32,9 +32,10 @@ static class Flickr8kCommand
         var learningRate = new Option<float>("--learning-rate") { Description = "Adam learning rate.", DefaultValueFactory = _ => new Flickr8kOptions().LearningRate };
         var temperature = new Option<float>("--temperature") { Description = "Softmax temperature of the symmetric InfoNCE.", DefaultValueFactory = _ => new Flickr8kOptions().Temperature };
         var dimension = new Option<int>("--dimension") { Description = "Width of the shared space.", DefaultValueFactory = _ => new Flickr8kOptions().Dimension };
+        var rerank = new Option<int>("--rerank") { Description = "Also train a cross-encoder on the model's hard negatives and re-rank each test caption's top this many photos; 0: off.", DefaultValueFactory = _ => 0 };
         var outDir = new Option<string>("--out") { Description = "Output directory for the report, chart, decoded-image and embedding caches.", DefaultValueFactory = _ => "./tandem-flickr8k" };
         var flickr = new Command("flickr8k", "Cross-modal retrieval on flickr8k-1k: text and image towers trained with symmetric InfoNCE; caption→image and image→caption Recall@1/5/10, mean rank, NDCG@10 vs chance.")
-        { dataDir, seeds, epochs, size, text, textEncoder, imageEncoder, hidden, patience, learningRate, temperature, dimension, outDir };
+        { dataDir, seeds, epochs, size, text, textEncoder, imageEncoder, hidden, patience, learningRate, temperature, dimension, rerank, outDir };
         flickr.SetAction(p =>
         {
             string outPath = p.GetValue(outDir)!;
@@ -45,7 +46,7 @@ static class Flickr8kCommand
                 Text = new TextOptions { Encoding = p.GetValue(text) == "transformer" ? TextEncoding.Transformer : TextEncoding.Bag },
                 ImageCache = Path.Combine(outPath, CacheFile), TextEncoder = p.GetValue(textEncoder), ImageEncoder = p.GetValue(imageEncoder),
                 Hidden = Widths(p.GetValue(hidden)!), Patience = p.GetValue(patience), LearningRate = p.GetValue(learningRate),
-                Temperature = p.GetValue(temperature), Dimension = p.GetValue(dimension), Encoder = cache.Encoder,
+                Temperature = p.GetValue(temperature), Dimension = p.GetValue(dimension), Encoder = cache.Encoder, RerankTop = p.GetValue(rerank),
             };
             return Flickr8k(output, error, options, outPath);
         });
@@ -60,6 +61,7 @@ static class Flickr8kCommand
     {
         if (options.Epochs < 1) CliThrow.Input($"--epochs is {options.Epochs}; it must be at least 1");
         if (options.ImageSize < 8) CliThrow.Input($"--image-size is {options.ImageSize}; it must be at least 8 for the CNN's three 2x2 pools");
+        if (options.RerankTop < 0) CliThrow.Input($"--rerank is {options.RerankTop}; it must be 0 (off) or more");
         if (options.Patience < 0) CliThrow.Input($"--patience is {options.Patience}; it must be 0 or more");
         if (!(options.LearningRate > 0) || !(options.Temperature > 0) || options.Dimension < 1) CliThrow.Input("--learning-rate, --temperature and --dimension must be positive");
         OutputFolder.Prepare(outDir);
@@ -80,10 +82,11 @@ static class Flickr8kCommand
                 var run = Flickr8kExperiment.RunSeed(inputs, options, seed, progress, stop.Token);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Seed {seed}: caption→image R@10 {run.CaptionToImage.RecallAt10:0.000}, image→caption R@10 {run.ImageToCaption.RecallAt10:0.000}, epoch {run.BestEpoch} kept ({run.Seconds:0} s)"));
+                if (run.Rerank is { } r) output.WriteLine(Flickr8kRerankReport.Line(seed, r));
                 runs.Add(run);
             }
             var result = Flickr8kExperiment.Summarise(data, options, runs);
-            string markdown = Flickr8kReport.Markdown(result, options);
+            string markdown = Flickr8kReport.Markdown(result, options) + Flickr8kRerankReport.Markdown(runs);
             output.WriteLine();
             output.Write(markdown);
             string report = Path.Combine(outDir, ReportFile), plot = Path.Combine(outDir, PlotFile);

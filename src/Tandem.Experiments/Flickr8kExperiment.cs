@@ -52,10 +52,14 @@ public readonly record struct Flickr8kOptions
     public int Patience { get; init; }
     /// <summary>Embeds captions and photos for the pretrained encoders (Tandem.Pretrained's FeatureCache.Encoder); needed when one is set.</summary>
     public ContentEncoder? Encoder { get; init; }
+    /// <summary>When above 0, a cross-encoder re-ranks each test caption's top this many photos after training (<see cref="Flickr8kRerank"/>). Default 0.</summary>
+    public int RerankTop { get; init; }
+    /// <summary>The cross-encoder of <see cref="RerankTop"/>.</summary>
+    public Tandem.Models.Reranking.CrossEncoderOptions CrossEncoder { get; init; } = new();
 }
 
 /// <summary>One seed's test metrics in both directions, its training curve, the epoch kept (best validation recall) and its time.</summary>
-public sealed record Flickr8kRun(int Seed, CrossModalMetrics CaptionToImage, CrossModalMetrics ImageToCaption, IReadOnlyList<double> EpochLoss, double Seconds, int BestEpoch = 0);
+public sealed record Flickr8kRun(int Seed, CrossModalMetrics CaptionToImage, CrossModalMetrics ImageToCaption, IReadOnlyList<double> EpochLoss, double Seconds, int BestEpoch = 0, Flickr8kRerankRun? Rerank = null);
 
 /// <summary>The photos and captions, their decoded images (for a CNN trained from scratch) and their pretrained vectors (when encoders are set).</summary>
 public sealed record Flickr8kInputs(Flickr8kData Data, ImageStore? Images, EncodedVectors? Captions, EncodedVectors? Photos);
@@ -140,6 +144,7 @@ public static class Flickr8kExperiment
         var epochs = model.Train(train, validation, training, seed, observer, cancel);
         var (toImage, toCaption) = model.Evaluate(test);
         int best = epochs.MaxBy(e => e.ValidationRecall)!.Epoch;
-        return new Flickr8kRun(seed, toImage, toCaption, [.. epochs.Select(e => e.Loss)], clock.Elapsed.TotalSeconds, best);
+        var rerank = options.RerankTop > 0 ? Flickr8kRerank.Run(model, inputs, seed, options.RerankTop, options.CrossEncoder, cancel) : null;
+        return new Flickr8kRun(seed, toImage, toCaption, [.. epochs.Select(e => e.Loss)], clock.Elapsed.TotalSeconds, best, rerank);
     }
 }

@@ -4,6 +4,7 @@ using Tandem.IO;
 using Tandem.Retrieval.Kernels;
 using Tandem.Retrieval.Persistence;
 using Tandem.Tensors;
+using TensorKernels = Tandem.Tensors.Kernels.Kernels;
 
 namespace Tandem.Retrieval.MultiVector;
 
@@ -202,9 +203,11 @@ public sealed class MultiVectorIndex
         var probed = CentroidScores(query, nq, scratch);
         var candidates = Probe(probed, nq, nprobe, options.Filter, scratch);
         if (candidates.Count > keep) candidates = Prune(candidates, probed, nq, keep, scratch);
+        var exact = scratch.Scores(candidates.Count);
+        ExactScores(query, nq, CollectionsMarshal.AsSpan(candidates), exact, scratch);
         var heap = scratch.Results;
         heap.Reset(k);
-        foreach (int slot in candidates) heap.Push(-ExactScore(query, nq, slot, scratch), itemIds[slot]);
+        for (int i = 0; i < candidates.Count; i++) heap.Push(-exact[i], itemIds[candidates[i]]);
         int found = heap.Count;
         heap.Drain(scores[..k], ids[..k]);
         for (int i = 0; i < k; i++) scores[i] = -scores[i];
@@ -222,8 +225,13 @@ public sealed class MultiVectorIndex
         if (nq == 0) RetrievalThrow.Argument("A multi-vector query needs at least one vector.");
         if (scores.Length != ids.Length) RetrievalThrow.Argument($"Score got {ids.Length} ids but room for {scores.Length} scores.");
         var scratch = Scratch.For(this, nq);
-        for (int i = 0; i < ids.Length; i++)
-            scores[i] = slotOf.TryGetValue(ids[i], out int slot) ? ExactScore(query, nq, slot, scratch) : float.NegativeInfinity;
+        var slots = scratch.Kept;
+        slots.Clear();
+        foreach (long id in ids)
+            if (slotOf.TryGetValue(id, out int slot)) slots.Add(slot);
+        var exact = scratch.Scores(slots.Count);
+        ExactScores(query, nq, CollectionsMarshal.AsSpan(slots), exact, scratch);
+        for (int i = 0, at = 0; i < ids.Length; i++) scores[i] = slotOf.ContainsKey(ids[i]) ? exact[at++] : float.NegativeInfinity;
     }
 
     /// <summary>Query-centroid products, centroid-major: <c>[c * nq + q] = centroid_c · query_q</c>.</summary>
@@ -282,14 +290,15 @@ public sealed class MultiVectorIndex
         return kept;
     }
 
-    /// <summary>MaxSim of the query against slot <paramref name="slot"/>'s decoded tokens.</summary>
-    unsafe float ExactScore(ReadOnlySpan<float> query, int nq, int slot, Scratch scratch)
+    /// <summary>MaxSim of the query against each slot's decoded tokens: <c>scores[i]</c> for <c>slots[i]</c>, in one call of the MaxSim kernel.</summary>
+    void ExactScores(ReadOnlySpan<float> query, int nq, ReadOnlySpan<int> slots, Span<float> scores, Scratch scratch)
     {
-        int first = firstToken[slot], count = firstToken[slot + 1] - first;
-        var tokens = scratch.Decoded(count * Dimension);
-        Decode(first, count, tokens);
-        fixed (float* q = query, t = tokens)
-            return MaxSimScore(q, nq, t, count, Dimension, scratch);
+        var offsets = scratch.Offsets(slots.Length + 1);
+        for (int i = 0; i < slots.Length; i++) offsets[i + 1] = offsets[i] + firstToken[slots[i] + 1] - firstToken[slots[i]];
+        var tokens = scratch.Decoded(offsets[^1] * Dimension);
+        for (int i = 0; i < slots.Length; i++)
+            Decode(firstToken[slots[i]], offsets[i + 1] - offsets[i], tokens[(offsets[i] * Dimension)..]);
+        TensorKernels.MaxSim(query, nq, tokens, offsets, Dimension, scores);
     }
 
     /// <summary>Token vectors <paramref name="first"/>.. as stored: the floats (Flat), or centroid + decoded PQ residual.</summary>
@@ -307,19 +316,6 @@ public sealed class MultiVectorIndex
             var row = destination.Slice(t * Dimension, Dimension);
             pq.Decode(codes.Slice(t * CodeSize, CodeSize), row);
             TensorPrimitives.Add(row, centroids.AsSpan(centroidCodes[first + t] * Dimension, Dimension), row);
-        }
-    }
-
-    /// <summary><c>Σ_q max_t q·t</c> over <paramref name="nq"/> query and <paramref name="nt"/> token rows.</summary>
-    static unsafe float MaxSimScore(float* query, int nq, float* tokens, int nt, int d, Scratch scratch)
-    {
-        var products = scratch.Decoded2(nq * nt);
-        fixed (float* p = products)
-        {
-            DotBlock.Compute(query, nq, tokens, nt, d, p, Simd.Best);
-            float sum = 0;
-            for (int q = 0; q < nq; q++) sum += TensorPrimitives.Max(new ReadOnlySpan<float>(p + q * nt, nt));
-            return sum;
         }
     }
 
@@ -351,7 +347,8 @@ public sealed class MultiVectorIndex
     {
         [ThreadStatic] static Scratch? current;
         int stamp;
-        float[] decoded = [], decoded2 = [];
+        float[] decoded = [], scores = [];
+        int[] offsets = [];
 
         public float[] Products = [];
         public float[] Maxes = [];
@@ -377,7 +374,15 @@ public sealed class MultiVectorIndex
 
         public Span<float> Decoded(int length) => (decoded.Length >= length ? decoded : decoded = new float[length]).AsSpan(0, length);
 
-        public float[] Decoded2(int length) => decoded2.Length >= length ? decoded2 : decoded2 = new float[length];
+        public Span<float> Scores(int length) => (scores.Length >= length ? scores : scores = new float[length]).AsSpan(0, length);
+
+        /// <summary>Room for <paramref name="length"/> offsets, the first set to 0.</summary>
+        public Span<int> Offsets(int length)
+        {
+            var span = (offsets.Length >= length ? offsets : offsets = new int[length]).AsSpan(0, length);
+            span[0] = 0;
+            return span;
+        }
     }
 
     /// <summary>Saves the index to <paramref name="path"/> atomically (an index file: magic, version, checksummed sections).</summary>
