@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>
     ["text"] = TextBenchmark.Run,
     ["pretrained"] = PretrainedBenchmark.Run,
     ["maxsim"] = MaxSimBenchmark.Run,
+    ["multivector"] = MultiVectorBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

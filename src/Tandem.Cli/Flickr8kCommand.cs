@@ -34,9 +34,10 @@ static class Flickr8kCommand
         var dimension = new Option<int>("--dimension") { Description = "Width of the shared space.", DefaultValueFactory = _ => new Flickr8kOptions().Dimension };
         var late = new Option<bool>("--late-interaction") { Description = "Also train caption words against the CNN's feature-map cells scored by MaxSim, and re-rank the single-vector top photos by it (from scratch only)." };
         var rerankDepth = new Option<int>("--rerank-depth") { Description = "With --late-interaction: photos per caption re-ranked from the single-vector ranking.", DefaultValueFactory = _ => new Flickr8kOptions().RerankDepth };
+        var rerank = new Option<int>("--rerank") { Description = "Also train a cross-encoder on the model's hard negatives and re-rank each test caption's top this many photos; 0: off.", DefaultValueFactory = _ => 0 };
         var outDir = new Option<string>("--out") { Description = "Output directory for the report, chart, decoded-image and embedding caches.", DefaultValueFactory = _ => "./tandem-flickr8k" };
         var flickr = new Command("flickr8k", "Cross-modal retrieval on flickr8k-1k: text and image towers trained with symmetric InfoNCE; caption→image and image→caption Recall@1/5/10, mean rank, NDCG@10 vs chance.")
-        { dataDir, seeds, epochs, size, text, textEncoder, imageEncoder, hidden, patience, learningRate, temperature, dimension, late, rerankDepth, outDir };
+        { dataDir, seeds, epochs, size, text, textEncoder, imageEncoder, hidden, patience, learningRate, temperature, dimension, late, rerankDepth, rerank, outDir };
         flickr.SetAction(p =>
         {
             string outPath = p.GetValue(outDir)!;
@@ -48,7 +49,7 @@ static class Flickr8kCommand
                 ImageCache = Path.Combine(outPath, CacheFile), TextEncoder = p.GetValue(textEncoder), ImageEncoder = p.GetValue(imageEncoder),
                 Hidden = Widths(p.GetValue(hidden)!), Patience = p.GetValue(patience), LearningRate = p.GetValue(learningRate),
                 Temperature = p.GetValue(temperature), Dimension = p.GetValue(dimension), Encoder = cache.Encoder,
-                LateInteraction = p.GetValue(late), RerankDepth = p.GetValue(rerankDepth),
+                LateInteraction = p.GetValue(late), RerankDepth = p.GetValue(rerankDepth), RerankTop = p.GetValue(rerank),
             };
             return Flickr8k(output, error, options, outPath);
         });
@@ -63,6 +64,7 @@ static class Flickr8kCommand
     {
         if (options.Epochs < 1) CliThrow.Input($"--epochs is {options.Epochs}; it must be at least 1");
         if (options.ImageSize < 8) CliThrow.Input($"--image-size is {options.ImageSize}; it must be at least 8 for the CNN's three 2x2 pools");
+        if (options.RerankTop < 0) CliThrow.Input($"--rerank is {options.RerankTop}; it must be 0 (off) or more");
         if (options.Patience < 0) CliThrow.Input($"--patience is {options.Patience}; it must be 0 or more");
         if (options.RerankDepth < 1) CliThrow.Input($"--rerank-depth is {options.RerankDepth}; it must be at least 1");
         if (options.LateInteraction && (options.TextEncoder ?? options.ImageEncoder) is not null)
@@ -94,10 +96,11 @@ static class Flickr8kCommand
                     if (l.Truncated > 0 && runs.Count == 0)
                         output.WriteLine($"note: {l.Truncated} captions have more than {CrossModalModel.Caption.MaxLength} tokens; each was truncated to its first {CrossModalModel.Caption.MaxLength}.");
                 }
+                if (run.Rerank is { } r) output.WriteLine(Flickr8kRerankReport.Line(seed, r));
                 runs.Add(run);
             }
             var result = Flickr8kExperiment.Summarise(data, options, runs);
-            string markdown = Flickr8kReport.Markdown(result, options);
+            string markdown = Flickr8kReport.Markdown(result, options) + Flickr8kRerankReport.Markdown(runs);
             output.WriteLine();
             output.Write(markdown);
             string report = Path.Combine(outDir, ReportFile), plot = Path.Combine(outDir, PlotFile);

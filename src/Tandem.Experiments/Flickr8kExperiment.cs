@@ -60,11 +60,15 @@ public readonly record struct Flickr8kOptions
     public int RerankDepth { get; init; } = 50;
     /// <summary>Embeds captions and photos for the pretrained encoders (Tandem.Pretrained's FeatureCache.Encoder); needed when one is set.</summary>
     public ContentEncoder? Encoder { get; init; }
+    /// <summary>When above 0, a cross-encoder re-ranks each test caption's top this many photos after training (<see cref="Flickr8kRerank"/>). Default 0.</summary>
+    public int RerankTop { get; init; }
+    /// <summary>The cross-encoder of <see cref="RerankTop"/>.</summary>
+    public Tandem.Models.Reranking.CrossEncoderOptions CrossEncoder { get; init; } = new();
 }
 
-/// <summary>One seed's test metrics in both directions, its training curve, the epoch kept (best validation recall) and its time; with late interaction, that model's too.</summary>
+/// <summary>One seed's test metrics in both directions, its training curve, the epoch kept (best validation recall) and its time; with late interaction, that model's too; with a cross-encoder, its re-ranking.</summary>
 public sealed record Flickr8kRun(int Seed, CrossModalMetrics CaptionToImage, CrossModalMetrics ImageToCaption, IReadOnlyList<double> EpochLoss, double Seconds, int BestEpoch = 0,
-    LateInteractionRun? Late = null);
+    LateInteractionRun? Late = null, Flickr8kRerankRun? Rerank = null);
 
 /// <summary>
 /// One seed's late-interaction model: caption → image metrics of MaxSim over every test photo and of the
@@ -157,8 +161,9 @@ public static class Flickr8kExperiment
         var (toImage, toCaption) = model.Evaluate(test);
         int best = epochs.MaxBy(e => e.ValidationRecall)!.Epoch;
         double seconds = clock.Elapsed.TotalSeconds;
+        var rerank = options.RerankTop > 0 ? Flickr8kRerank.Run(model, inputs, seed, options.RerankTop, options.CrossEncoder, cancel) : null;
         var late = options.LateInteraction ? RunLate(inputs, options, seed, tokenizer, model, train, validation, test, training, observer, cancel) : null;
-        return new Flickr8kRun(seed, toImage, toCaption, [.. epochs.Select(e => e.Loss)], seconds, best, late);
+        return new Flickr8kRun(seed, toImage, toCaption, [.. epochs.Select(e => e.Loss)], seconds, best, late, rerank);
     }
 
     /// <summary>The late-interaction model of one seed: the same kinds of modules, initialised alike, scored by MaxSim; and the re-ranking of <paramref name="single"/>'s top photos.</summary>

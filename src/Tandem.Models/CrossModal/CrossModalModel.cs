@@ -239,6 +239,19 @@ public sealed class CrossModalModel : IDisposable
         return (CrossModalMetrics.FromRanks(toImage), CrossModalMetrics.FromRanks(toCaption));
     }
 
+    /// <summary>The caption tower's vectors of <paramref name="captions"/>, row-major [captions, dimension].</summary>
+    public float[] EmbedCaptions(string[] captions) => Embed(Text, CaptionInput(captions));
+
+    /// <summary>The image tower's vectors of <paramref name="photos"/> (indices into the data), row-major [photos, dimension].</summary>
+    public float[] EmbedPhotos(int[] photos) => Embed(Images, PhotoInput(photos));
+
+    static float[] Embed(EncoderTower tower, TowerInput input)
+    {
+        using var tape = new Tape();
+        using var _ = tape.NoGrad();
+        return tower.Forward(tape, input, training: false).Value.Span.ToArray();
+    }
+
     /// <summary>What a random ranking scores on <paramref name="photos"/>: caption → image, and image → caption averaged over the photos' caption counts.</summary>
     public static (CrossModalMetrics CaptionToImage, CrossModalMetrics ImageToCaption) Chance(Flickr8kData data, int[] photos)
     {

@@ -59,6 +59,7 @@ public static class IndexFile
     internal static VectorIndex ReadIndex(IndexReader reader)
     {
         string kind = reader.String("kind");
+        if (kind == MultiVector.MultiVectorIndex.KindTag) FileThrow.File(reader.Path, "it is a multi-vector index; load it with MultiVectorIndex.Load");
         int dimension = reader.Int("dimension", 1, 1 << 16);
         var metric = (Metric)reader.Int("metric", 0, (int)Metric.L2);
         var index = kind switch
