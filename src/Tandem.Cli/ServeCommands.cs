@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using System.Globalization;
 using System.Numerics.Tensors;
 using Spectre.Console;
@@ -31,7 +33,7 @@ static class ServeCommands
         var cacheMb = new Option<int>("--cache-mb") { Description = "Mebibytes of user embeddings (keys, vectors, bookkeeping) cached in process.", DefaultValueFactory = _ => 64 };
         var cacheTtl = new Option<int>("--cache-ttl") { Description = "Seconds a cached embedding stays valid.", DefaultValueFactory = _ => 600 };
         var maxBody = new Option<int>("--max-body") { Description = "Largest request body in bytes.", DefaultValueFactory = _ => 64 * 1024 };
-        var serve = new Command("serve", "Serve recommendations over HTTP (POST /v1/recommend, ...; GET /healthz, /metrics, /openapi/v1.json). The admin key of POST /admin/reload is configuration 'Tandem:AdminKey' (appsettings.json or the environment variable Tandem__AdminKey).")
+        var serve = new Command("serve", "Serve recommendations over HTTP (POST /v1/recommend, ...; GET /healthz, /health/ready, /health/live, /metrics, /openapi/v1.json). Settings not given here come from the configuration section 'Tandem' (appsettings.json, or environment variables such as Tandem__AdminKey, the admin key of POST /admin/reload).")
         { model, dataDir, index, spec, ef, urls, redis, watch, modelDir, cacheSize, cacheMb, cacheTtl, maxBody };
         serve.SetAction(p =>
         {
@@ -40,21 +42,35 @@ static class ServeCommands
             if (p.GetValue(cacheMb) < 1) CliThrow.Input($"--cache-mb is {p.GetValue(cacheMb)}; it must be at least 1");
             if (p.GetValue(cacheTtl) < 1) CliThrow.Input($"--cache-ttl is {p.GetValue(cacheTtl)}; it must be at least 1 second");
             if (p.GetValue(maxBody) < 1) CliThrow.Input($"--max-body is {p.GetValue(maxBody)}; it must be at least 1 byte");
+            if (p.GetValue(watch) is { } watched && !Directory.Exists(watched)) CliThrow.Input($"--watch {watched}: directory not found; create it or pass an existing one");
+            if (p.GetValue(modelDir) is { } models && !Directory.Exists(models)) CliThrow.Input($"--model-dir {models}: directory not found; reloads read model files from an existing directory");
             string path = p.GetValue(model)!;
             var loader = new ServingLoader(p.GetValue(dataDir), p.GetValue(index), p.GetValue(spec)!, p.GetValue(ef));
             output.WriteLine($"Loading {path}…");
             var first = loader.Load(path);
-            var app = TandemService.Create(new ServiceOptions
+            WebApplication app;
+            try
             {
-                Urls = p.GetValue(urls)!,
-                Redis = p.GetValue(redis),
-                WatchDirectory = p.GetValue(watch),
-                ModelDirectory = p.GetValue(modelDir),
-                CacheCapacity = p.GetValue(cacheSize),
-                CacheBytes = (long)p.GetValue(cacheMb) << 20,
-                CacheTtl = TimeSpan.FromSeconds(p.GetValue(cacheTtl)),
-                MaxBodyBytes = p.GetValue(maxBody),
-            }, new ModelHolder(first, path, loader.Load));
+                app = TandemService.Create(p.GetValue(urls)!, o =>
+                {
+                    o.DataDirectory = p.GetValue(dataDir);
+                    o.IndexPath = p.GetValue(index);
+                    o.IndexSpec = p.GetValue(spec)!;
+                    o.EfSearch = p.GetValue(ef);
+                    o.Redis = p.GetValue(redis);
+                    o.WatchDirectory = p.GetValue(watch);
+                    o.ModelDirectory = p.GetValue(modelDir);
+                    o.CacheCapacity = p.GetValue(cacheSize);
+                    o.CacheBytes = (long)p.GetValue(cacheMb) << 20;
+                    o.CacheTtl = TimeSpan.FromSeconds(p.GetValue(cacheTtl));
+                    o.MaxBodyBytes = p.GetValue(maxBody);
+                }, new ModelHolder(first, path, loader.Load));
+            }
+            catch (OptionsValidationException e)
+            {
+                // A setting from appsettings.json or the environment (configuration section 'Tandem').
+                throw new TandemException(string.Join("; ", e.Failures));
+            }
             try { app.Start(); }
             catch (Exception e) when (e is IOException or InvalidOperationException)
             {
