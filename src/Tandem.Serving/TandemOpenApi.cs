@@ -32,7 +32,9 @@ static class TandemOpenApi
     {
         document.Info.Description ??= "Two-tower retrieval and ranking over a trained Tandem model.";
         document.Info.License ??= new OpenApiLicense { Name = "MIT", Identifier = "MIT" };
-        foreach (var server in document.Servers ?? []) server.Url = server.Url?.TrimEnd('/');
+        // Relative to wherever the document was read from: right behind any proxy, and no host name baked in.
+        document.Servers = [new OpenApiServer { Url = "/", Description = "The host that served this document." }];
+        foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>()) tag.Description ??= $"The endpoints of {tag.Name}.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[AdminScheme] = new OpenApiSecurityScheme
@@ -46,22 +48,28 @@ static class TandemOpenApi
         if (document.Components.Schemas is { } schemas && schemas.TryGetValue(nameof(ItemDisplay), out var display) && display is OpenApiSchema fields) DescribeFields(fields);
         document.AddComponent(nameof(Problem), await context.GetOrCreateSchemaAsync(typeof(Problem), cancellationToken: cancellation));
         var problem = new OpenApiSchemaReference(nameof(Problem), document);
+        OpenApiResponse Problem(string description) =>
+            new() { Description = description, Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = problem } } };
 
         foreach (var (path, item) in document.Paths)
         {
+            if (!TandemService.Owns(path)) continue;
             foreach (var (method, operation) in item.Operations ?? [])
             {
                 operation.OperationId ??= OperationId(path);
                 operation.Summary ??= Summaries.GetValueOrDefault(operation.OperationId, $"{method.Method} {path}");
-                foreach (var (status, response) in operation.Responses ?? [])
-                {
-                    if (status[0] is not ('4' or '5') || response is not OpenApiResponse answer) continue;
-                    answer.Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = problem } };
-                }
-                if (path == "/admin/reload")
-                    operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(AdminScheme, document)] = [] }];
+                operation.Responses ??= [];
+                foreach (string status in operation.Responses.Keys.Where(s => s[0] is '4' or '5').ToList())
+                    operation.Responses[status] = Problem(operation.Responses[status].Description ?? "An error, as a problem document naming the field at fault.");
+                // Any request may also be refused by the framework (unknown method, body too large): a problem document too.
+                operation.Responses.TryAdd("4XX", Problem("A request error, as a problem document naming the field at fault."));
+                operation.Security = [path == "/admin/reload" ? new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(AdminScheme, document)] = [] } : new OpenApiSecurityRequirement()];
             }
         }
+        // Every problem answer of the service is a Problem now; ProblemDetails stays only if an endpoint of the host's own names it.
+        bool named = document.Paths.Values.SelectMany(p => p.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>()).SelectMany(o => o.Responses?.Values ?? Enumerable.Empty<IOpenApiResponse>())
+            .SelectMany(r => r.Content?.Values ?? Enumerable.Empty<OpenApiMediaType>()).Any(m => m.Schema is OpenApiSchemaReference { Reference.Id: "ProblemDetails" });
+        if (!named) document.Components.Schemas?.Remove("ProblemDetails");
     });
 
     /// <summary>camelCase of the path's segments after the version: <c>/v1/similar-items</c> gives <c>similarItems</c>, <c>/admin/reload</c> <c>adminReload</c>.</summary>
