@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lints the live service's /openapi/v1.json with Redocly's recommended rules.
+# Lints the live service's /openapi/v1.json with Redocly's recommended rules, and with KIOTA set (the
+# path of the kiota tool: dotnet tool install Microsoft.OpenApi.Kiota) regenerates clients/csharp/Generated from it.
 # Needs npm (it fetches @redocly/cli unless REDOCLY points at an installed one), so it is not part of CI;
 # OpenApiContractTests checks the rules the document once failed without the network.
 # Usage: tests/openapi-lint.sh [DATA_DIR]   (default ../shared/datasets)
@@ -19,3 +20,6 @@ for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null
 curl -sf "http://127.0.0.1:$port/openapi/v1.json" -o "$work/openapi.json"
 redocly="${REDOCLY:-npx --yes @redocly/cli@2}"
 $redocly lint "$work/openapi.json" --extends recommended
+if [[ -n "${KIOTA:-}" ]]; then
+  "$KIOTA" generate -l CSharp -d "$work/openapi.json" -c TandemClient -n Tandem.Client -o "$root/clients/csharp/Generated" --exclude-backward-compatible --clean-output
+fi

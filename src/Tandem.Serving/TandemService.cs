@@ -134,7 +134,8 @@ public static class TandemService
         Post(app, "/v1/embed/item", api.For(json.EmbedItemsRequest, json.ItemEmbeddings, holder,
                 (r, m) => ValueTask.FromResult(Recommender.EmbedItems(r, m))))
             .Accepts<EmbedItemsRequest>("application/json").Produces<ItemEmbeddings>().ProducesProblem(400);
-        app.MapGet("/healthz", () => { using var lease = holder.Acquire(); return TypedResults.Json(Describe(lease.Model), json.Health); });
+        app.MapGet("/healthz", () => { using var lease = holder.Acquire(); return TypedResults.Json(Describe(lease.Model), json.Health); })
+            .Produces<Health>().ProducesProblem(503);
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(TandemHosting.ReadyTag) });
         // Liveness runs no check: the process answering is the signal.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
