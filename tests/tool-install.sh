@@ -7,11 +7,14 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 dotnet pack src/Tandem.Cli -c Release -o "$work/feed" --nologo -v quiet
-package=$(ls "$work"/feed/Tandem.Cli.*.nupkg)
-bytes=$(stat -c %s "$package")
-echo "tool package: $(basename "$package") $bytes bytes"
-(( bytes < 64 * 1024 * 1024 )) || { echo "tool package is larger than 64 MiB" >&2; exit 1; }
-dotnet tool install Tandem.Cli --tool-path "$work/tools" --add-source "$work/feed" --version "$(basename "$package" .nupkg | sed 's/^Tandem\.Cli\.//')"
+# A small pointer package (Tandem.Cli) and one package per platform (Tandem.Cli.<rid>), each under 30 MB.
+for package in "$work"/feed/Tandem.Cli.*.nupkg; do
+  bytes=$(stat -c %s "$package")
+  echo "tool package: $(basename "$package") $bytes bytes"
+  (( bytes < 30 * 1000 * 1000 )) || { echo "$(basename "$package") is larger than 30 MB" >&2; exit 1; }
+done
+version=$(basename "$(ls "$work"/feed/Tandem.Cli.[0-9]*.nupkg)" .nupkg | sed 's/^Tandem\.Cli\.//')
+dotnet tool install Tandem.Cli --tool-path "$work/tools" --add-source "$work/feed" --version "$version"
 "$work/tools/tandem" --version
 cat > "$work/config.json" <<'JSON'
 { "user": { "features": ["user", "history"] }, "item": { "features": ["item", "genres"] }, "training": { "epochs": 1 } }

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using System.Globalization;
 using System.Numerics.Tensors;
 using Spectre.Console;
@@ -33,7 +35,7 @@ static class ServeCommands
         var maxBody = new Option<int>("--max-body") { Description = "Largest request body in bytes.", DefaultValueFactory = _ => 64 * 1024 };
         var ranker = new Option<string?>("--ranker") { Description = "A ranker model file (trained on the model's data): /v1/recommend re-ranks the retrieved candidates by its calibrated click probability, /v1/predict answers; reloads read it again." };
         var cluster = new Option<string?>("--cluster") { Description = "Search the items in a Tandem cluster (Redis HOST:PORT of its membership, or 'localhost'; see 'tandem silo') instead of a local index; adds POST /v1/items and DELETE /v1/items/{id}." };
-        var serve = new Command("serve", "Serve recommendations over HTTP (POST /v1/recommend, ...; GET /healthz, /metrics, /openapi/v1.json). The admin key of POST /admin/reload is configuration 'Tandem:AdminKey' (appsettings.json or the environment variable Tandem__AdminKey).")
+        var serve = new Command("serve", "Serve recommendations over HTTP (POST /v1/recommend, ...; GET /healthz, /health/ready, /health/live, /metrics, /openapi/v1.json). Settings not given here come from the configuration section 'Tandem' (appsettings.json, or environment variables such as Tandem__AdminKey, the admin key of POST /admin/reload).")
         { model, dataDir, index, spec, ef, urls, redis, watch, modelDir, cacheSize, cacheMb, cacheTtl, maxBody, ranker, cluster };
         serve.SetAction(p =>
         {
@@ -42,23 +44,40 @@ static class ServeCommands
             if (p.GetValue(cacheMb) < 1) CliThrow.Input($"--cache-mb is {p.GetValue(cacheMb)}; it must be at least 1");
             if (p.GetValue(cacheTtl) < 1) CliThrow.Input($"--cache-ttl is {p.GetValue(cacheTtl)}; it must be at least 1 second");
             if (p.GetValue(maxBody) < 1) CliThrow.Input($"--max-body is {p.GetValue(maxBody)}; it must be at least 1 byte");
+            if (p.GetValue(watch) is { } watched && !Directory.Exists(watched)) CliThrow.Input($"--watch {watched}: directory not found; create it or pass an existing one");
+            if (p.GetValue(modelDir) is { } models && !Directory.Exists(models)) CliThrow.Input($"--model-dir {models}: directory not found; reloads read model files from an existing directory");
             string path = p.GetValue(model)!;
             var connection = ClusterCommands.Connect(p.GetValue(cluster));
-            var loader = new ServingLoader(p.GetValue(dataDir), p.GetValue(index), p.GetValue(spec)!, p.GetValue(ef), p.GetValue(ranker)) { Cluster = connection };
+            var loader = new ServingLoader(p.GetValue(dataDir), p.GetValue(index), p.GetValue(spec)!, p.GetValue(ef), p.GetValue(ranker))
+            {
+                RemoteIndex = connection is null ? null : (version, width, count) => new Tandem.Cluster.Serving.ClusterIndex(connection, version, width, count),
+            };
             output.WriteLine($"Loading {path}…");
             var first = loader.Load(path);
             var holder = new ModelHolder(first, path, loader.Load);
-            var app = TandemService.Create(new ServiceOptions
+            WebApplication app;
+            try
             {
-                Urls = p.GetValue(urls)!,
-                Redis = p.GetValue(redis),
-                WatchDirectory = p.GetValue(watch),
-                ModelDirectory = p.GetValue(modelDir),
-                CacheCapacity = p.GetValue(cacheSize),
-                CacheBytes = (long)p.GetValue(cacheMb) << 20,
-                CacheTtl = TimeSpan.FromSeconds(p.GetValue(cacheTtl)),
-                MaxBodyBytes = p.GetValue(maxBody),
-            }, holder);
+                app = TandemService.Create(p.GetValue(urls)!, o =>
+                {
+                    o.DataDirectory = p.GetValue(dataDir);
+                    o.IndexPath = p.GetValue(index);
+                    o.IndexSpec = p.GetValue(spec)!;
+                    o.EfSearch = p.GetValue(ef);
+                    o.Redis = p.GetValue(redis);
+                    o.WatchDirectory = p.GetValue(watch);
+                    o.ModelDirectory = p.GetValue(modelDir);
+                    o.CacheCapacity = p.GetValue(cacheSize);
+                    o.CacheBytes = (long)p.GetValue(cacheMb) << 20;
+                    o.CacheTtl = TimeSpan.FromSeconds(p.GetValue(cacheTtl));
+                    o.MaxBodyBytes = p.GetValue(maxBody);
+                }, holder);
+            }
+            catch (OptionsValidationException e)
+            {
+                // A setting from appsettings.json or the environment (configuration section 'Tandem').
+                throw new TandemException(string.Join("; ", e.Failures));
+            }
             if (connection is not null) Tandem.Cluster.Serving.ClusterEndpoints.Map(app, holder);
             try { app.Start(); }
             catch (Exception e) when (e is IOException or InvalidOperationException)

@@ -1,4 +1,5 @@
 using System.Runtime;
+using Tandem.Serving.Api;
 
 namespace Tandem.Serving;
 
@@ -8,13 +9,14 @@ namespace Tandem.Serving;
 /// request path, on a thread of the lowest priority, then swaps it in with one atomic exchange, so
 /// every request sees either the old (model, index) pair or the new one, never a mix, and requests
 /// in flight finish on the old one. Thread-safe; reloads run one at a time, and none holds the
-/// others up for longer than <see cref="LoadTimeout"/>.
+/// others up for longer than <see cref="LoadTimeout"/>. A holder made without a model answers
+/// requests with 503 until its first load (readiness: <see cref="IsLoaded"/>).
 /// </summary>
 public sealed class ModelHolder : IDisposable
 {
     readonly Func<string, ServingModel> load;
     readonly SemaphoreSlim reloading = new(1, 1);
-    ServingModel current;
+    ServingModel? current;
 
     /// <summary>Serves <paramref name="initial"/> (loaded from <paramref name="path"/>); <paramref name="load"/> reads later model files.</summary>
     public ModelHolder(ServingModel initial, string path, Func<string, ServingModel> load)
@@ -23,6 +25,16 @@ public sealed class ModelHolder : IDisposable
         Path = path;
         this.load = load;
     }
+
+    /// <summary>Serves nothing until the first <see cref="ReloadAsync"/> of <paramref name="path"/> (e.g. by the host's start-up load).</summary>
+    public ModelHolder(string path, Func<string, ServingModel> load)
+    {
+        Path = path;
+        this.load = load;
+    }
+
+    /// <summary>Whether a model is being served (readiness).</summary>
+    public bool IsLoaded => Volatile.Read(ref current) is not null;
 
     /// <summary>Longest a load may take; a slower one is abandoned (its model freed if it ever finishes) and the next reload may start. Default 5 minutes.</summary>
     public TimeSpan LoadTimeout { get; init; } = TimeSpan.FromMinutes(5);
@@ -34,11 +46,13 @@ public sealed class ModelHolder : IDisposable
     public event Action<ServingModel>? Swapped;
 
     /// <summary>The current model, held until the lease is disposed.</summary>
+    /// <exception cref="RequestException">No model is loaded yet (503).</exception>
     public Lease Acquire()
     {
         while (true)
         {
-            var model = Volatile.Read(ref current);
+            var model = Volatile.Read(ref current)
+                ?? throw new RequestException("model", "is still loading; try again when /health/ready answers 200", 503);
             // Fails only if a swap retired this model between the read and the increment: read again.
             if (model.TryAcquire()) return new Lease(model);
         }
@@ -71,7 +85,7 @@ public sealed class ModelHolder : IDisposable
             var next = await loading;
             var old = Interlocked.Exchange(ref current, next);
             Path = path;
-            old.Release();
+            old?.Release();
             Swapped?.Invoke(next);
             return next;
         }
@@ -81,7 +95,7 @@ public sealed class ModelHolder : IDisposable
     /// <summary>Releases the current model.</summary>
     public void Dispose()
     {
-        current.Release();
+        current?.Release();
         reloading.Dispose();
     }
 

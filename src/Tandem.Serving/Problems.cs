@@ -43,6 +43,8 @@ static class Problems
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var request = context.Request;
+        // Raised outside a JSON endpoint's own handling (e.g. /healthz before the model is loaded).
+        if (error is RequestException known) return WriteAsync(context, known);
         if (error is BadHttpRequestException bad)
         {
             logger.LogInformation("{Method} {Path}: {Status} {Message}", request.Method, request.Path, bad.StatusCode, bad.Message);

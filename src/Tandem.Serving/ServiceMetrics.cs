@@ -1,67 +1,58 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using Prometheus;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 
 namespace Tandem.Serving;
 
 /// <summary>
-/// The service's Prometheus metrics, in a registry of its own (several services can share a
-/// process): requests by endpoint and status, latency histograms by endpoint, cache hits and misses
-/// by layer, Redis errors, index size, users, catalogue items and the model version. Thread-safe.
+/// The service's metrics as <see cref="System.Diagnostics.Metrics"/> instruments of the meter
+/// <see cref="MeterName"/>, made by the host's <see cref="IMeterFactory"/> (so several services in
+/// one process keep their own counts): requests by endpoint and status, latency histograms by
+/// endpoint, cache hits and misses by layer, Redis errors, index size, users, catalogue items and the
+/// model version. Any OpenTelemetry exporter can read them; <c>MapTandem</c> serves them to
+/// Prometheus at <c>/metrics</c>. Thread-safe.
 /// </summary>
-sealed class ServiceMetrics
+public sealed class ServiceMetrics
 {
-    readonly CollectorRegistry registry = Prometheus.Metrics.NewCustomRegistry();
-    readonly Counter requests;
-    readonly Histogram latency;
-    readonly Counter cache;
-    readonly Gauge indexSize, users, items, redisErrors, cacheBytes, modelInfo;
-    readonly ConcurrentDictionary<(string, int), Counter.Child> requestChildren = new();
-    readonly ConcurrentDictionary<string, Histogram.Child> latencyChildren = new();
-    string? version;
+    /// <summary>The name of the service's meter (add it to an OpenTelemetry <c>MeterProviderBuilder</c> to export elsewhere).</summary>
+    public const string MeterName = "Tandem.Serving";
 
-    public ServiceMetrics(ModelHolder holder, Func<long> redisErrorCount, Func<long> cacheByteCount)
+    readonly Counter<long> requests;
+    readonly Histogram<double> latency;
+    readonly Counter<long> cache;
+
+    /// <summary>Instruments over <paramref name="holder"/>'s model, the Redis error count and the cache's bytes, on a meter of <paramref name="meters"/>.</summary>
+    public ServiceMetrics(IMeterFactory meters, ModelHolder holder, Func<long> redisErrorCount, Func<long> cacheByteCount)
     {
-        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
-        requests = factory.CreateCounter("tandem_requests_total", "Requests answered, by endpoint and HTTP status.", "endpoint", "code");
+        var meter = meters.Create(MeterName);
+        requests = meter.CreateCounter<long>("tandem.requests", description: "Requests answered, by endpoint and HTTP status.");
         // 100 µs to about 3.3 s, doubling: the 5 ms bar falls between buckets of 3.2 and 6.4 ms.
-        latency = factory.CreateHistogram("tandem_request_duration_seconds", "Time from reading the request to the end of the response, by endpoint.",
-            new HistogramConfiguration { LabelNames = ["endpoint"], Buckets = Histogram.ExponentialBuckets(0.0001, 2, 16) });
-        cache = factory.CreateCounter("tandem_embedding_cache_total", "User-embedding cache lookups by layer (memory, redis) and result (hit, miss).", "layer", "result");
-        indexSize = factory.CreateGauge("tandem_index_items", "Items in the served index.");
-        users = factory.CreateGauge("tandem_known_users", "Users known by id.");
-        items = factory.CreateGauge("tandem_catalogue_items", "Items with embeddings and attributes.");
-        redisErrors = factory.CreateGauge("tandem_redis_errors", "Redis reads and writes that failed (the service computed instead).");
-        cacheBytes = factory.CreateGauge("tandem_embedding_cache_bytes", "Bytes held by the in-process user-embedding cache (keys, vectors, bookkeeping).");
-        modelInfo = factory.CreateGauge("tandem_model_info", "1 for the model version being served.", "version");
-        registry.AddBeforeCollectCallback(() =>
-        {
-            using var lease = holder.Acquire();
-            var model = lease.Model;
-            indexSize.Set(model.Index.Count);
-            users.Set(model.Users.Count);
-            items.Set(model.Items.Count);
-            redisErrors.Set(redisErrorCount());
-            cacheBytes.Set(cacheByteCount());
-            if (version != model.Version)
-            {
-                if (version is not null) modelInfo.RemoveLabelled(version);
-                version = model.Version;
-                modelInfo.WithLabels(version).Set(1);
-            }
-        });
+        latency = meter.CreateHistogram("tandem.request.duration", "s", "Time from reading the request to the end of the response, by endpoint.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [.. Enumerable.Range(0, 16).Select(i => 0.0001 * Math.Pow(2, i))] });
+        cache = meter.CreateCounter<long>("tandem.embedding_cache", description: "User-embedding cache lookups by layer (memory, redis) and result (hit, miss).");
+        meter.CreateObservableGauge("tandem.index_items", () => Observe(holder, m => m.Index.Count), description: "Items in the served index.");
+        meter.CreateObservableGauge("tandem.known_users", () => Observe(holder, m => m.Users.Count), description: "Users known by id.");
+        meter.CreateObservableGauge("tandem.catalogue_items", () => Observe(holder, m => m.Items.Count), description: "Items with embeddings and attributes.");
+        meter.CreateObservableGauge("tandem.redis_errors", redisErrorCount, description: "Redis reads and writes that failed (the service computed instead).");
+        meter.CreateObservableGauge("tandem.embedding_cache_bytes", cacheByteCount, description: "Bytes held by the in-process user-embedding cache (keys, vectors, bookkeeping).");
+        meter.CreateObservableGauge("tandem.model_info", () => Observe(holder, m => 1, m => new("version", m.Version)), description: "1 for the model version being served.");
+    }
+
+    /// <summary>One measurement of the served model, none before it is loaded.</summary>
+    static IEnumerable<Measurement<long>> Observe(ModelHolder holder, Func<ServingModel, long> value, Func<ServingModel, KeyValuePair<string, object?>>? tag = null)
+    {
+        if (!holder.IsLoaded) return [];
+        using var lease = holder.Acquire();
+        var model = lease.Model;
+        return [tag is null ? new(value(model)) : new(value(model), tag(model))];
     }
 
     /// <summary>Counts one answered request and its latency.</summary>
     public void Observe(string endpoint, int status, double seconds)
     {
-        requestChildren.GetOrAdd((endpoint, status), key => requests.WithLabels(key.Item1, key.Item2.ToString(CultureInfo.InvariantCulture))).Inc();
-        latencyChildren.GetOrAdd(endpoint, e => latency.WithLabels(e)).Observe(seconds);
+        requests.Add(1, new("endpoint", endpoint), new("code", status));
+        latency.Record(seconds, new KeyValuePair<string, object?>("endpoint", endpoint));
     }
 
     /// <summary>Counts a cache lookup.</summary>
-    public void Cache(string layer, bool hit) => cache.WithLabels(layer, hit ? "hit" : "miss").Inc();
-
-    /// <summary>Writes every metric in the Prometheus text format.</summary>
-    public Task WriteAsync(Stream stream, CancellationToken cancellation) => registry.CollectAndExportAsTextAsync(stream, cancellation);
+    public void Cache(string layer, bool hit) => cache.Add(1, new("layer", layer), new("result", hit ? "hit" : "miss"));
 }

@@ -3,25 +3,27 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.OpenApi;
 using Tandem.Serving.Api;
-using Tandem.Serving.Caching;
 
 namespace Tandem.Serving;
 
 /// <summary>
-/// The online service (ASP.NET Core on Kestrel): <c>/v1/recommend</c>, <c>/v1/similar-items</c>,
-/// <c>/v1/score</c>, <c>/v1/embed/user</c>, <c>/v1/embed/item</c>, <c>/healthz</c>, <c>/metrics</c>,
-/// <c>/admin/reload</c> and the OpenAPI document at <c>/openapi/v1.json</c>.
+/// The online service's endpoints: <c>/v1/recommend</c>, <c>/v1/similar-items</c>, <c>/v1/score</c>,
+/// <c>/v1/embed/user</c>, <c>/v1/embed/item</c>, <c>/healthz</c>, <c>/health/ready</c>,
+/// <c>/health/live</c>, <c>/metrics</c>, <c>/admin/reload</c> and the OpenAPI document at
+/// <c>/openapi/v1.json</c>, mapped into any ASP.NET Core app by <see cref="MapTandem"/> (after
+/// <see cref="TandemHosting.AddTandem"/>), or hosted alone by <see cref="Create"/>.
 /// </summary>
 public static class TandemService
 {
-    /// <summary>The configuration key of the admin API key; without one, <c>/admin/reload</c> always answers 401.</summary>
+    /// <summary>The configuration key of the admin API key (<see cref="TandemOptions.AdminKey"/>); without one, <c>/admin/reload</c> always answers 401.</summary>
     public const string AdminKeySetting = "Tandem:AdminKey";
 
     /// <summary>How long an admin reload waits for one in progress before answering 503.</summary>
@@ -30,68 +32,69 @@ public static class TandemService
     /// <summary>The header that carries the admin API key.</summary>
     public const string AdminKeyHeader = "X-Api-Key";
 
-    /// <summary>Builds the service around <paramref name="holder"/> (which it then owns); start it with <c>RunAsync</c> or <c>StartAsync</c>.</summary>
-    /// <exception cref="TandemException">An option is invalid (a URL to listen on, the Redis endpoint, the watched directory).</exception>
-    public static WebApplication Create(ServiceOptions options, ModelHolder holder)
+    /// <summary>
+    /// The stand-alone host of <c>tandem serve</c>: Kestrel on <paramref name="urls"/> with
+    /// <see cref="TandemHosting.AddTandem"/> and <see cref="MapTandem"/> and nothing else, so every
+    /// path (unknown ones included) answers as the service. Start it with <c>RunAsync</c> or <c>StartAsync</c>.
+    /// </summary>
+    /// <param name="urls">Where to listen (Kestrel URLs, <c>;</c>-separated); port 0 picks a free one.</param>
+    /// <param name="configure">Sets the options over the configuration section <c>Tandem</c> (appsettings.json, the environment).</param>
+    /// <param name="holder">A model already loaded, which the host then owns; null: loaded from <see cref="TandemOptions.ModelPath"/> after start.</param>
+    /// <exception cref="TandemException">A URL is not one to listen on.</exception>
+    public static WebApplication Create(string urls, Action<TandemOptions> configure, ModelHolder? holder = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxBodyBytes);
-        CheckUrls(options.Urls);
+        CheckUrls(urls);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
-        if (options.Settings is { } settings) builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseUrls(options.Urls);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
-            kestrel.AddServerHeader = false;
-        });
+        builder.WebHost.UseUrls(urls);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         // Per-request logs at Information would cost more than the requests: keep the framework to warnings.
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         // A failed start (e.g. a port in use) reaches the caller as an exception; the host would also log it with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
-        builder.Services.AddProblemDetails();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Api));
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        if (holder is not null) builder.Services.AddSingleton(_ => holder);
+        TandemHosting.Register(builder.Services, options =>
         {
-            // Written by a converter, so the generator cannot see its shape (it leaves an empty schema): describe it here.
-            if (document.Components?.Schemas is { } schemas && schemas.TryGetValue(nameof(ItemDisplay), out var schema) && schema is OpenApiSchema fields) DescribeFields(fields);
-            return Task.CompletedTask;
-        }));
+            if (holder is not null) options.ModelPath = holder.Path;
+            configure(options);
+        }, everyPath: true);
         var app = builder.Build();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tandem.Serving");
+        app.MapTandem();
+        return app;
+    }
 
-        var memory = new EmbeddingCache(options.CacheCapacity, options.CacheBytes, options.CacheTtl);
-        var redis = options.Redis is { } endpoint ? new RedisEmbeddingStore(endpoint, options.CacheTtl) : null;
-        var metrics = new ServiceMetrics(holder, () => redis?.Errors ?? 0, () => memory.Bytes);
-        var users = new UserResolver(memory, redis, metrics);
-        holder.Swapped += _ => memory.Clear();
-        var models = new ModelDirectory(options.ModelDirectory ?? Path.GetDirectoryName(Path.GetFullPath(holder.Path))!);
-        var watcher = options.WatchDirectory is { } watch ? new ModelWatcher(watch, holder, logger) : null;
-        app.Lifetime.ApplicationStopped.Register(() =>
-        {
-            watcher?.Dispose();
-            redis?.Dispose();
-            holder.Dispose();
-        });
+    /// <summary>Whether <paramref name="path"/> is one of the service's endpoints.</summary>
+    internal static bool Owns(PathString path) => EndpointNames.ContainsKey(path.Value ?? "");
 
-        // Outermost: every request is counted and timed under the status it finally got, framework answers included.
-        var endpointNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["/v1/recommend"] = "recommend", ["/v1/similar-items"] = "similar-items", ["/v1/score"] = "score",
-            ["/v1/embed/user"] = "embed-user", ["/v1/embed/item"] = "embed-item", ["/admin/reload"] = "admin-reload",
-            ["/healthz"] = "healthz", ["/metrics"] = "metrics", ["/openapi/v1.json"] = "openapi",
-            [PredictEndpoint.Path] = "predict",
-        };
+    // Requests are counted and timed under these names.
+    static readonly Dictionary<string, string> EndpointNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["/v1/recommend"] = "recommend", ["/v1/similar-items"] = "similar-items", ["/v1/score"] = "score",
+        ["/v1/embed/user"] = "embed-user", ["/v1/embed/item"] = "embed-item", ["/admin/reload"] = "admin-reload",
+        ["/healthz"] = "healthz", ["/metrics"] = "metrics", ["/openapi/v1.json"] = "openapi",
+        ["/health/ready"] = "health-ready", ["/health/live"] = "health-live",
+        [PredictEndpoint.Path] = "predict",
+    };
+
+    /// <summary>
+    /// The middleware around the service's requests: each counted and timed under the status it finally
+    /// got (framework answers included), its body size limited, and every error a problem document.
+    /// </summary>
+    internal static void UsePipeline(IApplicationBuilder app)
+    {
+        var runtime = app.ApplicationServices.GetRequiredService<TandemRuntime>();
+        var (metrics, logger, maxBodyBytes) = (runtime.Metrics, runtime.Logger, runtime.Options.MaxBodyBytes);
         app.Use(async (context, next) =>
         {
             long start = Stopwatch.GetTimestamp();
             bool failed = false;
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBodyBytes;
             try { await next(context); }
             catch { failed = true; throw; }
             finally
             {
-                string name = endpointNames.GetValueOrDefault(context.Request.Path.Value ?? "", "other");
+                string name = EndpointNames.GetValueOrDefault(context.Request.Path.Value ?? "", "other");
                 metrics.Observe(name, failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode, Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
         });
@@ -102,6 +105,18 @@ public static class TandemService
             SuppressDiagnosticsCallback = _ => true,
         });
         app.UseStatusCodePages(context => Problems.WriteStatusAsync(context.HttpContext));
+    }
+
+    /// <summary>
+    /// Maps the service's endpoints into <paramref name="app"/> (the host's own app, after
+    /// <see cref="TandemHosting.AddTandem"/>): <c>/v1/*</c>, <c>/admin/reload</c>, <c>/healthz</c>,
+    /// <c>/health/ready</c> (the model is loaded), <c>/health/live</c>, <c>/metrics</c> (Prometheus) and <c>/openapi/v1.json</c>.
+    /// </summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A <see cref="TandemOptions"/> setting is missing or invalid (the message names its key).</exception>
+    public static IEndpointRouteBuilder MapTandem(this IEndpointRouteBuilder app)
+    {
+        var runtime = app.ServiceProvider.GetRequiredService<TandemRuntime>();
+        var (holder, users, models, logger, options) = (runtime.Holder, runtime.Users, runtime.Models, runtime.Logger, runtime.Options);
 
         var json = ApiJson.Api;
         var api = new JsonEndpoint(options.MaxBodyBytes);
@@ -121,14 +136,14 @@ public static class TandemService
                 (r, m) => ValueTask.FromResult(Recommender.EmbedItems(r, m))))
             .Accepts<EmbedItemsRequest>("application/json").Produces<ItemEmbeddings>().ProducesProblem(400);
         PredictEndpoint.Map(app, api, holder);
-        app.MapGet("/healthz", () => { using var lease = holder.Acquire(); return TypedResults.Json(Describe(lease.Model), json.Health); });
-        app.MapGet("/metrics", async context =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await metrics.WriteAsync(context.Response.Body, context.RequestAborted);
-        }).ExcludeFromDescription();
+        app.MapGet("/healthz", () => { using var lease = holder.Acquire(); return TypedResults.Json(Describe(lease.Model), json.Health); })
+            .Produces<Health>().ProducesProblem(503);
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(TandemHosting.ReadyTag) });
+        // Liveness runs no check: the process answering is the signal.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapPrometheusScrapingEndpoint("/metrics");
 
-        var adminKey = Encoding.UTF8.GetBytes(app.Configuration[AdminKeySetting] ?? "");
+        var adminKey = Encoding.UTF8.GetBytes(options.AdminKey ?? "");
         Post(app, "/admin/reload", async context =>
         {
             string given = context.Request.Headers[AdminKeyHeader].ToString();
@@ -177,20 +192,9 @@ public static class TandemService
         }
     }
 
-    static void DescribeFields(OpenApiSchema schema)
-    {
-        schema.Type = JsonSchemaType.Object;
-        schema.Description = "The item's display fields (columns of the items table): a string per single-valued field, an array of strings per list field (e.g. genres); fields without a value are left out.";
-        schema.Properties?.Clear();
-        schema.AdditionalProperties = new OpenApiSchema
-        {
-            OneOf = [new OpenApiSchema { Type = JsonSchemaType.String }, new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } }],
-        };
-    }
-
     static Health Describe(ServingModel m) => new("ok", m.Version, m.Index.Count, m.Items.Count, m.Users.Count, m.Calibration is not null);
 
     /// <summary>A POST route whose handler reads the context itself, with route-handler metadata for the OpenAPI document.</summary>
-    static RouteHandlerBuilder Post(WebApplication app, string pattern, RequestDelegate handler) =>
+    static RouteHandlerBuilder Post(IEndpointRouteBuilder app, string pattern, RequestDelegate handler) =>
         app.MapPost(pattern, (Delegate)((HttpContext context) => handler(context)));
 }

@@ -85,13 +85,13 @@ public sealed class EndpointTests(ServiceFixture fixture) : IClassFixture<Servic
         Assert.Equal(610, health.GetProperty("users").GetInt32());
 
         string metrics = await Service.Client.GetStringAsync("/metrics");
-        Assert.Matches("""tandem_requests_total\{endpoint="recommend",code="200"\} [1-9]""", metrics);
-        Assert.Matches("""tandem_request_duration_seconds_count\{endpoint="similar-items"\} [1-9]""", metrics);
-        Assert.Contains("""tandem_request_duration_seconds_bucket{endpoint="recommend",le="0.0032"}""", metrics);
-        Assert.Matches("""tandem_embedding_cache_total\{layer="memory",result="miss"\} [1-9]""", metrics);
-        Assert.Matches("""tandem_embedding_cache_total\{layer="memory",result="hit"\} [1-9]""", metrics);
-        Assert.Contains($"tandem_index_items {served.Items.Count}", metrics);
-        Assert.Contains($"tandem_model_info{{version=\"{served.Version}\"}} 1", metrics);
+        Assert.Matches("""tandem_requests_total\{[^}]*code="200",endpoint="recommend"\} [1-9]""", metrics);
+        Assert.Matches("""tandem_request_duration_seconds_count\{[^}]*endpoint="similar-items"\} [1-9]""", metrics);
+        Assert.Matches("""tandem_request_duration_seconds_bucket\{[^}]*endpoint="recommend",le="0.0032"\}""", metrics);
+        Assert.Matches("""tandem_embedding_cache_total\{[^}]*layer="memory",result="miss"\} [1-9]""", metrics);
+        Assert.Matches("""tandem_embedding_cache_total\{[^}]*layer="memory",result="hit"\} [1-9]""", metrics);
+        Assert.Matches($$"""tandem_index_items\{[^}]*\} {{served.Items.Count}}\n""", metrics);
+        Assert.Matches($$"""tandem_model_info\{[^}]*version="{{served.Version}}"\} 1\n""", metrics);
 
         var openApi = await Service.GetJsonAsync("/openapi/v1.json");
         var paths = openApi.GetProperty("paths");

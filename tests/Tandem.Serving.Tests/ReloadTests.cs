@@ -100,7 +100,7 @@ public sealed class ReloadTests : IDisposable
         var model = TrainedModel.Shared;
         string watched = Directory.CreateDirectory(Path.Combine(directory, "watched")).FullName;
         string a = model.Copy(directory, "a.tandem");
-        await using var service = await RunningService.StartAsync(a, model.Loader(), new ServiceOptions { WatchDirectory = watched });
+        await using var service = await RunningService.StartAsync(a, model.Loader(), o => o.WatchDirectory = watched);
         string before = await VersionAsync(service);
 
         string calibrated = model.Copy(directory, "calibrated.tandem");

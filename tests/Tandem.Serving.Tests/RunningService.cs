@@ -23,15 +23,14 @@ public sealed class RunningService : IAsyncDisposable
 
     public const string AdminKey = "test-admin-key";
 
-    internal static async Task<RunningService> StartAsync(string modelPath, ServingLoader loader, ServiceOptions options = default)
+    internal static async Task<RunningService> StartAsync(string modelPath, ServingLoader loader, Action<TandemOptions>? configure = null)
     {
         var holder = new ModelHolder(loader.Load(modelPath), modelPath, loader.Load);
-        options = (options == default ? new ServiceOptions() : options) with
+        var app = TandemService.Create("http://127.0.0.1:0", options =>
         {
-            Urls = "http://127.0.0.1:0",
-            Settings = new Dictionary<string, string?> { [TandemService.AdminKeySetting] = AdminKey },
-        };
-        var app = TandemService.Create(options, holder);
+            options.AdminKey = AdminKey;
+            configure?.Invoke(options);
+        }, holder);
         await app.StartAsync();
         return new RunningService(app, holder);
     }

@@ -23,7 +23,7 @@ public sealed class FloodTests
         var model = TrainedModel.Shared;
         using var redis = new RedisServer("--maxmemory", "16mb", "--maxmemory-policy", "allkeys-lru");
         const long cacheBytes = 1 << 20;
-        await using var service = await RunningService.StartAsync(model.Path, model.Loader(), new ServiceOptions { Redis = redis.Endpoint, CacheBytes = cacheBytes });
+        await using var service = await RunningService.StartAsync(model.Path, model.Loader(), o => { o.Redis = redis.Endpoint; o.CacheBytes = cacheBytes; });
         using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.Endpoint},allowAdmin=true");
         var server = connection.GetServer(redis.Endpoint);
         string[] known;
@@ -78,7 +78,7 @@ public sealed class FloodTests
         // Junk cost no cache lookup: only the valid requests (1 + 250 warming up + 1,000) looked up the memory cache.
         string metrics = await service.Client.GetStringAsync("/metrics");
         Assert.Equal(1251, Count(metrics, "memory", "miss") + Count(metrics, "memory", "hit"));
-        long held = (long)double.Parse(Regex.Match(metrics, @"^tandem_embedding_cache_bytes (\S+)$", RegexOptions.Multiline).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        long held = (long)double.Parse(Regex.Match(metrics, @"^tandem_embedding_cache_bytes\{[^}]*\} (\S+)$", RegexOptions.Multiline).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(held, 1, cacheBytes);
 
         // Redis holds one small entry per distinct window (fire-and-forget writes: wait for them).
@@ -107,7 +107,7 @@ public sealed class FloodTests
 
     static long Count(string metrics, string layer, string result)
     {
-        var match = Regex.Match(metrics, $$"""tandem_embedding_cache_total\{layer="{{layer}}",result="{{result}}"\} (\d+)""");
+        var match = Regex.Match(metrics, $$"""tandem_embedding_cache_total\{[^}]*layer="{{layer}}",result="{{result}}"\} (\d+)""");
         return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 }

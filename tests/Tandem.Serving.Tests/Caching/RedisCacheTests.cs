@@ -9,7 +9,7 @@ public sealed class RedisCacheTests
 
     static long Count(string metrics, string layer, string result)
     {
-        var match = Regex.Match(metrics, $$"""tandem_embedding_cache_total\{layer="{{layer}}",result="{{result}}"\} (\d+)""");
+        var match = Regex.Match(metrics, $$"""tandem_embedding_cache_total\{[^}]*layer="{{layer}}",result="{{result}}"\} (\d+)""");
         return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
@@ -18,7 +18,7 @@ public sealed class RedisCacheTests
     {
         var model = TrainedModel.Shared;
         using var redis = new RedisServer();
-        var options = new ServiceOptions { Redis = redis.Endpoint };
+        Action<TandemOptions> options = o => o.Redis = redis.Endpoint;
         await using var first = await RunningService.StartAsync(model.Path, model.Loader(), options);
         await using var second = await RunningService.StartAsync(model.Path, model.Loader(), options);
         const string request = """{ "user": "someone-new", "features": { "history": ["260", "1196", "1210"] } }""";
@@ -50,16 +50,16 @@ public sealed class RedisCacheTests
         var again = Vector(await second.PostOkAsync("/v1/embed/user", """{ "user": "someone-else", "features": { "history": ["260", "1196", "1210"] } }"""));
         Assert.Equal(computed, again); // an unknown user id is the out-of-vocabulary row: same input, same vector
         await second.PostOkAsync("/v1/recommend", """{ "features": { "history": ["1", "2"] } }""");
-        Assert.DoesNotMatch("""tandem_redis_errors 0\n""", await second.Client.GetStringAsync("/metrics"));
+        Assert.DoesNotMatch("""tandem_redis_errors\{[^}]*\} 0\n""", await second.Client.GetStringAsync("/metrics"));
     }
 
     [Fact]
     public async Task AnUnreachableRedisAtStartIsNotAnError()
     {
         var model = TrainedModel.Shared;
-        await using var service = await RunningService.StartAsync(model.Path, model.Loader(), new ServiceOptions { Redis = $"127.0.0.1:{RedisServer.FreePort()}" });
+        await using var service = await RunningService.StartAsync(model.Path, model.Loader(), o => o.Redis = $"127.0.0.1:{RedisServer.FreePort()}");
         var answer = await service.PostOkAsync("/v1/recommend", """{ "features": { "history": ["1", "2"] }, "k": 5 }""");
         Assert.Equal(5, answer.GetProperty("items").GetArrayLength());
-        Assert.Matches("""tandem_redis_errors [1-9]""", await service.Client.GetStringAsync("/metrics"));
+        Assert.Matches("""tandem_redis_errors\{[^}]*\} [1-9]""", await service.Client.GetStringAsync("/metrics"));
     }
 }

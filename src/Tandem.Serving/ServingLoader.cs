@@ -2,10 +2,9 @@ using Tandem.Models;
 using Tandem.Models.Persistence;
 using Tandem.Models.Ranking;
 using Tandem.Retrieval;
-using Tandem.Serving;
 using Tandem.Serving.Catalogs;
 
-namespace Tandem.Cli;
+namespace Tandem.Serving;
 
 /// <summary>
 /// Loads a model file into a <see cref="ServingModel"/> from the file alone (its recipe, weights and
@@ -19,10 +18,13 @@ namespace Tandem.Cli;
 /// <param name="Spec">Factory string of the index built from the model. Default HNSW32.</param>
 /// <param name="EfSearch">HNSW efSearch for requests (the CLI's recommend uses the same default); 0: the index's own.</param>
 /// <param name="RankerPath">A ranker file whose stage re-ranks the retrieved candidates; it is read again on every reload.</param>
-sealed record ServingLoader(string? DataDir, string? IndexPath, string Spec = "HNSW32", int EfSearch = EmbeddedCatalogue.DefaultEfSearch, string? RankerPath = null)
+public sealed record ServingLoader(string? DataDir, string? IndexPath, string Spec = "HNSW32", int EfSearch = EmbeddedCatalogue.DefaultEfSearch, string? RankerPath = null)
 {
-    /// <summary>A cluster to search instead of a local index (<c>serve --cluster</c>); null: local.</summary>
-    public Tandem.Cluster.Serving.ClusterConnection? Cluster { get; init; }
+    /// <summary>The loader <paramref name="options"/> describe.</summary>
+    public ServingLoader(TandemOptions options) : this(options.DataDirectory, options.IndexPath, options.IndexSpec, options.EfSearch) { }
+
+    /// <summary>An index searched elsewhere (a cluster: <c>serve --cluster</c>) for a model version, width and item count; null: local.</summary>
+    public Func<string, int, int, IVectorIndex>? RemoteIndex { get; init; }
 
     /// <summary>The serving model of the model file at <paramref name="path"/>; its version names the ranker too (<c>model+ranker</c>).</summary>
     public ServingModel Load(string path)
@@ -30,14 +32,15 @@ sealed record ServingLoader(string? DataDir, string? IndexPath, string Spec = "H
         // Temporary files a killed writer (train, index build) left beside the model, the index or the ranker go first.
         foreach (string file in new[] { path, IndexPath, RankerPath }.OfType<string>()) Tandem.IO.AtomicFile.RemoveStale(Path.GetDirectoryName(Path.GetFullPath(file))!);
         var model = TwoTowerModel.Load(path);
-        var catalogue = ModelFiles.Catalogue(path);
+        var catalogue = TwoTowerModelFile.ReadCatalogue(path)
+            ?? throw new TandemException($"{path}: the model file holds no embedded catalogue; save it with one (tandem train does)");
         var ranking = RankerPath is null ? null : RankerStage.Load(RankerPath, DataDir, model, path, catalogue.ItemKeys);
         string version = ServingModel.FileVersion(path) + (RankerPath is null ? "" : "+" + ServingModel.FileVersion(RankerPath));
         return ServingModel.Build(model, catalogue, ItemFields.Of(model, DataDir), version, new ServingModelOptions
         {
             Spec = Spec,
             EfSearch = EfSearch,
-            Index = Cluster is { } cluster ? new Tandem.Cluster.Serving.ClusterIndex(cluster, ServingModel.FileVersion(path), catalogue.Dimension, catalogue.ItemKeys.Length)
+            Index = RemoteIndex is { } remote ? remote(ServingModel.FileVersion(path), catalogue.Dimension, catalogue.ItemKeys.Length)
                 : IndexPath is null ? null : VectorIndex.Load(IndexPath),
             Calibration = TwoTowerModelFile.ReadCalibration(path),
             Ranking = ranking,
