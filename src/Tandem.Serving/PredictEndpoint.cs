@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Tandem.Serving.Api;
 
 namespace Tandem.Serving;
@@ -11,7 +12,7 @@ static class PredictEndpoint
     public const string Path = "/v1/predict";
 
     /// <summary>Maps the endpoint on <paramref name="app"/>, answering under a lease on <paramref name="holder"/>'s model.</summary>
-    public static void Map(WebApplication app, JsonEndpoint api, ModelHolder holder)
+    public static void Map(IEndpointRouteBuilder app, JsonEndpoint api, ModelHolder holder)
     {
         var json = ApiJson.Api;
         var handler = api.For(json.PredictRequest, json.PredictResponse, holder, (r, m) => ValueTask.FromResult(RankedRecommender.Predict(r, m)));

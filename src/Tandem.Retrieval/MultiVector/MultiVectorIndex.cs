@@ -4,6 +4,7 @@ using Tandem.IO;
 using Tandem.Retrieval.Kernels;
 using Tandem.Retrieval.Persistence;
 using Tandem.Tensors;
+using Tandem.Tensors.Kernels;
 using TensorKernels = Tandem.Tensors.Kernels.Kernels;
 
 namespace Tandem.Retrieval.MultiVector;
@@ -109,7 +110,7 @@ public sealed class MultiVectorIndex
     {
         int n = Rows(tokens, "training token vectors");
         if (n < lists.Length) RetrievalThrow.Input($"{Spec} needs at least {lists.Length} training token vectors, got {n}.");
-        if (pq is not null && n < ProductQuantizer.Centroids) RetrievalThrow.Input($"{Spec} needs at least {ProductQuantizer.Centroids} training token vectors for its PQ codebooks, got {n}.");
+        if (pq is not null && n < pq.CodebookSize) RetrievalThrow.Input($"{Spec} needs at least {pq.CodebookSize} training token vectors for its PQ codebooks, got {n}.");
         centroids = KMeans.Train(tokens, Dimension, lists.Length, new KMeansOptions { Seed = Seed, Spherical = true });
         if (pq is null) return;
         var residuals = tokens[..(Math.Min(n, MaxPqTrainingTokens) * Dimension)].ToArray();
@@ -235,11 +236,10 @@ public sealed class MultiVectorIndex
     }
 
     /// <summary>Query-centroid products, centroid-major: <c>[c * nq + q] = centroid_c · query_q</c>.</summary>
-    unsafe float[] CentroidScores(ReadOnlySpan<float> query, int nq, Scratch scratch)
+    float[] CentroidScores(ReadOnlySpan<float> query, int nq, Scratch scratch)
     {
         var products = scratch.Products;
-        fixed (float* c = centroids, q = query, p = products)
-            DotBlock.Compute(c, lists.Length, q, nq, Dimension, p, Simd.Best);
+        Gemm.Multiply(centroids, query[..(nq * Dimension)], products.AsSpan(0, lists.Length * nq), lists.Length, nq, Dimension, false, true, 1f, false, Simd.Best, 1);
         return products;
     }
 
@@ -435,7 +435,7 @@ public sealed class MultiVectorIndex
         int items = reader.Int("item count", 0), tokens = reader.Int("token count", 0);
         reader.ExpectEnd();
         index.centroids = reader.Array<float>("centroids", listCount * d).ToArray();
-        if (index.pq is { } quantizer) quantizer.SetCodebooks(reader.Array<float>("pq codebooks", m * ProductQuantizer.Centroids * (d / m)).ToArray());
+        if (index.pq is { } quantizer) quantizer.SetCodebooks(reader.Array<float>("pq codebooks", m * quantizer.CodebookSize * (d / m)).ToArray());
         index.itemIds.AddRange(reader.Array<long>("item ids", items));
         index.firstToken.Clear();
         index.firstToken.AddRange(reader.Array<int>("first tokens", items + 1));
