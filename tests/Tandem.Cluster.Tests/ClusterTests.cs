@@ -93,6 +93,8 @@ public sealed class ClusterTests(LoopbackCluster cluster)
                 Assert.True(result.Ok > 20, $"only {result.Ok} requests answered");
             }
             // The killed silo's replicas came back on the survivor from their shard files plus their write-ahead logs, item included.
+            // Reactivation takes a moment on a loaded machine: wait for it, then every answer must hold the item.
+            for (var deadline = DateTime.UtcNow.AddSeconds(30); !Ids(await Recommend("1")).Contains(OnlineItem) && DateTime.UtcNow < deadline;) await Task.Delay(500);
             for (int i = 0; i < 6; i++) Assert.Contains(OnlineItem, Ids(await Recommend("1")));
             Assert.Contains("(1 logged changes replayed)", survivor.Log);
         }
