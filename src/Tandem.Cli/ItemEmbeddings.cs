@@ -1,4 +1,5 @@
 using Tandem.Retrieval.Formats;
+using Tandem.Models.Persistence;
 
 namespace Tandem.Cli;
 
@@ -12,7 +13,7 @@ static class ItemEmbeddings
     /// </summary>
     public static (VectorSet Vectors, long[] Ids, string Source) Embed(string modelPath)
     {
-        var catalogue = ModelFiles.Catalogue(modelPath);
+        var catalogue = TwoTowerModelFile.Catalogue(modelPath);
         var ids = new long[catalogue.ItemKeys.Length];
         for (int i = 0; i < ids.Length; i++) ids[i] = i;
         return (new VectorSet(catalogue.ItemVectors, ids.Length, catalogue.Dimension), ids, $" (the item tower of {Path.GetFileName(modelPath)})");

@@ -197,7 +197,7 @@ static class ModelCommands
     {
         if (k is < 1 or > MaxK) CliThrow.Input($"-k is {k}; it must be between 1 and {MaxK} (the service's limit too)");
         var model = TwoTowerModel.Load(modelPath);
-        var catalogue = ModelFiles.Catalogue(modelPath);
+        var catalogue = TwoTowerModelFile.Catalogue(modelPath);
         int user = catalogue.UserOf(userId);
         if (user < 0) CliThrow.Input($"user '{userId}' is not in {Path.GetFileName(modelPath)}'s training data; use a user id of the data it was trained on");
         using var index = catalogue.Index(spec);

@@ -17,11 +17,6 @@ static class ModelFiles
         return (TwoTowerModelFile.Load(path, data.Images, data.Pretrained), data);
     }
 
-    /// <summary>The embedded catalogue of the model file at <paramref name="path"/>.</summary>
-    /// <exception cref="CliException">The file has none.</exception>
-    public static EmbeddedCatalogue Catalogue(string path) =>
-        TwoTowerModelFile.ReadCatalogue(path) ?? CliThrow.Input<EmbeddedCatalogue>($"{path}: the model file holds no embedded catalogue; save it with one (tandem train does)");
-
     /// <summary>Prints how many rows were skipped and the first few, each as file:line: column.</summary>
     public static void WriteSkipped(TextWriter output, ReadReport report)
     {

@@ -5,6 +5,7 @@ using Tandem.Evaluation.Metrics;
 using Tandem.Models;
 using Tandem.Models.Ranking;
 using Tandem.Models.Recipes;
+using Tandem.Models.Persistence;
 
 namespace Tandem.Cli;
 
@@ -58,7 +59,7 @@ static class RankerCommands
         if (k < 1) CliThrow.Input($"-k is {k}; it must be at least 1");
         if (candidates < k || candidates > TwoStagePipeline.MaxCandidates) CliThrow.Input($"--candidates is {candidates}; it must be between -k ({k}) and {TwoStagePipeline.MaxCandidates}");
         var model = TwoTowerModel.Load(modelPath);
-        var catalogue = ModelFiles.Catalogue(modelPath);
+        var catalogue = TwoTowerModelFile.Catalogue(modelPath);
         var stage = RankerStage.Load(rankerPath, dataDir, model, modelPath, catalogue.ItemKeys);
         int user = catalogue.UserOf(userId);
         if (user < 0) CliThrow.Input($"--user {userId}: not a user of {modelPath}'s training data");

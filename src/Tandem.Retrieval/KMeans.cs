@@ -119,6 +119,24 @@ public static unsafe class KMeans
         return centroids;
     }
 
+    /// <summary>Each point's nearest centroid.</summary>
+    internal static int[] Assign(ReadOnlySpan<float> points, ReadOnlySpan<float> centroids, int d)
+    {
+        var assignment = new int[points.Length / d];
+        Assign(points, centroids, d, assignment);
+        return assignment;
+    }
+
+    /// <summary>Subtracts from each point its assigned centroid, leaving the residuals a quantizer encodes.</summary>
+    internal static void SubtractAssigned(Span<float> points, ReadOnlySpan<float> centroids, int d, ReadOnlySpan<int> assignment)
+    {
+        for (int i = 0; i < assignment.Length; i++)
+        {
+            var v = points.Slice(i * d, d);
+            TensorPrimitives.Subtract(v, centroids.Slice(assignment[i] * d, d), v);
+        }
+    }
+
     /// <summary>
     /// Index of the nearest centroid (squared L2) for each point: as FAISS, blocks of points go through
     /// the blocked SGEMM against all centroids (<c>‖x - c‖² = ‖x‖² - 2 x·c + ‖c‖²</c>) and a vectorised

@@ -32,8 +32,7 @@ public sealed record ServingLoader(string? DataDir, string? IndexPath, string Sp
         // Temporary files a killed writer (train, index build) left beside the model, the index or the ranker go first.
         foreach (string file in new[] { path, IndexPath, RankerPath }.OfType<string>()) Tandem.IO.AtomicFile.RemoveStale(Path.GetDirectoryName(Path.GetFullPath(file))!);
         var model = TwoTowerModel.Load(path);
-        var catalogue = TwoTowerModelFile.ReadCatalogue(path)
-            ?? throw new TandemException($"{path}: the model file holds no embedded catalogue; save it with one (tandem train does)");
+        var catalogue = TwoTowerModelFile.Catalogue(path);
         var ranking = RankerPath is null ? null : RankerStage.Load(RankerPath, DataDir, model, path, catalogue.ItemKeys);
         string version = ServingModel.FileVersion(path) + (RankerPath is null ? "" : "+" + ServingModel.FileVersion(RankerPath));
         return ServingModel.Build(model, catalogue, ItemFields.Of(model, DataDir), version, new ServingModelOptions

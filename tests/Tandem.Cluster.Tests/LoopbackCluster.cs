@@ -46,7 +46,7 @@ public sealed class LoopbackCluster : IAsyncLifetime
         Run("train", "--config", folder.File("config.json"), "--data-dir", SharedData.Root, "--out", folder.File("model"));
         Run("index", "build", "--model", ModelPath, "--spec", "Flat", "--shards", "3", "--replicas", "2", "--version", "v1", "--out", ShardsRoot);
         Run("index", "build", "--model", ModelPath, "--spec", "Flat", "--shards", "3", "--replicas", "1", "--version", "r1", "--out", ShardsRoot);
-        Catalogue = Tandem.Cli.ModelFiles.Catalogue(ModelPath);
+        Catalogue = Tandem.Models.Persistence.TwoTowerModelFile.Catalogue(ModelPath);
         ModelVersion = ServingModel.FileVersion(ModelPath);
         var ids = Enumerable.Range(0, Catalogue.ItemKeys.Length).Select(i => V2Offset + i).ToArray();
         ShardBuilder.Build(Catalogue.ItemVectors, ids, Catalogue.Dimension, Path.Combine(ShardsRoot, "v2"),

@@ -98,6 +98,11 @@ public static class TwoTowerModelFile
         }
     }
 
+    /// <summary>The file's embedded catalogue, required: serving and recommending read it.</summary>
+    /// <exception cref="ModelException">The file was saved without one.</exception>
+    public static EmbeddedCatalogue Catalogue(string path) =>
+        ReadCatalogue(path) ?? throw new ModelException($"{path}: the model file holds no embedded catalogue; save it with one (tandem train does)");
+
     /// <summary>The file's embedded catalogue, or null when it was saved without one.</summary>
     /// <exception cref="TandemFileException">The file is missing, corrupt or not a model file.</exception>
     public static EmbeddedCatalogue? ReadCatalogue(string path)

@@ -87,7 +87,7 @@ public sealed unsafe class IvfIndex : VectorIndex
         if (storage.IsTrained) return;
         int sample = Math.Min(n, MaxPqTrainingPoints);
         var residuals = vectors[..(sample * Dimension)].ToArray();
-        if (storage.ByResidual) SubtractCentroids(residuals, Assign(residuals));
+        if (storage.ByResidual) KMeans.SubtractAssigned(residuals, centroids, Dimension, KMeans.Assign(residuals, centroids, Dimension));
         storage.Train(residuals, Seed + 1);
     }
 
@@ -102,32 +102,16 @@ public sealed unsafe class IvfIndex : VectorIndex
         }
     }
 
-    int[] Assign(ReadOnlySpan<float> vectors)
-    {
-        var assignment = new int[vectors.Length / Dimension];
-        KMeans.Assign(vectors, centroids, Dimension, assignment);
-        return assignment;
-    }
-
-    void SubtractCentroids(Span<float> vectors, int[] assignment)
-    {
-        for (int i = 0; i < assignment.Length; i++)
-        {
-            var v = vectors.Slice(i * Dimension, Dimension);
-            TensorPrimitives.Subtract(v, centroids.AsSpan(assignment[i] * Dimension, Dimension), v);
-        }
-    }
-
     /// <summary>Adds vectors to their nearest cells. Needs exclusive access.</summary>
     protected override void AddCore(ReadOnlySpan<float> vectors, ReadOnlySpan<long> ids)
     {
         int n = ids.Length;
-        var assignment = Assign(vectors);
+        var assignment = KMeans.Assign(vectors, centroids, Dimension);
         var codes = new byte[(long)n * storage.CodeSize];
         if (storage.ByResidual)
         {
             var residuals = vectors.ToArray();
-            SubtractCentroids(residuals, assignment);
+            KMeans.SubtractAssigned(residuals, centroids, Dimension, assignment);
             storage.Encode(residuals, codes);
         }
         else storage.Encode(vectors, codes);

@@ -114,7 +114,7 @@ public sealed class MultiVectorIndex
         centroids = KMeans.Train(tokens, Dimension, lists.Length, new KMeansOptions { Seed = Seed, Spherical = true });
         if (pq is null) return;
         var residuals = tokens[..(Math.Min(n, MaxPqTrainingTokens) * Dimension)].ToArray();
-        SubtractCentroids(residuals, Assign(residuals));
+        KMeans.SubtractAssigned(residuals, centroids, Dimension, KMeans.Assign(residuals, centroids, Dimension));
         pq.Train(residuals, Seed + 1);
     }
 
@@ -141,13 +141,13 @@ public sealed class MultiVectorIndex
         if (total != n) RetrievalThrow.Argument($"The token counts add up to {total} but {n} token vectors were given.");
         if (!IsTrained) RetrievalThrow.InvalidOperation($"The {Spec} index must be trained before adding items; call Train first.");
         if (n == 0) return;
-        var assignment = Assign(tokens);
+        var assignment = KMeans.Assign(tokens, centroids, Dimension);
         var codes = new byte[(long)n * CodeSize];
         if (pq is null) MemoryMarshal.AsBytes(tokens).CopyTo(codes);
         else
         {
             var residuals = tokens.ToArray();
-            SubtractCentroids(residuals, assignment);
+            KMeans.SubtractAssigned(residuals, centroids, Dimension, assignment);
             pq.Encode(residuals, codes);
         }
         int at = 0;
@@ -316,22 +316,6 @@ public sealed class MultiVectorIndex
             var row = destination.Slice(t * Dimension, Dimension);
             pq.Decode(codes.Slice(t * CodeSize, CodeSize), row);
             TensorPrimitives.Add(row, centroids.AsSpan(centroidCodes[first + t] * Dimension, Dimension), row);
-        }
-    }
-
-    int[] Assign(ReadOnlySpan<float> vectors)
-    {
-        var assignment = new int[vectors.Length / Dimension];
-        KMeans.Assign(vectors, centroids, Dimension, assignment);
-        return assignment;
-    }
-
-    void SubtractCentroids(Span<float> vectors, int[] assignment)
-    {
-        for (int i = 0; i < assignment.Length; i++)
-        {
-            var v = vectors.Slice(i * Dimension, Dimension);
-            TensorPrimitives.Subtract(v, centroids.AsSpan(assignment[i] * Dimension, Dimension), v);
         }
     }
 
